@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Bound VFIO devices: binding a cdev to the context, attaching it to a page
+ * table, replacing that page table, detaching, and asking what IOMMU serves
+ * it.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "private.h"
+
+static void explain_bind_error(struct iommufd_ctx *ctx, int fd, int rc)
+{
+	const char *why = "";
+
+	if (rc == -EPERM)
+		why = ": the kernel will not bind a device whose interrupts (MSIs) are not isolated"
+		      " from other devices: the IOMMU offers no interrupt remapping (virtio-iommu, or"
+		      " VT-d/AMD without it). Booting with iommufd.allow_unsafe_interrupts=1 allows"
+		      " the bind, at the price that the device can forge interrupts for the host";
+	else if (rc == -EBUSY)
+		why = ": the device is already bound, or opened through its VFIO group";
+	else if (rc == -ENOTTY)
+		why = ": not a VFIO device cdev, or the kernel has no VFIO cdev support (6.6+)";
+	else if (rc == -EINVAL)
+		why = ": not an iommufd, or already bound to one";
+	log_err(ctx, "VFIO BIND of cdev fd %d to iommufd %d: %s%s", fd, ctx->fd,
+		iommufd_errname(rc), why);
+}
+
+static int device_bind(struct iommufd_ctx *ctx, int fd, bool owns_fd,
+		       struct iommufd_device **ret_dev)
+{
+	struct kabi_vfio_bind_iommufd cmd = {
+		/* No token: the 16 bytes every kernel since 6.6 knows. */
+		.argsz = KABI_VFIO_BIND_SIZE_V1,
+		.iommufd = ctx->fd,
+	};
+	struct iommufd_device *dev;
+	int rc;
+
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	rc = kernel_ioctl(fd, KABI_VFIO_DEVICE_BIND_IOMMUFD, &cmd);
+	if (rc) {
+		explain_bind_error(ctx, fd, rc);
+		free(dev);
+		return rc;
+	}
+	atomic_init(&dev->refcount, 1);
+	dev->ctx = iommufd_ctx_ref(ctx);
+	dev->fd = fd;
+	dev->owns_fd = owns_fd;
+	dev->id = cmd.out_devid;
+	log_dbg(ctx, "cdev fd %d bound as device %u", fd, dev->id);
+	*ret_dev = dev;
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
+					  struct iommufd_device **ret_dev)
+{
+	if (!ctx || cdev_fd < 0 || !ret_dev)
+		return -EINVAL;
+	return device_bind(ctx, cdev_fd, false, ret_dev);
+}
+
+IOMMUFD_EXPORT int iommufd_device_bind_path(struct iommufd_ctx *ctx,
+					    const char *cdev_path,
+					    struct iommufd_device **ret_dev)
+{
+	int fd, rc;
+
+	if (!ctx || !cdev_path || !*cdev_path || !ret_dev)
+		return -EINVAL;
+	fd = open(cdev_path, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		rc = -errno;
+		log_err(ctx, "open %s: %s", cdev_path, iommufd_errname(rc));
+		return rc;
+	}
+	rc = device_bind(ctx, fd, true, ret_dev);
+	if (rc)
+		close(fd);
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_device_bind_pci(struct iommufd_ctx *ctx,
+					   const char *pci_addr,
+					   struct iommufd_device **ret_dev)
+{
+	char *path;
+	int rc;
+
+	if (!ctx || !pci_addr || !ret_dev)
+		return -EINVAL;
+	rc = iommufd_discover_pci(ctx, pci_addr, &path);
+	if (rc)
+		return rc;
+	rc = iommufd_device_bind_path(ctx, path, ret_dev);
+	free(path);
+	return rc;
+}
+
+IOMMUFD_EXPORT struct iommufd_device *iommufd_device_ref(struct iommufd_device *dev)
+{
+	if (dev)
+		atomic_fetch_add(&dev->refcount, 1);
+	return dev;
+}
+
+static int device_detach(struct iommufd_device *dev)
+{
+	struct kabi_vfio_detach_pt cmd = { .argsz = KABI_VFIO_DETACH_SIZE_V1 };
+	int rc = kernel_ioctl(dev->fd, KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+
+	if (rc) {
+		log_err(dev->ctx, "VFIO DETACH device %u from %s %u: %s", dev->id,
+			iommufd_pt_kind_name(dev->attached), dev->attached->id,
+			iommufd_errname(rc));
+		return rc;
+	}
+	log_dbg(dev->ctx, "device %u detached from %s %u", dev->id,
+		iommufd_pt_kind_name(dev->attached), dev->attached->id);
+	iommufd_pt_unref(dev->attached);
+	dev->attached = NULL;
+	dev->attached_hwpt_id = 0;
+	return 0;
+}
+
+IOMMUFD_EXPORT struct iommufd_device *iommufd_device_unref(struct iommufd_device *dev)
+{
+	if (!dev || atomic_fetch_sub(&dev->refcount, 1) != 1)
+		return NULL;
+	/*
+	 * Detach first so the page table can go; if the kernel refuses, still
+	 * drop our reference: closing the cdev unbinds and detaches anyway.
+	 */
+	if (dev->attached && device_detach(dev)) {
+		iommufd_pt_unref(dev->attached);
+		dev->attached = NULL;
+	}
+	if (dev->owns_fd)
+		close(dev->fd);
+	iommufd_ctx_unref(dev->ctx);
+	free(dev);
+	return NULL;
+}
+
+IOMMUFD_EXPORT uint32_t iommufd_device_get_id(const struct iommufd_device *dev)
+{
+	return dev ? dev->id : 0;
+}
+
+IOMMUFD_EXPORT int iommufd_device_get_fd(const struct iommufd_device *dev)
+{
+	return dev ? dev->fd : -EINVAL;
+}
+
+int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
+			  const char *verb)
+{
+	struct kabi_vfio_attach_pt cmd = {
+		/* No PASID: the 12 bytes every kernel since 6.6 knows. */
+		.argsz = KABI_VFIO_ATTACH_SIZE_V1,
+		.pt_id = iommufd_pt_attach_id(pt),
+	};
+	struct iommufd_hwpt *hwpt = iommufd_pt_to_hwpt(pt);
+	struct iommufd_pt *old = dev->attached;
+	int rc = kernel_ioctl(dev->fd, KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
+
+	if (rc) {
+		log_err(dev->ctx, "%s device %u to %s %u: %s%s%s", verb, dev->id,
+			iommufd_pt_kind_name(pt), pt->id, iommufd_errname(rc),
+			rc == -EINVAL ? ": the page table is incompatible with the device"
+					" (e.g. dirty tracking it lacks) or was destroyed" : "",
+			old ? "; the device stays on its old page table" : "");
+		return rc;
+	}
+	/* A kernel-allocated HWPT is remade when its last device left. */
+	if (hwpt && hwpt->kernel_allocated && pt->id != cmd.pt_id) {
+		log_dbg(dev->ctx, "kernel-allocated HWPT %u is now HWPT %u", pt->id,
+			cmd.pt_id);
+		pt->id = cmd.pt_id;
+	}
+	dev->attached = iommufd_pt_ref(pt);
+	dev->attached_hwpt_id = cmd.pt_id;
+	iommufd_pt_unref(old);
+	log_dbg(dev->ctx, "%s device %u to %s %u: kernel uses HWPT %u", verb, dev->id,
+		iommufd_pt_kind_name(pt), pt->id, cmd.pt_id);
+	return 0;
+}
+
+/* Common checks of attach and replace: both handles valid, one context. */
+static int check_attach_args(struct iommufd_device *dev, struct iommufd_pt *pt,
+			     const char *verb)
+{
+	if (!dev)
+		return -EINVAL;
+	if (!pt) {
+		log_err(dev->ctx, "%s device %u: NULL page table%s", verb, dev->id,
+			dev->attached ? " (use iommufd_device_detach to detach)" : "");
+		return -EINVAL;
+	}
+	if (pt->ctx != dev->ctx) {
+		log_err(dev->ctx, "%s device %u: %s %u belongs to another context",
+			verb, dev->id, iommufd_pt_kind_name(pt), pt->id);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_device_attach(struct iommufd_device *dev,
+					 struct iommufd_pt *pt)
+{
+	int rc = check_attach_args(dev, pt, "ATTACH");
+
+	if (rc)
+		return rc;
+	if (dev->attached) {
+		log_err(dev->ctx, "ATTACH device %u: already attached to %s %u (use iommufd_device_replace)",
+			dev->id, iommufd_pt_kind_name(dev->attached), dev->attached->id);
+		return -EBUSY;
+	}
+	return iommufd_device_set_pt(dev, pt, "ATTACH");
+}
+
+IOMMUFD_EXPORT int iommufd_device_replace(struct iommufd_device *dev,
+					  struct iommufd_pt *pt)
+{
+	int rc = check_attach_args(dev, pt, "REPLACE");
+
+	if (rc)
+		return rc;
+	if (!dev->attached) {
+		log_err(dev->ctx, "REPLACE device %u: not attached (use iommufd_device_attach)",
+			dev->id);
+		return -EINVAL;
+	}
+	return iommufd_device_set_pt(dev, pt, "REPLACE");
+}
+
+IOMMUFD_EXPORT int iommufd_device_detach(struct iommufd_device *dev)
+{
+	if (!dev)
+		return -EINVAL;
+	if (!dev->attached) {
+		log_err(dev->ctx, "DETACH device %u: not attached", dev->id);
+		return -EINVAL;
+	}
+	return device_detach(dev);
+}
+
+IOMMUFD_EXPORT struct iommufd_pt *iommufd_device_get_pt(const struct iommufd_device *dev)
+{
+	return dev ? dev->attached : NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_device_get_hwpt_id(const struct iommufd_device *dev,
+					      uint32_t *ret_hwpt_id)
+{
+	if (!dev || !ret_hwpt_id)
+		return -EINVAL;
+	if (!dev->attached)
+		return -ENOENT;
+	*ret_hwpt_id = dev->attached_hwpt_id;
+	return 0;
+}
+
+/* Which members of the caller's struct iommufd_hw_info we may write. */
+#define INFO_HAS(info, field) \
+	((info)->sz >= offsetof(struct iommufd_hw_info, field) + sizeof((info)->field))
+
+IOMMUFD_EXPORT int iommufd_device_get_hw_info(struct iommufd_device *dev,
+					      void *data, size_t data_len,
+					      struct iommufd_hw_info *ret_info)
+{
+	struct kabi_hw_info cmd = {
+		.size = sizeof(cmd),
+		.data_uptr = (uintptr_t)data,
+	};
+	int rc;
+
+	if (!dev || !ret_info || !INFO_HAS(ret_info, type) || (!data && data_len) ||
+	    data_len > UINT32_MAX)
+		return -EINVAL;
+	cmd.dev_id = dev->id;
+	cmd.data_len = (uint32_t)data_len;
+	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_GET_HW_INFO, &cmd);
+	if (rc) {
+		log_err(dev->ctx, "GET_HW_INFO device %u: %s", dev->id, iommufd_errname(rc));
+		return rc;
+	}
+	ret_info->type = cmd.out_data_type;
+	if (INFO_HAS(ret_info, data_len))
+		ret_info->data_len = cmd.data_len;
+	if (INFO_HAS(ret_info, capabilities))
+		ret_info->capabilities = cmd.out_capabilities;
+	if (INFO_HAS(ret_info, max_pasid_log2))
+		ret_info->max_pasid_log2 = cmd.out_max_pasid_log2;
+	return 0;
+}

@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Hardware page tables: allocation with its fallback to the kernel's own
+ * allocation, and lifetime.
+ *
+ * The fallback follows how the kernel treats a request without flags or
+ * data: it is a plain paging domain, which every kernel can make when a
+ * device is attached to an IOAS. Requests that ask for more (nesting, dirty
+ * tracking, PASID, vendor data) are never quietly given less.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "private.h"
+
+#define KNOWN_HWPT_FLAGS \
+	(IOMMUFD_HWPT_NEST_PARENT | IOMMUFD_HWPT_DIRTY_TRACKING | IOMMUFD_HWPT_PASID)
+
+static uint32_t kernel_hwpt_flags(uint32_t flags)
+{
+	return (flags & IOMMUFD_HWPT_NEST_PARENT ? KABI_HWPT_ALLOC_NEST_PARENT : 0) |
+	       (flags & IOMMUFD_HWPT_DIRTY_TRACKING ? KABI_HWPT_ALLOC_DIRTY_TRACKING : 0) |
+	       (flags & IOMMUFD_HWPT_PASID ? KABI_HWPT_ALLOC_PASID : 0);
+}
+
+/* "NEST_PARENT|DIRTY_TRACKING" into @buf, for log lines. */
+static const char *flag_names(uint32_t flags, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s%s",
+		 flags & IOMMUFD_HWPT_NEST_PARENT ? "|NEST_PARENT" : "",
+		 flags & IOMMUFD_HWPT_DIRTY_TRACKING ? "|DIRTY_TRACKING" : "",
+		 flags & IOMMUFD_HWPT_PASID ? "|PASID" : "", flags ? "" : "|plain");
+	return buf + 1;
+}
+
+static bool all_zero(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+uint32_t iommufd_pt_attach_id(const struct iommufd_pt *pt)
+{
+	const struct iommufd_hwpt *hwpt =
+		pt->kind == PT_HWPT ? (const struct iommufd_hwpt *)pt : NULL;
+
+	/* The kernel's own domain is reached through the IOAS it serves. */
+	return hwpt && hwpt->kernel_allocated ? hwpt->parent->id : pt->id;
+}
+
+/* What a validated request asks for. */
+struct hwpt_request {
+	uint32_t flags;
+	uint32_t data_type;	/* 0 when there is no (non-zero) data */
+	const void *data;
+	uint32_t data_len;
+};
+
+static int parse_opts(struct iommufd_device *dev, struct iommufd_pt *pt,
+		      const struct iommufd_hwpt_opts *opts, struct hwpt_request *req)
+{
+	struct iommufd_ctx *ctx = dev->ctx;
+	int rc = iommufd_opts_check(ctx, opts, sizeof(*opts), "HWPT_ALLOC");
+	size_t len = OPTS_GET(opts, data_len, 0);
+
+	if (rc)
+		return rc;
+	req->flags = OPTS_GET(opts, flags, 0);
+	req->data_type = OPTS_GET(opts, data_type, 0);
+	req->data = OPTS_GET(opts, data, NULL);
+	if (req->flags & ~(uint32_t)KNOWN_HWPT_FLAGS) {
+		log_err(ctx, "HWPT_ALLOC device %u: unknown flags 0x%x", dev->id,
+			req->flags & ~(uint32_t)KNOWN_HWPT_FLAGS);
+		return -EINVAL;
+	}
+	if ((len && !req->data) || len > UINT32_MAX) {
+		log_err(ctx, "HWPT_ALLOC device %u: %zu bytes of data at %p", dev->id,
+			len, req->data);
+		return -EINVAL;
+	}
+	if (!len || all_zero(req->data, len)) {
+		if (len)
+			log_dbg(ctx, "HWPT_ALLOC device %u: %zu bytes of all-zero data mean no data",
+				dev->id, len);
+		req->data_type = 0;
+		req->data = NULL;
+		len = 0;
+	} else if (!req->data_type) {
+		log_err(ctx, "HWPT_ALLOC device %u: data without a data type", dev->id);
+		return -EINVAL;
+	}
+	req->data_len = (uint32_t)len;
+	if (pt->kind == PT_HWPT && !req->data_len) {
+		log_err(ctx, "HWPT_ALLOC device %u on HWPT %u: a nested HWPT needs vendor data",
+			dev->id, pt->id);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct iommufd_hwpt *hwpt_new(struct iommufd_pt *parent, uint32_t flags,
+				     bool kernel_allocated)
+{
+	struct iommufd_hwpt *hwpt = calloc(1, sizeof(*hwpt));
+
+	if (!hwpt)
+		return NULL;
+	atomic_init(&hwpt->pt.refcount, 1);
+	hwpt->pt.kind = PT_HWPT;
+	hwpt->pt.ctx = iommufd_ctx_ref(parent->ctx);
+	hwpt->parent = iommufd_pt_ref(parent);
+	hwpt->flags = flags;
+	hwpt->kernel_allocated = kernel_allocated;
+	return hwpt;
+}
+
+static void hwpt_free(struct iommufd_hwpt *hwpt)
+{
+	iommufd_pt_unref(hwpt->parent);
+	iommufd_ctx_unref(hwpt->pt.ctx);
+	free(hwpt);
+}
+
+/*
+ * The plain path: attach @dev to the IOAS and let the kernel allocate the
+ * domain, as it does for every attach to an IOAS.
+ */
+static int hwpt_alloc_plain(struct iommufd_device *dev, struct iommufd_pt *ioas,
+			    struct iommufd_hwpt **ret_hwpt)
+{
+	struct iommufd_hwpt *hwpt = hwpt_new(ioas, 0, true);
+	int rc;
+
+	if (!hwpt)
+		return -ENOMEM;
+	rc = iommufd_device_set_pt(dev, &hwpt->pt, "HWPT_ALLOC fallback: ATTACH");
+	if (rc) {
+		hwpt_free(hwpt);
+		return rc;
+	}
+	/* The device's reference keeps the kernel's domain; ours is the caller's. */
+	hwpt->pt.id = dev->attached_hwpt_id;
+	log_info(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: plain path taken, kernel-allocated HWPT %u",
+		 dev->id, ioas->id, hwpt->pt.id);
+	*ret_hwpt = hwpt;
+	return 0;
+}
+
+static const char *unsupported_reason(int rc, const struct hwpt_request *req)
+{
+	if (rc == -ENOTTY)
+		return "the kernel has no IOMMU_HWPT_ALLOC (before 6.6)";
+	if (req->data_len)
+		return "the IOMMU driver of the device cannot build a HWPT from this vendor data";
+	if (req->flags & IOMMUFD_HWPT_NEST_PARENT)
+		return "the IOMMU driver of the device cannot nest (no stage-2 parent)";
+	if (req->flags & IOMMUFD_HWPT_DIRTY_TRACKING)
+		return "the IOMMU of the device cannot track dirty pages";
+	if (req->flags & IOMMUFD_HWPT_PASID)
+		return "the kernel or driver cannot attach this HWPT to PASIDs";
+	return "the driver cannot allocate this HWPT";
+}
+
+static void explain_alloc_error(struct iommufd_device *dev, struct iommufd_pt *pt,
+				const struct hwpt_request *req, int rc)
+{
+	char names[64];
+	const char *why = "";
+
+	if (rc == -EOPNOTSUPP || rc == -ENOTTY)
+		why = unsupported_reason(rc, req);
+	else if (rc == -EADDRINUSE)
+		why = "the IOAS already maps IOVAs the device reserves (e.g. its MSI window):"
+		      " allocate before mapping, or keep mappings out of the reserved ranges";
+	else if (rc == -EINVAL && pt->kind == PT_HWPT)
+		why = "the parent is not a nest-parent HWPT, or the vendor data is invalid";
+	else if (rc == -EINVAL)
+		why = "invalid request";
+	log_err(dev->ctx, "HWPT_ALLOC %s device %u on %s %u%s: %s%s%s",
+		flag_names(req->flags, names, sizeof(names)), dev->id,
+		iommufd_pt_kind_name(pt), pt->id, req->data_len ? " with vendor data" : "",
+		iommufd_errname(rc == -ENOTTY ? -EOPNOTSUPP : rc), *why ? ": " : "", why);
+}
+
+IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,
+				      struct iommufd_pt *pt,
+				      const struct iommufd_hwpt_opts *opts,
+				      struct iommufd_hwpt **ret_hwpt)
+{
+	struct kabi_hwpt_alloc cmd = { .size = sizeof(cmd) };
+	struct hwpt_request req;
+	struct iommufd_hwpt *hwpt;
+	int rc;
+
+	if (!dev || !pt || !ret_hwpt)
+		return -EINVAL;
+	if (pt->ctx != dev->ctx) {
+		log_err(dev->ctx, "HWPT_ALLOC device %u: %s %u belongs to another context",
+			dev->id, iommufd_pt_kind_name(pt), pt->id);
+		return -EINVAL;
+	}
+	rc = parse_opts(dev, pt, opts, &req);
+	if (rc)
+		return rc;
+	hwpt = hwpt_new(pt, req.flags, false);
+	if (!hwpt)
+		return -ENOMEM;
+
+	cmd.flags = kernel_hwpt_flags(req.flags);
+	cmd.dev_id = dev->id;
+	cmd.pt_id = iommufd_pt_attach_id(pt);
+	cmd.data_type = req.data_type;
+	cmd.data_len = req.data_len;
+	cmd.data_uptr = (uintptr_t)req.data;
+	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_HWPT_ALLOC, &cmd);
+	if (rc == 0) {
+		hwpt->pt.id = cmd.out_hwpt_id;
+		log_dbg(dev->ctx, "HWPT %u allocated on %s %u for device %u", hwpt->pt.id,
+			iommufd_pt_kind_name(pt), pt->id, dev->id);
+		*ret_hwpt = hwpt;
+		return 0;
+	}
+	hwpt_free(hwpt);
+
+	if ((rc == -ENOTTY || rc == -EOPNOTSUPP) && !req.flags && !req.data_len &&
+	    pt->kind == PT_IOAS) {
+		log_dbg(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: %s, taking the plain path",
+			dev->id, pt->id, iommufd_errname(rc));
+		return hwpt_alloc_plain(dev, pt, ret_hwpt);
+	}
+	explain_alloc_error(dev, pt, &req, rc);
+	/* Asked-for features the kernel does not know are unsupported too. */
+	return rc == -ENOTTY ? -EOPNOTSUPP : rc;
+}
+
+IOMMUFD_EXPORT struct iommufd_hwpt *iommufd_hwpt_ref(struct iommufd_hwpt *hwpt)
+{
+	if (hwpt)
+		iommufd_pt_ref(&hwpt->pt);
+	return hwpt;
+}
+
+IOMMUFD_EXPORT struct iommufd_hwpt *iommufd_hwpt_unref(struct iommufd_hwpt *hwpt)
+{
+	if (!hwpt || atomic_fetch_sub(&hwpt->pt.refcount, 1) != 1)
+		return NULL;
+	/* The kernel frees its own domains when the last device leaves them. */
+	if (!hwpt->kernel_allocated)
+		iommufd_destroy_id(hwpt->pt.ctx, hwpt->pt.id, "HWPT");
+	hwpt_free(hwpt);
+	return NULL;
+}
+
+IOMMUFD_EXPORT uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt)
+{
+	return hwpt ? hwpt->pt.id : 0;
+}
+
+IOMMUFD_EXPORT struct iommufd_pt *iommufd_hwpt_pt(struct iommufd_hwpt *hwpt)
+{
+	return hwpt ? &hwpt->pt : NULL;
+}
+
+IOMMUFD_EXPORT uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt)
+{
+	return hwpt ? hwpt->flags : 0;
+}
+
+IOMMUFD_EXPORT bool iommufd_hwpt_is_kernel_allocated(const struct iommufd_hwpt *hwpt)
+{
+	return hwpt && hwpt->kernel_allocated;
+}

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * IO address spaces: allocation, mapping user memory, unmapping and the
+ * IOVA ranges a mapping may use.
+ */
+#include <stdlib.h>
+
+#include "private.h"
+
+/* Bounds the EMSGSIZE retry loop should ranges keep changing under us. */
+#define IOVA_RANGES_TRIES 8
+
+IOMMUFD_EXPORT int iommufd_ioas_alloc(struct iommufd_ctx *ctx,
+				      struct iommufd_ioas **ret_ioas)
+{
+	struct kabi_ioas_alloc cmd = { .size = sizeof(cmd) };
+	struct iommufd_ioas *ioas;
+	int rc;
+
+	if (!ctx || !ret_ioas)
+		return -EINVAL;
+	ioas = calloc(1, sizeof(*ioas));
+	if (!ioas)
+		return -ENOMEM;
+	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_ALLOC, &cmd);
+	if (rc) {
+		log_err(ctx, "IOAS_ALLOC: %s", iommufd_errname(rc));
+		free(ioas);
+		return rc;
+	}
+	atomic_init(&ioas->pt.refcount, 1);
+	ioas->pt.kind = PT_IOAS;
+	ioas->pt.id = cmd.out_ioas_id;
+	ioas->pt.ctx = iommufd_ctx_ref(ctx);
+	log_dbg(ctx, "IOAS %u allocated", ioas->pt.id);
+	*ret_ioas = ioas;
+	return 0;
+}
+
+IOMMUFD_EXPORT struct iommufd_ioas *iommufd_ioas_ref(struct iommufd_ioas *ioas)
+{
+	if (ioas)
+		iommufd_pt_ref(&ioas->pt);
+	return ioas;
+}
+
+IOMMUFD_EXPORT struct iommufd_ioas *iommufd_ioas_unref(struct iommufd_ioas *ioas)
+{
+	if (!ioas || atomic_fetch_sub(&ioas->pt.refcount, 1) != 1)
+		return NULL;
+	iommufd_destroy_id(ioas->pt.ctx, ioas->pt.id, "IOAS");
+	iommufd_ctx_unref(ioas->pt.ctx);
+	free(ioas);
+	return NULL;
+}
+
+IOMMUFD_EXPORT uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas)
+{
+	return ioas ? ioas->pt.id : 0;
+}
+
+IOMMUFD_EXPORT struct iommufd_pt *iommufd_ioas_pt(struct iommufd_ioas *ioas)
+{
+	return ioas ? &ioas->pt : NULL;
+}
+
+/* True when [start, start + length) wraps past the end of the 64-bit space. */
+static bool range_wraps(uint64_t start, uint64_t length)
+{
+	return start + (length - 1) < start;
+}
+
+/*
+ * What the library can see is wrong with a map request. Alignment is not
+ * among it: the kernel's rule depends on the domains attached to the IOAS
+ * (an empty IOAS accepts any alignment), so the kernel judges that.
+ */
+static int check_map_args(struct iommufd_ioas *ioas, void *va, uint64_t length,
+			  uint64_t iova, uint32_t prot, bool fixed)
+{
+	struct iommufd_ctx *ctx = ioas->pt.ctx;
+
+	if (!va || !length) {
+		log_err(ctx, "IOAS_MAP IOAS %u: %s", ioas->pt.id,
+			!va ? "NULL address" : "zero length");
+		return -EINVAL;
+	}
+	if (!prot || (prot & ~(uint32_t)(IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE))) {
+		log_err(ctx, "IOAS_MAP IOAS %u: prot 0x%x: need READ and/or WRITE and nothing else",
+			ioas->pt.id, prot);
+		return -EINVAL;
+	}
+	if (range_wraps((uintptr_t)va, length) || (fixed && range_wraps(iova, length))) {
+		log_err(ctx, "IOAS_MAP IOAS %u: length 0x%llx wraps around the address space",
+			ioas->pt.id, (unsigned long long)length);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static uint32_t map_flags(uint32_t prot, bool fixed)
+{
+	return (fixed ? KABI_IOAS_MAP_FIXED_IOVA : 0) |
+	       (prot & IOMMUFD_MAP_READ ? KABI_IOAS_MAP_READABLE : 0) |
+	       (prot & IOMMUFD_MAP_WRITE ? KABI_IOAS_MAP_WRITEABLE : 0);
+}
+
+static int ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
+		    uint64_t iova, uint32_t prot, bool fixed, uint64_t *ret_iova)
+{
+	struct kabi_ioas_map cmd = {
+		.size = sizeof(cmd),
+		.flags = map_flags(prot, fixed),
+		.ioas_id = ioas->pt.id,
+		.user_va = (uintptr_t)va,
+		.length = length,
+		.iova = fixed ? iova : 0,
+	};
+	int rc = check_map_args(ioas, va, length, iova, prot, fixed);
+
+	if (rc)
+		return rc;
+	rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_MAP, &cmd);
+	if (rc) {
+		log_err(ioas->pt.ctx, "IOAS_MAP IOAS %u va %p length 0x%llx iova %s0x%llx: %s%s",
+			ioas->pt.id, va, (unsigned long long)length,
+			fixed ? "" : "(any) ", (unsigned long long)iova,
+			iommufd_errname(rc),
+			rc == -EEXIST ? ": the IOVA range is already mapped" :
+			rc == -ENOSPC ? ": no free IOVA range is large enough" :
+			rc == -EINVAL ? ": misaligned or outside the allowed IOVA ranges" : "");
+		return rc;
+	}
+	if (ret_iova)
+		*ret_iova = cmd.iova;
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va,
+				    uint64_t length, uint32_t prot,
+				    uint64_t *ret_iova)
+{
+	if (!ioas || !ret_iova)
+		return -EINVAL;
+	return ioas_map(ioas, va, length, 0, prot, false, ret_iova);
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_map_fixed(struct iommufd_ioas *ioas, void *va,
+					  uint64_t length, uint64_t iova,
+					  uint32_t prot)
+{
+	if (!ioas)
+		return -EINVAL;
+	return ioas_map(ioas, va, length, iova, prot, true, NULL);
+}
+
+static int ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
+		      uint64_t *ret_unmapped)
+{
+	struct kabi_ioas_unmap cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas->pt.id,
+		.iova = iova,
+		.length = length,
+	};
+	int rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_UNMAP, &cmd);
+
+	if (rc) {
+		log_err(ioas->pt.ctx, "IOAS_UNMAP IOAS %u iova 0x%llx length 0x%llx: %s%s",
+			ioas->pt.id, (unsigned long long)iova,
+			(unsigned long long)length, iommufd_errname(rc),
+			rc == -ENOENT ? ": nothing mapped there, or the range cuts a mapping" : "");
+		return rc;
+	}
+	if (ret_unmapped)
+		*ret_unmapped = cmd.length;
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
+				      uint64_t length, uint64_t *ret_unmapped)
+{
+	if (!ioas)
+		return -EINVAL;
+	if (!length || range_wraps(iova, length)) {
+		log_err(ioas->pt.ctx, "IOAS_UNMAP IOAS %u: %s", ioas->pt.id,
+			!length ? "zero length" : "range wraps around");
+		return -EINVAL;
+	}
+	return ioas_unmap(ioas, iova, length, ret_unmapped);
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas,
+					  uint64_t *ret_unmapped)
+{
+	if (!ioas)
+		return -EINVAL;
+	/* The kernel's spelling of "all": IOVA 0, length of the whole space. */
+	return ioas_unmap(ioas, 0, UINT64_MAX, ret_unmapped);
+}
+
+/* One IOVA_RANGES call into @ranges (room for *count); updates *count. */
+static int query_ranges(struct iommufd_ioas *ioas, struct kabi_iova_range *ranges,
+			size_t *count, uint64_t *alignment)
+{
+	struct kabi_ioas_iova_ranges cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas->pt.id,
+		.num_iovas = (uint32_t)*count,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	int rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_IOVA_RANGES, &cmd);
+
+	if (rc == 0 || rc == -EMSGSIZE)
+		*count = cmd.num_iovas;
+	if (rc == 0)
+		*alignment = cmd.out_iova_alignment;
+	return rc;
+}
+
+_Static_assert(sizeof(struct iommufd_iova_range) == sizeof(struct kabi_iova_range),
+	       "public and kernel IOVA range layouts match");
+
+IOMMUFD_EXPORT int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
+						struct iommufd_iova_range **ret_ranges,
+						size_t *ret_count,
+						uint64_t *ret_alignment)
+{
+	struct kabi_iova_range *ranges = NULL;
+	size_t room = 0, count = 0;
+	uint64_t alignment = 0;
+	int rc = -EMSGSIZE;
+
+	if (!ioas || !ret_ranges || !ret_count)
+		return -EINVAL;
+	/* Ask with the room we have; on EMSGSIZE grow to what the kernel says. */
+	for (int tries = 0; rc == -EMSGSIZE && tries < IOVA_RANGES_TRIES; tries++) {
+		if (count > room) {
+			struct kabi_iova_range *bigger = realloc(ranges, count * sizeof(*ranges));
+
+			if (!bigger) {
+				rc = -ENOMEM;
+				break;
+			}
+			ranges = bigger;
+			room = count;
+		}
+		count = room;
+		rc = query_ranges(ioas, ranges, &count, &alignment);
+	}
+	if (rc) {
+		log_err(ioas->pt.ctx, "IOAS_IOVA_RANGES IOAS %u: %s", ioas->pt.id,
+			iommufd_errname(rc));
+		free(ranges);
+		return rc;
+	}
+	if (!count) {
+		free(ranges);
+		ranges = NULL;
+	}
+	*ret_ranges = (struct iommufd_iova_range *)ranges;
+	*ret_count = count;
+	if (ret_alignment)
+		*ret_alignment = alignment;
+	return 0;
+}

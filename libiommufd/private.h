@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Internal structures and helpers shared by the object files of libiommufd.
+ * Nothing here is part of the ABI.
+ */
+#ifndef LIBIOMMUFD_PRIVATE_H
+#define LIBIOMMUFD_PRIVATE_H
+
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+#include <syslog.h>
+
+#include "libiommufd.h"
+#include "uapi.h"
+
+/* Marks the definition of a public symbol; everything else stays hidden. */
+#define IOMMUFD_EXPORT __attribute__((visibility("default")))
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct iommufd_ctx {
+	atomic_int refcount;
+	int fd;
+	bool owns_fd;		/* false when adopted from the caller */
+	iommufd_log_fn log_fn;
+	void *log_userdata;
+	int log_priority;
+};
+
+/*
+ * The common head of everything a device can be attached to. IOAS and HWPT
+ * embed it first, so a struct iommufd_pt * converts back by its kind.
+ */
+enum pt_kind {
+	PT_IOAS = 1,
+	PT_HWPT,
+};
+
+struct iommufd_pt {
+	atomic_int refcount;
+	enum pt_kind kind;
+	uint32_t id;
+	struct iommufd_ctx *ctx;	/* referenced */
+};
+
+struct iommufd_ioas {
+	struct iommufd_pt pt;
+};
+
+struct iommufd_hwpt {
+	struct iommufd_pt pt;
+	struct iommufd_pt *parent;	/* referenced: the IOAS or parent HWPT */
+	uint32_t flags;			/* enum iommufd_hwpt_flags requested */
+	bool kernel_allocated;		/* plain path: made by a device attach */
+};
+
+struct iommufd_device {
+	atomic_int refcount;
+	struct iommufd_ctx *ctx;	/* referenced */
+	int fd;
+	bool owns_fd;			/* opened by the library */
+	uint32_t id;
+	struct iommufd_pt *attached;	/* referenced, NULL when detached */
+	uint32_t attached_hwpt_id;	/* what the kernel reported */
+};
+
+/* ---- logging ----------------------------------------------------------- */
+
+void iommufd_log(const struct iommufd_ctx *ctx, int priority, const char *file,
+		 int line, const char *fn, const char *format, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Formats nothing unless the message will be logged. */
+#define iommufd_log_cond(ctx, prio, ...)					\
+	do {									\
+		const struct iommufd_ctx *ctx_ = (ctx);				\
+		if (ctx_ && ctx_->log_fn && ctx_->log_priority >= (prio))	\
+			iommufd_log(ctx_, (prio), __FILE__, __LINE__, __func__,	\
+				    __VA_ARGS__);				\
+	} while (0)
+
+#define log_err(ctx, ...)  iommufd_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+#define log_info(ctx, ...) iommufd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
+#define log_dbg(ctx, ...)  iommufd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+
+/* "EOPNOTSUPP" for EOPNOTSUPP (sign ignored): errno names read best in logs. */
+const char *iommufd_errname(int err);
+
+/* ---- kernel boundary --------------------------------------------------- */
+
+/* The one place the library enters the kernel: 0 or -errno. */
+static inline int kernel_ioctl(int fd, unsigned long request, void *arg)
+{
+	return ioctl(fd, request, arg) < 0 ? -errno : 0;
+}
+
+/* IOMMU_DESTROY of @id; failures are logged, not returned. */
+void iommufd_destroy_id(struct iommufd_ctx *ctx, uint32_t id, const char *what);
+
+/* ---- extensible options (size_t sz first) ------------------------------ */
+
+/*
+ * Whether @opts (of caller size opts->sz) can be read by a library that
+ * knows @known bytes: 0, -EINVAL when sz is too small to hold even sz, or
+ * -E2BIG when bytes past @known are not zero (a newer caller asks for
+ * something this library cannot do).
+ */
+int iommufd_opts_check(struct iommufd_ctx *ctx, const void *opts, size_t known,
+		       const char *what);
+
+/* Read @field of @opts, or @def when the caller's struct ends before it. */
+#define OPTS_HAS(opts, field)							\
+	((opts) && (opts)->sz >= offsetof(__typeof__(*(opts)), field) +		\
+				  sizeof((opts)->field))
+#define OPTS_GET(opts, field, def) (OPTS_HAS(opts, field) ? (opts)->field : (def))
+
+/* ---- page tables ------------------------------------------------------- */
+
+struct iommufd_pt *iommufd_pt_ref(struct iommufd_pt *pt);
+void iommufd_pt_unref(struct iommufd_pt *pt);
+struct iommufd_hwpt *iommufd_pt_to_hwpt(struct iommufd_pt *pt);
+/* "IOAS 3" / "HWPT 5": for log lines. */
+const char *iommufd_pt_kind_name(const struct iommufd_pt *pt);
+
+/* The ID the kernel must be given to attach to @pt (see hwpt.c). */
+uint32_t iommufd_pt_attach_id(const struct iommufd_pt *pt);
+
+/* ---- devices ----------------------------------------------------------- */
+
+/*
+ * VFIO ATTACH of @dev to @pt, which is an attach when @dev is detached and
+ * a replace otherwise; on success the device holds @pt and the HWPT ID the
+ * kernel reported. @verb names the public call for log lines.
+ */
+int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
+			  const char *verb);
+
+#endif /* LIBIOMMUFD_PRIVATE_H */

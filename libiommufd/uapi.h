@@ -1,0 +1,382 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Our own statement of the kernel ABI that libiommufd speaks.
+ *
+ * The build never reads the build host's kernel headers (Debian 12 ships no
+ * iommufd header at all), so every struct and command number the library
+ * passes to the kernel is restated here, in our names, with a compile-time
+ * check on each size and field offset. The names use a kabi_/KABI_ prefix so
+ * that this file can be compiled in one unit with the kernel's
+ * <linux/iommufd.h> and <linux/vfio.h>: the VM test tier does exactly that to
+ * prove both statements agree.
+ *
+ * Conventions of the iommufd ABI, as the library relies on them:
+ *  - every command is _IO(';', nr): the kernel learns the struct size from
+ *    its first u32 ("size" or "argsz"), not from the command number;
+ *  - bytes past what a kernel knows must be zero (else E2BIG), bytes a
+ *    caller does not send read as zero, so zero-filled structs work on old
+ *    and new kernels alike;
+ *  - all 64-bit fields are naturally aligned, so the layout is the same for
+ *    32- and 64-bit userspace.
+ */
+#ifndef LIBIOMMUFD_UAPI_H
+#define LIBIOMMUFD_UAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+#define KABI_CHECK_SIZE(type, bytes) \
+	_Static_assert(sizeof(struct type) == (bytes), #type " size")
+#define KABI_CHECK_OFF(type, field, off) \
+	_Static_assert(offsetof(struct type, field) == (off), #type "." #field " offset")
+
+/* ---- command numbers --------------------------------------------------- */
+
+#define KABI_IOMMUFD_MAGIC ';'
+#define KABI_IOMMUFD_CMD(nr) _IO(KABI_IOMMUFD_MAGIC, (nr))
+
+#define KABI_IOMMU_DESTROY			KABI_IOMMUFD_CMD(0x80)
+#define KABI_IOMMU_IOAS_ALLOC			KABI_IOMMUFD_CMD(0x81)
+#define KABI_IOMMU_IOAS_ALLOW_IOVAS		KABI_IOMMUFD_CMD(0x82)
+#define KABI_IOMMU_IOAS_COPY			KABI_IOMMUFD_CMD(0x83)
+#define KABI_IOMMU_IOAS_IOVA_RANGES		KABI_IOMMUFD_CMD(0x84)
+#define KABI_IOMMU_IOAS_MAP			KABI_IOMMUFD_CMD(0x85)
+#define KABI_IOMMU_IOAS_UNMAP			KABI_IOMMUFD_CMD(0x86)
+#define KABI_IOMMU_OPTION			KABI_IOMMUFD_CMD(0x87)
+#define KABI_IOMMU_VFIO_IOAS			KABI_IOMMUFD_CMD(0x88)
+#define KABI_IOMMU_HWPT_ALLOC			KABI_IOMMUFD_CMD(0x89)
+#define KABI_IOMMU_GET_HW_INFO			KABI_IOMMUFD_CMD(0x8a)
+#define KABI_IOMMU_HWPT_SET_DIRTY_TRACKING	KABI_IOMMUFD_CMD(0x8b)
+#define KABI_IOMMU_HWPT_GET_DIRTY_BITMAP	KABI_IOMMUFD_CMD(0x8c)
+#define KABI_IOMMU_HWPT_INVALIDATE		KABI_IOMMUFD_CMD(0x8d)
+#define KABI_IOMMU_FAULT_QUEUE_ALLOC		KABI_IOMMUFD_CMD(0x8e)
+#define KABI_IOMMU_IOAS_MAP_FILE		KABI_IOMMUFD_CMD(0x8f)
+#define KABI_IOMMU_VIOMMU_ALLOC			KABI_IOMMUFD_CMD(0x90)
+#define KABI_IOMMU_VDEVICE_ALLOC		KABI_IOMMUFD_CMD(0x91)
+#define KABI_IOMMU_IOAS_CHANGE_PROCESS		KABI_IOMMUFD_CMD(0x92)
+#define KABI_IOMMU_VEVENTQ_ALLOC		KABI_IOMMUFD_CMD(0x93)
+#define KABI_IOMMU_HW_QUEUE_ALLOC		KABI_IOMMUFD_CMD(0x94)
+
+/* VFIO device cdev commands live in VFIO's number space: ';' base 100. */
+#define KABI_VFIO_MAGIC ';'
+#define KABI_VFIO_BASE 100
+#define KABI_VFIO_DEVICE_BIND_IOMMUFD		_IO(KABI_VFIO_MAGIC, KABI_VFIO_BASE + 18)
+#define KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(KABI_VFIO_MAGIC, KABI_VFIO_BASE + 19)
+#define KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(KABI_VFIO_MAGIC, KABI_VFIO_BASE + 20)
+
+/* ---- object lifetime --------------------------------------------------- */
+
+/* Drop the object with @id. ENOENT: no such ID; EBUSY: something uses it. */
+struct kabi_destroy {
+	uint32_t size;
+	uint32_t id;
+};
+KABI_CHECK_SIZE(kabi_destroy, 8);
+KABI_CHECK_OFF(kabi_destroy, id, 4);
+
+/* ---- IO address spaces ------------------------------------------------- */
+
+struct kabi_ioas_alloc {
+	uint32_t size;
+	uint32_t flags;		/* must be zero */
+	uint32_t out_ioas_id;
+};
+KABI_CHECK_SIZE(kabi_ioas_alloc, 12);
+KABI_CHECK_OFF(kabi_ioas_alloc, flags, 4);
+KABI_CHECK_OFF(kabi_ioas_alloc, out_ioas_id, 8);
+
+/* One IOVA interval; @last is the last byte inside it, not one past. */
+struct kabi_iova_range {
+	uint64_t start;
+	uint64_t last;
+};
+KABI_CHECK_SIZE(kabi_iova_range, 16);
+KABI_CHECK_OFF(kabi_iova_range, last, 8);
+
+/*
+ * In: room for @num_iovas ranges at @allowed_iovas. Out: the usable ranges.
+ * When the array is too small the kernel fails with EMSGSIZE and still
+ * writes the count it needs into @num_iovas.
+ */
+struct kabi_ioas_iova_ranges {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint32_t num_iovas;
+	uint32_t reserved;
+	uint64_t allowed_iovas;		/* user pointer to kabi_iova_range[] */
+	uint64_t out_iova_alignment;
+};
+KABI_CHECK_SIZE(kabi_ioas_iova_ranges, 32);
+KABI_CHECK_OFF(kabi_ioas_iova_ranges, ioas_id, 4);
+KABI_CHECK_OFF(kabi_ioas_iova_ranges, num_iovas, 8);
+KABI_CHECK_OFF(kabi_ioas_iova_ranges, reserved, 12);
+KABI_CHECK_OFF(kabi_ioas_iova_ranges, allowed_iovas, 16);
+KABI_CHECK_OFF(kabi_ioas_iova_ranges, out_iova_alignment, 24);
+
+/* Restrict the IOAS to these IOVA ranges (EADDRINUSE on a reserved overlap). */
+struct kabi_ioas_allow_iovas {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint32_t num_iovas;
+	uint32_t reserved;
+	uint64_t allowed_iovas;
+};
+KABI_CHECK_SIZE(kabi_ioas_allow_iovas, 24);
+KABI_CHECK_OFF(kabi_ioas_allow_iovas, ioas_id, 4);
+KABI_CHECK_OFF(kabi_ioas_allow_iovas, num_iovas, 8);
+KABI_CHECK_OFF(kabi_ioas_allow_iovas, allowed_iovas, 16);
+
+/* Map flags: choose the IOVA ourselves, and the permissions of the mapping. */
+#define KABI_IOAS_MAP_FIXED_IOVA	(1u << 0)
+#define KABI_IOAS_MAP_WRITEABLE		(1u << 1)
+#define KABI_IOAS_MAP_READABLE		(1u << 2)
+
+/* Map user memory; @iova is an input with FIXED_IOVA, an output otherwise. */
+struct kabi_ioas_map {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	uint32_t reserved;
+	uint64_t user_va;
+	uint64_t length;
+	uint64_t iova;
+};
+KABI_CHECK_SIZE(kabi_ioas_map, 40);
+KABI_CHECK_OFF(kabi_ioas_map, flags, 4);
+KABI_CHECK_OFF(kabi_ioas_map, ioas_id, 8);
+KABI_CHECK_OFF(kabi_ioas_map, reserved, 12);
+KABI_CHECK_OFF(kabi_ioas_map, user_va, 16);
+KABI_CHECK_OFF(kabi_ioas_map, length, 24);
+KABI_CHECK_OFF(kabi_ioas_map, iova, 32);
+
+/* Map pages of a file (memfd) instead of a user address: same flags. */
+struct kabi_ioas_map_file {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	int32_t fd;
+	uint64_t start;
+	uint64_t length;
+	uint64_t iova;
+};
+KABI_CHECK_SIZE(kabi_ioas_map_file, 40);
+KABI_CHECK_OFF(kabi_ioas_map_file, fd, 12);
+KABI_CHECK_OFF(kabi_ioas_map_file, start, 16);
+KABI_CHECK_OFF(kabi_ioas_map_file, length, 24);
+KABI_CHECK_OFF(kabi_ioas_map_file, iova, 32);
+
+/* Map, into @dst_ioas_id, pages already mapped in @src_ioas_id. */
+struct kabi_ioas_copy {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dst_ioas_id;
+	uint32_t src_ioas_id;
+	uint64_t length;
+	uint64_t dst_iova;
+	uint64_t src_iova;
+};
+KABI_CHECK_SIZE(kabi_ioas_copy, 40);
+KABI_CHECK_OFF(kabi_ioas_copy, dst_ioas_id, 8);
+KABI_CHECK_OFF(kabi_ioas_copy, src_ioas_id, 12);
+KABI_CHECK_OFF(kabi_ioas_copy, length, 16);
+KABI_CHECK_OFF(kabi_ioas_copy, dst_iova, 24);
+KABI_CHECK_OFF(kabi_ioas_copy, src_iova, 32);
+
+/*
+ * Unmap whole mappings inside [iova, iova + length); the kernel writes the
+ * number of bytes it unmapped back into @length. iova 0 with length
+ * UINT64_MAX means "everything". A range that cuts a mapping is ENOENT.
+ */
+struct kabi_ioas_unmap {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint64_t iova;
+	uint64_t length;
+};
+KABI_CHECK_SIZE(kabi_ioas_unmap, 24);
+KABI_CHECK_OFF(kabi_ioas_unmap, ioas_id, 4);
+KABI_CHECK_OFF(kabi_ioas_unmap, iova, 8);
+KABI_CHECK_OFF(kabi_ioas_unmap, length, 16);
+
+/* Get or set an option, globally (@object_id 0) or on one object. */
+#define KABI_OPTION_RLIMIT_MODE	0
+#define KABI_OPTION_HUGE_PAGES	1
+#define KABI_OPTION_OP_SET	0
+#define KABI_OPTION_OP_GET	1
+struct kabi_option {
+	uint32_t size;
+	uint32_t option_id;
+	uint16_t op;
+	uint16_t reserved;
+	uint32_t object_id;
+	uint64_t val64;
+};
+KABI_CHECK_SIZE(kabi_option, 24);
+KABI_CHECK_OFF(kabi_option, option_id, 4);
+KABI_CHECK_OFF(kabi_option, op, 8);
+KABI_CHECK_OFF(kabi_option, reserved, 10);
+KABI_CHECK_OFF(kabi_option, object_id, 12);
+KABI_CHECK_OFF(kabi_option, val64, 16);
+
+/* The IOAS that the legacy VFIO container interface uses. */
+#define KABI_VFIO_IOAS_GET	0
+#define KABI_VFIO_IOAS_SET	1
+#define KABI_VFIO_IOAS_CLEAR	2
+struct kabi_vfio_ioas {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint16_t op;
+	uint16_t reserved;
+};
+KABI_CHECK_SIZE(kabi_vfio_ioas, 12);
+KABI_CHECK_OFF(kabi_vfio_ioas, ioas_id, 4);
+KABI_CHECK_OFF(kabi_vfio_ioas, op, 8);
+
+/* Transfer the page accounting of MAP_FILE mappings to the calling process. */
+struct kabi_ioas_change_process {
+	uint32_t size;
+	uint32_t reserved;
+};
+KABI_CHECK_SIZE(kabi_ioas_change_process, 8);
+
+/* ---- hardware page tables ---------------------------------------------- */
+
+#define KABI_HWPT_ALLOC_NEST_PARENT	(1u << 0)
+#define KABI_HWPT_ALLOC_DIRTY_TRACKING	(1u << 1)
+#define KABI_HWPT_FAULT_ID_VALID	(1u << 2)
+#define KABI_HWPT_ALLOC_PASID		(1u << 3)
+
+/* Which vendor layout the @data of a nested HWPT follows. */
+#define KABI_HWPT_DATA_NONE		0
+#define KABI_HWPT_DATA_VTD_S1		1
+#define KABI_HWPT_DATA_ARM_SMMUV3	2
+#define KABI_HWPT_DATA_AMD_GUEST	3
+#define KABI_HWPT_DATA_SELFTEST		0xdead
+
+/*
+ * Allocate a HWPT for device @dev_id on @pt_id: an IOAS gives a paging HWPT,
+ * a nest-parent HWPT or a vIOMMU gives a nested one (described by @data).
+ * The first 24 bytes are all a 6.6 kernel knows; data fields came in 6.7,
+ * fault_id in 6.11.
+ */
+struct kabi_hwpt_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pt_id;
+	uint32_t out_hwpt_id;
+	uint32_t reserved;
+	uint32_t data_type;
+	uint32_t data_len;
+	uint64_t data_uptr;
+	uint32_t fault_id;
+	uint32_t reserved2;
+};
+KABI_CHECK_SIZE(kabi_hwpt_alloc, 48);
+KABI_CHECK_OFF(kabi_hwpt_alloc, flags, 4);
+KABI_CHECK_OFF(kabi_hwpt_alloc, dev_id, 8);
+KABI_CHECK_OFF(kabi_hwpt_alloc, pt_id, 12);
+KABI_CHECK_OFF(kabi_hwpt_alloc, out_hwpt_id, 16);
+KABI_CHECK_OFF(kabi_hwpt_alloc, reserved, 20);
+KABI_CHECK_OFF(kabi_hwpt_alloc, data_type, 24);
+KABI_CHECK_OFF(kabi_hwpt_alloc, data_len, 28);
+KABI_CHECK_OFF(kabi_hwpt_alloc, data_uptr, 32);
+KABI_CHECK_OFF(kabi_hwpt_alloc, fault_id, 40);
+KABI_CHECK_OFF(kabi_hwpt_alloc, reserved2, 44);
+#define KABI_HWPT_ALLOC_SIZE_V1 24	/* what 6.6 accepts */
+
+/* ---- IOMMU hardware information ---------------------------------------- */
+
+#define KABI_HW_INFO_FLAG_INPUT_TYPE	(1u << 0)
+
+#define KABI_HW_INFO_TYPE_NONE		0
+#define KABI_HW_INFO_TYPE_INTEL_VTD	1
+#define KABI_HW_INFO_TYPE_ARM_SMMUV3	2
+#define KABI_HW_INFO_TYPE_TEGRA241_CMDQV	3
+#define KABI_HW_INFO_TYPE_AMD		4
+#define KABI_HW_INFO_TYPE_SELFTEST	0xfeedbeef
+
+#define KABI_HW_CAP_DIRTY_TRACKING	(1ull << 0)
+#define KABI_HW_CAP_PCI_PASID_EXEC	(1ull << 1)
+#define KABI_HW_CAP_PCI_PASID_PRIV	(1ull << 2)
+
+/*
+ * Ask what IOMMU serves @dev_id. @data_len is in/out: the room at
+ * @data_uptr on input, the length of the vendor record on output. Kernels
+ * 6.6 to 6.14 have a reserved u32 where @out_max_pasid_log2 now sits, so it
+ * reads zero there. The struct grew to 40 bytes in 6.7 (capabilities).
+ */
+struct kabi_hw_info {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t data_len;
+	uint64_t data_uptr;
+	uint32_t out_data_type;
+	uint8_t out_max_pasid_log2;
+	uint8_t reserved[3];
+	uint64_t out_capabilities;
+};
+KABI_CHECK_SIZE(kabi_hw_info, 40);
+KABI_CHECK_OFF(kabi_hw_info, flags, 4);
+KABI_CHECK_OFF(kabi_hw_info, dev_id, 8);
+KABI_CHECK_OFF(kabi_hw_info, data_len, 12);
+KABI_CHECK_OFF(kabi_hw_info, data_uptr, 16);
+KABI_CHECK_OFF(kabi_hw_info, out_data_type, 24);
+KABI_CHECK_OFF(kabi_hw_info, out_max_pasid_log2, 28);
+KABI_CHECK_OFF(kabi_hw_info, reserved, 29);
+KABI_CHECK_OFF(kabi_hw_info, out_capabilities, 32);
+
+/* ---- VFIO device cdev -------------------------------------------------- */
+
+/*
+ * Bind the device to an iommufd; the kernel returns the device's ID in that
+ * iommufd. 16 bytes up to 6.16; 6.17 appended a token pointer used only with
+ * the TOKEN flag, so the library sends 16 bytes.
+ */
+struct kabi_vfio_bind_iommufd {
+	uint32_t argsz;
+	uint32_t flags;
+	int32_t iommufd;
+	uint32_t out_devid;
+	uint64_t token_uuid_ptr;
+};
+KABI_CHECK_SIZE(kabi_vfio_bind_iommufd, 24);
+KABI_CHECK_OFF(kabi_vfio_bind_iommufd, flags, 4);
+KABI_CHECK_OFF(kabi_vfio_bind_iommufd, iommufd, 8);
+KABI_CHECK_OFF(kabi_vfio_bind_iommufd, out_devid, 12);
+KABI_CHECK_OFF(kabi_vfio_bind_iommufd, token_uuid_ptr, 16);
+#define KABI_VFIO_BIND_SIZE_V1 16
+
+#define KABI_VFIO_DEVICE_PASID	(1u << 0)	/* attach/detach flag */
+
+/*
+ * Attach (or, when already attached, replace) the device's page table:
+ * @pt_id is an IOAS or a HWPT; the kernel writes back the HWPT it used.
+ * 12 bytes up to 6.14; 6.15 appended @pasid, read only with the PASID flag.
+ */
+struct kabi_vfio_attach_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pt_id;
+	uint32_t pasid;
+};
+KABI_CHECK_SIZE(kabi_vfio_attach_pt, 16);
+KABI_CHECK_OFF(kabi_vfio_attach_pt, flags, 4);
+KABI_CHECK_OFF(kabi_vfio_attach_pt, pt_id, 8);
+KABI_CHECK_OFF(kabi_vfio_attach_pt, pasid, 12);
+#define KABI_VFIO_ATTACH_SIZE_V1 12
+
+/* Detach: 8 bytes up to 6.14; @pasid appended in 6.15 as above. */
+struct kabi_vfio_detach_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pasid;
+};
+KABI_CHECK_SIZE(kabi_vfio_detach_pt, 12);
+KABI_CHECK_OFF(kabi_vfio_detach_pt, flags, 4);
+KABI_CHECK_OFF(kabi_vfio_detach_pt, pasid, 8);
+#define KABI_VFIO_DETACH_SIZE_V1 8
+
+#endif /* LIBIOMMUFD_UAPI_H */
