@@ -356,6 +356,21 @@ int iommufd_device_bind_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 			    struct iommufd_device **ret_dev);
 
 /**
+ * @brief A handle for a device some other code bound to this iommufd.
+ *
+ * For a VMM whose VFIO layer binds the cdev itself, and for the kernel
+ * selftest's mock devices: the handle knows only the device ID, so it can
+ * allocate HWPTs and read hw info, while attach, replace and detach (which
+ * need the cdev) fail with -EOPNOTSUPP: the code owning the cdev does them.
+ * @param ctx the context the device is bound to
+ * @param dev_id the device ID the kernel returned at bind time (non-zero)
+ * @param[out] ret_dev the handle
+ * @return 0, or -EINVAL, -ENOMEM
+ */
+int iommufd_device_new_from_id(struct iommufd_ctx *ctx, uint32_t dev_id,
+			       struct iommufd_device **ret_dev);
+
+/**
  * @brief Take a reference.
  * @param dev a device, or NULL
  * @return @p dev
@@ -380,7 +395,7 @@ uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
 /**
  * @brief The VFIO cdev file descriptor (for region access, interrupts...).
  * @param dev a device
- * @return the fd, or -EINVAL for NULL
+ * @return the fd, or -EINVAL for NULL, -EBADF for a device adopted by ID
  */
 int iommufd_device_get_fd(const struct iommufd_device *dev);
 
@@ -392,7 +407,8 @@ int iommufd_device_get_fd(const struct iommufd_device *dev);
  * @param dev the device (not attached)
  * @param pt the page table; the device holds a reference on it
  * @return 0, or -EINVAL, -EBUSY when already attached (use
- * iommufd_device_replace()), or a kernel errno
+ * iommufd_device_replace()), -EOPNOTSUPP for a device without its cdev
+ * (iommufd_device_new_from_id()), or a kernel errno
  */
 int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
 
@@ -406,14 +422,16 @@ int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
  * Never allocates memory.
  * @param dev an attached device
  * @param pt the new page table (not NULL: detaching is iommufd_device_detach())
- * @return 0, or -EINVAL (NULL, or @p dev not attached), or a kernel errno
+ * @return 0, or -EINVAL (NULL, or @p dev not attached), -EOPNOTSUPP (no
+ * cdev), or a kernel errno
  */
 int iommufd_device_replace(struct iommufd_device *dev, struct iommufd_pt *pt);
 
 /**
  * @brief Detach the device from its page table (DMA is then blocked).
  * @param dev an attached device
- * @return 0, or -EINVAL when not attached, or a kernel errno
+ * @return 0, or -EINVAL when not attached, -EOPNOTSUPP (no cdev), or a
+ * kernel errno
  */
 int iommufd_device_detach(struct iommufd_device *dev);
 

@@ -104,6 +104,25 @@ IOMMUFD_EXPORT int iommufd_device_bind_pci(struct iommufd_ctx *ctx,
 	return rc;
 }
 
+IOMMUFD_EXPORT int iommufd_device_new_from_id(struct iommufd_ctx *ctx,
+					      uint32_t dev_id,
+					      struct iommufd_device **ret_dev)
+{
+	struct iommufd_device *dev;
+
+	if (!ctx || !dev_id || !ret_dev)
+		return -EINVAL;
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	atomic_init(&dev->refcount, 1);
+	dev->ctx = iommufd_ctx_ref(ctx);
+	dev->fd = -1;
+	dev->id = dev_id;
+	*ret_dev = dev;
+	return 0;
+}
+
 IOMMUFD_EXPORT struct iommufd_device *iommufd_device_ref(struct iommufd_device *dev)
 {
 	if (dev)
@@ -156,7 +175,9 @@ IOMMUFD_EXPORT uint32_t iommufd_device_get_id(const struct iommufd_device *dev)
 
 IOMMUFD_EXPORT int iommufd_device_get_fd(const struct iommufd_device *dev)
 {
-	return dev ? dev->fd : -EINVAL;
+	if (!dev)
+		return -EINVAL;
+	return dev->fd >= 0 ? dev->fd : -EBADF;
 }
 
 int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
@@ -199,6 +220,11 @@ static int check_attach_args(struct iommufd_device *dev, struct iommufd_pt *pt,
 {
 	if (!dev)
 		return -EINVAL;
+	if (dev->fd < 0) {
+		log_err(dev->ctx, "%s device %u: the handle was made from an ID, without the cdev:"
+			" the code that owns the cdev attaches it", verb, dev->id);
+		return -EOPNOTSUPP;
+	}
 	if (!pt) {
 		log_err(dev->ctx, "%s device %u: NULL page table%s", verb, dev->id,
 			dev->attached ? " (use iommufd_device_detach to detach)" : "");
@@ -246,6 +272,10 @@ IOMMUFD_EXPORT int iommufd_device_detach(struct iommufd_device *dev)
 {
 	if (!dev)
 		return -EINVAL;
+	if (dev->fd < 0) {
+		log_err(dev->ctx, "DETACH device %u: made from an ID, without the cdev", dev->id);
+		return -EOPNOTSUPP;
+	}
 	if (!dev->attached) {
 		log_err(dev->ctx, "DETACH device %u: not attached", dev->id);
 		return -EINVAL;

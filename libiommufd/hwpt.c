@@ -227,12 +227,15 @@ IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,
 	hwpt_free(hwpt);
 
 	if ((rc == -ENOTTY || rc == -EOPNOTSUPP) && !req.flags && !req.data_len &&
-	    pt->kind == PT_IOAS) {
+	    pt->kind == PT_IOAS && dev->fd >= 0) {
 		log_dbg(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: %s, taking the plain path",
 			dev->id, pt->id, iommufd_errname(rc));
 		return hwpt_alloc_plain(dev, pt, ret_hwpt);
 	}
 	explain_alloc_error(dev, pt, &req, rc);
+	if (dev->fd < 0 && !req.flags && !req.data_len)
+		log_err(dev->ctx, "HWPT_ALLOC device %u: no plain path: the handle has no cdev to attach",
+			dev->id);
 	/* Asked-for features the kernel does not know are unsupported too. */
 	return rc == -ENOTTY ? -EOPNOTSUPP : rc;
 }
