@@ -1,0 +1,28 @@
+#!/bin/sh
+# Install everything libiommufd's build, tests, docs and test VM need on a
+# Debian 12 machine. Idempotent: packages already installed are skipped.
+set -eu
+
+PACKAGES="
+	autoconf automake libtool pkg-config make gcc g++ clang
+	libudev-dev libcmocka-dev doxygen valgrind abigail-tools
+	qemu-system-x86 busybox-static cpio xz-utils file
+	build-essential flex bison bc libelf-dev libssl-dev linux-source-6.12
+"
+
+missing=""
+for p in $PACKAGES; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+	echo "setup-debian: all packages present"
+	exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "setup-debian: installing:$missing"
+$SUDO apt-get update -q
+# shellcheck disable=SC2086
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
