@@ -1,0 +1,660 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The scripted kernel of the unit tests: see kernel-script.h.
+ *
+ * Everything here lives in static arrays, so a test that fails half-way
+ * (cmocka longjmps out of it) leaves nothing allocated behind.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "kernel-script.h"
+
+#define SCRIPT_MAX 64
+#define LOG_MAX 64
+#define LOG_LINE_MAX 1024
+
+static struct {
+	struct ks_entry entries[SCRIPT_MAX];
+	unsigned int head, tail;	/* next to serve, next free */
+	int iommufd, devfd;		/* what typed entries expect */
+	int last_fd;
+	const char *at_file;
+	int at_line;
+} script = { .iommufd = -1, .devfd = -1, .last_fd = -1 };
+
+static struct {
+	char lines[LOG_MAX][LOG_LINE_MAX];
+	unsigned int count;
+} captured;
+
+static const char *request_name(unsigned long request)
+{
+	static const struct { unsigned long request; const char *name; } names[] = {
+		{ KABI_IOMMU_DESTROY, "IOMMU_DESTROY" },
+		{ KABI_IOMMU_IOAS_ALLOC, "IOMMU_IOAS_ALLOC" },
+		{ KABI_IOMMU_IOAS_ALLOW_IOVAS, "IOMMU_IOAS_ALLOW_IOVAS" },
+		{ KABI_IOMMU_IOAS_COPY, "IOMMU_IOAS_COPY" },
+		{ KABI_IOMMU_IOAS_IOVA_RANGES, "IOMMU_IOAS_IOVA_RANGES" },
+		{ KABI_IOMMU_IOAS_MAP, "IOMMU_IOAS_MAP" },
+		{ KABI_IOMMU_IOAS_UNMAP, "IOMMU_IOAS_UNMAP" },
+		{ KABI_IOMMU_OPTION, "IOMMU_OPTION" },
+		{ KABI_IOMMU_HWPT_ALLOC, "IOMMU_HWPT_ALLOC" },
+		{ KABI_IOMMU_GET_HW_INFO, "IOMMU_GET_HW_INFO" },
+		{ KABI_VFIO_DEVICE_BIND_IOMMUFD, "VFIO_DEVICE_BIND_IOMMUFD" },
+		{ KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, "VFIO_DEVICE_ATTACH_IOMMUFD_PT" },
+		{ KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, "VFIO_DEVICE_DETACH_IOMMUFD_PT" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].request == request)
+			return names[i].name;
+	return "unknown ioctl";
+}
+
+/* ---- the script -------------------------------------------------------- */
+
+void script_reset(void)
+{
+	memset(script.entries, 0, sizeof(script.entries));
+	script.head = script.tail = 0;
+	script.iommufd = script.devfd = script.last_fd = -1;
+	script.at_file = NULL;
+}
+
+unsigned int script_pending(void)
+{
+	return script.tail - script.head;
+}
+
+int script_last_fd(void)
+{
+	return script.last_fd;
+}
+
+void script_set_iommufd(int fd)
+{
+	script.iommufd = fd;
+}
+
+void script_set_devfd(int fd)
+{
+	script.devfd = fd;
+}
+
+void script_at(const char *file, int line)
+{
+	script.at_file = file;
+	script.at_line = line;
+}
+
+void script_assert_done_at(const char *file, int line)
+{
+	unsigned int pending = script_pending();
+	const struct ks_entry *e = &script.entries[script.head];
+
+	script.head = script.tail = 0;
+	if (pending)
+		fail_msg("%s:%d: %u scripted ioctl(s) not made, the first %s scripted at %s:%d",
+			 file, line, pending, request_name(e->request),
+			 e->file ? e->file : "?", e->line);
+}
+
+struct ks_entry *script_expect_(unsigned long request, ks_fn check,
+				ks_fn reply, int err)
+{
+	struct ks_entry *e;
+
+	if (script.tail == SCRIPT_MAX)
+		fail_msg("script full: more than %d ioctls scripted", SCRIPT_MAX);
+	e = &script.entries[script.tail++];
+	memset(e, 0, sizeof(*e));
+	e->request = request;
+	e->fd = -1;
+	e->check = check;
+	e->reply = reply;
+	e->err = err;
+	e->file = script.at_file;
+	e->line = script.at_line;
+	script.at_file = NULL;
+	return e;
+}
+
+void ks_eq(const struct ks_entry *e, const char *what, uint64_t actual,
+	   uint64_t expected)
+{
+	if (actual != expected)
+		fail_msg("%s: %s is %llu (0x%llx), expected %llu (0x%llx) [scripted at %s:%d]",
+			 request_name(e->request), what, (unsigned long long)actual,
+			 (unsigned long long)actual, (unsigned long long)expected,
+			 (unsigned long long)expected, e->file ? e->file : "?", e->line);
+}
+
+int __wrap_ioctl(int fd, unsigned long request, ...)
+{
+	const struct ks_entry *e;
+	va_list ap;
+	void *arg;
+
+	va_start(ap, request);
+	arg = va_arg(ap, void *);
+	va_end(ap);
+
+	script.last_fd = fd;
+	if (!script_pending())
+		fail_msg("unscripted ioctl %s (0x%lx) on fd %d", request_name(request),
+			 request, fd);
+	e = &script.entries[script.head++];
+	if (e->request != request)
+		fail_msg("ioctl %s (0x%lx) made where %s was scripted at %s:%d",
+			 request_name(request), request, request_name(e->request),
+			 e->file ? e->file : "?", e->line);
+	if (e->fd >= 0)
+		KS_EQ(e, "fd", fd, e->fd);
+	if (!arg)
+		fail_msg("%s with a NULL argument", request_name(request));
+	if (e->check)
+		e->check(e, arg);
+	if (e->reply)
+		e->reply(e, arg);
+	if (e->err) {
+		errno = e->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- typed entries ----------------------------------------------------- */
+
+static struct ks_entry *iommufd_entry(unsigned long request, ks_fn check,
+				      ks_fn reply, int err)
+{
+	struct ks_entry *e = script_expect_(request, check, reply, err);
+
+	e->fd = script.iommufd;
+	return e;
+}
+
+static struct ks_entry *vfio_entry(unsigned long request, ks_fn check,
+				   ks_fn reply, int err)
+{
+	struct ks_entry *e = script_expect_(request, check, reply, err);
+
+	e->fd = script.devfd;
+	return e;
+}
+
+static void check_destroy(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_destroy *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "id", cmd->id, e->in[0]);
+}
+
+struct ks_entry *expect_destroy_(uint32_t id, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_DESTROY, check_destroy, NULL, err);
+
+	e->in[0] = id;
+	return e;
+}
+
+static void check_ioas_alloc(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_ioas_alloc *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, 0);
+}
+
+static void reply_ioas_alloc(const struct ks_entry *e, void *arg)
+{
+	struct kabi_ioas_alloc *cmd = arg;
+
+	if (!e->err)
+		cmd->out_ioas_id = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_ioas_alloc_(uint32_t out_id, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_IOAS_ALLOC, check_ioas_alloc,
+					   reply_ioas_alloc, err);
+
+	e->out[0] = out_id;
+	return e;
+}
+
+static void check_ioas_map(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_ioas_map *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "ioas_id", cmd->ioas_id, e->in[0]);
+	KS_EQ(e, "flags", cmd->flags, e->in[1]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "user_va", cmd->user_va, e->in[2]);
+	KS_EQ(e, "length", cmd->length, e->in[3]);
+	KS_EQ(e, "iova", cmd->iova, e->in[4]);
+}
+
+static void reply_ioas_map(const struct ks_entry *e, void *arg)
+{
+	struct kabi_ioas_map *cmd = arg;
+
+	if (!e->err)
+		cmd->iova = e->out[0];
+}
+
+struct ks_entry *expect_ioas_map_(uint32_t ioas_id, uint32_t flags,
+				  const void *va, uint64_t length,
+				  uint64_t iova, uint64_t out_iova, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_IOAS_MAP, check_ioas_map,
+					   reply_ioas_map, err);
+
+	e->in[0] = ioas_id;
+	e->in[1] = flags;
+	e->in[2] = (uintptr_t)va;
+	e->in[3] = length;
+	e->in[4] = iova;
+	e->out[0] = out_iova;
+	return e;
+}
+
+static void check_ioas_unmap(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_ioas_unmap *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "ioas_id", cmd->ioas_id, e->in[0]);
+	KS_EQ(e, "iova", cmd->iova, e->in[1]);
+	KS_EQ(e, "length", cmd->length, e->in[2]);
+}
+
+static void reply_ioas_unmap(const struct ks_entry *e, void *arg)
+{
+	struct kabi_ioas_unmap *cmd = arg;
+
+	if (!e->err)
+		cmd->length = e->out[0];
+}
+
+struct ks_entry *expect_ioas_unmap_(uint32_t ioas_id, uint64_t iova,
+				    uint64_t length, uint64_t out_length, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_IOAS_UNMAP, check_ioas_unmap,
+					   reply_ioas_unmap, err);
+
+	e->in[0] = ioas_id;
+	e->in[1] = iova;
+	e->in[2] = length;
+	e->out[0] = out_length;
+	return e;
+}
+
+static void check_iova_ranges(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_ioas_iova_ranges *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "ioas_id", cmd->ioas_id, e->in[0]);
+	KS_EQ(e, "num_iovas", cmd->num_iovas, e->in[1]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "allowed_iovas is NULL", cmd->allowed_iovas == 0, e->in[1] == 0);
+}
+
+static void reply_iova_ranges(const struct ks_entry *e, void *arg)
+{
+	struct kabi_ioas_iova_ranges *cmd = arg;
+	uint32_t count = (uint32_t)e->out[0];
+
+	if (!e->err) {
+		if (count > cmd->num_iovas)
+			fail_msg("script error: %u ranges do not fit in %u", count,
+				 cmd->num_iovas);
+		if (count)
+			memcpy((void *)(uintptr_t)cmd->allowed_iovas, e->data,
+			       count * sizeof(struct kabi_iova_range));
+		cmd->out_iova_alignment = e->out[1];
+	}
+	if (!e->err || e->err == EMSGSIZE)
+		cmd->num_iovas = count;
+}
+
+struct ks_entry *expect_iova_ranges_(uint32_t ioas_id, uint32_t room,
+				     const struct kabi_iova_range *ranges,
+				     uint32_t count, uint64_t alignment, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_IOAS_IOVA_RANGES,
+					   check_iova_ranges, reply_iova_ranges, err);
+
+	e->in[0] = ioas_id;
+	e->in[1] = room;
+	e->out[0] = count;
+	e->out[1] = alignment;
+	e->data = ranges;
+	return e;
+}
+
+static void check_hwpt_alloc(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hwpt_alloc *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, e->in[0]);
+	KS_EQ(e, "dev_id", cmd->dev_id, e->in[1]);
+	KS_EQ(e, "pt_id", cmd->pt_id, e->in[2]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "data_type", cmd->data_type, e->in[3]);
+	KS_EQ(e, "data_len", cmd->data_len, e->in[4]);
+	KS_EQ(e, "data_uptr", cmd->data_uptr, e->in[5]);
+	KS_EQ(e, "fault_id", cmd->fault_id, 0);
+	KS_EQ(e, "reserved2", cmd->reserved2, 0);
+}
+
+static void reply_hwpt_alloc(const struct ks_entry *e, void *arg)
+{
+	struct kabi_hwpt_alloc *cmd = arg;
+
+	if (!e->err)
+		cmd->out_hwpt_id = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_hwpt_alloc_data_(uint32_t flags, uint32_t dev_id,
+					 uint32_t pt_id, uint32_t data_type,
+					 const void *data, uint32_t data_len,
+					 uint32_t out_id, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_HWPT_ALLOC, check_hwpt_alloc,
+					   reply_hwpt_alloc, err);
+
+	e->in[0] = flags;
+	e->in[1] = dev_id;
+	e->in[2] = pt_id;
+	e->in[3] = data_type;
+	e->in[4] = data_len;
+	e->in[5] = (uintptr_t)data;
+	e->out[0] = out_id;
+	return e;
+}
+
+struct ks_entry *expect_hwpt_alloc_(uint32_t flags, uint32_t dev_id,
+				    uint32_t pt_id, uint32_t out_id, int err)
+{
+	return expect_hwpt_alloc_data_(flags, dev_id, pt_id, 0, NULL, 0, out_id, err);
+}
+
+static void check_hw_info(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hw_info *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, 0);
+	KS_EQ(e, "dev_id", cmd->dev_id, e->in[0]);
+	KS_EQ(e, "data_uptr", cmd->data_uptr, e->in[1]);
+	KS_EQ(e, "data_len", cmd->data_len, e->in[2]);
+}
+
+static void reply_hw_info(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hw_info *out = e->data;
+	struct kabi_hw_info *cmd = arg;
+
+	if (e->err || !out)
+		return;
+	cmd->data_len = out->data_len;
+	cmd->out_data_type = out->out_data_type;
+	cmd->out_max_pasid_log2 = out->out_max_pasid_log2;
+	cmd->out_capabilities = out->out_capabilities;
+}
+
+struct ks_entry *expect_hw_info_(uint32_t dev_id, const void *data,
+				 uint32_t data_len,
+				 const struct kabi_hw_info *reply, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_GET_HW_INFO, check_hw_info,
+					   reply_hw_info, err);
+
+	e->in[0] = dev_id;
+	e->in[1] = (uintptr_t)data;
+	e->in[2] = data_len;
+	e->data = reply;
+	return e;
+}
+
+static void check_bind(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_vfio_bind_iommufd *cmd = arg;
+
+	KS_EQ(e, "argsz", cmd->argsz, KABI_VFIO_BIND_SIZE_V1);
+	KS_EQ(e, "flags", cmd->flags, 0);
+	KS_EQ(e, "iommufd", cmd->iommufd, e->in[0]);
+}
+
+static void reply_bind(const struct ks_entry *e, void *arg)
+{
+	struct kabi_vfio_bind_iommufd *cmd = arg;
+
+	if (!e->err)
+		cmd->out_devid = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_bind_(int iommufd, uint32_t out_devid, int err)
+{
+	struct ks_entry *e = vfio_entry(KABI_VFIO_DEVICE_BIND_IOMMUFD, check_bind,
+					reply_bind, err);
+
+	e->in[0] = (uint64_t)iommufd;
+	e->out[0] = out_devid;
+	return e;
+}
+
+static void check_attach(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_vfio_attach_pt *cmd = arg;
+
+	KS_EQ(e, "argsz", cmd->argsz, KABI_VFIO_ATTACH_SIZE_V1);
+	KS_EQ(e, "flags", cmd->flags, 0);
+	KS_EQ(e, "pt_id", cmd->pt_id, e->in[0]);
+}
+
+static void reply_attach(const struct ks_entry *e, void *arg)
+{
+	struct kabi_vfio_attach_pt *cmd = arg;
+
+	if (!e->err)
+		cmd->pt_id = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_attach_(uint32_t pt_id, uint32_t out_hwpt_id, int err)
+{
+	struct ks_entry *e = vfio_entry(KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT,
+					check_attach, reply_attach, err);
+
+	e->in[0] = pt_id;
+	e->out[0] = out_hwpt_id;
+	return e;
+}
+
+static void check_detach(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_vfio_detach_pt *cmd = arg;
+
+	KS_EQ(e, "argsz", cmd->argsz, KABI_VFIO_DETACH_SIZE_V1);
+	KS_EQ(e, "flags", cmd->flags, 0);
+}
+
+struct ks_entry *expect_detach_(int err)
+{
+	return vfio_entry(KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, check_detach, NULL, err);
+}
+
+/* ---- captured log ------------------------------------------------------ */
+
+void log_capture(void *userdata, int priority, const char *file, int line,
+		 const char *fn, const char *format, va_list args)
+{
+	char *buf;
+	int n;
+
+	(void)userdata;
+	(void)file;
+	(void)line;
+	if (captured.count == LOG_MAX)
+		fail_msg("more than %d log lines captured", LOG_MAX);
+	buf = captured.lines[captured.count++];
+	n = snprintf(buf, LOG_LINE_MAX, "<%d> %s: ", priority, fn);
+	vsnprintf(buf + n, LOG_LINE_MAX - (size_t)n, format, args);
+}
+
+void log_reset(void)
+{
+	captured.count = 0;
+}
+
+unsigned int log_count(void)
+{
+	return captured.count;
+}
+
+const char *log_line(unsigned int i)
+{
+	return i < captured.count ? captured.lines[i] : NULL;
+}
+
+static bool line_has_all(const char *text, const char *word, va_list ap)
+{
+	for (; word; word = va_arg(ap, const char *))
+		if (!strstr(text, word))
+			return false;
+	return true;
+}
+
+static bool log_has_v(const char *word, va_list ap)
+{
+	for (unsigned int i = 0; i < captured.count; i++) {
+		va_list copy;
+		bool found;
+
+		va_copy(copy, ap);
+		found = line_has_all(captured.lines[i], word, copy);
+		va_end(copy);
+		if (found)
+			return true;
+	}
+	return false;
+}
+
+bool log_has_(const char *word, ...)
+{
+	va_list ap;
+	bool found;
+
+	va_start(ap, word);
+	found = log_has_v(word, ap);
+	va_end(ap);
+	return found;
+}
+
+void assert_logged_at(const char *file, int line, const char *word, ...)
+{
+	va_list ap;
+	bool found;
+
+	va_start(ap, word);
+	found = log_has_v(word, ap);
+	va_end(ap);
+	if (found)
+		return;
+	print_error("%u captured log line(s):\n", captured.count);
+	for (unsigned int i = 0; i < captured.count; i++)
+		print_error("  %s\n", captured.lines[i]);
+	fail_msg("%s:%d: no log line contains \"%s\" (and the other words given)",
+		 file, line, word);
+}
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+int ks_setup(void **state)
+{
+	(void)state;
+	script_reset();
+	log_reset();
+	return 0;
+}
+
+int ks_teardown(void **state)
+{
+	(void)state;
+	script_assert_done();
+	return 0;
+}
+
+struct iommufd_ctx *test_ctx_new(void)
+{
+	LIBIOMMUFD_OPTS(iommufd_ctx_opts, opts, .path = "/dev/null",
+			.log_fn = log_capture, .log_priority = LOG_DEBUG);
+	struct iommufd_ctx *ctx = NULL;
+
+	assert_int_equal(iommufd_ctx_new(&opts, &ctx), 0);
+	assert_non_null(ctx);
+	script_set_iommufd(iommufd_ctx_get_fd(ctx));
+	return ctx;
+}
+
+struct iommufd_ioas *test_ioas_new(struct iommufd_ctx *ctx, uint32_t id)
+{
+	struct iommufd_ioas *ioas = NULL;
+
+	expect_ioas_alloc(id, 0);
+	assert_int_equal(iommufd_ioas_alloc(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_get_id(ioas), id);
+	return ioas;
+}
+
+struct iommufd_device *test_device_new(struct iommufd_ctx *ctx, uint32_t dev_id)
+{
+	struct iommufd_device *dev = NULL;
+
+	script_set_devfd(-1);
+	expect_bind(iommufd_ctx_get_fd(ctx), dev_id, 0);
+	assert_int_equal(iommufd_device_bind_path(ctx, "/dev/null", &dev), 0);
+	assert_int_equal(iommufd_device_get_id(dev), dev_id);
+	assert_int_equal(iommufd_device_get_fd(dev), script_last_fd());
+	script_set_devfd(iommufd_device_get_fd(dev));
+	return dev;
+}
+
+void test_attach(struct iommufd_device *dev, struct iommufd_pt *pt,
+		 uint32_t pt_id, uint32_t hwpt_id)
+{
+	expect_attach(pt_id, hwpt_id, 0);
+	assert_int_equal(iommufd_device_attach(dev, pt), 0);
+}
+
+bool fd_is_open(int fd)
+{
+	return fcntl(fd, F_GETFD) >= 0 || errno != EBADF;
+}
+
+int count_open_fds(void)
+{
+	DIR *dir = opendir("/proc/self/fd");
+	struct dirent *d;
+	int n = 0;
+
+	assert_non_null(dir);
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n - 1;	/* the directory's own fd */
+}

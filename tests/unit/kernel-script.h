@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The kernel, scripted at the ioctl boundary.
+ *
+ * The unit tests link the library's objects with -Wl,--wrap=ioctl, so every
+ * ioctl the library makes lands in __wrap_ioctl() below. A test scripts, in
+ * order, the ioctls it expects; each entry names the request, optionally
+ * checks the argument struct the library passed (check), writes the kernel's
+ * outputs into it (reply, also run on failure: EMSGSIZE writes a count) and
+ * fails with an errno or succeeds. An unexpected or unscripted ioctl fails
+ * the test at once; script_assert_done(), run in every test's teardown,
+ * fails the test when scripted ioctls were not made. So a test that scripts
+ * nothing proves that a call reached no ioctl at all.
+ *
+ * Real file descriptors come from /dev/null, so the library's open(2) and
+ * close(2) run for real and leaks of them show.
+ *
+ * Log lines of the contexts made by test_ctx_new() are captured and can be
+ * searched with assert_logged().
+ */
+#ifndef KERNEL_SCRIPT_H
+#define KERNEL_SCRIPT_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "libiommufd.h"
+#include "uapi.h"
+
+/* ---- the script -------------------------------------------------------- */
+
+struct ks_entry;
+typedef void (*ks_fn)(const struct ks_entry *e, void *arg);
+
+struct ks_entry {
+	unsigned long request;	/* the ioctl the library must make */
+	int fd;			/* the fd it must use, -1 for any */
+	ks_fn check;		/* asserts on the argument (may be NULL) */
+	ks_fn reply;		/* writes the kernel's outputs (may be NULL) */
+	int err;		/* errno to fail with, 0 to succeed */
+	uint64_t in[6];		/* what the typed checks compare */
+	uint64_t out[4];	/* what the typed replies write */
+	const void *data;	/* for custom callbacks */
+	const char *file;	/* where the entry was scripted */
+	int line;
+};
+
+/* The ioctl entry point the library is linked against. */
+int __wrap_ioctl(int fd, unsigned long request, ...);
+
+/* Empties the script (setup of every test). */
+void script_reset(void);
+/* Fails the test when scripted ioctls were not made; empties the script. */
+void script_assert_done_at(const char *file, int line);
+#define script_assert_done() script_assert_done_at(__FILE__, __LINE__)
+/* Number of entries not yet consumed. */
+unsigned int script_pending(void);
+/* The fd and request of the last ioctl made (-1 / 0 before any). */
+int script_last_fd(void);
+
+/* fds the typed helpers expect IOMMU_* and VFIO_* ioctls on (-1: any). */
+void script_set_iommufd(int fd);
+void script_set_devfd(int fd);
+
+/* Records the caller's location for the next entry (used by the macros). */
+void script_at(const char *file, int line);
+
+/* Appends an entry; returns it so a test may adjust fd, in, out or data. */
+struct ks_entry *script_expect_(unsigned long request, ks_fn check,
+				ks_fn reply, int err);
+#define script_expect(req, check, reply, err) \
+	(script_at(__FILE__, __LINE__), script_expect_((req), (check), (reply), (err)))
+
+/* Fails the test with the location of the entry being served. */
+#define KS_EQ(e, what, actual, expected)					\
+	ks_eq((e), (what), (uint64_t)(actual), (uint64_t)(expected))
+void ks_eq(const struct ks_entry *e, const char *what, uint64_t actual,
+	   uint64_t expected);
+
+/* ---- typed entries: the standard checks and replies of each command ---- */
+
+/* IOMMU_DESTROY: size 8, @id. */
+struct ks_entry *expect_destroy_(uint32_t id, int err);
+#define expect_destroy(...) (script_at(__FILE__, __LINE__), expect_destroy_(__VA_ARGS__))
+
+/* IOMMU_IOAS_ALLOC: size 12, flags 0; replies @out_id. */
+struct ks_entry *expect_ioas_alloc_(uint32_t out_id, int err);
+#define expect_ioas_alloc(...) (script_at(__FILE__, __LINE__), expect_ioas_alloc_(__VA_ARGS__))
+
+/* IOMMU_IOAS_MAP: size 40, the fields given; replies @out_iova. */
+struct ks_entry *expect_ioas_map_(uint32_t ioas_id, uint32_t flags,
+				  const void *va, uint64_t length,
+				  uint64_t iova, uint64_t out_iova, int err);
+#define expect_ioas_map(...) (script_at(__FILE__, __LINE__), expect_ioas_map_(__VA_ARGS__))
+
+/* IOMMU_IOAS_UNMAP: size 24, the fields given; replies @out_length. */
+struct ks_entry *expect_ioas_unmap_(uint32_t ioas_id, uint64_t iova,
+				    uint64_t length, uint64_t out_length, int err);
+#define expect_ioas_unmap(...) (script_at(__FILE__, __LINE__), expect_ioas_unmap_(__VA_ARGS__))
+
+/*
+ * IOMMU_IOAS_IOVA_RANGES: size 32, @ioas_id, room for @room ranges (a NULL
+ * array when @room is 0). Replies num_iovas = @count; on success also the
+ * @count @ranges and @alignment.
+ */
+struct ks_entry *expect_iova_ranges_(uint32_t ioas_id, uint32_t room,
+				     const struct kabi_iova_range *ranges,
+				     uint32_t count, uint64_t alignment, int err);
+#define expect_iova_ranges(...) (script_at(__FILE__, __LINE__), expect_iova_ranges_(__VA_ARGS__))
+
+/*
+ * IOMMU_HWPT_ALLOC: size 48, kernel @flags, @dev_id, @pt_id, no data,
+ * reserved fields and fault_id 0; replies @out_id.
+ */
+struct ks_entry *expect_hwpt_alloc_(uint32_t flags, uint32_t dev_id,
+				    uint32_t pt_id, uint32_t out_id, int err);
+#define expect_hwpt_alloc(...) (script_at(__FILE__, __LINE__), expect_hwpt_alloc_(__VA_ARGS__))
+
+/* As expect_hwpt_alloc(), with vendor data: its type, pointer and length. */
+struct ks_entry *expect_hwpt_alloc_data_(uint32_t flags, uint32_t dev_id,
+					 uint32_t pt_id, uint32_t data_type,
+					 const void *data, uint32_t data_len,
+					 uint32_t out_id, int err);
+#define expect_hwpt_alloc_data(...) (script_at(__FILE__, __LINE__), expect_hwpt_alloc_data_(__VA_ARGS__))
+
+/*
+ * IOMMU_GET_HW_INFO: size 40, flags 0, @dev_id, @data and @data_len;
+ * replies the out_* fields and data_len of @reply.
+ */
+struct ks_entry *expect_hw_info_(uint32_t dev_id, const void *data,
+				 uint32_t data_len,
+				 const struct kabi_hw_info *reply, int err);
+#define expect_hw_info(...) (script_at(__FILE__, __LINE__), expect_hw_info_(__VA_ARGS__))
+
+/* VFIO_DEVICE_BIND_IOMMUFD: argsz 16, flags 0, @iommufd; replies @out_devid. */
+struct ks_entry *expect_bind_(int iommufd, uint32_t out_devid, int err);
+#define expect_bind(...) (script_at(__FILE__, __LINE__), expect_bind_(__VA_ARGS__))
+
+/* VFIO_DEVICE_ATTACH_IOMMUFD_PT: argsz 12, flags 0, @pt_id; replies @out_hwpt_id. */
+struct ks_entry *expect_attach_(uint32_t pt_id, uint32_t out_hwpt_id, int err);
+#define expect_attach(...) (script_at(__FILE__, __LINE__), expect_attach_(__VA_ARGS__))
+
+/* VFIO_DEVICE_DETACH_IOMMUFD_PT: argsz 8, flags 0. */
+struct ks_entry *expect_detach_(int err);
+#define expect_detach(...) (script_at(__FILE__, __LINE__), expect_detach_(__VA_ARGS__))
+
+/* ---- captured log ------------------------------------------------------ */
+
+/* The log function test_ctx_new() installs: keeps the lines in memory. */
+void log_capture(void *userdata, int priority, const char *file, int line,
+		 const char *fn, const char *format, va_list args);
+void log_reset(void);
+unsigned int log_count(void);
+const char *log_line(unsigned int i);
+/* Whether a captured line contains every one of the words (NULL-ended). */
+bool log_has_(const char *word, ...) __attribute__((sentinel));
+#define log_has(...) log_has_(__VA_ARGS__, (const char *)NULL)
+/* Fails, printing the captured lines, unless a line has all the words. */
+void assert_logged_at(const char *file, int line, const char *word, ...)
+	__attribute__((sentinel));
+#define assert_logged(...) assert_logged_at(__FILE__, __LINE__, __VA_ARGS__, (const char *)NULL)
+
+/* ---- fixtures ---------------------------------------------------------- */
+
+/* cmocka setup/teardown: reset script and log; assert the script is done. */
+int ks_setup(void **state);
+int ks_teardown(void **state);
+#define KS_TEST(fn) cmocka_unit_test_setup_teardown(fn, ks_setup, ks_teardown)
+
+/* A context on /dev/null logging at LOG_DEBUG into the capture; its fd is
+ * what the IOMMU_* entries expect from now on. */
+struct iommufd_ctx *test_ctx_new(void);
+/* IOAS_ALLOC scripted to return @id. */
+struct iommufd_ioas *test_ioas_new(struct iommufd_ctx *ctx, uint32_t id);
+/* bind_path("/dev/null") scripted to return @dev_id; the device's fd is
+ * what the VFIO entries expect from now on. */
+struct iommufd_device *test_device_new(struct iommufd_ctx *ctx, uint32_t dev_id);
+/* Attach scripted: ATTACH of @pt_id, the kernel reporting @hwpt_id. */
+void test_attach(struct iommufd_device *dev, struct iommufd_pt *pt,
+		 uint32_t pt_id, uint32_t hwpt_id);
+
+/* Whether @fd is open in this process. */
+bool fd_is_open(int fd);
+/* Number of open fds of this process. */
+int count_open_fds(void);
+
+#endif /* KERNEL_SCRIPT_H */
