@@ -1,0 +1,643 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Hardware page tables: allocation, the fallback matrix (when the library
+ * takes the plain path of attaching the device to the IOAS, and when it
+ * must not), vendor data, argument checks and lifetime.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "kernel-script.h"
+
+#define DEV_ID 2
+#define IOAS_ID 3
+#define HWPT_ID 5
+#define NESTED_ID 6
+#define KERNEL_HWPT_ID 7
+
+struct fixture {
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_device *dev;
+};
+
+static int setup(void **state)
+{
+	static struct fixture f;
+
+	ks_setup(state);
+	f.ctx = test_ctx_new();
+	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
+	f.dev = test_device_new(f.ctx, DEV_ID);
+	log_reset();
+	*state = &f;
+	return 0;
+}
+
+/* Releases what a test left: the device (detaching it) and the IOAS. */
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	script_assert_done();
+	if (iommufd_device_get_pt(f->dev))
+		expect_detach(0);
+	iommufd_device_unref(f->dev);
+	expect_destroy(IOAS_ID, 0);
+	iommufd_ioas_unref(f->ioas);
+	iommufd_ctx_unref(f->ctx);
+	return ks_teardown(state);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+static struct iommufd_pt *ioas_pt(struct fixture *f)
+{
+	return iommufd_ioas_pt(f->ioas);
+}
+
+/* A request the library must fail without the plain path: no ATTACH. */
+static void assert_no_fallback(struct fixture *f, const struct iommufd_hwpt_opts *opts,
+			       int expected)
+{
+	struct iommufd_hwpt *hwpt = (void *)0x1;
+
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), opts, &hwpt), expected);
+	assert_ptr_equal(hwpt, (void *)0x1);
+	assert_null(iommufd_device_get_pt(f->dev));
+}
+
+/* ---- (1) HWPT_ALLOC succeeds ------------------------------------------- */
+
+static void alloc_success_records_the_kernel_id(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID);
+	assert_int_equal(iommufd_pt_get_id(iommufd_hwpt_pt(hwpt)), HWPT_ID);
+	assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
+	assert_int_equal(iommufd_hwpt_get_flags(hwpt), 0);
+	assert_null(iommufd_device_get_pt(f->dev));	/* allocating is not attaching */
+	expect_destroy(HWPT_ID, 0);
+	assert_null(iommufd_hwpt_unref(hwpt));
+}
+
+static void alloc_flags_become_kernel_flags(void **state)
+{
+	static const struct { uint32_t flags, kflags; } cases[] = {
+		{ IOMMUFD_HWPT_NEST_PARENT, KABI_HWPT_ALLOC_NEST_PARENT },
+		{ IOMMUFD_HWPT_DIRTY_TRACKING, KABI_HWPT_ALLOC_DIRTY_TRACKING },
+		{ IOMMUFD_HWPT_PASID, KABI_HWPT_ALLOC_PASID },
+		{ IOMMUFD_HWPT_NEST_PARENT | IOMMUFD_HWPT_DIRTY_TRACKING | IOMMUFD_HWPT_PASID,
+		  KABI_HWPT_ALLOC_NEST_PARENT | KABI_HWPT_ALLOC_DIRTY_TRACKING |
+		  KABI_HWPT_ALLOC_PASID },
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = cases[i].flags);
+		struct iommufd_hwpt *hwpt = NULL;
+
+		expect_hwpt_alloc(cases[i].kflags, DEV_ID, IOAS_ID, HWPT_ID + 10 + i, 0);
+		assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+		assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID + 10 + i);
+		assert_int_equal(iommufd_hwpt_get_flags(hwpt), cases[i].flags);
+		assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
+		expect_destroy(HWPT_ID + 10 + i, 0);
+		iommufd_hwpt_unref(hwpt);
+	}
+}
+
+/* ---- (2), (3) the plain path ------------------------------------------- */
+
+static void plain_path_on(struct fixture *f, int alloc_err)
+{
+	struct iommufd_hwpt *hwpt = NULL;
+	uint32_t hwpt_id = 0;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, alloc_err);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID);
+	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
+	assert_int_equal(iommufd_hwpt_get_flags(hwpt), 0);
+	assert_ptr_equal(iommufd_device_get_pt(f->dev), iommufd_hwpt_pt(hwpt));
+	assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), 0);
+	assert_int_equal(hwpt_id, KERNEL_HWPT_ID);
+	assert_logged("plain path taken", "HWPT 7");
+	/* No DESTROY: the kernel frees its own domain when the device leaves. */
+	assert_null(iommufd_hwpt_unref(hwpt));
+	expect_detach(0);
+	f->dev = iommufd_device_unref(f->dev);
+}
+
+static void enotty_without_flags_takes_the_plain_path(void **state)
+{
+	plain_path_on(*state, ENOTTY);
+}
+
+static void eopnotsupp_without_flags_takes_the_plain_path(void **state)
+{
+	plain_path_on(*state, EOPNOTSUPP);
+}
+
+static void plain_path_replaces_a_current_attachment(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ioas *other = test_ioas_new(f->ctx, 4);
+	struct iommufd_hwpt *hwpt = NULL;
+	uint32_t hwpt_id = 0;
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, 8);
+	expect_hwpt_alloc(0, DEV_ID, 4, 0, ENOTTY);
+	expect_attach(4, 9, 0);		/* no DETACH in between */
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(other), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), 9);
+	assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), 0);
+	assert_int_equal(hwpt_id, 9);
+	iommufd_hwpt_unref(hwpt);
+	iommufd_ioas_unref(other);	/* the HWPT (held by the device) holds it */
+	expect_detach(0);
+	expect_destroy(4, 0);
+	f->dev = iommufd_device_unref(f->dev);
+}
+
+static void kernel_hwpt_outlives_the_caller_ref_until_detach(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	/* The caller drops its IOAS and HWPT: the device keeps both. */
+	iommufd_ioas_unref(f->ioas);
+	iommufd_hwpt_unref(hwpt);
+	expect_detach(0);
+	expect_destroy(IOAS_ID, 0);	/* and never a DESTROY of HWPT 7 */
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
+}
+
+/* ---- (4), (5), (6) never downgraded ------------------------------------ */
+
+static void eopnotsupp_nest_parent_is_not_downgraded(void **state)
+{
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
+
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	assert_no_fallback(*state, &opts, -EOPNOTSUPP);
+	assert_logged("NEST_PARENT", "device 2", "EOPNOTSUPP", "cannot nest");
+}
+
+static void eopnotsupp_dirty_tracking_is_not_downgraded(void **state)
+{
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
+
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	assert_no_fallback(*state, &opts, -EOPNOTSUPP);
+	assert_logged("DIRTY_TRACKING", "EOPNOTSUPP", "dirty");
+}
+
+static void eopnotsupp_pasid_is_not_downgraded(void **state)
+{
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_PASID);
+
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_PASID, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	assert_no_fallback(*state, &opts, -EOPNOTSUPP);
+	assert_logged("PASID", "EOPNOTSUPP");
+}
+
+static void enotty_with_flags_is_eopnotsupp(void **state)
+{
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
+
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, 0, ENOTTY);
+	assert_no_fallback(*state, &opts, -EOPNOTSUPP);
+	assert_logged("NEST_PARENT", "EOPNOTSUPP", "kernel has no IOMMU_HWPT_ALLOC");
+}
+
+static void eopnotsupp_with_vendor_data_is_not_downgraded(void **state)
+{
+	static const uint32_t data[2] = { 0, 1 };
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_SELFTEST,
+			.data = data, .data_len = sizeof(data));
+
+	expect_hwpt_alloc_data(0, DEV_ID, IOAS_ID, KABI_HWPT_DATA_SELFTEST, data,
+			       sizeof(data), 0, EOPNOTSUPP);
+	assert_no_fallback(*state, &opts, -EOPNOTSUPP);
+	assert_logged("with vendor data", "EOPNOTSUPP", "vendor data");
+}
+
+/* ---- (7) vendor data --------------------------------------------------- */
+
+static void all_zero_data_is_sent_as_no_data(void **state)
+{
+	static const uint8_t zeros[32];
+	struct fixture *f = *state;
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_VTD_S1,
+			.data = zeros, .data_len = sizeof(zeros));
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);	/* type 0, len 0, NULL */
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+}
+
+static void empty_data_is_sent_as_no_data(void **state)
+{
+	static const uint8_t one = 1;
+	struct fixture *f = *state;
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_VTD_S1,
+			.data = &one, .data_len = 0);
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+}
+
+static void all_zero_data_takes_the_plain_path(void **state)
+{
+	static const uint8_t zeros[16];
+	struct fixture *f = *state;
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_ARM_SMMUV3,
+			.data = zeros, .data_len = sizeof(zeros));
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOTTY);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
+	iommufd_hwpt_unref(hwpt);
+}
+
+static void nonzero_data_is_sent_as_given(void **state)
+{
+	static const uint8_t data[12] = { [11] = 0x80 };
+	struct fixture *f = *state;
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_SELFTEST,
+			.data = data, .data_len = sizeof(data));
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc_data(0, DEV_ID, IOAS_ID, KABI_HWPT_DATA_SELFTEST, data,
+			       sizeof(data), HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+}
+
+/* ---- (8) the plain path's ATTACH fails --------------------------------- */
+
+static void plain_path_attach_failure_changes_nothing(void **state)
+{
+	static const int errs[] = { EINVAL, ENOMEM, EBUSY };
+	struct fixture *f = *state;
+	uint32_t hwpt_id = 0x5a5a;
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+		expect_attach(IOAS_ID, KERNEL_HWPT_ID, errs[i]);
+		assert_no_fallback(f, NULL, -errs[i]);
+		assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), -ENOENT);
+	}
+	assert_int_equal(hwpt_id, 0x5a5a);
+	assert_logged("HWPT_ALLOC fallback", "device 2", "EBUSY");
+	/* The failed attempts hold no reference: the IOAS goes at once. */
+	expect_destroy(IOAS_ID, 0);
+	iommufd_ioas_unref(f->ioas);
+	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
+}
+
+/* ---- (9) other errnos pass through ------------------------------------- */
+
+static void other_errors_pass_through_without_fallback(void **state)
+{
+	static const int errs[] = { EINVAL, ENOENT, EADDRINUSE, ENOMEM, E2BIG };
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, errs[i]);
+		assert_no_fallback(f, NULL, -errs[i]);
+	}
+	assert_logged("HWPT_ALLOC plain device 2 on IOAS 3", "ENOENT");
+}
+
+static void eaddrinuse_explains_reserved_iovas(void **state)
+{
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EADDRINUSE);
+	assert_no_fallback(*state, NULL, -EADDRINUSE);
+	assert_logged("EADDRINUSE", "reserves", "allocate before mapping");
+}
+
+/* ---- argument rejection (no ioctl) ------------------------------------- */
+
+static void alloc_rejects_null(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = NULL;
+
+	assert_int_equal(iommufd_hwpt_alloc(NULL, ioas_pt(f), NULL, &hwpt), -EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, NULL, NULL, &hwpt), -EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, NULL), -EINVAL);
+	assert_null(hwpt);
+}
+
+static void alloc_rejects_unknown_flags(void **state)
+{
+	static const uint32_t bad[] = { 1u << 3, 1u << 31, IOMMUFD_HWPT_NEST_PARENT | 1u << 4 };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = bad[i]);
+
+		assert_no_fallback(*state, &opts, -EINVAL);
+	}
+	assert_logged("unknown flags");
+}
+
+static void alloc_rejects_data_without_type(void **state)
+{
+	static const uint8_t data[8] = { 1 };
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data = data, .data_len = sizeof(data));
+
+	assert_no_fallback(*state, &opts, -EINVAL);
+	assert_logged("data without a data type");
+}
+
+static void alloc_rejects_length_without_data(void **state)
+{
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_VTD_S1,
+			.data_len = 24);
+
+	assert_no_fallback(*state, &opts, -EINVAL);
+}
+
+static void alloc_rejects_length_over_32_bits(void **state)
+{
+	static const uint8_t data[8] = { 1 };
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_VTD_S1,
+			.data = data, .data_len = (size_t)UINT32_MAX + 1);
+
+	assert_no_fallback(*state, &opts, -EINVAL);
+}
+
+static void alloc_rejects_pt_of_another_ctx(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ctx *other_ctx = test_ctx_new();
+	struct iommufd_ioas *other = test_ioas_new(other_ctx, IOAS_ID);
+	struct iommufd_hwpt *hwpt = (void *)0x1;
+
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(other), NULL, &hwpt),
+			 -EINVAL);
+	assert_ptr_equal(hwpt, (void *)0x1);
+	assert_logged("another context");
+	expect_destroy(IOAS_ID, 0)->fd = iommufd_ctx_get_fd(other_ctx);
+	iommufd_ioas_unref(other);
+	iommufd_ctx_unref(other_ctx);
+	script_set_iommufd(iommufd_ctx_get_fd(f->ctx));
+}
+
+static void alloc_rejects_unknown_option_members(void **state)
+{
+	struct {
+		struct iommufd_hwpt_opts known;
+		uint32_t future;
+	} newer = { .known = { .sz = sizeof(newer) }, .future = 1 };
+	struct iommufd_hwpt_opts tiny = { .sz = 2 };
+
+	assert_no_fallback(*state, &newer.known, -E2BIG);
+	assert_no_fallback(*state, &tiny, -EINVAL);
+}
+
+static void alloc_ignores_members_past_an_older_sz(void **state)
+{
+	struct fixture *f = *state;
+	/* An older caller knew only sz and flags: the rest is not its. */
+	struct iommufd_hwpt_opts opts = {
+		.sz = offsetof(struct iommufd_hwpt_opts, data_type),
+		.flags = IOMMUFD_HWPT_DIRTY_TRACKING,
+		.data_type = 99, .data = (void *)0x1, .data_len = 64,
+	};
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, IOAS_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+}
+
+/* ---- nested HWPTs ------------------------------------------------------ */
+
+static struct iommufd_hwpt *nest_parent(struct fixture *f)
+{
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
+	struct iommufd_hwpt *parent = NULL;
+
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &parent), 0);
+	return parent;
+}
+
+static void nested_alloc_sends_parent_and_data(void **state)
+{
+	static const uint64_t ste[2] = { 0x1, 0x2 };
+	struct fixture *f = *state;
+	struct iommufd_hwpt *parent = nest_parent(f);
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_ARM_SMMUV3,
+			.data = ste, .data_len = sizeof(ste));
+	struct iommufd_hwpt *nested = NULL;
+
+	expect_hwpt_alloc_data(0, DEV_ID, HWPT_ID, KABI_HWPT_DATA_ARM_SMMUV3, ste,
+			       sizeof(ste), NESTED_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &opts,
+					    &nested), 0);
+	assert_int_equal(iommufd_hwpt_get_id(nested), NESTED_ID);
+	/* The nested HWPT holds its parent: child first, then the parent. */
+	iommufd_hwpt_unref(parent);
+	expect_destroy(NESTED_ID, 0);
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(nested);
+}
+
+static void nested_alloc_without_data_is_rejected(void **state)
+{
+	static const uint8_t zeros[16];
+	struct fixture *f = *state;
+	struct iommufd_hwpt *parent = nest_parent(f);
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, zero, .data_type = KABI_HWPT_DATA_VTD_S1,
+			.data = zeros, .data_len = sizeof(zeros));
+	struct iommufd_hwpt *nested = (void *)0x1;
+
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), NULL,
+					    &nested), -EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &zero,
+					    &nested), -EINVAL);
+	assert_ptr_equal(nested, (void *)0x1);
+	assert_logged("nested HWPT needs vendor data");
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(parent);
+}
+
+static void nested_alloc_errors_are_not_downgraded(void **state)
+{
+	static const uint32_t data[4] = { 7 };
+	struct fixture *f = *state;
+	struct iommufd_hwpt *parent = nest_parent(f);
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_VTD_S1,
+			.data = data, .data_len = sizeof(data));
+	struct iommufd_hwpt *nested = (void *)0x1;
+
+	expect_hwpt_alloc_data(0, DEV_ID, HWPT_ID, KABI_HWPT_DATA_VTD_S1, data,
+			       sizeof(data), 0, EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &opts,
+					    &nested), -EINVAL);
+	assert_logged("on HWPT 5", "not a nest-parent");
+	expect_hwpt_alloc_data(0, DEV_ID, HWPT_ID, KABI_HWPT_DATA_VTD_S1, data,
+			       sizeof(data), 0, ENOTTY);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &opts,
+					    &nested), -EOPNOTSUPP);
+	assert_ptr_equal(nested, (void *)0x1);
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(parent);
+}
+
+/* ---- lifetime ---------------------------------------------------------- */
+
+static void destroy_only_at_last_unref(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = nest_parent(f);
+
+	assert_ptr_equal(iommufd_hwpt_ref(hwpt), hwpt);
+	iommufd_hwpt_unref(hwpt);
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+}
+
+static void hwpt_keeps_its_ioas_alive(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = nest_parent(f);
+
+	iommufd_ioas_unref(f->ioas);		/* no DESTROY yet */
+	expect_destroy(HWPT_ID, 0);
+	expect_destroy(IOAS_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
+}
+
+static void hwpt_keeps_its_ctx_alive(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = nest_parent(f);
+	int fd = iommufd_ctx_get_fd(f->ctx);
+
+	iommufd_ctx_unref(f->ctx);
+	f->dev = iommufd_device_unref(f->dev);
+	f->ioas = iommufd_ioas_unref(f->ioas);	/* the HWPT holds it */
+	assert_true(fd_is_open(fd));
+	expect_destroy(HWPT_ID, 0);
+	expect_destroy(IOAS_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+	assert_false(fd_is_open(fd));
+	/* Fresh objects for the teardown. */
+	f->ctx = test_ctx_new();
+	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
+	f->dev = test_device_new(f->ctx, DEV_ID);
+}
+
+static void null_handle_getters(void **state)
+{
+	(void)state;
+	assert_null(iommufd_hwpt_ref(NULL));
+	assert_null(iommufd_hwpt_unref(NULL));
+	assert_int_equal(iommufd_hwpt_get_id(NULL), 0);
+	assert_null(iommufd_hwpt_pt(NULL));
+	assert_int_equal(iommufd_hwpt_get_flags(NULL), 0);
+	assert_false(iommufd_hwpt_is_kernel_allocated(NULL));
+}
+
+/* ---- a device adopted by ID: no plain path ----------------------------- */
+
+static void device_by_id_has_no_plain_path(void **state)
+{
+	static const int errs[] = { EOPNOTSUPP, ENOTTY };
+	struct fixture *f = *state;
+	struct iommufd_device *dev = NULL;
+	struct iommufd_hwpt *hwpt = (void *)0x1;
+
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_hwpt_alloc(0, 11, IOAS_ID, 0, errs[i]);
+		assert_int_equal(iommufd_hwpt_alloc(dev, ioas_pt(f), NULL, &hwpt),
+				 -EOPNOTSUPP);
+	}
+	assert_ptr_equal(hwpt, (void *)0x1);
+	assert_logged("device 11", "no plain path", "no cdev");
+	iommufd_device_unref(dev);
+}
+
+static void device_by_id_allocates(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_device *dev = NULL;
+	struct iommufd_hwpt *hwpt = NULL;
+
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	expect_hwpt_alloc(0, 11, IOAS_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID);
+	iommufd_device_unref(dev);
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(alloc_success_records_the_kernel_id),
+		T(alloc_flags_become_kernel_flags),
+		T(enotty_without_flags_takes_the_plain_path),
+		T(eopnotsupp_without_flags_takes_the_plain_path),
+		T(plain_path_replaces_a_current_attachment),
+		T(kernel_hwpt_outlives_the_caller_ref_until_detach),
+		T(eopnotsupp_nest_parent_is_not_downgraded),
+		T(eopnotsupp_dirty_tracking_is_not_downgraded),
+		T(eopnotsupp_pasid_is_not_downgraded),
+		T(enotty_with_flags_is_eopnotsupp),
+		T(eopnotsupp_with_vendor_data_is_not_downgraded),
+		T(all_zero_data_is_sent_as_no_data),
+		T(empty_data_is_sent_as_no_data),
+		T(all_zero_data_takes_the_plain_path),
+		T(nonzero_data_is_sent_as_given),
+		T(plain_path_attach_failure_changes_nothing),
+		T(other_errors_pass_through_without_fallback),
+		T(eaddrinuse_explains_reserved_iovas),
+		T(alloc_rejects_null),
+		T(alloc_rejects_unknown_flags),
+		T(alloc_rejects_data_without_type),
+		T(alloc_rejects_length_without_data),
+		T(alloc_rejects_length_over_32_bits),
+		T(alloc_rejects_pt_of_another_ctx),
+		T(alloc_rejects_unknown_option_members),
+		T(alloc_ignores_members_past_an_older_sz),
+		T(nested_alloc_sends_parent_and_data),
+		T(nested_alloc_without_data_is_rejected),
+		T(nested_alloc_errors_are_not_downgraded),
+		T(destroy_only_at_last_unref),
+		T(hwpt_keeps_its_ioas_alive),
+		T(hwpt_keeps_its_ctx_alive),
+		T(null_handle_getters),
+		T(device_by_id_has_no_plain_path),
+		T(device_by_id_allocates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

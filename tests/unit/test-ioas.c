@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * IO address spaces: allocation and lifetime, map, map_fixed, unmap,
+ * unmap_all and the IOVA ranges query with its EMSGSIZE retry.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernel-script.h"
+
+#define IOAS_ID 3
+#define RW (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)
+#define K_RW (KABI_IOAS_MAP_READABLE | KABI_IOAS_MAP_WRITEABLE)
+
+static char buf[2 * 4096] __attribute__((aligned(4096)));
+
+struct fixture {
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+};
+
+static int setup(void **state)
+{
+	static struct fixture f;
+
+	ks_setup(state);
+	f.ctx = test_ctx_new();
+	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
+	log_reset();
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	script_assert_done();
+	expect_destroy(IOAS_ID, 0);
+	assert_null(iommufd_ioas_unref(f->ioas));
+	iommufd_ctx_unref(f->ctx);
+	return ks_teardown(state);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+/* ---- alloc and lifetime ------------------------------------------------ */
+
+static void alloc_returns_the_kernel_id(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = NULL;
+
+	(void)state;
+	expect_ioas_alloc(42, 0);
+	assert_int_equal(iommufd_ioas_alloc(ctx, &ioas), 0);
+	assert_int_equal(iommufd_ioas_get_id(ioas), 42);
+	assert_ptr_equal(iommufd_ioas_pt(ioas), (void *)ioas);
+	assert_int_equal(iommufd_pt_get_id(iommufd_ioas_pt(ioas)), 42);
+	expect_destroy(42, 0);
+	assert_null(iommufd_ioas_unref(ioas));
+	iommufd_ctx_unref(ctx);
+}
+
+static void alloc_error_passes_through(void **state)
+{
+	static const int errs[] = { ENOMEM, ENOTTY, EINVAL };
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = (void *)0x1;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_ioas_alloc(0, errs[i]);
+		assert_int_equal(iommufd_ioas_alloc(ctx, &ioas), -errs[i]);
+	}
+	assert_ptr_equal(ioas, (void *)0x1);
+	assert_logged("IOAS_ALLOC", "EINVAL");
+	iommufd_ctx_unref(ctx);		/* valgrind: nothing left behind */
+}
+
+static void alloc_rejects_null(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = NULL;
+
+	(void)state;
+	assert_int_equal(iommufd_ioas_alloc(NULL, &ioas), -EINVAL);
+	assert_int_equal(iommufd_ioas_alloc(ctx, NULL), -EINVAL);
+	iommufd_ctx_unref(ctx);
+}
+
+static void destroy_only_at_last_unref(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = test_ioas_new(ctx, 9);
+
+	(void)state;
+	assert_ptr_equal(iommufd_ioas_ref(ioas), ioas);
+	assert_null(iommufd_ioas_unref(ioas));	/* no ioctl: one ref left */
+	expect_destroy(9, 0);
+	assert_null(iommufd_ioas_unref(ioas));
+	iommufd_ctx_unref(ctx);
+}
+
+static void ioas_keeps_its_ctx_alive(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = test_ioas_new(ctx, 9);
+	int fd = iommufd_ctx_get_fd(ctx);
+
+	(void)state;
+	iommufd_ctx_unref(ctx);
+	assert_true(fd_is_open(fd));
+	expect_destroy(9, 0);		/* on the context's fd, still open */
+	iommufd_ioas_unref(ioas);
+	assert_false(fd_is_open(fd));
+}
+
+static void destroy_error_is_logged_not_fatal(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = test_ioas_new(ctx, 9);
+
+	(void)state;
+	expect_destroy(9, EBUSY);
+	assert_null(iommufd_ioas_unref(ioas));
+	assert_logged("DESTROY IOAS 9", "EBUSY");
+	iommufd_ctx_unref(ctx);
+}
+
+static void null_handle_getters(void **state)
+{
+	(void)state;
+	assert_null(iommufd_ioas_ref(NULL));
+	assert_null(iommufd_ioas_unref(NULL));
+	assert_int_equal(iommufd_ioas_get_id(NULL), 0);
+	assert_null(iommufd_ioas_pt(NULL));
+	assert_int_equal(iommufd_pt_get_id(NULL), 0);
+}
+
+/* ---- map --------------------------------------------------------------- */
+
+static void map_returns_the_kernel_iova(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t iova = 0;
+
+	expect_ioas_map(IOAS_ID, K_RW, buf, sizeof(buf), 0, 0x100000, 0);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, sizeof(buf), RW, &iova), 0);
+	assert_int_equal(iova, 0x100000);
+}
+
+static void map_prot_becomes_kernel_flags(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t iova = 0;
+
+	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_READABLE, buf, 4096, 0, 0x1000, 0);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, IOMMUFD_MAP_READ, &iova), 0);
+	assert_int_equal(iova, 0x1000);
+	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_WRITEABLE, buf, 4096, 0, 0x2000, 0);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, IOMMUFD_MAP_WRITE, &iova), 0);
+	assert_int_equal(iova, 0x2000);
+}
+
+static void map_fixed_sends_fixed_iova(void **state)
+{
+	struct fixture *f = *state;
+
+	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | K_RW, buf, sizeof(buf),
+			0xfee00000ull, 0xfee00000ull, 0);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, sizeof(buf),
+						0xfee00000ull, RW), 0);
+	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | KABI_IOAS_MAP_READABLE,
+			buf, 4096, 0, 0, 0);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0,
+						IOMMUFD_MAP_READ), 0);
+}
+
+static void map_errors_pass_through(void **state)
+{
+	static const struct { int err; const char *why; } cases[] = {
+		{ ENOSPC, "no free IOVA range" },
+		{ EINVAL, "misaligned" },
+		{ ENOMEM, "ENOMEM" },
+		{ EFAULT, "EFAULT" },
+	};
+	struct fixture *f = *state;
+	uint64_t iova = 0x5a5a;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0x1000, cases[i].err);
+		assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova),
+				 -cases[i].err);
+		assert_logged("IOAS_MAP IOAS 3", cases[i].why);
+	}
+	assert_int_equal(iova, 0x5a5a);		/* untouched on failure */
+}
+
+static void map_fixed_errors_pass_through(void **state)
+{
+	static const int errs[] = { EEXIST, EINVAL, ENOMEM };
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | K_RW, buf, 4096,
+				0x10000, 0x10000, errs[i]);
+		assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0x10000, RW),
+				 -errs[i]);
+	}
+	assert_logged("EEXIST", "already mapped");
+}
+
+static void map_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	void *top = (void *)(uintptr_t)(UINTPTR_MAX - 4095);
+	uint64_t iova = 0x5a5a;
+
+	assert_int_equal(iommufd_ioas_map(NULL, buf, 4096, RW, &iova), -EINVAL);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, NULL), -EINVAL);
+	assert_int_equal(iommufd_ioas_map(f->ioas, NULL, 4096, RW, &iova), -EINVAL);
+	assert_logged("NULL address");
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 0, RW, &iova), -EINVAL);
+	assert_logged("zero length");
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, 0, &iova), -EINVAL);
+	assert_logged("prot 0x0");
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW | 4, &iova), -EINVAL);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, 1u << 31, &iova), -EINVAL);
+	assert_int_equal(iommufd_ioas_map(f->ioas, top, 8192, RW, &iova), -EINVAL);
+	assert_logged("wraps");
+	assert_int_equal(iova, 0x5a5a);
+}
+
+static void map_fixed_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(iommufd_ioas_map_fixed(NULL, buf, 4096, 0, RW), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, NULL, 4096, 0, RW), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 0, 0, RW), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0, 0), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0, 8), -EINVAL);
+	/* The IOVA range wraps although the VA range does not. */
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 8192,
+						UINT64_MAX - 4095, RW), -EINVAL);
+	assert_logged("wraps");
+}
+
+static void map_fixed_up_to_the_last_byte_is_not_a_wrap(void **state)
+{
+	struct fixture *f = *state;
+
+	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | K_RW, buf, 4096,
+			UINT64_MAX - 4095, UINT64_MAX - 4095, 0);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096,
+						UINT64_MAX - 4095, RW), 0);
+}
+
+/* ---- unmap ------------------------------------------------------------- */
+
+static void unmap_returns_the_length_unmapped(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t unmapped = 0;
+
+	expect_ioas_unmap(IOAS_ID, 0x100000, 0x4000, 0x2000, 0);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x100000, 0x4000, &unmapped), 0);
+	assert_int_equal(unmapped, 0x2000);
+	expect_ioas_unmap(IOAS_ID, 0x100000, 0x4000, 0x4000, 0);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x100000, 0x4000, NULL), 0);
+}
+
+static void unmap_errors_pass_through(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t unmapped = 0x5a5a;
+
+	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0, ENOENT);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, &unmapped), -ENOENT);
+	assert_logged("IOAS_UNMAP IOAS 3", "ENOENT", "cuts a mapping");
+	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0, EBUSY);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, &unmapped), -EBUSY);
+	assert_int_equal(unmapped, 0x5a5a);
+}
+
+static void unmap_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(iommufd_ioas_unmap(NULL, 0, 4096, NULL), -EINVAL);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0, NULL), -EINVAL);
+	assert_logged("zero length");
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, UINT64_MAX - 4095, 8192, NULL),
+			 -EINVAL);
+	assert_logged("wraps");
+}
+
+static void unmap_all_sends_the_whole_space(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t unmapped = 0;
+
+	expect_ioas_unmap(IOAS_ID, 0, UINT64_MAX, 0x300000, 0);
+	assert_int_equal(iommufd_ioas_unmap_all(f->ioas, &unmapped), 0);
+	assert_int_equal(unmapped, 0x300000);
+	expect_ioas_unmap(IOAS_ID, 0, UINT64_MAX, 0, 0);
+	assert_int_equal(iommufd_ioas_unmap_all(f->ioas, NULL), 0);
+	unmapped = 0x5a5a;
+	expect_ioas_unmap(IOAS_ID, 0, UINT64_MAX, 0, EINVAL);
+	assert_int_equal(iommufd_ioas_unmap_all(f->ioas, &unmapped), -EINVAL);
+	assert_int_equal(unmapped, 0x5a5a);	/* untouched on failure */
+	assert_int_equal(iommufd_ioas_unmap_all(NULL, &unmapped), -EINVAL);
+}
+
+/* ---- IOVA ranges ------------------------------------------------------- */
+
+static const struct kabi_iova_range two_ranges[] = {
+	{ .start = 0, .last = 0xfedfffff },
+	{ .start = 0xfef00000, .last = UINT64_MAX },
+};
+
+static void iova_ranges_grow_on_emsgsize(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_iova_range *ranges = NULL;
+	size_t count = 0;
+	uint64_t alignment = 0;
+
+	expect_iova_ranges(IOAS_ID, 0, NULL, 2, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, 2, two_ranges, 2, 4096, 0);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count,
+						      &alignment), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(alignment, 4096);
+	assert_non_null(ranges);
+	assert_int_equal(ranges[0].start, 0);
+	assert_int_equal(ranges[0].last, 0xfedfffff);
+	assert_int_equal(ranges[1].start, 0xfef00000);
+	assert_int_equal(ranges[1].last, UINT64_MAX);
+	free(ranges);
+}
+
+static void iova_ranges_that_shrank_meanwhile(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_iova_range *ranges = NULL;
+	size_t count = 0;
+
+	expect_iova_ranges(IOAS_ID, 0, NULL, 3, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, 3, two_ranges, 2, 4096, 0);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count, NULL), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(ranges[1].start, 0xfef00000);
+	free(ranges);
+}
+
+static void iova_ranges_that_grew_meanwhile(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_iova_range *ranges = NULL;
+	size_t count = 0;
+
+	expect_iova_ranges(IOAS_ID, 0, NULL, 1, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, 1, NULL, 2, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, 2, two_ranges, 2, 4096, 0);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count, NULL), 0);
+	assert_int_equal(count, 2);
+	assert_int_equal(ranges[0].last, 0xfedfffff);
+	free(ranges);
+}
+
+static void iova_ranges_none(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_iova_range *ranges = (void *)0x1;
+	size_t count = 99;
+	uint64_t alignment = 0;
+
+	expect_iova_ranges(IOAS_ID, 0, NULL, 0, 1, 0);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count,
+						      &alignment), 0);
+	assert_null(ranges);
+	assert_int_equal(count, 0);
+	assert_int_equal(alignment, 1);
+}
+
+static void iova_ranges_bounded_retries(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_iova_range *ranges = (void *)0x1;
+	size_t count = 99;
+	uint32_t room = 0;
+	unsigned int tries = 0;
+
+	/* A kernel whose ranges keep multiplying: always one more. */
+	for (; tries < 8; tries++, room++)
+		expect_iova_ranges(IOAS_ID, room, NULL, room + 1, 0, EMSGSIZE);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count, NULL),
+			 -EMSGSIZE);
+	assert_ptr_equal(ranges, (void *)0x1);
+	assert_int_equal(count, 99);
+	assert_logged("IOAS_IOVA_RANGES IOAS 3", "EMSGSIZE");
+}
+
+static void iova_ranges_error_passes_through(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_iova_range *ranges = (void *)0x1;
+	size_t count = 99;
+
+	expect_iova_ranges(IOAS_ID, 0, NULL, 2, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, 2, NULL, 0, 0, ENOENT);	/* destroyed meanwhile */
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count, NULL),
+			 -ENOENT);
+	assert_ptr_equal(ranges, (void *)0x1);
+	assert_int_equal(count, 99);
+}
+
+static void iova_ranges_rejects_null(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_iova_range *ranges;
+	size_t count;
+
+	assert_int_equal(iommufd_ioas_get_iova_ranges(NULL, &ranges, &count, NULL), -EINVAL);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, NULL, &count, NULL), -EINVAL);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, NULL, NULL), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		KS_TEST(alloc_returns_the_kernel_id),
+		KS_TEST(alloc_error_passes_through),
+		KS_TEST(alloc_rejects_null),
+		KS_TEST(destroy_only_at_last_unref),
+		KS_TEST(ioas_keeps_its_ctx_alive),
+		KS_TEST(destroy_error_is_logged_not_fatal),
+		KS_TEST(null_handle_getters),
+		T(map_returns_the_kernel_iova),
+		T(map_prot_becomes_kernel_flags),
+		T(map_fixed_sends_fixed_iova),
+		T(map_errors_pass_through),
+		T(map_fixed_errors_pass_through),
+		T(map_rejects_bad_arguments),
+		T(map_fixed_rejects_bad_arguments),
+		T(map_fixed_up_to_the_last_byte_is_not_a_wrap),
+		T(unmap_returns_the_length_unmapped),
+		T(unmap_errors_pass_through),
+		T(unmap_rejects_bad_arguments),
+		T(unmap_all_sends_the_whole_space),
+		T(iova_ranges_grow_on_emsgsize),
+		T(iova_ranges_that_shrank_meanwhile),
+		T(iova_ranges_that_grew_meanwhile),
+		T(iova_ranges_none),
+		T(iova_ranges_bounded_retries),
+		T(iova_ranges_error_passes_through),
+		T(iova_ranges_rejects_null),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
