@@ -148,6 +148,9 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	va_end(ap);
 
 	script.last_fd = fd;
+	if (fcntl(fd, F_GETFD) < 0)
+		fail_msg("ioctl %s (0x%lx) on fd %d, which is not open",
+			 request_name(request), request, fd);
 	if (!script_pending())
 		fail_msg("unscripted ioctl %s (0x%lx) on fd %d", request_name(request),
 			 request, fd);
@@ -508,8 +511,11 @@ void log_capture(void *userdata, int priority, const char *file, int line,
 	(void)userdata;
 	(void)file;
 	(void)line;
-	if (captured.count == LOG_MAX)
-		fail_msg("more than %d log lines captured", LOG_MAX);
+	if (captured.count == LOG_MAX) {	/* keep the latest lines */
+		memmove(captured.lines[0], captured.lines[1],
+			sizeof(captured.lines) - sizeof(captured.lines[0]));
+		captured.count--;
+	}
 	buf = captured.lines[captured.count++];
 	n = snprintf(buf, LOG_LINE_MAX, "<%d> %s: ", priority, fn);
 	vsnprintf(buf + n, LOG_LINE_MAX - (size_t)n, format, args);

@@ -150,7 +150,7 @@ struct ks_entry *expect_detach_(int err);
 
 /* ---- captured log ------------------------------------------------------ */
 
-/* The log function test_ctx_new() installs: keeps the lines in memory. */
+/* The log function test_ctx_new() installs: keeps the latest lines. */
 void log_capture(void *userdata, int priority, const char *file, int line,
 		 const char *fn, const char *format, va_list args);
 void log_reset(void);

@@ -1,0 +1,815 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Devices: bind (fd, path, PCI address), attach, replace, detach, release
+ * in any order, hw info, and handles adopted by ID.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernel-script.h"
+
+#define DEV_ID 2
+#define IOAS_ID 3
+#define IOAS2_ID 4
+#define HWPT_ID 5
+#define KERNEL_HWPT_ID 7
+#define KERNEL_HWPT2_ID 8
+
+struct fixture {
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_device *dev;
+};
+
+static int setup(void **state)
+{
+	static struct fixture f;
+
+	ks_setup(state);
+	f.ctx = test_ctx_new();
+	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
+	f.dev = test_device_new(f.ctx, DEV_ID);
+	log_reset();
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	script_assert_done();
+	if (iommufd_device_get_pt(f->dev))
+		expect_detach(0);
+	iommufd_device_unref(f->dev);
+	if (f->ioas)
+		expect_destroy(iommufd_ioas_get_id(f->ioas), 0);
+	iommufd_ioas_unref(f->ioas);
+	iommufd_ctx_unref(f->ctx);
+	return ks_teardown(state);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+static struct iommufd_pt *ioas_pt(struct fixture *f)
+{
+	return iommufd_ioas_pt(f->ioas);
+}
+
+/* Asserts the device is attached to @pt with the kernel's HWPT @hwpt_id. */
+static void assert_attached(struct iommufd_device *dev, struct iommufd_pt *pt,
+			    uint32_t hwpt_id)
+{
+	uint32_t id = 0;
+
+	assert_ptr_equal(iommufd_device_get_pt(dev), pt);
+	assert_int_equal(iommufd_device_get_hwpt_id(dev, &id), 0);
+	assert_int_equal(id, hwpt_id);
+}
+
+static void assert_detached(struct iommufd_device *dev)
+{
+	uint32_t id = 0x5a5a;
+
+	assert_null(iommufd_device_get_pt(dev));
+	assert_int_equal(iommufd_device_get_hwpt_id(dev, &id), -ENOENT);
+	assert_int_equal(id, 0x5a5a);
+}
+
+/* ---- bind -------------------------------------------------------------- */
+
+static void bind_fd_keeps_the_callers_fd(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = NULL;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	(void)state;
+	script_set_devfd(fd);
+	expect_bind(iommufd_ctx_get_fd(ctx), 12, 0);
+	assert_int_equal(iommufd_device_bind_fd(ctx, fd, &dev), 0);
+	assert_int_equal(iommufd_device_get_id(dev), 12);
+	assert_int_equal(iommufd_device_get_fd(dev), fd);
+	assert_detached(dev);
+	assert_null(iommufd_device_unref(dev));
+	assert_true(fd_is_open(fd));
+	iommufd_ctx_unref(ctx);
+	close(fd);
+}
+
+static void bind_fd_failure_keeps_the_callers_fd(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = (void *)0x1;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	(void)state;
+	script_set_devfd(fd);
+	expect_bind(iommufd_ctx_get_fd(ctx), 0, EBUSY);
+	assert_int_equal(iommufd_device_bind_fd(ctx, fd, &dev), -EBUSY);
+	assert_ptr_equal(dev, (void *)0x1);
+	assert_true(fd_is_open(fd));
+	iommufd_ctx_unref(ctx);
+	close(fd);
+}
+
+static void bind_path_opens_and_closes_the_cdev(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	int before = count_open_fds();
+	struct iommufd_device *dev = test_device_new(ctx, DEV_ID);
+	int fd = iommufd_device_get_fd(dev);
+
+	(void)state;
+	assert_int_equal(count_open_fds(), before + 1);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_RDWR);
+	assert_null(iommufd_device_unref(dev));
+	assert_false(fd_is_open(fd));
+	assert_int_equal(count_open_fds(), before);
+	iommufd_ctx_unref(ctx);
+}
+
+static void bind_errors_pass_through_and_are_explained(void **state)
+{
+	static const struct { int err; const char *w1, *w2; } cases[] = {
+		{ EPERM, "interrupts", "allow_unsafe_interrupts" },
+		{ EBUSY, "EBUSY", "already bound" },
+		{ ENOTTY, "ENOTTY", "not a VFIO device cdev" },
+		{ EINVAL, "EINVAL", "not an iommufd" },
+		{ ENOMEM, "ENOMEM", "VFIO BIND" },
+	};
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = (void *)0x1;
+	int before = count_open_fds();
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		log_reset();
+		expect_bind(iommufd_ctx_get_fd(ctx), 0, cases[i].err);
+		assert_int_equal(iommufd_device_bind_path(ctx, "/dev/null", &dev),
+				 -cases[i].err);
+		assert_logged(cases[i].w1, cases[i].w2);
+		assert_false(fd_is_open(script_last_fd()));	/* closed again */
+	}
+	assert_ptr_equal(dev, (void *)0x1);
+	assert_int_equal(count_open_fds(), before);
+	iommufd_ctx_unref(ctx);
+}
+
+static void bind_path_open_failure(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = (void *)0x1;
+
+	(void)state;
+	assert_int_equal(iommufd_device_bind_path(ctx, "/nonexistent/vfio0", &dev), -ENOENT);
+	assert_ptr_equal(dev, (void *)0x1);
+	assert_logged("open /nonexistent/vfio0", "ENOENT");
+	iommufd_ctx_unref(ctx);
+}
+
+static void bind_rejects_bad_arguments(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = NULL;
+
+	(void)state;
+	assert_int_equal(iommufd_device_bind_fd(NULL, 0, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_fd(ctx, -1, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_fd(ctx, 0, NULL), -EINVAL);
+	assert_int_equal(iommufd_device_bind_path(NULL, "/dev/null", &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_path(ctx, NULL, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_path(ctx, "", &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_path(ctx, "/dev/null", NULL), -EINVAL);
+	assert_int_equal(iommufd_device_bind_pci(NULL, "00:03.0", &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_pci(ctx, NULL, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_pci(ctx, "00:03.0", NULL), -EINVAL);
+	assert_null(dev);
+	iommufd_ctx_unref(ctx);
+}
+
+static void bind_pci_rejects_malformed_addresses(void **state)
+{
+	static const char *const bad[] = {
+		"", "0000:00:03", "00:03.8", "00:20.0", "0000:00:03.0/..", "zz:03.0",
+		"0000:00:03.00", "../../../dev/null",
+	};
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(iommufd_device_bind_pci(ctx, bad[i], &dev), -EINVAL);
+	assert_logged("is not a PCI address");
+	assert_null(dev);
+	iommufd_ctx_unref(ctx);
+}
+
+static void bind_pci_of_an_absent_device(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = NULL;
+
+	(void)state;
+	assert_int_equal(iommufd_device_bind_pci(ctx, "00fe:fd:1f.7", &dev), -ENODEV);
+	assert_logged("/sys/bus/pci/devices/00fe:fd:1f.7", "no such device");
+	assert_null(dev);
+	iommufd_ctx_unref(ctx);
+}
+
+static void device_keeps_its_ctx_alive(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = test_device_new(ctx, DEV_ID);
+	int fd = iommufd_ctx_get_fd(ctx);
+
+	(void)state;
+	iommufd_ctx_unref(ctx);
+	assert_true(fd_is_open(fd));
+	assert_ptr_equal(iommufd_device_ref(dev), dev);
+	iommufd_device_unref(dev);
+	assert_true(fd_is_open(fd));
+	iommufd_device_unref(dev);
+	assert_false(fd_is_open(fd));
+}
+
+static void null_handle_getters(void **state)
+{
+	uint32_t id;
+
+	(void)state;
+	assert_null(iommufd_device_ref(NULL));
+	assert_null(iommufd_device_unref(NULL));
+	assert_int_equal(iommufd_device_get_id(NULL), 0);
+	assert_int_equal(iommufd_device_get_fd(NULL), -EINVAL);
+	assert_null(iommufd_device_get_pt(NULL));
+	assert_int_equal(iommufd_device_get_hwpt_id(NULL, &id), -EINVAL);
+}
+
+/* ---- attach ------------------------------------------------------------ */
+
+static void attach_to_ioas_reports_the_kernel_hwpt(void **state)
+{
+	struct fixture *f = *state;
+
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), 0);
+	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	assert_logged("device 2", "IOAS 3", "HWPT 7");
+}
+
+static void attached_device_holds_its_ioas(void **state)
+{
+	struct fixture *f = *state;
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	iommufd_ioas_unref(f->ioas);		/* no DESTROY: the device holds it */
+	expect_detach(0);
+	expect_destroy(IOAS_ID, 0);
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
+}
+
+static void attach_while_attached_is_ebusy(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_ioas_pt(other)), -EBUSY);
+	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -EBUSY);
+	assert_logged("already attached to IOAS 3", "iommufd_device_replace");
+	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	expect_destroy(IOAS2_ID, 0);		/* not held by the device */
+	iommufd_ioas_unref(other);
+}
+
+static void attach_errors_pass_through(void **state)
+{
+	static const int errs[] = { EINVAL, EBUSY, ENODEV, ENOMEM };
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_attach(IOAS_ID, KERNEL_HWPT_ID, errs[i]);
+		assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -errs[i]);
+		assert_detached(f->dev);
+	}
+	assert_logged("ATTACH device 2 to IOAS 3", "EINVAL", "incompatible");
+	expect_destroy(IOAS_ID, 0);		/* no reference was kept */
+	iommufd_ioas_unref(f->ioas);
+	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
+}
+
+static void attach_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ctx *other_ctx = test_ctx_new();
+	struct iommufd_ioas *other = test_ioas_new(other_ctx, IOAS_ID);
+
+	assert_int_equal(iommufd_device_attach(NULL, ioas_pt(f)), -EINVAL);
+	assert_int_equal(iommufd_device_attach(f->dev, NULL), -EINVAL);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_ioas_pt(other)), -EINVAL);
+	assert_logged("another context");
+	assert_detached(f->dev);
+	expect_destroy(IOAS_ID, 0);
+	iommufd_ioas_unref(other);
+	iommufd_ctx_unref(other_ctx);
+	script_set_iommufd(iommufd_ctx_get_fd(f->ctx));
+}
+
+static struct iommufd_hwpt *alloc_hwpt(struct fixture *f)
+{
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	return hwpt;
+}
+
+static void attach_to_hwpt_sends_its_id(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = alloc_hwpt(f);
+
+	expect_attach(HWPT_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_pt(hwpt)), 0);
+	assert_attached(f->dev, iommufd_hwpt_pt(hwpt), HWPT_ID);
+	iommufd_hwpt_unref(hwpt);		/* the device holds it */
+	expect_detach(0);
+	expect_destroy(HWPT_ID, 0);
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+}
+
+/* Device 2 takes the plain path; returns the kernel-allocated HWPT 7. */
+static struct iommufd_hwpt *plain_hwpt(struct fixture *f)
+{
+	struct iommufd_hwpt *hwpt = NULL;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
+	return hwpt;
+}
+
+static void attach_to_kernel_allocated_hwpt_sends_the_ioas_id(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = plain_hwpt(f);
+	struct iommufd_device *dev2 = test_device_new(f->ctx, 9);
+
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_device_attach(dev2, iommufd_hwpt_pt(hwpt)), 0);
+	assert_attached(dev2, iommufd_hwpt_pt(hwpt), KERNEL_HWPT_ID);
+	iommufd_hwpt_unref(hwpt);
+	expect_detach(0);			/* dev2, no DESTROY of a kernel HWPT */
+	iommufd_device_unref(dev2);
+	script_set_devfd(iommufd_device_get_fd(f->dev));
+}
+
+static void kernel_allocated_hwpt_follows_a_new_kernel_id(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = plain_hwpt(f);
+
+	/* The last device left: the kernel freed its domain... */
+	expect_detach(0);
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+	/* ...and makes a new one with a new ID on the next attach. */
+	expect_attach(IOAS_ID, KERNEL_HWPT2_ID, 0);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_pt(hwpt)), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT2_ID);
+	assert_attached(f->dev, iommufd_hwpt_pt(hwpt), KERNEL_HWPT2_ID);
+	iommufd_hwpt_unref(hwpt);
+}
+
+/* ---- replace ----------------------------------------------------------- */
+
+static void replace_moves_without_detach(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, 0);	/* and no DETACH before */
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_pt(other)), 0);
+	assert_attached(f->dev, iommufd_ioas_pt(other), KERNEL_HWPT2_ID);
+	/* The old IOAS is no longer held: the caller's unref destroys it. */
+	expect_destroy(IOAS_ID, 0);
+	iommufd_ioas_unref(f->ioas);
+	script_assert_done();
+	f->ioas = other;	/* the teardown detaches, then destroys it */
+}
+
+static void replace_to_a_hwpt(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *hwpt = alloc_hwpt(f);
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	expect_attach(HWPT_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_hwpt_pt(hwpt)), 0);
+	assert_attached(f->dev, iommufd_hwpt_pt(hwpt), HWPT_ID);
+	iommufd_hwpt_unref(hwpt);
+	expect_detach(0);
+	expect_destroy(HWPT_ID, 0);
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+}
+
+static void replace_failure_keeps_the_old_attachment(void **state)
+{
+	static const int errs[] = { EINVAL, EBUSY, ENOMEM };
+	struct fixture *f = *state;
+	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, errs[i]);
+		assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_pt(other)),
+				 -errs[i]);
+		assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	}
+	assert_logged("REPLACE device 2 to IOAS 4", "ENOMEM", "stays on its old page table");
+	/* References unchanged: the new IOAS goes at once, the old one is held. */
+	expect_destroy(IOAS2_ID, 0);
+	iommufd_ioas_unref(other);
+	script_assert_done();
+	iommufd_ioas_unref(f->ioas);
+	f->ioas = NULL;
+	expect_detach(0);
+	expect_destroy(IOAS_ID, 0);
+	f->dev = iommufd_device_unref(f->dev);
+}
+
+static void replace_with_the_same_pt_keeps_one_reference(void **state)
+{
+	struct fixture *f = *state;
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), 0);
+	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	iommufd_ioas_unref(f->ioas);		/* the device still holds it */
+	f->ioas = NULL;
+	expect_detach(0);
+	expect_destroy(IOAS_ID, 0);
+	f->dev = iommufd_device_unref(f->dev);
+}
+
+static void replace_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ctx *other_ctx = test_ctx_new();
+	struct iommufd_ioas *foreign = test_ioas_new(other_ctx, IOAS2_ID);
+
+	script_set_iommufd(iommufd_ctx_get_fd(f->ctx));
+	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), -EINVAL);
+	assert_logged("REPLACE device 2", "not attached", "iommufd_device_attach");
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	assert_int_equal(iommufd_device_replace(NULL, ioas_pt(f)), -EINVAL);
+	assert_int_equal(iommufd_device_replace(f->dev, NULL), -EINVAL);
+	assert_logged("NULL page table", "iommufd_device_detach");
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_pt(foreign)), -EINVAL);
+	assert_logged("another context");
+	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	expect_destroy(IOAS2_ID, 0)->fd = iommufd_ctx_get_fd(other_ctx);
+	iommufd_ioas_unref(foreign);
+	iommufd_ctx_unref(other_ctx);
+}
+
+/* ---- detach ------------------------------------------------------------ */
+
+static void detach_sends_argsz_8(void **state)
+{
+	struct fixture *f = *state;
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	expect_detach(0);
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+	assert_detached(f->dev);
+}
+
+static void detach_when_detached_is_einval(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(iommufd_device_detach(f->dev), -EINVAL);
+	assert_logged("DETACH device 2", "not attached");
+	assert_int_equal(iommufd_device_detach(NULL), -EINVAL);
+}
+
+static void detach_error_keeps_the_attachment(void **state)
+{
+	static const int errs[] = { EBUSY, EINVAL };
+	struct fixture *f = *state;
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_detach(errs[i]);
+		assert_int_equal(iommufd_device_detach(f->dev), -errs[i]);
+		assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	}
+	assert_logged("VFIO DETACH device 2 from IOAS 3", "EINVAL");
+}
+
+/* ---- release ----------------------------------------------------------- */
+
+static void unref_of_attached_device_detaches_then_closes(void **state)
+{
+	struct fixture *f = *state;
+	int fd = iommufd_device_get_fd(f->dev);
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	expect_detach(0);		/* the wrapper fails on a closed fd */
+	f->dev = iommufd_device_unref(f->dev);
+	assert_false(fd_is_open(fd));
+}
+
+static void unref_when_detach_fails_still_releases(void **state)
+{
+	struct fixture *f = *state;
+	int fd = iommufd_device_get_fd(f->dev);
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	expect_detach(EIO);
+	f->dev = iommufd_device_unref(f->dev);
+	assert_false(fd_is_open(fd));
+	assert_logged("VFIO DETACH", "EIO");
+	/* The device's reference on the IOAS went with it. */
+	expect_destroy(IOAS_ID, 0);
+	iommufd_ioas_unref(f->ioas);
+	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
+}
+
+/*
+ * Every order of releasing ctx, IOAS, HWPT and an attached device: each
+ * object is destroyed exactly once, the device detaches before its HWPT
+ * goes, the HWPT before its IOAS, and every ioctl is made on an open fd
+ * (the scripted kernel fails on a closed one).
+ */
+enum obj { O_CTX, O_IOAS, O_HWPT, O_DEV, O_COUNT };
+
+static void release_in_order(const enum obj order[O_COUNT], bool kernel_hwpt)
+{
+	struct fixture f = { 0 };
+	struct iommufd_hwpt *hwpt;
+	bool gone[O_COUNT] = { false };
+	bool hwpt_destroyed = false;
+	int ctx_fd, dev_fd;
+
+	f.ctx = test_ctx_new();
+	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
+	f.dev = test_device_new(f.ctx, DEV_ID);
+	ctx_fd = iommufd_ctx_get_fd(f.ctx);
+	dev_fd = iommufd_device_get_fd(f.dev);
+	if (kernel_hwpt) {
+		hwpt = plain_hwpt(&f);
+	} else {
+		hwpt = alloc_hwpt(&f);
+		test_attach(f.dev, iommufd_hwpt_pt(hwpt), HWPT_ID, HWPT_ID);
+	}
+	script_assert_done();
+
+	for (int i = 0; i < O_COUNT; i++) {
+		enum obj o = order[i];
+
+		gone[o] = true;
+		if (o == O_DEV)
+			expect_detach(0);
+		/* The HWPT goes with its last holder (caller and device)... */
+		if ((o == O_DEV || o == O_HWPT) && gone[O_DEV] && gone[O_HWPT]) {
+			if (!kernel_hwpt)
+				expect_destroy(HWPT_ID, 0);
+			hwpt_destroyed = true;
+		}
+		/* ...and the IOAS with its last holder (caller and HWPT). */
+		if (gone[O_IOAS] && hwpt_destroyed &&
+		    (o == O_IOAS || o == O_HWPT || o == O_DEV))
+			expect_destroy(IOAS_ID, 0);
+
+		if (o == O_CTX)
+			iommufd_ctx_unref(f.ctx);
+		else if (o == O_IOAS)
+			iommufd_ioas_unref(f.ioas);
+		else if (o == O_HWPT)
+			iommufd_hwpt_unref(hwpt);
+		else
+			iommufd_device_unref(f.dev);
+		script_assert_done();
+	}
+	assert_false(fd_is_open(ctx_fd));
+	assert_false(fd_is_open(dev_fd));
+}
+
+static void release_in_every_order(void **state)
+{
+	enum obj order[O_COUNT] = { O_CTX, O_IOAS, O_HWPT, O_DEV };
+	int c[O_COUNT] = { 0 };
+	int n = 0;
+
+	(void)state;
+	/* Heap's algorithm over the 24 orders, each with both kinds of HWPT. */
+
+	release_in_order(order, false);
+	release_in_order(order, true);
+	n++;
+	for (int i = 1; i < O_COUNT;) {
+		if (c[i] < i) {
+			int j = i % 2 ? c[i] : 0;
+			enum obj tmp = order[j];
+
+			order[j] = order[i];
+			order[i] = tmp;
+			release_in_order(order, false);
+			release_in_order(order, true);
+			n++;
+			c[i]++;
+			i = 1;
+		} else {
+			c[i++] = 0;
+		}
+	}
+	assert_int_equal(n, 24);
+}
+
+/* ---- hw info ----------------------------------------------------------- */
+
+static const struct kabi_hw_info vtd_reply = {
+	.data_len = 24,
+	.out_data_type = KABI_HW_INFO_TYPE_INTEL_VTD,
+	.out_max_pasid_log2 = 20,
+	.out_capabilities = KABI_HW_CAP_DIRTY_TRACKING | KABI_HW_CAP_PCI_PASID_EXEC,
+};
+
+static void hw_info_sends_and_copies_the_fields(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t data[64];
+	struct iommufd_hw_info info = { .sz = sizeof(info) };
+
+	expect_hw_info(DEV_ID, data, sizeof(data), &vtd_reply, 0);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, data, sizeof(data), &info), 0);
+	assert_int_equal(info.sz, sizeof(info));
+	assert_int_equal(info.type, IOMMUFD_HW_INFO_INTEL_VTD);
+	assert_int_equal(info.data_len, 24);
+	assert_int_equal(info.capabilities,
+			 IOMMUFD_HW_CAP_DIRTY_TRACKING | IOMMUFD_HW_CAP_PASID_EXEC);
+	assert_int_equal(info.max_pasid_log2, 20);
+}
+
+static void hw_info_without_a_buffer(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hw_info info = { .sz = sizeof(info) };
+
+	expect_hw_info(DEV_ID, NULL, 0, &vtd_reply, 0);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 0, &info), 0);
+	assert_int_equal(info.data_len, 24);	/* what the kernel has */
+}
+
+static void hw_info_fills_only_what_fits_an_older_struct(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hw_info info;
+
+	memset(&info, 0xa5, sizeof(info));
+	info.sz = offsetof(struct iommufd_hw_info, data_len) + sizeof(info.data_len);
+	expect_hw_info(DEV_ID, NULL, 0, &vtd_reply, 0);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 0, &info), 0);
+	assert_int_equal(info.type, IOMMUFD_HW_INFO_INTEL_VTD);
+	assert_int_equal(info.data_len, 24);
+	assert_int_equal(info.capabilities, 0xa5a5a5a5a5a5a5a5ull);
+	assert_int_equal(info.max_pasid_log2, 0xa5);
+
+	memset(&info, 0xa5, sizeof(info));
+	info.sz = offsetof(struct iommufd_hw_info, type) + sizeof(info.type);
+	expect_hw_info(DEV_ID, NULL, 0, &vtd_reply, 0);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 0, &info), 0);
+	assert_int_equal(info.type, IOMMUFD_HW_INFO_INTEL_VTD);
+	assert_int_equal(info.data_len, 0xa5a5a5a5u);
+}
+
+static void hw_info_errors_pass_through(void **state)
+{
+	static const int errs[] = { ENOTTY, EOPNOTSUPP, ENODEV, EINVAL };
+	struct fixture *f = *state;
+	struct iommufd_hw_info info;
+
+	memset(&info, 0xa5, sizeof(info));
+	info.sz = sizeof(info);
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		expect_hw_info(DEV_ID, NULL, 0, &vtd_reply, errs[i]);
+		assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 0, &info),
+				 -errs[i]);
+	}
+	assert_int_equal(info.type, 0xa5a5a5a5u);	/* untouched */
+	assert_logged("GET_HW_INFO device 2", "ENOTTY");
+}
+
+static void hw_info_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	uint8_t data[8];
+	struct iommufd_hw_info info = { .sz = sizeof(info) };
+	struct iommufd_hw_info small = { .sz = offsetof(struct iommufd_hw_info, type) };
+
+	assert_int_equal(iommufd_device_get_hw_info(NULL, NULL, 0, &info), -EINVAL);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 0, NULL), -EINVAL);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 8, &info), -EINVAL);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 0, &small), -EINVAL);
+	small.sz = 0;
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 0, &small), -EINVAL);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, data,
+						    (size_t)UINT32_MAX + 1, &info), -EINVAL);
+}
+
+/* ---- a device adopted by ID -------------------------------------------- */
+
+static void device_by_id_cannot_attach_replace_or_detach(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_device *dev = NULL;
+
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	assert_int_equal(iommufd_device_get_id(dev), 11);
+	assert_int_equal(iommufd_device_get_fd(dev), -EBADF);
+	assert_int_equal(iommufd_device_attach(dev, ioas_pt(f)), -EOPNOTSUPP);
+	assert_logged("ATTACH device 11", "without the cdev");
+	assert_int_equal(iommufd_device_replace(dev, ioas_pt(f)), -EOPNOTSUPP);
+	assert_int_equal(iommufd_device_detach(dev), -EOPNOTSUPP);
+	assert_detached(dev);
+	iommufd_device_unref(dev);	/* no ioctl, no close */
+}
+
+static void device_by_id_reads_hw_info(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_device *dev = NULL;
+	struct iommufd_hw_info info = { .sz = sizeof(info) };
+
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	expect_hw_info(11, NULL, 0, &vtd_reply, 0);
+	assert_int_equal(iommufd_device_get_hw_info(dev, NULL, 0, &info), 0);
+	assert_int_equal(info.type, IOMMUFD_HW_INFO_INTEL_VTD);
+	iommufd_device_unref(dev);
+}
+
+static void device_by_id_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_device *dev = NULL;
+
+	assert_int_equal(iommufd_device_new_from_id(NULL, 11, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 0, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, NULL), -EINVAL);
+	assert_null(dev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		KS_TEST(bind_fd_keeps_the_callers_fd),
+		KS_TEST(bind_fd_failure_keeps_the_callers_fd),
+		KS_TEST(bind_path_opens_and_closes_the_cdev),
+		KS_TEST(bind_errors_pass_through_and_are_explained),
+		KS_TEST(bind_path_open_failure),
+		KS_TEST(bind_rejects_bad_arguments),
+		KS_TEST(bind_pci_rejects_malformed_addresses),
+		KS_TEST(bind_pci_of_an_absent_device),
+		KS_TEST(device_keeps_its_ctx_alive),
+		KS_TEST(null_handle_getters),
+		T(attach_to_ioas_reports_the_kernel_hwpt),
+		T(attached_device_holds_its_ioas),
+		T(attach_while_attached_is_ebusy),
+		T(attach_errors_pass_through),
+		T(attach_rejects_bad_arguments),
+		T(attach_to_hwpt_sends_its_id),
+		T(attach_to_kernel_allocated_hwpt_sends_the_ioas_id),
+		T(kernel_allocated_hwpt_follows_a_new_kernel_id),
+		T(replace_moves_without_detach),
+		T(replace_to_a_hwpt),
+		T(replace_failure_keeps_the_old_attachment),
+		T(replace_with_the_same_pt_keeps_one_reference),
+		T(replace_rejects_bad_arguments),
+		T(detach_sends_argsz_8),
+		T(detach_when_detached_is_einval),
+		T(detach_error_keeps_the_attachment),
+		T(unref_of_attached_device_detaches_then_closes),
+		T(unref_when_detach_fails_still_releases),
+		KS_TEST(release_in_every_order),
+		T(hw_info_sends_and_copies_the_fields),
+		T(hw_info_without_a_buffer),
+		T(hw_info_fills_only_what_fits_an_older_struct),
+		T(hw_info_errors_pass_through),
+		T(hw_info_rejects_bad_arguments),
+		T(device_by_id_cannot_attach_replace_or_detach),
+		T(device_by_id_reads_hw_info),
+		T(device_by_id_rejects_bad_arguments),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
