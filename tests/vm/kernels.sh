@@ -1,0 +1,319 @@
+#!/usr/bin/env bash
+# Prepare the kernels the libiommufd VM tests boot, and print one line per kernel:
+#   <name> <path-to-bzImage> <path-to-installed-uapi-headers-dir-or-"-">
+#
+# Kernels:
+#   6.12        built from Debian 12's linux-source-6.12 with tests/vm/kernel.config
+#   7.x         built from the newest linux-source-7.* in Debian unstable (same fragment);
+#               skipped with a loud warning when unstable has none / is unreachable
+#   6.1-debian  Debian 12's stock linux-image-6.1.0-N-amd64, unmodified (no iommufd): it
+#               proves the library's behaviour on a kernel without /dev/iommu
+#
+# Usage: kernels.sh [--only NAME[,NAME...]]...   NAME: 6.12, 7 (or 7.x / an exact 7.N),
+#        6.1-debian
+# Environment: LIBIOMMUFD_VM_CACHE (default /var/cache/libiommufd-vm)
+#              LIBIOMMUFD_VM_REFRESH=1 forces a refresh of the unstable package list
+#              (otherwise it is refreshed when older than a day, so warm runs stay fast)
+#
+# Everything expensive is cached outside the clone, keyed by (package, version, fragment
+# hash), so CI and later runs skip the builds. All progress goes to stderr; only the kernel
+# lines go to stdout.
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+FRAGMENT=$HERE/kernel.config
+CACHE=${LIBIOMMUFD_VM_CACHE:-/var/cache/libiommufd-vm}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+
+loud() {
+	{
+		printf '\n'
+		printf '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n'
+		printf '!!! WARNING: %s\n' "$@"
+		printf '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n'
+	} >&2
+}
+
+usage() { print_header "${BASH_SOURCE[0]}"; exit "${1:-2}"; }
+
+ONLY=()
+while (($#)); do
+	case $1 in
+	--only) [[ $# -ge 2 ]] || usage; IFS=, read -ra _o <<<"$2"; ONLY+=("${_o[@]}"); shift 2 ;;
+	--only=*) IFS=, read -ra _o <<<"${1#--only=}"; ONLY+=("${_o[@]}"); shift ;;
+	-h | --help) usage 0 ;;
+	*) usage ;;
+	esac
+done
+
+# wanted GROUP [EXACT]: is this kernel selected by --only? GROUP is 6.12, 7 or 6.1-debian;
+# EXACT (the real name, e.g. 7.2) also matches.
+wanted() {
+	((${#ONLY[@]} == 0)) && return 0
+	local o
+	for o in "${ONLY[@]}"; do
+		case $o in
+		"$1" | "${2:-$1}") return 0 ;;
+		7 | 7.x | latest) [[ $1 == 7 ]] && return 0 ;;
+		debian | 6.1) [[ $1 == 6.1-debian ]] && return 0 ;;
+		esac
+	done
+	return 1
+}
+
+[[ -r $FRAGMENT ]] || die "missing $FRAGMENT"
+FRAG_HASH=$(sha256sum "$FRAGMENT" | cut -c1-16)
+
+mkdir -p "$CACHE"
+# One run at a time per cache: a second concurrent run waits here, then finds the kernels
+# the first one built instead of building them again.
+exec 9>"$CACHE/.lock"
+if ! flock -n 9; then
+	log "another kernels.sh holds $CACHE/.lock; waiting"
+	flock 9
+	log "got the lock"
+fi
+# Leftovers of an interrupted build (we hold the lock, so nobody else is using them); a
+# failed build's source tree (GBs) goes too, its log is kept as <key>.failed.log.
+rm -rf "$CACHE"/tmp.*
+trap 'rm -rf "$CACHE"/tmp.*' EXIT
+
+ensure_pkgs build-essential flex bison bc libelf-dev libssl-dev rsync xz-utils \
+	ca-certificates debian-archive-keyring
+
+# build_kernel PKG VERSION TARBALL-GETTER: ensures $CACHE/<pkg>_<ver>_<hash>/ exists, sets
+# KDIR to it. TARBALL-GETTER is a function called with a destination dir; it echoes the path
+# of the source tarball (lets the 7.x path extract the .deb only when a build is needed).
+KDIR=
+build_kernel() {
+	local pkg=$1 ver=$2 getter=$3
+	KDIR=$CACHE/${pkg}_${ver}_${FRAG_HASH}
+	if [[ -f $KDIR/bzImage && -f $KDIR/headers/include/linux/iommufd.h ]]; then
+		log "$pkg $ver: cached in $KDIR"
+		return 0
+	fi
+	rm -rf "$KDIR"
+	local tmp t0=$SECONDS tarball src
+	tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
+	mkdir -p "$tmp/out"
+	local blog=$tmp/out/build.log
+	tarball=$("$getter" "$tmp")
+	log "$pkg $ver: extracting $(basename "$tarball")"
+	tar -C "$tmp" -xf "$tarball" || die "cannot extract $tarball"
+	src=$(find "$tmp" -mindepth 1 -maxdepth 1 -type d -name 'linux-source-*' | head -1)
+	[[ -n $src && -f $src/Makefile ]] || die "no kernel tree in $tarball"
+	log "$pkg $ver: configuring (tinyconfig + $(basename "$FRAGMENT")), log: $blog"
+	# The build log is kept in the cache next to the bzImage; on failure its tail is shown
+	# and a copy is left at $CACHE/<key>.failed.log.
+	if ! (
+		set -e
+		cd "$src"
+		make tinyconfig
+		scripts/kconfig/merge_config.sh -m .config "$FRAGMENT"
+		make olddefconfig
+	) >"$blog" 2>&1; then
+		cp "$blog" "$KDIR.failed.log"
+		tail -30 "$blog" >&2
+		die "$pkg $ver: configuration failed (log: $KDIR.failed.log)"
+	fi
+	# merge_config only warns when a symbol does not stick (missing dependency): the test VM
+	# is useless without these, so refuse to build a kernel that lacks them.
+	local sym bad=()
+	for sym in CONFIG_IOMMUFD CONFIG_IOMMUFD_TEST CONFIG_VFIO_DEVICE_CDEV CONFIG_VFIO_PCI; do
+		grep -qx "$sym=y" "$src/.config" || bad+=("$sym")
+	done
+	if ((${#bad[@]})); then
+		cp "$blog" "$KDIR.failed.log"
+		grep -E 'Value requested|Actual value' "$blog" >&2 || true
+		die "$pkg $ver: ${bad[*]} not =y after olddefconfig (log: $KDIR.failed.log)"
+	fi
+	log "$pkg $ver: building bzImage with -j$(nproc) (takes minutes under 2 cores)"
+	if ! (
+		set -e
+		cd "$src"
+		make -j"$(nproc)" bzImage
+		make headers_install INSTALL_HDR_PATH="$tmp/out/headers"
+	) >>"$blog" 2>&1; then
+		cp "$blog" "$KDIR.failed.log"
+		tail -30 "$blog" >&2
+		die "$pkg $ver: build failed (log: $KDIR.failed.log)"
+	fi
+	cp "$src/arch/x86/boot/bzImage" "$tmp/out/bzImage"
+	cp "$src/.config" "$tmp/out/config"
+	printf '%s\n' "$ver" >"$tmp/out/version"
+	# Same filesystem, so the rename is atomic: a cache dir is either complete or absent.
+	mv "$tmp/out" "$KDIR"
+	rm -rf "$tmp" "$KDIR.failed.log"
+	log "$pkg $ver: built in $((SECONDS - t0))s -> $KDIR"
+}
+
+RESULTS=()
+
+# ---- 6.12 from Debian 12 --------------------------------------------------------------
+get_612_tarball() { echo /usr/src/linux-source-6.12.tar.xz; }
+if wanted 6.12; then
+	ensure_pkgs linux-source-6.12
+	ver612=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	[[ -f /usr/src/linux-source-6.12.tar.xz ]] || die "linux-source-6.12 installed but no tarball"
+	build_kernel linux-source-6.12 "$ver612" get_612_tarball
+	RESULTS+=("6.12 $KDIR/bzImage $KDIR/headers")
+fi
+
+# ---- newest 7.x from Debian unstable, via a private apt configuration -----------------
+APTDIR=$CACHE/apt
+DEBS=$CACHE/debs
+mkdir -p "$DEBS"
+# apt downloads as the unprivileged _apt user, which cannot write to our root-owned cache
+# (it falls back to root with a warning): download as root directly.
+DL_OPTS=(-o APT::Sandbox::User=root)
+UNSTABLE_OPTS=(
+	-o "Dir::Etc::SourceList=$APTDIR/sources.list"
+	-o Dir::Etc::SourceParts=/dev/null
+	-o "Dir::State::Lists=$APTDIR/lists"
+	# Own package cache too, or apt-cache would overwrite the system's pkgcache.bin.
+	-o "Dir::Cache=$APTDIR/cache"
+	-o Dir::Etc::PreferencesParts=/dev/null
+	-o Acquire::Languages=none
+)
+
+# write_unstable_list signed|trusted
+write_unstable_list() {
+	local uri
+	uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources | head -1)
+	[[ -n $uri ]] || return 1
+	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
+	if [[ $1 == signed ]]; then
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main"
+	else
+		echo "deb [trusted=yes] $uri unstable main"
+	fi >"$APTDIR/sources.list"
+}
+
+# Refresh the private unstable lists; returns non-zero when the suite is unreachable.
+update_unstable() {
+	local stamp=$APTDIR/updated.stamp
+	if [[ ${LIBIOMMUFD_VM_REFRESH:-0} != 1 && -f $stamp ]] &&
+		[[ -n $(find "$stamp" -mmin -1440 2>/dev/null) ]]; then
+		log "unstable package list is less than a day old; not refreshing"
+		return 0
+	fi
+	write_unstable_list signed || return 1
+	log "apt-get update (private list: Debian unstable)"
+	# apt-get update exits 0 on some failures (e.g. a mirror error only warns): treat any
+	# W:/E: line about the suite as a failure too.
+	local out
+	if out=$(apt-get "${UNSTABLE_OPTS[@]}" -q update 2>&1) && ! grep -qE '^(E|W):' <<<"$out"; then
+		touch "$stamp"
+		return 0
+	fi
+	printf '%s\n' "$out" | grep -E '^(E|W):' >&2 || true
+	if grep -qiE 'NO_PUBKEY|signature|not signed|EXPKEYSIG' <<<"$out"; then
+		# The Release file's key is newer than this machine's keyring: fall back to an
+		# unsigned list, loudly (the .deb is still checked against the Packages hashes).
+		loud "unstable's signature cannot be checked with this keyring; using [trusted=yes]"
+		write_unstable_list trusted
+		if out=$(apt-get "${UNSTABLE_OPTS[@]}" -q update 2>&1) && ! grep -qE '^(E|W):' <<<"$out"; then
+			touch "$stamp"
+			return 0
+		fi
+		printf '%s\n' "$out" | grep -E '^(E|W):' >&2 || true
+	fi
+	return 1
+}
+
+# Newest cached linux-source-7.*.deb, for when unstable is unreachable.
+cached_7_deb() {
+	find "$DEBS" -maxdepth 1 -name 'linux-source-7.*_*.deb' -printf '%f\n' | sort -V | tail -1
+}
+
+DEB7=
+get_7_tarball() {
+	local dest=$1/deb
+	mkdir -p "$dest"
+	dpkg-deb -x "$DEBS/$DEB7" "$dest"
+	find "$dest/usr/src" -maxdepth 1 -name 'linux-source-7.*.tar.xz' | head -1
+}
+
+if wanted 7; then
+	pkg7="" ver7=""
+	reachable=0
+	update_unstable && reachable=1
+	((reachable)) || log "WARNING: cannot refresh Debian unstable's package list; using what is cached"
+	if ((reachable)) || [[ -d $APTDIR/lists ]]; then
+		pkg7=$(apt-cache "${UNSTABLE_OPTS[@]}" search '^linux-source-[0-9]' 2>/dev/null |
+			awk '{print $1}' | grep -E '^linux-source-7\.[0-9]+$' | sort -V | tail -1 || true)
+		if [[ -n $pkg7 ]]; then
+			ver7=$(apt-cache "${UNSTABLE_OPTS[@]}" show --no-all-versions "$pkg7" |
+				sed -n 's/^Version: //p' | head -1)
+		fi
+	fi
+	if [[ -n $pkg7 && -n $ver7 ]]; then
+		# Debian file names encode an epoch's ':' as %3a; a 7.x source package has no epoch.
+		DEB7=${pkg7}_${ver7}_all.deb
+		if [[ ! -f $DEBS/$DEB7 ]]; then
+			log "downloading $pkg7 $ver7"
+			if ! (cd "$DEBS" && apt-get "${UNSTABLE_OPTS[@]}" "${DL_OPTS[@]}" -q download "$pkg7=$ver7" >&2); then
+				DEB7=
+			fi
+		fi
+	fi
+	if [[ -z $DEB7 || ! -f $DEBS/$DEB7 ]]; then
+		DEB7=$(cached_7_deb)
+		if [[ -n $DEB7 ]]; then
+			loud "Debian unstable is unreachable or has no linux-source-7.*:" \
+				"using the cached $DEB7"
+		fi
+	fi
+	if [[ -n $DEB7 ]]; then
+		pkg7=${DEB7%%_*}
+		ver7=${DEB7#*_}
+		ver7=${ver7%_*}
+		build_kernel "$pkg7" "$ver7" get_7_tarball
+		RESULTS+=("${pkg7#linux-source-} $KDIR/bzImage $KDIR/headers")
+	else
+		loud "no linux-source-7.* found in Debian unstable (or it is unreachable) and none" \
+			"is cached: testing WITHOUT a 7.x kernel, on 6.12 alone"
+	fi
+fi
+
+# ---- Debian 12's stock 6.1 kernel (no iommufd) -----------------------------------------
+if wanted 6.1-debian; then
+	search_61() {
+		apt-cache search '^linux-image-6\.1\.0-[0-9]+-amd64$' | awk '{print $1}' |
+			grep -E '^linux-image-6\.1\.0-[0-9]+-amd64$' | sort -V | tail -1 || true
+	}
+	img=$(search_61)
+	if [[ -z $img ]]; then
+		apt_update_once
+		img=$(search_61)
+	fi
+	[[ -n $img ]] || die "no linux-image-6.1.0-*-amd64 in this machine's apt lists"
+	imgver=$(apt-cache show --no-all-versions "$img" | sed -n 's/^Version: //p' | head -1)
+	KDIR=$CACHE/${img}_${imgver}
+	if [[ ! -f $KDIR/bzImage ]]; then
+		debfile=$(find "$DEBS" -maxdepth 1 -name "${img}_${imgver//:/%3a}_*.deb" | head -1)
+		if [[ -z $debfile ]]; then
+			log "downloading $img $imgver"
+			(cd "$DEBS" && apt-get "${DL_OPTS[@]}" -q download "$img=$imgver" >&2)
+			debfile=$(find "$DEBS" -maxdepth 1 -name "${img}_*.deb" | sort -V | tail -1)
+		fi
+		tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
+		mkdir -p "$tmp/out"
+		# Only the kernel image is needed (its modules are not used: the VM has no disk).
+		dpkg-deb --fsys-tarfile "$debfile" | tar -C "$tmp" -x --wildcards './boot/vmlinuz-*'
+		cp "$tmp"/boot/vmlinuz-* "$tmp/out/bzImage"
+		printf '%s\n' "$imgver" >"$tmp/out/version"
+		mv "$tmp/out" "$KDIR"
+		rm -rf "$tmp"
+		log "$img $imgver: extracted -> $KDIR"
+	else
+		log "$img $imgver: cached in $KDIR"
+	fi
+	RESULTS+=("6.1-debian $KDIR/bzImage -")
+fi
+
+((${#RESULTS[@]})) || die "no kernel selected"
+log "done"
+printf '%s\n' "${RESULTS[@]}"
