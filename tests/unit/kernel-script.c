@@ -500,6 +500,37 @@ struct ks_entry *expect_detach_(int err)
 	return vfio_entry(KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, check_detach, NULL, err);
 }
 
+/* ---- allocations ------------------------------------------------------- */
+
+static unsigned long allocs;
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t nmemb, size_t size);
+void *__real_realloc(void *ptr, size_t size);
+
+void *__wrap_malloc(size_t size)
+{
+	allocs++;
+	return __real_malloc(size);
+}
+
+void *__wrap_calloc(size_t nmemb, size_t size)
+{
+	allocs++;
+	return __real_calloc(nmemb, size);
+}
+
+void *__wrap_realloc(void *ptr, size_t size)
+{
+	allocs++;
+	return __real_realloc(ptr, size);
+}
+
+unsigned long alloc_count(void)
+{
+	return allocs;
+}
+
 /* ---- captured log ------------------------------------------------------ */
 
 void log_capture(void *userdata, int priority, const char *file, int line,

@@ -148,6 +148,18 @@ struct ks_entry *expect_attach_(uint32_t pt_id, uint32_t out_hwpt_id, int err);
 struct ks_entry *expect_detach_(int err);
 #define expect_detach(...) (script_at(__FILE__, __LINE__), expect_detach_(__VA_ARGS__))
 
+/* ---- allocations ------------------------------------------------------- */
+
+/*
+ * The programs are also linked with --wrap=malloc,calloc,realloc: calls the
+ * library's objects make are counted (libc's own internal ones are not), so
+ * a test can show that a hot path allocates nothing.
+ */
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t nmemb, size_t size);
+void *__wrap_realloc(void *ptr, size_t size);
+unsigned long alloc_count(void);
+
 /* ---- captured log ------------------------------------------------------ */
 
 /* The log function test_ctx_new() installs: keeps the latest lines. */

@@ -136,7 +136,7 @@ static void bind_path_opens_and_closes_the_cdev(void **state)
 static void bind_errors_pass_through_and_are_explained(void **state)
 {
 	static const struct { int err; const char *w1, *w2; } cases[] = {
-		{ EPERM, "interrupts", "allow_unsafe_interrupts" },
+		{ EPERM, "no interrupt remapping", "allow_unsafe_interrupts" },
 		{ EBUSY, "EBUSY", "already bound" },
 		{ ENOTTY, "ENOTTY", "not a VFIO device cdev" },
 		{ EINVAL, "EINVAL", "not an iommufd" },
@@ -458,6 +458,25 @@ static void replace_with_the_same_pt_keeps_one_reference(void **state)
 	expect_detach(0);
 	expect_destroy(IOAS_ID, 0);
 	f->dev = iommufd_device_unref(f->dev);
+}
+
+static void replace_allocates_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
+	unsigned long before;
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	before = alloc_count();
+	expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, 0);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_pt(other)), 0);
+	expect_attach(IOAS_ID, 0, EBUSY);
+	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), -EBUSY);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), 0);
+	assert_int_equal(alloc_count(), before);
+	expect_destroy(IOAS2_ID, 0);
+	iommufd_ioas_unref(other);
 }
 
 static void replace_rejects_bad_arguments(void **state)
@@ -794,6 +813,7 @@ int main(void)
 		T(replace_to_a_hwpt),
 		T(replace_failure_keeps_the_old_attachment),
 		T(replace_with_the_same_pt_keeps_one_reference),
+		T(replace_allocates_nothing),
 		T(replace_rejects_bad_arguments),
 		T(detach_sends_argsz_8),
 		T(detach_when_detached_is_einval),

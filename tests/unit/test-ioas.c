@@ -314,6 +314,38 @@ static void unmap_all_sends_the_whole_space(void **state)
 	assert_int_equal(iommufd_ioas_unmap_all(NULL, &unmapped), -EINVAL);
 }
 
+/* ---- the hot paths allocate nothing ------------------------------------ */
+
+static void map_and_unmap_allocate_nothing(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long before = alloc_count();
+	uint64_t iova, unmapped;
+
+	expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0x1000, 0);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova), 0);
+	expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0, ENOSPC);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova), -ENOSPC);
+	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | K_RW, buf, 4096, 0x2000, 0x2000, 0);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0x2000, RW), 0);
+	expect_ioas_unmap(IOAS_ID, 0x1000, 4096, 4096, 0);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 4096, &unmapped), 0);
+	expect_ioas_unmap(IOAS_ID, 0, UINT64_MAX, 4096, 0);
+	assert_int_equal(iommufd_ioas_unmap_all(f->ioas, &unmapped), 0);
+	assert_int_equal(alloc_count(), before);
+}
+
+static void alloc_count_sees_the_library(void **state)
+{
+	struct fixture *f = *state;
+	unsigned long before = alloc_count();
+	struct iommufd_ioas *ioas = test_ioas_new(f->ctx, 8);
+
+	assert_true(alloc_count() > before);	/* the counter above can fail */
+	expect_destroy(8, 0);
+	iommufd_ioas_unref(ioas);
+}
+
 /* ---- IOVA ranges ------------------------------------------------------- */
 
 static const struct kabi_iova_range two_ranges[] = {
@@ -451,6 +483,8 @@ int main(void)
 		T(unmap_errors_pass_through),
 		T(unmap_rejects_bad_arguments),
 		T(unmap_all_sends_the_whole_space),
+		T(map_and_unmap_allocate_nothing),
+		T(alloc_count_sees_the_library),
 		T(iova_ranges_grow_on_emsgsize),
 		T(iova_ranges_that_shrank_meanwhile),
 		T(iova_ranges_that_grew_meanwhile),
