@@ -596,8 +596,11 @@ uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt);
  * @brief Whether the plain path was taken: the kernel allocated this HWPT
  * when the device was attached to the IOAS.
  *
- * Such a HWPT lives as long as a device is attached to it; attaching a
- * device to it attaches the device to its IOAS.
+ * Such a HWPT stands for the domain the kernel gave the device at attach
+ * time and lives as long as a device is attached to it. Attaching a device
+ * to it attaches the device to its IOAS: the kernel may pick another domain
+ * for that device (iommufd_device_get_hwpt_id() tells), and when the domain
+ * was freed and is made again, the handle takes the new ID.
  * @param hwpt a HWPT
  * @return true if kernel-allocated
  */

@@ -194,7 +194,8 @@ int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
 
 	if (rc) {
 		log_err(dev->ctx, "%s device %u to %s %u: %s%s%s", verb, dev->id,
-			iommufd_pt_kind_name(pt), pt->id, iommufd_errname(rc),
+			hwpt && hwpt->kernel_allocated ? "IOAS" : iommufd_pt_kind_name(pt),
+			cmd.pt_id, iommufd_errname(rc),
 			rc == -EINVAL ? ": the page table is incompatible with the device"
 					" (e.g. dirty tracking it lacks) or was destroyed" : "",
 			old ? "; the device stays on its old page table" : "");

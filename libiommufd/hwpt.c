@@ -236,8 +236,11 @@ IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,
 	if (dev->fd < 0 && !req.flags && !req.data_len)
 		log_err(dev->ctx, "HWPT_ALLOC device %u: no plain path: the handle has no cdev to attach",
 			dev->id);
-	/* Asked-for features the kernel does not know are unsupported too. */
-	return rc == -ENOTTY ? -EOPNOTSUPP : rc;
+	/*
+	 * Asked-for features the kernel does not know are unsupported too; a
+	 * plain request that had no way back keeps the kernel's own errno.
+	 */
+	return rc == -ENOTTY && (req.flags || req.data_len) ? -EOPNOTSUPP : rc;
 }
 
 IOMMUFD_EXPORT struct iommufd_hwpt *iommufd_hwpt_ref(struct iommufd_hwpt *hwpt)

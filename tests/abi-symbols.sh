@@ -8,7 +8,7 @@ sym="$top_srcdir/libiommufd/libiommufd.sym"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-"${NM:-nm}" -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVWi]$/ { print $3 }' |
+${NM:-nm} -D --defined-only "$lib" | awk '$2 ~ /^[TDBRVWi]$/ { print $3 }' |
 	sed 's/@.*//' | grep -v '^LIBIOMMUFD_' | sort -u > "$tmp/exported"
 sed -n 's/^[[:space:]]*\(iommufd_[a-z0-9_]*\);$/\1/p' "$sym" | sort -u > "$tmp/script"
 
