@@ -379,4 +379,179 @@ KABI_CHECK_OFF(kabi_vfio_detach_pt, flags, 4);
 KABI_CHECK_OFF(kabi_vfio_detach_pt, pasid, 8);
 #define KABI_VFIO_DETACH_SIZE_V1 8
 
+/* ---- vendor data ------------------------------------------------------- */
+
+/*
+ * Vendor records of GET_HW_INFO. The kernel writes them in host byte order
+ * (plain u32/u64); they have kept their size since they first appeared, so a
+ * shorter record than these is a truncated copy, never an older layout.
+ */
+
+/* VT-d (6.6): the raw capability and extended capability registers. */
+#define KABI_HW_INFO_VTD_ERRATA_772415_SPR17	(1u << 0)	/* no read-only nest parent maps */
+struct kabi_hw_info_vtd {
+	uint32_t flags;
+	uint32_t reserved;
+	uint64_t cap_reg;	/* VT-d spec 11.4.2 */
+	uint64_t ecap_reg;	/* VT-d spec 11.4.3 */
+};
+KABI_CHECK_SIZE(kabi_hw_info_vtd, 24);
+KABI_CHECK_OFF(kabi_hw_info_vtd, reserved, 4);
+KABI_CHECK_OFF(kabi_hw_info_vtd, cap_reg, 8);
+KABI_CHECK_OFF(kabi_hw_info_vtd, ecap_reg, 16);
+
+/* SMMUv3 (6.13): SMMU_IDR0..5, SMMU_IIDR and SMMU_AIDR as read from MMIO. */
+struct kabi_hw_info_arm_smmuv3 {
+	uint32_t flags;		/* zero */
+	uint32_t reserved;
+	uint32_t idr[6];
+	uint32_t iidr;
+	uint32_t aidr;
+};
+KABI_CHECK_SIZE(kabi_hw_info_arm_smmuv3, 40);
+KABI_CHECK_OFF(kabi_hw_info_arm_smmuv3, reserved, 4);
+KABI_CHECK_OFF(kabi_hw_info_arm_smmuv3, idr, 8);
+KABI_CHECK_OFF(kabi_hw_info_arm_smmuv3, iidr, 32);
+KABI_CHECK_OFF(kabi_hw_info_arm_smmuv3, aidr, 36);
+
+/*
+ * NVIDIA Tegra241 CMDQV (6.17), an SMMUv3 extension reported only when
+ * asked for by type: fields of its PARAM register.
+ */
+struct kabi_hw_info_tegra241_cmdqv {
+	uint32_t flags;		/* zero */
+	uint8_t version;	/* PARAM[3:0] */
+	uint8_t log2vcmdqs;	/* PARAM[7:4] */
+	uint8_t log2vsids;	/* PARAM[15:12] */
+	uint8_t reserved;
+};
+KABI_CHECK_SIZE(kabi_hw_info_tegra241_cmdqv, 8);
+KABI_CHECK_OFF(kabi_hw_info_tegra241_cmdqv, version, 4);
+KABI_CHECK_OFF(kabi_hw_info_tegra241_cmdqv, log2vcmdqs, 5);
+KABI_CHECK_OFF(kabi_hw_info_tegra241_cmdqv, log2vsids, 6);
+KABI_CHECK_OFF(kabi_hw_info_tegra241_cmdqv, reserved, 7);
+
+/* AMD (7.x): the raw Extended Feature registers (MMIO 0030h and 01A0h). */
+struct kabi_hw_info_amd {
+	uint64_t efr;
+	uint64_t efr2;
+};
+KABI_CHECK_SIZE(kabi_hw_info_amd, 16);
+KABI_CHECK_OFF(kabi_hw_info_amd, efr2, 8);
+
+/* The selftest mock IOMMU: test_reg reads KABI_TEST_HW_INFO_REGVAL. */
+#define KABI_TEST_HW_INFO_REGVAL	0xdeadbeefu
+struct kabi_hw_info_selftest {
+	uint32_t flags;
+	uint32_t test_reg;
+};
+KABI_CHECK_SIZE(kabi_hw_info_selftest, 8);
+KABI_CHECK_OFF(kabi_hw_info_selftest, test_reg, 4);
+
+/*
+ * Nested HWPT data (@data of kabi_hwpt_alloc, type KABI_HWPT_DATA_*).
+ * VT-d stage-1 (6.7): the guest's first-stage table; the kernel refuses
+ * unknown @flags bits and non-zero @reserved.
+ */
+#define KABI_VTD_S1_SRE		(1ull << 0)	/* supervisor requests */
+#define KABI_VTD_S1_EAFE	(1ull << 1)	/* extended accessed flag */
+#define KABI_VTD_S1_WPE		(1ull << 2)	/* write protect (with SRE) */
+struct kabi_hwpt_vtd_s1 {
+	uint64_t flags;
+	uint64_t pgtbl_addr;
+	uint32_t addr_width;	/* 48 or 57 */
+	uint32_t reserved;
+};
+KABI_CHECK_SIZE(kabi_hwpt_vtd_s1, 24);
+KABI_CHECK_OFF(kabi_hwpt_vtd_s1, pgtbl_addr, 8);
+KABI_CHECK_OFF(kabi_hwpt_vtd_s1, addr_width, 16);
+KABI_CHECK_OFF(kabi_hwpt_vtd_s1, reserved, 20);
+
+/*
+ * SMMUv3 (6.13): the first two 64-bit words of the guest's STE, little
+ * endian. Bits outside the few the kernel takes make it fail with EIO.
+ */
+struct kabi_hwpt_arm_smmuv3 {
+	uint64_t ste[2];
+};
+KABI_CHECK_SIZE(kabi_hwpt_arm_smmuv3, 16);
+
+/* AMD (7.x): the guest's 256-bit device table entry, host byte order. */
+struct kabi_hwpt_amd_guest {
+	uint64_t dte[4];
+};
+KABI_CHECK_SIZE(kabi_hwpt_amd_guest, 32);
+
+/*
+ * Selftest mock IOMMU: the value every mock IOTLB entry of the nested HWPT
+ * starts with. 7.x appended @pagetable_type (read for paging HWPTs only);
+ * sending the first 4 bytes works on every kernel.
+ */
+#define KABI_TEST_IOTLB_DEFAULT		0xbadbeefu
+struct kabi_hwpt_selftest {
+	uint32_t iotlb;
+	uint32_t pagetable_type;
+};
+KABI_CHECK_SIZE(kabi_hwpt_selftest, 8);
+KABI_CHECK_OFF(kabi_hwpt_selftest, pagetable_type, 4);
+#define KABI_HWPT_SELFTEST_SIZE_V1 4
+
+/* Invalidation entries (IOMMU_HWPT_INVALIDATE), one data type per array. */
+#define KABI_HWPT_INVALIDATE_DATA_VTD_S1	0	/* on a nested HWPT */
+#define KABI_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3	1	/* on a vIOMMU */
+#define KABI_INVALIDATE_DATA_SELFTEST		0xdeadbeefu	/* both */
+
+/*
+ * VT-d stage-1: @npages 4 KiB pages from @addr; addr 0 with npages
+ * UINT64_MAX means everything. Unknown flags: EOPNOTSUPP; a misaligned
+ * @addr, or UINT64_MAX pages from a non-zero @addr: EINVAL.
+ */
+#define KABI_VTD_INV_FLAGS_LEAF	(1u << 0)	/* leaf entries only */
+struct kabi_hwpt_vtd_s1_invalidate {
+	uint64_t addr;
+	uint64_t npages;
+	uint32_t flags;
+	uint32_t reserved;
+};
+KABI_CHECK_SIZE(kabi_hwpt_vtd_s1_invalidate, 24);
+KABI_CHECK_OFF(kabi_hwpt_vtd_s1_invalidate, npages, 8);
+KABI_CHECK_OFF(kabi_hwpt_vtd_s1_invalidate, flags, 16);
+KABI_CHECK_OFF(kabi_hwpt_vtd_s1_invalidate, reserved, 20);
+
+/*
+ * SMMUv3: one 128-bit command-queue entry, little endian. The kernel takes
+ * the TLBI_NH_*, TLBI_NSNH_ALL, ATC_INV and CFGI_CD(_ALL) opcodes (EIO for
+ * any other), puts its own VMID in, and turns the guest's StreamID into the
+ * physical one through the vDEVICE table.
+ */
+struct kabi_viommu_arm_smmuv3_invalidate {
+	uint64_t cmd[2];
+};
+KABI_CHECK_SIZE(kabi_viommu_arm_smmuv3_invalidate, 16);
+
+/*
+ * Selftest: clear one mock IOTLB entry of a nested HWPT (@iotlb_id up to
+ * KABI_TEST_IOTLB_ID_MAX) or, with FLAG_ALL, all of them (6.8); on a
+ * vIOMMU, one cache entry of a vDEVICE (after 6.12). Unknown flags: EOPNOTSUPP;
+ * an ID past the maximum: EINVAL.
+ */
+#define KABI_TEST_INVALIDATE_FLAG_ALL	(1u << 0)
+#define KABI_TEST_IOTLB_ID_MAX		3
+#define KABI_TEST_DEV_CACHE_ID_MAX	3
+struct kabi_hwpt_invalidate_selftest {
+	uint32_t flags;
+	uint32_t iotlb_id;
+};
+KABI_CHECK_SIZE(kabi_hwpt_invalidate_selftest, 8);
+KABI_CHECK_OFF(kabi_hwpt_invalidate_selftest, iotlb_id, 4);
+
+struct kabi_viommu_invalidate_selftest {
+	uint32_t flags;
+	uint32_t vdev_id;
+	uint32_t cache_id;
+};
+KABI_CHECK_SIZE(kabi_viommu_invalidate_selftest, 12);
+KABI_CHECK_OFF(kabi_viommu_invalidate_selftest, vdev_id, 4);
+KABI_CHECK_OFF(kabi_viommu_invalidate_selftest, cache_id, 8);
+
 #endif /* LIBIOMMUFD_UAPI_H */
