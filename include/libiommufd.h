@@ -606,6 +606,241 @@ uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt);
  */
 bool iommufd_hwpt_is_kernel_allocated(const struct iommufd_hwpt *hwpt);
 
+/**
+ * @brief Read the hw info of a chosen vendor type (kernel 6.17+).
+ *
+ * An IOMMU may be able to describe itself in more than one layout (an SMMUv3
+ * with the Tegra241 CMDQV extension reports either); iommufd_device_get_hw_info()
+ * returns the default one. Older kernels refuse the request (-EOPNOTSUPP).
+ * @param dev a device
+ * @param type the ::iommufd_hw_info_type wanted (not ::IOMMUFD_HW_INFO_NONE)
+ * @param data buffer for the vendor record, or NULL with @p data_len 0
+ * @param data_len bytes at @p data
+ * @param[in,out] ret_info as for iommufd_device_get_hw_info()
+ * @return 0, -EINVAL, -EOPNOTSUPP (kernel before 6.17, or the IOMMU has no
+ * record of that type), or a kernel errno
+ */
+int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
+				       uint32_t type, void *data,
+				       size_t data_len,
+				       struct iommufd_hw_info *ret_info);
+
+/* ==== nested translation: vIOMMU, vDevice, invalidation ================== */
+
+/**
+ * @defgroup nesting Nested translation: vIOMMU, vDevice, invalidation
+ *
+ * A VMM giving its guest a virtual IOMMU keeps stage 2 (guest physical to
+ * host physical) in a nest-parent HWPT on the guest RAM IOAS, and lets the
+ * guest own stage 1 through nested HWPTs made from the guest's own table
+ * descriptors (see the vendor builders). Nested HWPTs are allocated with
+ * iommufd_hwpt_alloc() on the nest-parent HWPT (VT-d, AMD, selftest), or
+ * with iommufd_viommu_alloc_hwpt() on a vIOMMU (SMMUv3, Tegra241 CMDQV,
+ * selftest; kernel 6.13+). A device moves between the parent and nested
+ * HWPTs, or between nested HWPTs, with iommufd_device_replace().
+ * @{
+ */
+
+/**
+ * @struct iommufd_viommu
+ * @brief A virtual IOMMU instance: the guest's view of one physical IOMMU.
+ */
+struct iommufd_viommu;
+
+/**
+ * @struct iommufd_vdevice
+ * @brief A device as the guest sees it behind a vIOMMU (its virtual ID).
+ */
+struct iommufd_vdevice;
+
+/** @brief vIOMMU types (the kernel's numbers). */
+enum iommufd_viommu_type {
+	IOMMUFD_VIOMMU_ARM_SMMUV3 = 1,		/**< ARM SMMUv3 (kernel 6.13) */
+	IOMMUFD_VIOMMU_TEGRA241_CMDQV = 2,	/**< NVIDIA Tegra241 CMDQV (6.17) */
+};
+
+/** @brief vIOMMU type of the kernel's selftest mock driver. */
+#define IOMMUFD_VIOMMU_SELFTEST 0xdeadbeefu
+
+/** @brief Options of iommufd_viommu_alloc(). */
+struct iommufd_viommu_opts {
+	/** sizeof(struct iommufd_viommu_opts); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/** Type-specific data (kernel 6.17+), e.g. Tegra241 CMDQV's. */
+	const void *data;
+	/** Bytes at @ref data (0: none). */
+	size_t data_len;
+};
+
+/**
+ * @brief Allocate a vIOMMU for the physical IOMMU serving @p dev.
+ * @param dev a device behind that IOMMU
+ * @param parent a HWPT allocated with ::IOMMUFD_HWPT_NEST_PARENT: stage 2
+ * @param type a ::iommufd_viommu_type or #IOMMUFD_VIOMMU_SELFTEST
+ * @param opts options, or NULL
+ * @param[out] ret_viommu the vIOMMU; it holds a reference on @p parent
+ * @return 0, -EINVAL (NULL, type 0, a parent without NEST_PARENT, handles of
+ * different contexts), -E2BIG, -EOPNOTSUPP (the kernel or driver has no
+ * vIOMMU of that type; -ENOTTY from kernels before 6.13 is reported as
+ * such), or a kernel errno
+ */
+int iommufd_viommu_alloc(struct iommufd_device *dev, struct iommufd_hwpt *parent,
+			 uint32_t type, const struct iommufd_viommu_opts *opts,
+			 struct iommufd_viommu **ret_viommu);
+
+/**
+ * @brief Take a reference.
+ * @param viommu a vIOMMU, or NULL
+ * @return @p viommu
+ */
+struct iommufd_viommu *iommufd_viommu_ref(struct iommufd_viommu *viommu);
+
+/**
+ * @brief Drop a reference; the last one destroys the kernel object.
+ * @param viommu a vIOMMU, or NULL
+ * @return NULL
+ */
+struct iommufd_viommu *iommufd_viommu_unref(struct iommufd_viommu *viommu);
+
+/**
+ * @brief The kernel object ID.
+ * @param viommu a vIOMMU
+ * @return the ID, or 0 for NULL
+ */
+uint32_t iommufd_viommu_get_id(const struct iommufd_viommu *viommu);
+
+/**
+ * @brief The vIOMMU's type.
+ * @param viommu a vIOMMU
+ * @return the type, or 0 for NULL
+ */
+uint32_t iommufd_viommu_get_type(const struct iommufd_viommu *viommu);
+
+/**
+ * @brief Allocate a nested HWPT on a vIOMMU (kernel 6.13+).
+ *
+ * Unlike iommufd_hwpt_alloc() on an IOAS, the vendor data is sent as given,
+ * all-zero data included: for SMMUv3 an all-zero STE is meaningful (not
+ * valid: DMA is blocked). Data is required.
+ * @param viommu the vIOMMU
+ * @param dev the device the HWPT is for
+ * @param opts the vendor data (`data_type`, `data`, `data_len`); flags must
+ * be 0
+ * @param[out] ret_hwpt the nested HWPT; it holds a reference on @p viommu
+ * @return 0, -EINVAL, -E2BIG, -EOPNOTSUPP, -EIO (the driver refused a field
+ * of the data, e.g. an STE bit it does not accept), or a kernel errno
+ */
+int iommufd_viommu_alloc_hwpt(struct iommufd_viommu *viommu,
+			      struct iommufd_device *dev,
+			      const struct iommufd_hwpt_opts *opts,
+			      struct iommufd_hwpt **ret_hwpt);
+
+/**
+ * @brief Allocate the nested HWPT a VMM gives a device whose guest STE says
+ * "abort": DMA is blocked (SMMUv3 and Tegra241 CMDQV vIOMMUs).
+ * @param viommu the vIOMMU
+ * @param dev the device
+ * @param[out] ret_hwpt the HWPT
+ * @return as iommufd_viommu_alloc_hwpt(); -EOPNOTSUPP for other vIOMMU types
+ */
+int iommufd_viommu_alloc_abort_hwpt(struct iommufd_viommu *viommu,
+				    struct iommufd_device *dev,
+				    struct iommufd_hwpt **ret_hwpt);
+
+/**
+ * @brief Allocate the nested HWPT a VMM gives a device whose guest STE says
+ * "bypass": DMA is translated by stage 2 only (SMMUv3, Tegra241 CMDQV).
+ * @param viommu the vIOMMU
+ * @param dev the device
+ * @param[out] ret_hwpt the HWPT
+ * @return as iommufd_viommu_alloc_abort_hwpt()
+ */
+int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
+				     struct iommufd_device *dev,
+				     struct iommufd_hwpt **ret_hwpt);
+
+/**
+ * @brief Invalidate caches of a nested HWPT (guest stage-1 changes).
+ *
+ * With @p entry_num 0 nothing is invalidated: the call then tells whether
+ * the HWPT supports invalidation (0) or not (-EOPNOTSUPP).
+ * @param hwpt a nested HWPT
+ * @param data_type an ::iommufd_invalidate_data_type or
+ * #IOMMUFD_INVALIDATE_SELFTEST
+ * @param entries @p entry_num entries of @p entry_len bytes (see the vendor
+ * invalidation builders)
+ * @param entry_len bytes of one entry
+ * @param entry_num number of entries
+ * @param[out] ret_done entries the kernel handled, or NULL. Unlike other
+ * out-parameters it is written on failure too: the kernel handled this many
+ * before the entry that failed.
+ * @return 0, -EINVAL (NULL entries or zero length with entries), or a kernel
+ * errno (-ENOTTY: a kernel before 6.8; -EOPNOTSUPP: no invalidation for this
+ * HWPT; -EIO/-EINVAL: an entry was refused)
+ */
+int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t data_type,
+			    const void *entries, uint32_t entry_len,
+			    uint32_t entry_num, uint32_t *ret_done);
+
+/**
+ * @brief Invalidate caches through a vIOMMU (e.g. SMMUv3 commands).
+ * @param viommu the vIOMMU
+ * @param data_type an ::iommufd_invalidate_data_type or
+ * #IOMMUFD_INVALIDATE_SELFTEST
+ * @param entries @p entry_num entries of @p entry_len bytes
+ * @param entry_len bytes of one entry
+ * @param entry_num number of entries (0 probes support)
+ * @param[out] ret_done as for iommufd_hwpt_invalidate()
+ * @return as iommufd_hwpt_invalidate()
+ */
+int iommufd_viommu_invalidate(struct iommufd_viommu *viommu, uint32_t data_type,
+			      const void *entries, uint32_t entry_len,
+			      uint32_t entry_num, uint32_t *ret_done);
+
+/**
+ * @brief Tell the kernel the virtual ID the guest uses for a device behind
+ * a vIOMMU (its virtual Stream ID or Requester ID), kernel 6.13+.
+ * @param viommu the vIOMMU
+ * @param dev the device
+ * @param virt_id the guest's ID for the device
+ * @param[out] ret_vdev the vDevice; it holds references on @p viommu and @p dev
+ * @return 0, -EINVAL, -EEXIST (the device already has a vDevice), or a kernel
+ * errno
+ */
+int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
+			  struct iommufd_device *dev, uint64_t virt_id,
+			  struct iommufd_vdevice **ret_vdev);
+
+/**
+ * @brief Take a reference.
+ * @param vdev a vDevice, or NULL
+ * @return @p vdev
+ */
+struct iommufd_vdevice *iommufd_vdevice_ref(struct iommufd_vdevice *vdev);
+
+/**
+ * @brief Drop a reference; the last one destroys the kernel object.
+ * @param vdev a vDevice, or NULL
+ * @return NULL
+ */
+struct iommufd_vdevice *iommufd_vdevice_unref(struct iommufd_vdevice *vdev);
+
+/**
+ * @brief The kernel object ID.
+ * @param vdev a vDevice
+ * @return the ID, or 0 for NULL
+ */
+uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
+
+/**
+ * @brief The guest's ID of the device.
+ * @param vdev a vDevice
+ * @return the virtual ID, or 0 for NULL
+ */
+uint64_t iommufd_vdevice_get_virt_id(const struct iommufd_vdevice *vdev);
+
+/** @} */
+
 /* ==== discovery of VFIO device cdevs (libudev) =========================== */
 
 /** @brief A VFIO device cdev found by iommufd_discover_list(). */

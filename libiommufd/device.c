@@ -304,12 +304,14 @@ IOMMUFD_EXPORT int iommufd_device_get_hwpt_id(const struct iommufd_device *dev,
 #define INFO_HAS(info, field) \
 	((info)->sz >= offsetof(struct iommufd_hw_info, field) + sizeof((info)->field))
 
-IOMMUFD_EXPORT int iommufd_device_get_hw_info(struct iommufd_device *dev,
-					      void *data, size_t data_len,
-					      struct iommufd_hw_info *ret_info)
+static int get_hw_info(struct iommufd_device *dev, bool by_type, uint32_t type,
+		       void *data, size_t data_len, struct iommufd_hw_info *ret_info)
 {
 	struct kabi_hw_info cmd = {
 		.size = sizeof(cmd),
+		.flags = by_type ? KABI_HW_INFO_FLAG_INPUT_TYPE : 0,
+		/* With INPUT_TYPE, the out type field carries the type asked for. */
+		.out_data_type = by_type ? type : 0,
 		.data_uptr = (uintptr_t)data,
 	};
 	int rc;
@@ -321,7 +323,10 @@ IOMMUFD_EXPORT int iommufd_device_get_hw_info(struct iommufd_device *dev,
 	cmd.data_len = (uint32_t)data_len;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_GET_HW_INFO, &cmd);
 	if (rc) {
-		log_err(dev->ctx, "GET_HW_INFO device %u: %s", dev->id, iommufd_errname(rc));
+		log_err(dev->ctx, "GET_HW_INFO device %u%s: %s%s", dev->id,
+			by_type ? " of a chosen type" : "", iommufd_errname(rc),
+			by_type && rc == -EOPNOTSUPP ?
+			": a kernel before 6.17 cannot choose the type, or the IOMMU has no record of it" : "");
 		return rc;
 	}
 	ret_info->type = cmd.out_data_type;
@@ -332,4 +337,21 @@ IOMMUFD_EXPORT int iommufd_device_get_hw_info(struct iommufd_device *dev,
 	if (INFO_HAS(ret_info, max_pasid_log2))
 		ret_info->max_pasid_log2 = cmd.out_max_pasid_log2;
 	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_device_get_hw_info(struct iommufd_device *dev,
+					      void *data, size_t data_len,
+					      struct iommufd_hw_info *ret_info)
+{
+	return get_hw_info(dev, false, 0, data, data_len, ret_info);
+}
+
+IOMMUFD_EXPORT int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
+						      uint32_t type, void *data,
+						      size_t data_len,
+						      struct iommufd_hw_info *ret_info)
+{
+	if (!type)
+		return -EINVAL;
+	return get_hw_info(dev, true, type, data, data_len, ret_info);
 }

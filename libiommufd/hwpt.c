@@ -52,58 +52,74 @@ uint32_t iommufd_pt_attach_id(const struct iommufd_pt *pt)
 	return hwpt && hwpt->kernel_allocated ? hwpt->parent->id : pt->id;
 }
 
-/* What a validated request asks for. */
+/* What a validated request asks for, and where. */
 struct hwpt_request {
 	uint32_t flags;
-	uint32_t data_type;	/* 0 when there is no (non-zero) data */
+	uint32_t data_type;	/* 0 when there is no data */
 	const void *data;
 	uint32_t data_len;
+	bool nested;		/* on a nest-parent HWPT or a vIOMMU */
+	const char *target;	/* "IOAS", "HWPT" or "vIOMMU", for logs */
+	uint32_t target_id;
 };
 
-static int parse_opts(struct iommufd_device *dev, struct iommufd_pt *pt,
+static int parse_data(struct iommufd_ctx *ctx, struct iommufd_device *dev,
 		      const struct iommufd_hwpt_opts *opts, struct hwpt_request *req)
 {
-	struct iommufd_ctx *ctx = dev->ctx;
-	int rc = iommufd_opts_check(ctx, opts, sizeof(*opts), "HWPT_ALLOC");
 	size_t len = OPTS_GET(opts, data_len, 0);
 
-	if (rc)
-		return rc;
-	req->flags = OPTS_GET(opts, flags, 0);
 	req->data_type = OPTS_GET(opts, data_type, 0);
 	req->data = OPTS_GET(opts, data, NULL);
-	if (req->flags & ~(uint32_t)KNOWN_HWPT_FLAGS) {
-		log_err(ctx, "HWPT_ALLOC device %u: unknown flags 0x%x", dev->id,
-			req->flags & ~(uint32_t)KNOWN_HWPT_FLAGS);
-		return -EINVAL;
-	}
 	if ((len && !req->data) || len > UINT32_MAX) {
 		log_err(ctx, "HWPT_ALLOC device %u: %zu bytes of data at %p", dev->id,
 			len, req->data);
 		return -EINVAL;
 	}
-	if (!len || all_zero(req->data, len)) {
+	/*
+	 * For a paging HWPT all-zero data means "no data", as the kernel has it.
+	 * A nested HWPT's data is sent as given: an all-zero SMMUv3 STE, say,
+	 * has a meaning of its own.
+	 */
+	if (!req->nested && (!len || all_zero(req->data, len))) {
 		if (len)
 			log_dbg(ctx, "HWPT_ALLOC device %u: %zu bytes of all-zero data mean no data",
 				dev->id, len);
 		req->data_type = 0;
 		req->data = NULL;
 		len = 0;
+	} else if (req->nested && !len) {
+		log_err(ctx, "HWPT_ALLOC device %u on %s %u: a nested HWPT needs vendor data",
+			dev->id, req->target, req->target_id);
+		return -EINVAL;
 	} else if (!req->data_type) {
 		log_err(ctx, "HWPT_ALLOC device %u: data without a data type", dev->id);
 		return -EINVAL;
 	}
 	req->data_len = (uint32_t)len;
-	if (pt->kind == PT_HWPT && !req->data_len) {
-		log_err(ctx, "HWPT_ALLOC device %u on HWPT %u: a nested HWPT needs vendor data",
-			dev->id, pt->id);
-		return -EINVAL;
-	}
 	return 0;
 }
 
-static struct iommufd_hwpt *hwpt_new(struct iommufd_pt *parent, uint32_t flags,
-				     bool kernel_allocated)
+static int parse_opts(struct iommufd_device *dev, const struct iommufd_hwpt_opts *opts,
+		      struct hwpt_request *req)
+{
+	struct iommufd_ctx *ctx = dev->ctx;
+	int rc = iommufd_opts_check(ctx, opts, sizeof(*opts), "HWPT_ALLOC");
+
+	if (rc)
+		return rc;
+	req->flags = OPTS_GET(opts, flags, 0);
+	if (req->flags & ~(uint32_t)KNOWN_HWPT_FLAGS) {
+		log_err(ctx, "HWPT_ALLOC device %u: unknown flags 0x%x", dev->id,
+			req->flags & ~(uint32_t)KNOWN_HWPT_FLAGS);
+		return -EINVAL;
+	}
+	return parse_data(ctx, dev, opts, req);
+}
+
+static struct iommufd_hwpt *hwpt_new(struct iommufd_ctx *ctx,
+				     struct iommufd_pt *parent,
+				     struct iommufd_viommu *viommu,
+				     uint32_t flags, bool kernel_allocated)
 {
 	struct iommufd_hwpt *hwpt = calloc(1, sizeof(*hwpt));
 
@@ -111,8 +127,9 @@ static struct iommufd_hwpt *hwpt_new(struct iommufd_pt *parent, uint32_t flags,
 		return NULL;
 	atomic_init(&hwpt->pt.refcount, 1);
 	hwpt->pt.kind = PT_HWPT;
-	hwpt->pt.ctx = iommufd_ctx_ref(parent->ctx);
+	hwpt->pt.ctx = iommufd_ctx_ref(ctx);
 	hwpt->parent = iommufd_pt_ref(parent);
+	hwpt->viommu = iommufd_viommu_ref(viommu);
 	hwpt->flags = flags;
 	hwpt->kernel_allocated = kernel_allocated;
 	return hwpt;
@@ -121,6 +138,7 @@ static struct iommufd_hwpt *hwpt_new(struct iommufd_pt *parent, uint32_t flags,
 static void hwpt_free(struct iommufd_hwpt *hwpt)
 {
 	iommufd_pt_unref(hwpt->parent);
+	iommufd_viommu_unref(hwpt->viommu);
 	iommufd_ctx_unref(hwpt->pt.ctx);
 	free(hwpt);
 }
@@ -132,7 +150,7 @@ static void hwpt_free(struct iommufd_hwpt *hwpt)
 static int hwpt_alloc_plain(struct iommufd_device *dev, struct iommufd_pt *ioas,
 			    struct iommufd_hwpt **ret_hwpt)
 {
-	struct iommufd_hwpt *hwpt = hwpt_new(ioas, 0, true);
+	struct iommufd_hwpt *hwpt = hwpt_new(ioas->ctx, ioas, NULL, 0, true);
 	int rc;
 
 	if (!hwpt)
@@ -154,6 +172,8 @@ static const char *unsupported_reason(int rc, const struct hwpt_request *req)
 {
 	if (rc == -ENOTTY)
 		return "the kernel has no IOMMU_HWPT_ALLOC (before 6.6)";
+	if (req->nested)
+		return "the IOMMU driver of the device cannot make a nested HWPT of this data type";
 	if (req->data_len)
 		return "the IOMMU driver of the device cannot build a HWPT from this vendor data";
 	if (req->flags & IOMMUFD_HWPT_NEST_PARENT)
@@ -165,7 +185,7 @@ static const char *unsupported_reason(int rc, const struct hwpt_request *req)
 	return "the driver cannot allocate this HWPT";
 }
 
-static void explain_alloc_error(struct iommufd_device *dev, struct iommufd_pt *pt,
+static void explain_alloc_error(struct iommufd_device *dev,
 				const struct hwpt_request *req, int rc)
 {
 	char names[64];
@@ -176,43 +196,56 @@ static void explain_alloc_error(struct iommufd_device *dev, struct iommufd_pt *p
 	else if (rc == -EADDRINUSE)
 		why = "the IOAS already maps IOVAs the device reserves (e.g. its MSI window):"
 		      " allocate before mapping, or keep mappings out of the reserved ranges";
-	else if (rc == -EINVAL && pt->kind == PT_HWPT)
+	else if (rc == -EIO && req->nested)
+		why = "the driver refused a field of the vendor data";
+	else if (rc == -EINVAL && req->nested)
 		why = "the parent is not a nest-parent HWPT, or the vendor data is invalid";
 	else if (rc == -EINVAL)
 		why = "invalid request";
 	log_err(dev->ctx, "HWPT_ALLOC %s device %u on %s %u%s: %s%s%s",
-		flag_names(req->flags, names, sizeof(names)), dev->id,
-		iommufd_pt_kind_name(pt), pt->id, req->data_len ? " with vendor data" : "",
+		flag_names(req->flags, names, sizeof(names)), dev->id, req->target,
+		req->target_id, req->data_len ? " with vendor data" : "",
 		iommufd_errname(rc == -ENOTTY ? -EOPNOTSUPP : rc), *why ? ": " : "", why);
 }
 
-IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,
-				      struct iommufd_pt *pt,
-				      const struct iommufd_hwpt_opts *opts,
-				      struct iommufd_hwpt **ret_hwpt)
+/* Fill in where the request goes; -EINVAL when the handles do not match. */
+static int locate_target(struct iommufd_device *dev, struct iommufd_pt *pt,
+			 struct iommufd_viommu *viommu, struct hwpt_request *req)
 {
-	struct kabi_hwpt_alloc cmd = { .size = sizeof(cmd) };
-	struct hwpt_request req;
-	struct iommufd_hwpt *hwpt;
-	int rc;
+	struct iommufd_ctx *owner = pt ? pt->ctx : viommu->ctx;
 
-	if (!dev || !pt || !ret_hwpt)
-		return -EINVAL;
-	if (pt->ctx != dev->ctx) {
+	req->nested = viommu || pt->kind == PT_HWPT;
+	req->target = viommu ? "vIOMMU" : iommufd_pt_kind_name(pt);
+	req->target_id = viommu ? viommu->id : iommufd_pt_attach_id(pt);
+	if (owner != dev->ctx) {
 		log_err(dev->ctx, "HWPT_ALLOC device %u: %s %u belongs to another context",
-			dev->id, iommufd_pt_kind_name(pt), pt->id);
+			dev->id, req->target, req->target_id);
 		return -EINVAL;
 	}
-	rc = parse_opts(dev, pt, opts, &req);
+	return 0;
+}
+
+int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
+			  struct iommufd_viommu *viommu,
+			  const struct iommufd_hwpt_opts *opts,
+			  struct iommufd_hwpt **ret_hwpt)
+{
+	struct kabi_hwpt_alloc cmd = { .size = sizeof(cmd) };
+	struct hwpt_request req = { 0 };
+	struct iommufd_hwpt *hwpt;
+	int rc = locate_target(dev, pt, viommu, &req);
+
+	if (!rc)
+		rc = parse_opts(dev, opts, &req);
 	if (rc)
 		return rc;
-	hwpt = hwpt_new(pt, req.flags, false);
+	hwpt = hwpt_new(dev->ctx, pt, viommu, req.flags, false);
 	if (!hwpt)
 		return -ENOMEM;
 
 	cmd.flags = kernel_hwpt_flags(req.flags);
 	cmd.dev_id = dev->id;
-	cmd.pt_id = iommufd_pt_attach_id(pt);
+	cmd.pt_id = req.target_id;
 	cmd.data_type = req.data_type;
 	cmd.data_len = req.data_len;
 	cmd.data_uptr = (uintptr_t)req.data;
@@ -220,19 +253,19 @@ IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,
 	if (rc == 0) {
 		hwpt->pt.id = cmd.out_hwpt_id;
 		log_dbg(dev->ctx, "HWPT %u allocated on %s %u for device %u", hwpt->pt.id,
-			iommufd_pt_kind_name(pt), pt->id, dev->id);
+			req.target, req.target_id, dev->id);
 		*ret_hwpt = hwpt;
 		return 0;
 	}
 	hwpt_free(hwpt);
 
 	if ((rc == -ENOTTY || rc == -EOPNOTSUPP) && !req.flags && !req.data_len &&
-	    pt->kind == PT_IOAS && dev->fd >= 0) {
+	    !req.nested && dev->fd >= 0) {
 		log_dbg(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: %s, taking the plain path",
 			dev->id, pt->id, iommufd_errname(rc));
 		return hwpt_alloc_plain(dev, pt, ret_hwpt);
 	}
-	explain_alloc_error(dev, pt, &req, rc);
+	explain_alloc_error(dev, &req, rc);
 	if (dev->fd < 0 && !req.flags && !req.data_len)
 		log_err(dev->ctx, "HWPT_ALLOC device %u: no plain path: the handle has no cdev to attach",
 			dev->id);
@@ -241,6 +274,64 @@ IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,
 	 * plain request that had no way back keeps the kernel's own errno.
 	 */
 	return rc == -ENOTTY && (req.flags || req.data_len) ? -EOPNOTSUPP : rc;
+}
+
+IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,
+				      struct iommufd_pt *pt,
+				      const struct iommufd_hwpt_opts *opts,
+				      struct iommufd_hwpt **ret_hwpt)
+{
+	if (!dev || !pt || !ret_hwpt)
+		return -EINVAL;
+	return iommufd_hwpt_alloc_on(dev, pt, NULL, opts, ret_hwpt);
+}
+
+/* ---- invalidation -------------------------------------------------------- */
+
+int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what,
+			  uint32_t data_type, const void *entries,
+			  uint32_t entry_len, uint32_t entry_num,
+			  uint32_t *ret_done)
+{
+	struct kabi_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = id,
+		.data_uptr = (uintptr_t)entries,
+		.data_type = data_type,
+		.entry_len = entry_len,
+		.entry_num = entry_num,
+	};
+	int rc;
+
+	if (entry_num && (!entries || !entry_len)) {
+		log_err(ctx, "INVALIDATE %s %u: %u entries of %u bytes at %p", what, id,
+			entry_num, entry_len, entries);
+		return -EINVAL;
+	}
+	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_HWPT_INVALIDATE, &cmd);
+	if (ret_done)
+		*ret_done = rc == -ENOTTY ? 0 : cmd.entry_num;
+	if (rc == -ENOTTY) {
+		log_err(ctx, "INVALIDATE %s %u: ENOTTY: the kernel has no IOMMU_HWPT_INVALIDATE (before 6.8)",
+			what, id);
+		return rc;
+	}
+	if (rc)
+		log_err(ctx, "INVALIDATE %s %u type 0x%x: %s after %u of %u entries%s", what,
+			id, data_type, iommufd_errname(rc), cmd.entry_num, entry_num,
+			rc == -EOPNOTSUPP ? ": it does not support this invalidation" : "");
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt,
+					   uint32_t data_type, const void *entries,
+					   uint32_t entry_len, uint32_t entry_num,
+					   uint32_t *ret_done)
+{
+	if (!hwpt)
+		return -EINVAL;
+	return iommufd_invalidate_id(hwpt->pt.ctx, hwpt->pt.id, "HWPT", data_type,
+				     entries, entry_len, entry_num, ret_done);
 }
 
 IOMMUFD_EXPORT struct iommufd_hwpt *iommufd_hwpt_ref(struct iommufd_hwpt *hwpt)

@@ -51,9 +51,27 @@ struct iommufd_ioas {
 	struct iommufd_pt pt;
 };
 
+struct iommufd_viommu {
+	atomic_int refcount;
+	struct iommufd_ctx *ctx;	/* referenced */
+	struct iommufd_hwpt *parent;	/* referenced: the nest-parent HWPT */
+	uint32_t id;
+	uint32_t type;
+};
+
+struct iommufd_vdevice {
+	atomic_int refcount;
+	struct iommufd_viommu *viommu;	/* referenced */
+	struct iommufd_device *dev;	/* referenced */
+	uint32_t id;
+	uint64_t virt_id;
+};
+
 struct iommufd_hwpt {
 	struct iommufd_pt pt;
-	struct iommufd_pt *parent;	/* referenced: the IOAS or parent HWPT */
+	/* Referenced: what it was allocated on, exactly one of the two. */
+	struct iommufd_pt *parent;	/* the IOAS or nest-parent HWPT */
+	struct iommufd_viommu *viommu;
 	uint32_t flags;			/* enum iommufd_hwpt_flags requested */
 	bool kernel_allocated;		/* plain path: made by a device attach */
 };
@@ -128,6 +146,22 @@ const char *iommufd_pt_kind_name(const struct iommufd_pt *pt);
 
 /* The ID the kernel must be given to attach to @pt (see hwpt.c). */
 uint32_t iommufd_pt_attach_id(const struct iommufd_pt *pt);
+
+/*
+ * Allocation of a HWPT on @pt (IOAS or nest-parent HWPT) or on @viommu
+ * (exactly one non-NULL): the one path behind iommufd_hwpt_alloc() and
+ * iommufd_viommu_alloc_hwpt().
+ */
+int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
+			  struct iommufd_viommu *viommu,
+			  const struct iommufd_hwpt_opts *opts,
+			  struct iommufd_hwpt **ret_hwpt);
+
+/* HWPT_INVALIDATE of @id (nested HWPT or vIOMMU); @what names it in logs. */
+int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what,
+			  uint32_t data_type, const void *entries,
+			  uint32_t entry_len, uint32_t entry_num,
+			  uint32_t *ret_done);
 
 /* ---- devices ----------------------------------------------------------- */
 

@@ -554,4 +554,74 @@ KABI_CHECK_SIZE(kabi_viommu_invalidate_selftest, 12);
 KABI_CHECK_OFF(kabi_viommu_invalidate_selftest, vdev_id, 4);
 KABI_CHECK_OFF(kabi_viommu_invalidate_selftest, cache_id, 8);
 
+/* ---- nested translation: invalidation, vIOMMU, vDevice ----------------- */
+
+/*
+ * Invalidate caches of a nested HWPT or a vIOMMU (@hwpt_id names either):
+ * @entry_num entries of @entry_len bytes in the vendor's layout. The kernel
+ * writes back how many it handled, also when it fails part-way; 0 entries
+ * only asks whether the object supports invalidation at all.
+ */
+struct kabi_hwpt_invalidate {
+	uint32_t size;
+	uint32_t hwpt_id;
+	uint64_t data_uptr;
+	uint32_t data_type;
+	uint32_t entry_len;
+	uint32_t entry_num;
+	uint32_t reserved;
+};
+KABI_CHECK_SIZE(kabi_hwpt_invalidate, 32);
+KABI_CHECK_OFF(kabi_hwpt_invalidate, hwpt_id, 4);
+KABI_CHECK_OFF(kabi_hwpt_invalidate, data_uptr, 8);
+KABI_CHECK_OFF(kabi_hwpt_invalidate, data_type, 16);
+KABI_CHECK_OFF(kabi_hwpt_invalidate, entry_len, 20);
+KABI_CHECK_OFF(kabi_hwpt_invalidate, entry_num, 24);
+KABI_CHECK_OFF(kabi_hwpt_invalidate, reserved, 28);
+
+#define KABI_VIOMMU_TYPE_DEFAULT		0
+#define KABI_VIOMMU_TYPE_ARM_SMMUV3		1
+#define KABI_VIOMMU_TYPE_TEGRA241_CMDQV		2
+#define KABI_VIOMMU_TYPE_SELFTEST		0xdeadbeef
+
+/*
+ * A virtual IOMMU instance of @type for the physical IOMMU of @dev_id, on
+ * the nest-parent HWPT @hwpt_id (its stage 2). Type-specific data came in
+ * 6.17; the first 24 bytes are what 6.13 knows.
+ */
+struct kabi_viommu_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t type;
+	uint32_t dev_id;
+	uint32_t hwpt_id;
+	uint32_t out_viommu_id;
+	uint32_t data_len;
+	uint32_t reserved;
+	uint64_t data_uptr;
+};
+KABI_CHECK_SIZE(kabi_viommu_alloc, 40);
+KABI_CHECK_OFF(kabi_viommu_alloc, flags, 4);
+KABI_CHECK_OFF(kabi_viommu_alloc, type, 8);
+KABI_CHECK_OFF(kabi_viommu_alloc, dev_id, 12);
+KABI_CHECK_OFF(kabi_viommu_alloc, hwpt_id, 16);
+KABI_CHECK_OFF(kabi_viommu_alloc, out_viommu_id, 20);
+KABI_CHECK_OFF(kabi_viommu_alloc, data_len, 24);
+KABI_CHECK_OFF(kabi_viommu_alloc, reserved, 28);
+KABI_CHECK_OFF(kabi_viommu_alloc, data_uptr, 32);
+
+/* The device as the guest sees it behind the vIOMMU: @virt_id (vSID, vRID). */
+struct kabi_vdevice_alloc {
+	uint32_t size;
+	uint32_t viommu_id;
+	uint32_t dev_id;
+	uint32_t out_vdevice_id;
+	uint64_t virt_id;
+};
+KABI_CHECK_SIZE(kabi_vdevice_alloc, 24);
+KABI_CHECK_OFF(kabi_vdevice_alloc, viommu_id, 4);
+KABI_CHECK_OFF(kabi_vdevice_alloc, dev_id, 8);
+KABI_CHECK_OFF(kabi_vdevice_alloc, out_vdevice_id, 12);
+KABI_CHECK_OFF(kabi_vdevice_alloc, virt_id, 16);
+
 #endif /* LIBIOMMUFD_UAPI_H */

@@ -468,19 +468,33 @@ static void nested_alloc_sends_parent_and_data(void **state)
 
 static void nested_alloc_without_data_is_rejected(void **state)
 {
-	static const uint8_t zeros[16];
+	struct fixture *f = *state;
+	struct iommufd_hwpt *parent = nest_parent(f);
+	struct iommufd_hwpt *nested = (void *)0x1;
+
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), NULL,
+					    &nested), -EINVAL);
+	assert_ptr_equal(nested, (void *)0x1);
+	assert_logged("nested HWPT needs vendor data");
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(parent);
+}
+
+/* Nested data is the guest's: all zeros is sent as given, the kernel judges. */
+static void nested_all_zero_data_is_sent_as_given(void **state)
+{
+	static const uint8_t zeros[24];
 	struct fixture *f = *state;
 	struct iommufd_hwpt *parent = nest_parent(f);
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, zero, .data_type = KABI_HWPT_DATA_VTD_S1,
 			.data = zeros, .data_len = sizeof(zeros));
 	struct iommufd_hwpt *nested = (void *)0x1;
 
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), NULL,
-					    &nested), -EINVAL);
+	expect_hwpt_alloc_data(0, DEV_ID, HWPT_ID, KABI_HWPT_DATA_VTD_S1, zeros,
+			       sizeof(zeros), 0, EINVAL);
 	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &zero,
 					    &nested), -EINVAL);
 	assert_ptr_equal(nested, (void *)0x1);
-	assert_logged("nested HWPT needs vendor data");
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(parent);
 }
@@ -631,6 +645,7 @@ int main(void)
 		T(alloc_ignores_members_past_an_older_sz),
 		T(nested_alloc_sends_parent_and_data),
 		T(nested_alloc_without_data_is_rejected),
+		T(nested_all_zero_data_is_sent_as_given),
 		T(nested_alloc_errors_are_not_downgraded),
 		T(destroy_only_at_last_unref),
 		T(hwpt_keeps_its_ioas_alive),

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Virtual devices: the ID a guest uses for a device behind a vIOMMU, so
+ * the kernel can translate the guest's invalidation commands and report
+ * events with the guest's IDs.
+ */
+#include <stdlib.h>
+
+#include "private.h"
+
+IOMMUFD_EXPORT int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
+					 struct iommufd_device *dev,
+					 uint64_t virt_id,
+					 struct iommufd_vdevice **ret_vdev)
+{
+	struct kabi_vdevice_alloc cmd = { .size = sizeof(cmd), .virt_id = virt_id };
+	struct iommufd_vdevice *vdev;
+	int rc;
+
+	if (!viommu || !dev || !ret_vdev)
+		return -EINVAL;
+	if (viommu->ctx != dev->ctx) {
+		log_err(dev->ctx, "VDEVICE_ALLOC device %u: vIOMMU %u belongs to another context",
+			dev->id, viommu->id);
+		return -EINVAL;
+	}
+	vdev = calloc(1, sizeof(*vdev));
+	if (!vdev)
+		return -ENOMEM;
+	cmd.viommu_id = viommu->id;
+	cmd.dev_id = dev->id;
+	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_VDEVICE_ALLOC, &cmd);
+	if (rc) {
+		log_err(dev->ctx, "VDEVICE_ALLOC device %u on vIOMMU %u virt_id 0x%llx: %s%s",
+			dev->id, viommu->id, (unsigned long long)virt_id,
+			iommufd_errname(rc),
+			rc == -EEXIST ? ": the device already has a vDevice" :
+			rc == -ENOTTY ? ": the kernel has no vDevice objects (before 6.13)" :
+			rc == -EINVAL ? ": the device is not behind this vIOMMU's IOMMU, or the ID is invalid" : "");
+		free(vdev);
+		return rc;
+	}
+	atomic_init(&vdev->refcount, 1);
+	vdev->viommu = iommufd_viommu_ref(viommu);
+	vdev->dev = iommufd_device_ref(dev);
+	vdev->id = cmd.out_vdevice_id;
+	vdev->virt_id = virt_id;
+	log_dbg(dev->ctx, "vDevice %u: device %u is 0x%llx on vIOMMU %u", vdev->id,
+		dev->id, (unsigned long long)virt_id, viommu->id);
+	*ret_vdev = vdev;
+	return 0;
+}
+
+IOMMUFD_EXPORT struct iommufd_vdevice *iommufd_vdevice_ref(struct iommufd_vdevice *vdev)
+{
+	if (vdev)
+		atomic_fetch_add(&vdev->refcount, 1);
+	return vdev;
+}
+
+IOMMUFD_EXPORT struct iommufd_vdevice *iommufd_vdevice_unref(struct iommufd_vdevice *vdev)
+{
+	if (!vdev || atomic_fetch_sub(&vdev->refcount, 1) != 1)
+		return NULL;
+	iommufd_destroy_id(vdev->viommu->ctx, vdev->id, "vDevice");
+	iommufd_device_unref(vdev->dev);
+	iommufd_viommu_unref(vdev->viommu);
+	free(vdev);
+	return NULL;
+}
+
+IOMMUFD_EXPORT uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev)
+{
+	return vdev ? vdev->id : 0;
+}
+
+IOMMUFD_EXPORT uint64_t iommufd_vdevice_get_virt_id(const struct iommufd_vdevice *vdev)
+{
+	return vdev ? vdev->virt_id : 0;
+}
