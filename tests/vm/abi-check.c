@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * ABI cross-check: the library's own statement of the kernel ABI
+ * (libiommufd/uapi.h), the public header's mirrored constants and the VM
+ * tests' selftest header (tests/vm/selftest.h), compiled in ONE unit with a
+ * built kernel's installed <linux/iommufd.h> and <linux/vfio.h> (and, when
+ * abi-check.sh could extract it from the kernel sources, the selftest
+ * driver's iommufd_test.h). Every size, offset and number the kernel defines
+ * must equal ours; the unit fails to compile otherwise.
+ *
+ * Not everything exists in every kernel. Commands and flags that are macros
+ * are tested with #ifdef. Enum constants and struct members cannot be seen
+ * by the preprocessor, so abi-check.sh compiles each PROBE below on its own
+ * against the kernel's headers and passes -D<NAME> for those that compile
+ * (autoconf style: this also sees backports, e.g. Debian's 6.12 has
+ * out_max_pasid_log2). A probe that fails on a kernel at or past its
+ * "since" version is an error, so a broken probe cannot silently turn a
+ * check off. Each check expands to a _Static_assert whose message starts
+ * with "abi:", which abi-check.sh counts.
+ *
+ * PROBE KHAS_HWPT_ALLOC_DATA 6.7 offsetof(struct iommu_hwpt_alloc, data_uptr)
+ * PROBE KHAS_HWPT_ALLOC_FAULT_ID 6.11 offsetof(struct iommu_hwpt_alloc, fault_id)
+ * PROBE KHAS_HWPT_NEST_PARENT 6.7 IOMMU_HWPT_ALLOC_NEST_PARENT
+ * PROBE KHAS_HWPT_DIRTY 6.7 IOMMU_HWPT_ALLOC_DIRTY_TRACKING
+ * PROBE KHAS_HWPT_FAULT_ID_VALID 6.11 IOMMU_HWPT_FAULT_ID_VALID
+ * PROBE KHAS_HWPT_ALLOC_PASID 6.15 IOMMU_HWPT_ALLOC_PASID
+ * PROBE KHAS_HWPT_DATA_VTD_S1 6.7 IOMMU_HWPT_DATA_VTD_S1
+ * PROBE KHAS_HWPT_DATA_ARM_SMMUV3 6.13 IOMMU_HWPT_DATA_ARM_SMMUV3
+ * PROBE KHAS_HWPT_DATA_AMD_GUEST - IOMMU_HWPT_DATA_AMD_GUEST
+ * PROBE KHAS_HW_INFO_CAPS 6.7 offsetof(struct iommu_hw_info, out_capabilities)
+ * PROBE KHAS_HW_INFO_MAX_PASID 6.15 offsetof(struct iommu_hw_info, out_max_pasid_log2)
+ * PROBE KHAS_HW_INFO_FLAG_INPUT_TYPE 6.17 IOMMU_HW_INFO_FLAG_INPUT_TYPE
+ * PROBE KHAS_HW_INFO_TYPE_SMMUV3 6.13 IOMMU_HW_INFO_TYPE_ARM_SMMUV3
+ * PROBE KHAS_HW_INFO_TYPE_TEGRA 6.17 IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV
+ * PROBE KHAS_HW_INFO_TYPE_AMD - IOMMU_HW_INFO_TYPE_AMD
+ * PROBE KHAS_HW_CAP_DIRTY 6.7 IOMMU_HW_CAP_DIRTY_TRACKING
+ * PROBE KHAS_HW_CAP_PASID 6.15 IOMMU_HW_CAP_PCI_PASID_EXEC + IOMMU_HW_CAP_PCI_PASID_PRIV
+ * PROBE KHAS_BIND_TOKEN 6.17 offsetof(struct vfio_device_bind_iommufd, token_uuid_ptr)
+ * PROBE KHAS_ATTACH_PASID 6.15 offsetof(struct vfio_device_attach_iommufd_pt, pasid)
+ * PROBE KHAS_DETACH_PASID 6.15 offsetof(struct vfio_device_detach_iommufd_pt, pasid)
+ * PROBE KHAS_ST_PASID_OPS - IOMMU_TEST_OP_PASID_CHECK_HWPT + sizeof(((struct iommu_test_cmd *)0)->pasid_check)
+ * PROBE KHAS_ST_DMABUF_OPS - IOMMU_TEST_OP_DMABUF_REVOKE
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/version.h>
+#include <linux/iommufd.h>
+#include <linux/vfio.h>
+
+#include "libiommufd.h"
+#include "uapi.h"
+#include "selftest.h"
+#ifdef KHAS_SELFTEST_HEADER
+#include "iommufd_test.h"
+#endif
+
+#ifndef KERNEL_VERSION
+#error "<linux/version.h> of the kernel's headers_install is needed"
+#endif
+
+#define FIELD_SIZE(type, f) sizeof(((type *)0)->f)
+
+/* The same number (as integers: the two sides are often different enum types). */
+#define SAME(ours, theirs)							\
+	_Static_assert((long long)(ours) == (long long)(theirs), "abi: " #ours " == " #theirs)
+/* The same struct size. */
+#define SAME_SIZE(ours, theirs)							\
+	_Static_assert(sizeof(struct ours) == sizeof(struct theirs),		\
+		       "abi: sizeof " #ours " == " #theirs)
+/* A field at the same offset with the same size. */
+#define SAME_FIELD(ours, of, theirs, tf)					\
+	_Static_assert(offsetof(struct ours, of) == offsetof(struct theirs, tf) &&	\
+		       FIELD_SIZE(struct ours, of) == FIELD_SIZE(struct theirs, tf),	\
+		       "abi: " #ours "." #of " == " #theirs "." #tf)
+/* The kernel's struct ends where a field of ours starts (an older, shorter ABI). */
+#define ENDS_AT(theirs, ours, of)						\
+	_Static_assert(sizeof(struct theirs) == offsetof(struct ours, of),	\
+		       "abi: sizeof " #theirs " == offsetof " #ours "." #of)
+#define SIZE_IS(theirs, n)							\
+	_Static_assert(sizeof(struct theirs) == (n), "abi: sizeof " #theirs " == " #n)
+
+#define K(a, b) (LINUX_VERSION_CODE >= KERNEL_VERSION(a, b, 0))
+
+/* ---- commands ------------------------------------------------------------ */
+
+SAME(KABI_IOMMU_DESTROY, IOMMU_DESTROY);
+SAME(KABI_IOMMU_IOAS_ALLOC, IOMMU_IOAS_ALLOC);
+SAME(KABI_IOMMU_IOAS_ALLOW_IOVAS, IOMMU_IOAS_ALLOW_IOVAS);
+SAME(KABI_IOMMU_IOAS_COPY, IOMMU_IOAS_COPY);
+SAME(KABI_IOMMU_IOAS_IOVA_RANGES, IOMMU_IOAS_IOVA_RANGES);
+SAME(KABI_IOMMU_IOAS_MAP, IOMMU_IOAS_MAP);
+SAME(KABI_IOMMU_IOAS_UNMAP, IOMMU_IOAS_UNMAP);
+SAME(KABI_IOMMU_OPTION, IOMMU_OPTION);
+SAME(KABI_IOMMU_VFIO_IOAS, IOMMU_VFIO_IOAS);
+
+#ifdef IOMMU_HWPT_ALLOC
+SAME(KABI_IOMMU_HWPT_ALLOC, IOMMU_HWPT_ALLOC);
+#elif K(6, 6)
+#error "6.6+ without IOMMU_HWPT_ALLOC"
+#endif
+#ifdef IOMMU_GET_HW_INFO
+SAME(KABI_IOMMU_GET_HW_INFO, IOMMU_GET_HW_INFO);
+#elif K(6, 6)
+#error "6.6+ without IOMMU_GET_HW_INFO"
+#endif
+#ifdef IOMMU_HWPT_SET_DIRTY_TRACKING
+SAME(KABI_IOMMU_HWPT_SET_DIRTY_TRACKING, IOMMU_HWPT_SET_DIRTY_TRACKING);
+SAME(KABI_IOMMU_HWPT_GET_DIRTY_BITMAP, IOMMU_HWPT_GET_DIRTY_BITMAP);
+#elif K(6, 7)
+#error "6.7+ without dirty tracking commands"
+#endif
+#ifdef IOMMU_HWPT_INVALIDATE
+SAME(KABI_IOMMU_HWPT_INVALIDATE, IOMMU_HWPT_INVALIDATE);
+#elif K(6, 8)
+#error "6.8+ without IOMMU_HWPT_INVALIDATE"
+#endif
+#ifdef IOMMU_FAULT_QUEUE_ALLOC
+SAME(KABI_IOMMU_FAULT_QUEUE_ALLOC, IOMMU_FAULT_QUEUE_ALLOC);
+#elif K(6, 11)
+#error "6.11+ without IOMMU_FAULT_QUEUE_ALLOC"
+#endif
+#ifdef IOMMU_IOAS_MAP_FILE
+SAME(KABI_IOMMU_IOAS_MAP_FILE, IOMMU_IOAS_MAP_FILE);
+#elif K(6, 13)
+#error "6.13+ without IOMMU_IOAS_MAP_FILE"
+#endif
+#ifdef IOMMU_VIOMMU_ALLOC
+SAME(KABI_IOMMU_VIOMMU_ALLOC, IOMMU_VIOMMU_ALLOC);
+SAME(KABI_IOMMU_VDEVICE_ALLOC, IOMMU_VDEVICE_ALLOC);
+#elif K(6, 13)
+#error "6.13+ without IOMMU_VIOMMU_ALLOC"
+#endif
+#ifdef IOMMU_IOAS_CHANGE_PROCESS
+SAME(KABI_IOMMU_IOAS_CHANGE_PROCESS, IOMMU_IOAS_CHANGE_PROCESS);
+#elif K(6, 14)
+#error "6.14+ without IOMMU_IOAS_CHANGE_PROCESS"
+#endif
+#ifdef IOMMU_VEVENTQ_ALLOC
+SAME(KABI_IOMMU_VEVENTQ_ALLOC, IOMMU_VEVENTQ_ALLOC);
+#elif K(6, 15)
+#error "6.15+ without IOMMU_VEVENTQ_ALLOC"
+#endif
+#ifdef IOMMU_HW_QUEUE_ALLOC
+SAME(KABI_IOMMU_HW_QUEUE_ALLOC, IOMMU_HW_QUEUE_ALLOC);
+#elif K(6, 17)
+#error "6.17+ without IOMMU_HW_QUEUE_ALLOC"
+#endif
+
+/* ---- IOAS ---------------------------------------------------------------- */
+
+SAME_SIZE(kabi_destroy, iommu_destroy);
+SAME_FIELD(kabi_destroy, size, iommu_destroy, size);
+SAME_FIELD(kabi_destroy, id, iommu_destroy, id);
+
+SAME_SIZE(kabi_ioas_alloc, iommu_ioas_alloc);
+SAME_FIELD(kabi_ioas_alloc, flags, iommu_ioas_alloc, flags);
+SAME_FIELD(kabi_ioas_alloc, out_ioas_id, iommu_ioas_alloc, out_ioas_id);
+
+SAME_SIZE(kabi_iova_range, iommu_iova_range);
+SAME_FIELD(kabi_iova_range, start, iommu_iova_range, start);
+SAME_FIELD(kabi_iova_range, last, iommu_iova_range, last);
+/* The public struct is handed to the kernel as is. */
+SAME_SIZE(iommufd_iova_range, iommu_iova_range);
+SAME_FIELD(iommufd_iova_range, start, iommu_iova_range, start);
+SAME_FIELD(iommufd_iova_range, last, iommu_iova_range, last);
+
+SAME_SIZE(kabi_ioas_iova_ranges, iommu_ioas_iova_ranges);
+SAME_FIELD(kabi_ioas_iova_ranges, ioas_id, iommu_ioas_iova_ranges, ioas_id);
+SAME_FIELD(kabi_ioas_iova_ranges, num_iovas, iommu_ioas_iova_ranges, num_iovas);
+SAME_FIELD(kabi_ioas_iova_ranges, reserved, iommu_ioas_iova_ranges, __reserved);
+SAME_FIELD(kabi_ioas_iova_ranges, allowed_iovas, iommu_ioas_iova_ranges, allowed_iovas);
+SAME_FIELD(kabi_ioas_iova_ranges, out_iova_alignment, iommu_ioas_iova_ranges,
+	   out_iova_alignment);
+
+SAME_SIZE(kabi_ioas_allow_iovas, iommu_ioas_allow_iovas);
+SAME_FIELD(kabi_ioas_allow_iovas, ioas_id, iommu_ioas_allow_iovas, ioas_id);
+SAME_FIELD(kabi_ioas_allow_iovas, num_iovas, iommu_ioas_allow_iovas, num_iovas);
+SAME_FIELD(kabi_ioas_allow_iovas, reserved, iommu_ioas_allow_iovas, __reserved);
+SAME_FIELD(kabi_ioas_allow_iovas, allowed_iovas, iommu_ioas_allow_iovas, allowed_iovas);
+
+SAME(KABI_IOAS_MAP_FIXED_IOVA, IOMMU_IOAS_MAP_FIXED_IOVA);
+SAME(KABI_IOAS_MAP_WRITEABLE, IOMMU_IOAS_MAP_WRITEABLE);
+SAME(KABI_IOAS_MAP_READABLE, IOMMU_IOAS_MAP_READABLE);
+SAME_SIZE(kabi_ioas_map, iommu_ioas_map);
+SAME_FIELD(kabi_ioas_map, flags, iommu_ioas_map, flags);
+SAME_FIELD(kabi_ioas_map, ioas_id, iommu_ioas_map, ioas_id);
+SAME_FIELD(kabi_ioas_map, reserved, iommu_ioas_map, __reserved);
+SAME_FIELD(kabi_ioas_map, user_va, iommu_ioas_map, user_va);
+SAME_FIELD(kabi_ioas_map, length, iommu_ioas_map, length);
+SAME_FIELD(kabi_ioas_map, iova, iommu_ioas_map, iova);
+
+#ifdef IOMMU_IOAS_MAP_FILE
+SAME_SIZE(kabi_ioas_map_file, iommu_ioas_map_file);
+SAME_FIELD(kabi_ioas_map_file, flags, iommu_ioas_map_file, flags);
+SAME_FIELD(kabi_ioas_map_file, ioas_id, iommu_ioas_map_file, ioas_id);
+SAME_FIELD(kabi_ioas_map_file, fd, iommu_ioas_map_file, fd);
+SAME_FIELD(kabi_ioas_map_file, start, iommu_ioas_map_file, start);
+SAME_FIELD(kabi_ioas_map_file, length, iommu_ioas_map_file, length);
+SAME_FIELD(kabi_ioas_map_file, iova, iommu_ioas_map_file, iova);
+#endif
+
+SAME_SIZE(kabi_ioas_copy, iommu_ioas_copy);
+SAME_FIELD(kabi_ioas_copy, flags, iommu_ioas_copy, flags);
+SAME_FIELD(kabi_ioas_copy, dst_ioas_id, iommu_ioas_copy, dst_ioas_id);
+SAME_FIELD(kabi_ioas_copy, src_ioas_id, iommu_ioas_copy, src_ioas_id);
+SAME_FIELD(kabi_ioas_copy, length, iommu_ioas_copy, length);
+SAME_FIELD(kabi_ioas_copy, dst_iova, iommu_ioas_copy, dst_iova);
+SAME_FIELD(kabi_ioas_copy, src_iova, iommu_ioas_copy, src_iova);
+
+SAME_SIZE(kabi_ioas_unmap, iommu_ioas_unmap);
+SAME_FIELD(kabi_ioas_unmap, ioas_id, iommu_ioas_unmap, ioas_id);
+SAME_FIELD(kabi_ioas_unmap, iova, iommu_ioas_unmap, iova);
+SAME_FIELD(kabi_ioas_unmap, length, iommu_ioas_unmap, length);
+
+SAME(KABI_OPTION_RLIMIT_MODE, IOMMU_OPTION_RLIMIT_MODE);
+SAME(KABI_OPTION_HUGE_PAGES, IOMMU_OPTION_HUGE_PAGES);
+SAME(KABI_OPTION_OP_SET, IOMMU_OPTION_OP_SET);
+SAME(KABI_OPTION_OP_GET, IOMMU_OPTION_OP_GET);
+SAME_SIZE(kabi_option, iommu_option);
+SAME_FIELD(kabi_option, option_id, iommu_option, option_id);
+SAME_FIELD(kabi_option, op, iommu_option, op);
+SAME_FIELD(kabi_option, reserved, iommu_option, __reserved);
+SAME_FIELD(kabi_option, object_id, iommu_option, object_id);
+SAME_FIELD(kabi_option, val64, iommu_option, val64);
+
+SAME(KABI_VFIO_IOAS_GET, IOMMU_VFIO_IOAS_GET);
+SAME(KABI_VFIO_IOAS_SET, IOMMU_VFIO_IOAS_SET);
+SAME(KABI_VFIO_IOAS_CLEAR, IOMMU_VFIO_IOAS_CLEAR);
+SAME_SIZE(kabi_vfio_ioas, iommu_vfio_ioas);
+SAME_FIELD(kabi_vfio_ioas, ioas_id, iommu_vfio_ioas, ioas_id);
+SAME_FIELD(kabi_vfio_ioas, op, iommu_vfio_ioas, op);
+SAME_FIELD(kabi_vfio_ioas, reserved, iommu_vfio_ioas, __reserved);
+
+#ifdef IOMMU_IOAS_CHANGE_PROCESS
+SAME_SIZE(kabi_ioas_change_process, iommu_ioas_change_process);
+SAME_FIELD(kabi_ioas_change_process, reserved, iommu_ioas_change_process, __reserved);
+#endif
+
+/* ---- HWPT ---------------------------------------------------------------- */
+
+#ifdef IOMMU_HWPT_ALLOC
+SAME_FIELD(kabi_hwpt_alloc, flags, iommu_hwpt_alloc, flags);
+SAME_FIELD(kabi_hwpt_alloc, dev_id, iommu_hwpt_alloc, dev_id);
+SAME_FIELD(kabi_hwpt_alloc, pt_id, iommu_hwpt_alloc, pt_id);
+SAME_FIELD(kabi_hwpt_alloc, out_hwpt_id, iommu_hwpt_alloc, out_hwpt_id);
+SAME_FIELD(kabi_hwpt_alloc, reserved, iommu_hwpt_alloc, __reserved);
+#if defined(KHAS_HWPT_ALLOC_FAULT_ID)
+SAME_SIZE(kabi_hwpt_alloc, iommu_hwpt_alloc);
+SAME_FIELD(kabi_hwpt_alloc, fault_id, iommu_hwpt_alloc, fault_id);
+SAME_FIELD(kabi_hwpt_alloc, reserved2, iommu_hwpt_alloc, __reserved2);
+#elif defined(KHAS_HWPT_ALLOC_DATA)
+ENDS_AT(iommu_hwpt_alloc, kabi_hwpt_alloc, fault_id);
+#else
+SIZE_IS(iommu_hwpt_alloc, KABI_HWPT_ALLOC_SIZE_V1);
+#endif
+#ifdef KHAS_HWPT_ALLOC_DATA
+SAME_FIELD(kabi_hwpt_alloc, data_type, iommu_hwpt_alloc, data_type);
+SAME_FIELD(kabi_hwpt_alloc, data_len, iommu_hwpt_alloc, data_len);
+SAME_FIELD(kabi_hwpt_alloc, data_uptr, iommu_hwpt_alloc, data_uptr);
+SAME(KABI_HWPT_DATA_NONE, IOMMU_HWPT_DATA_NONE);
+#endif
+#endif /* IOMMU_HWPT_ALLOC */
+
+#ifdef KHAS_HWPT_NEST_PARENT
+SAME(KABI_HWPT_ALLOC_NEST_PARENT, IOMMU_HWPT_ALLOC_NEST_PARENT);
+#endif
+#ifdef KHAS_HWPT_DIRTY
+SAME(KABI_HWPT_ALLOC_DIRTY_TRACKING, IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
+#endif
+#ifdef KHAS_HWPT_FAULT_ID_VALID
+SAME(KABI_HWPT_FAULT_ID_VALID, IOMMU_HWPT_FAULT_ID_VALID);
+#endif
+#ifdef KHAS_HWPT_ALLOC_PASID
+SAME(KABI_HWPT_ALLOC_PASID, IOMMU_HWPT_ALLOC_PASID);
+#endif
+#ifdef KHAS_HWPT_DATA_VTD_S1
+SAME(KABI_HWPT_DATA_VTD_S1, IOMMU_HWPT_DATA_VTD_S1);
+#endif
+#ifdef KHAS_HWPT_DATA_ARM_SMMUV3
+SAME(KABI_HWPT_DATA_ARM_SMMUV3, IOMMU_HWPT_DATA_ARM_SMMUV3);
+#endif
+#ifdef KHAS_HWPT_DATA_AMD_GUEST
+SAME(KABI_HWPT_DATA_AMD_GUEST, IOMMU_HWPT_DATA_AMD_GUEST);
+#endif
+
+/* ---- hw info ------------------------------------------------------------- */
+
+#ifdef IOMMU_GET_HW_INFO
+SAME_FIELD(kabi_hw_info, flags, iommu_hw_info, flags);
+SAME_FIELD(kabi_hw_info, dev_id, iommu_hw_info, dev_id);
+SAME_FIELD(kabi_hw_info, data_len, iommu_hw_info, data_len);
+SAME_FIELD(kabi_hw_info, data_uptr, iommu_hw_info, data_uptr);
+SAME_FIELD(kabi_hw_info, out_data_type, iommu_hw_info, out_data_type);
+#ifdef KHAS_HW_INFO_CAPS
+SAME_SIZE(kabi_hw_info, iommu_hw_info);
+SAME_FIELD(kabi_hw_info, out_capabilities, iommu_hw_info, out_capabilities);
+#else
+ENDS_AT(iommu_hw_info, kabi_hw_info, out_capabilities);
+#endif
+#ifdef KHAS_HW_INFO_MAX_PASID
+SAME_FIELD(kabi_hw_info, out_max_pasid_log2, iommu_hw_info, out_max_pasid_log2);
+SAME_FIELD(kabi_hw_info, reserved, iommu_hw_info, __reserved);
+#else
+/* Before it, a reserved u32 where out_max_pasid_log2 and 3 reserved bytes sit. */
+_Static_assert(offsetof(struct iommu_hw_info, __reserved) ==
+	       offsetof(struct kabi_hw_info, out_max_pasid_log2) &&
+	       FIELD_SIZE(struct iommu_hw_info, __reserved) == 4,
+	       "abi: iommu_hw_info.__reserved covers out_max_pasid_log2 and its padding");
+#endif
+SAME(KABI_HW_INFO_TYPE_NONE, IOMMU_HW_INFO_TYPE_NONE);
+SAME(KABI_HW_INFO_TYPE_INTEL_VTD, IOMMU_HW_INFO_TYPE_INTEL_VTD);
+SAME(IOMMUFD_HW_INFO_NONE, IOMMU_HW_INFO_TYPE_NONE);
+SAME(IOMMUFD_HW_INFO_INTEL_VTD, IOMMU_HW_INFO_TYPE_INTEL_VTD);
+SIZE_IS(iommu_hw_info_vtd, 24);
+#endif /* IOMMU_GET_HW_INFO */
+#ifdef KHAS_HW_INFO_FLAG_INPUT_TYPE
+SAME(KABI_HW_INFO_FLAG_INPUT_TYPE, IOMMU_HW_INFO_FLAG_INPUT_TYPE);
+#endif
+#ifdef KHAS_HW_INFO_TYPE_SMMUV3
+SAME(KABI_HW_INFO_TYPE_ARM_SMMUV3, IOMMU_HW_INFO_TYPE_ARM_SMMUV3);
+SAME(IOMMUFD_HW_INFO_ARM_SMMUV3, IOMMU_HW_INFO_TYPE_ARM_SMMUV3);
+SIZE_IS(iommu_hw_info_arm_smmuv3, 40);
+#endif
+#ifdef KHAS_HW_INFO_TYPE_TEGRA
+SAME(KABI_HW_INFO_TYPE_TEGRA241_CMDQV, IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV);
+SAME(IOMMUFD_HW_INFO_TEGRA241_CMDQV, IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV);
+SIZE_IS(iommu_hw_info_tegra241_cmdqv, 8);
+#endif
+#ifdef KHAS_HW_INFO_TYPE_AMD
+SAME(KABI_HW_INFO_TYPE_AMD, IOMMU_HW_INFO_TYPE_AMD);
+SAME(IOMMUFD_HW_INFO_AMD, IOMMU_HW_INFO_TYPE_AMD);
+SIZE_IS(iommu_hw_info_amd, 16);
+#endif
+#ifdef KHAS_HW_CAP_DIRTY
+SAME(KABI_HW_CAP_DIRTY_TRACKING, IOMMU_HW_CAP_DIRTY_TRACKING);
+SAME(IOMMUFD_HW_CAP_DIRTY_TRACKING, IOMMU_HW_CAP_DIRTY_TRACKING);
+#endif
+#ifdef KHAS_HW_CAP_PASID
+SAME(KABI_HW_CAP_PCI_PASID_EXEC, IOMMU_HW_CAP_PCI_PASID_EXEC);
+SAME(KABI_HW_CAP_PCI_PASID_PRIV, IOMMU_HW_CAP_PCI_PASID_PRIV);
+SAME(IOMMUFD_HW_CAP_PASID_EXEC, IOMMU_HW_CAP_PCI_PASID_EXEC);
+SAME(IOMMUFD_HW_CAP_PASID_PRIV, IOMMU_HW_CAP_PCI_PASID_PRIV);
+#endif
+
+/* ---- VFIO device cdev ---------------------------------------------------- */
+
+#ifdef VFIO_DEVICE_BIND_IOMMUFD
+SAME(KABI_VFIO_DEVICE_BIND_IOMMUFD, VFIO_DEVICE_BIND_IOMMUFD);
+SAME(KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, VFIO_DEVICE_ATTACH_IOMMUFD_PT);
+SAME(KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, VFIO_DEVICE_DETACH_IOMMUFD_PT);
+SAME_FIELD(kabi_vfio_bind_iommufd, argsz, vfio_device_bind_iommufd, argsz);
+SAME_FIELD(kabi_vfio_bind_iommufd, flags, vfio_device_bind_iommufd, flags);
+SAME_FIELD(kabi_vfio_bind_iommufd, iommufd, vfio_device_bind_iommufd, iommufd);
+SAME_FIELD(kabi_vfio_bind_iommufd, out_devid, vfio_device_bind_iommufd, out_devid);
+#ifdef KHAS_BIND_TOKEN
+SAME_SIZE(kabi_vfio_bind_iommufd, vfio_device_bind_iommufd);
+SAME_FIELD(kabi_vfio_bind_iommufd, token_uuid_ptr, vfio_device_bind_iommufd, token_uuid_ptr);
+#else
+SIZE_IS(vfio_device_bind_iommufd, KABI_VFIO_BIND_SIZE_V1);
+#endif
+
+SAME_FIELD(kabi_vfio_attach_pt, argsz, vfio_device_attach_iommufd_pt, argsz);
+SAME_FIELD(kabi_vfio_attach_pt, flags, vfio_device_attach_iommufd_pt, flags);
+SAME_FIELD(kabi_vfio_attach_pt, pt_id, vfio_device_attach_iommufd_pt, pt_id);
+#ifdef KHAS_ATTACH_PASID
+SAME_SIZE(kabi_vfio_attach_pt, vfio_device_attach_iommufd_pt);
+SAME_FIELD(kabi_vfio_attach_pt, pasid, vfio_device_attach_iommufd_pt, pasid);
+SAME(KABI_VFIO_DEVICE_PASID, VFIO_DEVICE_ATTACH_PASID);
+#else
+SIZE_IS(vfio_device_attach_iommufd_pt, KABI_VFIO_ATTACH_SIZE_V1);
+#endif
+
+SAME_FIELD(kabi_vfio_detach_pt, argsz, vfio_device_detach_iommufd_pt, argsz);
+SAME_FIELD(kabi_vfio_detach_pt, flags, vfio_device_detach_iommufd_pt, flags);
+#ifdef KHAS_DETACH_PASID
+SAME_SIZE(kabi_vfio_detach_pt, vfio_device_detach_iommufd_pt);
+SAME_FIELD(kabi_vfio_detach_pt, pasid, vfio_device_detach_iommufd_pt, pasid);
+SAME(KABI_VFIO_DEVICE_PASID, VFIO_DEVICE_DETACH_PASID);
+#else
+SIZE_IS(vfio_device_detach_iommufd_pt, KABI_VFIO_DETACH_SIZE_V1);
+#endif
+#elif K(6, 6)
+#error "6.6+ without VFIO_DEVICE_BIND_IOMMUFD"
+#endif
+
+/* ---- the selftest driver (tests/vm/selftest.h) ---------------------------- */
+
+#ifdef KHAS_SELFTEST_HEADER
+SAME(ST_TEST_CMD, IOMMU_TEST_CMD);
+SAME(ST_OP_ADD_RESERVED, IOMMU_TEST_OP_ADD_RESERVED);
+SAME(ST_OP_MOCK_DOMAIN, IOMMU_TEST_OP_MOCK_DOMAIN);
+SAME(ST_OP_MD_CHECK_MAP, IOMMU_TEST_OP_MD_CHECK_MAP);
+SAME(ST_OP_MD_CHECK_REFS, IOMMU_TEST_OP_MD_CHECK_REFS);
+SAME(ST_OP_CREATE_ACCESS, IOMMU_TEST_OP_CREATE_ACCESS);
+SAME(ST_OP_DESTROY_ACCESS_PAGES, IOMMU_TEST_OP_DESTROY_ACCESS_PAGES);
+SAME(ST_OP_ACCESS_PAGES, IOMMU_TEST_OP_ACCESS_PAGES);
+SAME(ST_OP_ACCESS_RW, IOMMU_TEST_OP_ACCESS_RW);
+SAME(ST_OP_SET_TEMP_MEMORY_LIMIT, IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT);
+SAME(ST_OP_MOCK_DOMAIN_REPLACE, IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE);
+SAME(ST_OP_ACCESS_REPLACE_IOAS, IOMMU_TEST_OP_ACCESS_REPLACE_IOAS);
+SAME(ST_OP_MOCK_DOMAIN_FLAGS, IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS);
+SAME(ST_OP_DIRTY, IOMMU_TEST_OP_DIRTY);
+SAME(ST_OP_MD_CHECK_IOTLB, IOMMU_TEST_OP_MD_CHECK_IOTLB);
+SAME(ST_OP_TRIGGER_IOPF, IOMMU_TEST_OP_TRIGGER_IOPF);
+#ifdef KHAS_ST_PASID_OPS
+SAME(ST_OP_DEV_CHECK_CACHE, IOMMU_TEST_OP_DEV_CHECK_CACHE);
+SAME(ST_OP_TRIGGER_VEVENT, IOMMU_TEST_OP_TRIGGER_VEVENT);
+SAME(ST_OP_PASID_ATTACH, IOMMU_TEST_OP_PASID_ATTACH);
+SAME(ST_OP_PASID_REPLACE, IOMMU_TEST_OP_PASID_REPLACE);
+SAME(ST_OP_PASID_DETACH, IOMMU_TEST_OP_PASID_DETACH);
+SAME(ST_OP_PASID_CHECK_HWPT, IOMMU_TEST_OP_PASID_CHECK_HWPT);
+SAME_FIELD(st_cmd, pasid_check.pasid, iommu_test_cmd, pasid_check.pasid);
+SAME_FIELD(st_cmd, pasid_check.hwpt_id, iommu_test_cmd, pasid_check.hwpt_id);
+#endif
+#ifdef KHAS_ST_DMABUF_OPS
+SAME(ST_OP_DMABUF_GET, IOMMU_TEST_OP_DMABUF_GET);
+SAME(ST_OP_DMABUF_REVOKE, IOMMU_TEST_OP_DMABUF_REVOKE);
+#endif
+SAME_SIZE(st_cmd, iommu_test_cmd);
+SAME_FIELD(st_cmd, op, iommu_test_cmd, op);
+SAME_FIELD(st_cmd, id, iommu_test_cmd, id);
+SAME_FIELD(st_cmd, reserved, iommu_test_cmd, __reserved);
+SAME_FIELD(st_cmd, add_reserved.start, iommu_test_cmd, add_reserved.start);
+SAME_FIELD(st_cmd, add_reserved.length, iommu_test_cmd, add_reserved.length);
+SAME_FIELD(st_cmd, mock_domain.out_stdev_id, iommu_test_cmd, mock_domain.out_stdev_id);
+SAME_FIELD(st_cmd, mock_domain.out_hwpt_id, iommu_test_cmd, mock_domain.out_hwpt_id);
+SAME_FIELD(st_cmd, mock_domain.out_idev_id, iommu_test_cmd, mock_domain.out_idev_id);
+SAME_FIELD(st_cmd, mock_domain_flags.dev_flags, iommu_test_cmd, mock_domain_flags.dev_flags);
+SAME_FIELD(st_cmd, mock_domain_replace.pt_id, iommu_test_cmd, mock_domain_replace.pt_id);
+SAME_FIELD(st_cmd, check_map.iova, iommu_test_cmd, check_map.iova);
+SAME_FIELD(st_cmd, check_map.length, iommu_test_cmd, check_map.length);
+SAME_FIELD(st_cmd, check_map.uptr, iommu_test_cmd, check_map.uptr);
+SAME_FIELD(st_cmd, check_iotlb.id, iommu_test_cmd, check_iotlb.id);
+SAME_FIELD(st_cmd, check_iotlb.iotlb, iommu_test_cmd, check_iotlb.iotlb);
+SAME_FIELD(st_cmd, last, iommu_test_cmd, last);
+SAME(ST_MOCK_DEV_NO_DIRTY, MOCK_FLAGS_DEVICE_NO_DIRTY);
+SAME(ST_MOCK_APERTURE_START, MOCK_APERTURE_START);
+SAME(ST_MOCK_APERTURE_LAST, MOCK_APERTURE_LAST);
+SAME(ST_HW_INFO_TYPE, IOMMU_HW_INFO_TYPE_SELFTEST);
+SAME(ST_HW_INFO_REGVAL, IOMMU_HW_INFO_SELFTEST_REGVAL);
+SAME_SIZE(st_hw_info, iommu_test_hw_info);
+SAME_FIELD(st_hw_info, test_reg, iommu_test_hw_info, test_reg);
+SAME(ST_HWPT_DATA_TYPE, IOMMU_HWPT_DATA_SELFTEST);
+SAME(ST_IOTLB_DEFAULT, IOMMU_TEST_IOTLB_DEFAULT);
+SAME(ST_NESTED_IOTLB_ENTRIES, MOCK_NESTED_DOMAIN_IOTLB_NUM);
+SAME_FIELD(st_hwpt_data, iotlb, iommu_hwpt_selftest, iotlb);
+/* The library's and the public header's selftest numbers, too. */
+SAME(KABI_HW_INFO_TYPE_SELFTEST, IOMMU_HW_INFO_TYPE_SELFTEST);
+SAME(IOMMUFD_HW_INFO_SELFTEST, IOMMU_HW_INFO_TYPE_SELFTEST);
+SAME(KABI_HWPT_DATA_SELFTEST, IOMMU_HWPT_DATA_SELFTEST);
+#endif /* KHAS_SELFTEST_HEADER */

@@ -1,0 +1,67 @@
+#!/bin/sh
+# The real-kernel tier as one test of `make check`: put the VM test programs
+# (tests/vm/vm-*, tests/vm/smoke) and the edu DMA example into an initramfs
+# and boot it on every kernel x machine pair with tests/vm/run.sh (which
+# builds and caches the kernels on first use: several minutes each).
+#
+# Usage: tests/vm/check.sh [run.sh options, e.g. --kernels 6.12 --machines vtd]
+# Environment:
+#   top_srcdir, top_builddir   set by `make check`; default: this clone, built in place
+#   LIBIOMMUFD_VM_TESTS=0      skip (exit 77)
+#   LIBIOMMUFD_VM_KERNELS      comma list for run.sh --kernels (default: all)
+#   LIBIOMMUFD_VM_MACHINES     comma list for run.sh --machines (default: all)
+#   LIBIOMMUFD_VM_OUT          logs and matrix (default: <builddir>/tests/vm/out)
+# Exit status: run.sh's (0 only when every pair is clean); 77 when skipped:
+# only when QEMU is not installed or LIBIOMMUFD_VM_TESTS=0.
+#
+# The example examples/edu-dma is not a protocol program: it prints its
+# steps and exits 0 only when every byte was verified. It goes into the VM
+# as /usr/bin/edu-dma, and tests/vm/edu-dma-result.sh, installed as
+# /tests/edu-dma, runs it and turns its exit status into one RESULT line.
+set -u
+
+if [ "${LIBIOMMUFD_VM_TESTS:-1}" = 0 ]; then
+	echo "SKIP: LIBIOMMUFD_VM_TESTS=0"
+	exit 77
+fi
+if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+	echo "SKIP: qemu-system-x86_64 is not installed (Debian: apt-get install qemu-system-x86)"
+	exit 77
+fi
+
+here=$(cd "$(dirname "$0")" && pwd)
+srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
+builddir=${top_builddir:-$srcdir}
+vmdir=$srcdir/tests/vm
+out=${LIBIOMMUFD_VM_OUT:-$builddir/tests/vm/out}
+export LIBIOMMUFD_VM_OUT="$out"
+start=$(date +%s)
+
+progs=""
+for p in "$builddir"/tests/vm/vm-* "$builddir"/tests/vm/smoke; do
+	case ${p##*/} in *.*) continue ;; esac	# sources, objects
+	[ -f "$p" ] && [ -x "$p" ] && progs="$progs $p"
+done
+example=$builddir/examples/edu-dma
+if [ -z "$progs" ] || [ ! -x "$example" ]; then
+	echo "ERROR: the VM programs or examples/edu-dma are not built in $builddir (run make check)"
+	exit 99
+fi
+
+mkdir -p "$out/stage" || exit 99
+# A copy with the mode init needs (a dist tarball or a VPATH build may lose it).
+cp "$vmdir/edu-dma-result.sh" "$out/stage/edu-dma" && chmod 755 "$out/stage/edu-dma" || exit 99
+
+echo "check.sh: programs:$progs + examples/edu-dma"
+# shellcheck disable=SC2086 # $progs is a list of paths without spaces
+bash "$vmdir/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
+	--file "$example:/usr/bin/edu-dma" --file "$out/stage/edu-dma:/tests/edu-dma" \
+	$progs || exit 99
+
+set -- --cpio "$out/initramfs.cpio.gz" \
+	${LIBIOMMUFD_VM_KERNELS:+--kernels "$LIBIOMMUFD_VM_KERNELS"} \
+	${LIBIOMMUFD_VM_MACHINES:+--machines "$LIBIOMMUFD_VM_MACHINES"} "$@"
+bash "$vmdir/run.sh" "$@"
+rc=$?
+echo "check.sh: run.sh exited $rc after $(($(date +%s) - start))s; logs in $out"
+exit $rc
