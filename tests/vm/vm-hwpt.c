@@ -123,7 +123,7 @@ static void test_nested(struct vmt_case *t)
 {
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, np_opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
 	struct st_hwpt_data data = { .iotlb = 0x1234567 }, zero = { 0 };
-	struct iommufd_hwpt *np = NULL, *nested = NULL, *bad = NULL;
+	struct iommufd_hwpt *np = NULL, *nested = NULL, *bad = NULL, *zeroed = NULL;
 	uint32_t id = 0;
 	struct env e;
 	int fd;
@@ -152,12 +152,21 @@ static void test_nested(struct vmt_case *t)
 	/* The kernel can attach the mock device to it. */
 	CHECK_RC(vmt_st_replace(fd, e.stdev, iommufd_hwpt_get_id(nested), &id), 0);
 	CHECK(id == iommufd_hwpt_get_id(nested), "replace reports HWPT %u", id);
-	/* All-zero vendor data means "no data", and a nested HWPT needs data. */
+	/* A nested HWPT needs vendor data: none is refused by the library. */
+	{
+		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = ST_HWPT_DATA_TYPE);
+
+		CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_hwpt_pt(np), &o, &bad), -EINVAL);
+		CHECK(bad == NULL, "ret_hwpt written on failure");
+	}
+	/* All-zero nested data is sent as given (it can mean something): IOTLB 0. */
 	{
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = ST_HWPT_DATA_TYPE,
 				.data = &zero, .data_len = sizeof(zero));
 
-		CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_hwpt_pt(np), &o, &bad), -EINVAL);
+		CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_hwpt_pt(np), &o, &zeroed), 0);
+		for (uint32_t i = 0; i < ST_NESTED_IOTLB_ENTRIES; i++)
+			CHECK_RC(vmt_st_check_iotlb(fd, iommufd_hwpt_get_id(zeroed), i, 0), 0);
 	}
 	/* The nested HWPT keeps its parent: dropping ours first is fine. */
 	np = iommufd_hwpt_unref(np);
@@ -167,6 +176,7 @@ static void test_nested(struct vmt_case *t)
 out:
 	mock_device_gone(&e);
 	iommufd_hwpt_unref(bad);
+	iommufd_hwpt_unref(zeroed);
 	iommufd_hwpt_unref(nested);
 	iommufd_hwpt_unref(np);
 	env_teardown(&e);
