@@ -40,6 +40,15 @@
  * PROBE KHAS_DETACH_PASID 6.15 offsetof(struct vfio_device_detach_iommufd_pt, pasid)
  * PROBE KHAS_ST_PASID_OPS - IOMMU_TEST_OP_PASID_CHECK_HWPT + sizeof(((struct iommu_test_cmd *)0)->pasid_check)
  * PROBE KHAS_ST_DMABUF_OPS - IOMMU_TEST_OP_DMABUF_REVOKE
+ * PROBE KHAS_HW_INFO_VTD_RECORD 6.6 sizeof(struct iommu_hw_info_vtd) + IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17
+ * PROBE KHAS_HWPT_VTD_S1_RECORD 6.7 sizeof(struct iommu_hwpt_vtd_s1) + IOMMU_VTD_S1_SRE + IOMMU_VTD_S1_EAFE + IOMMU_VTD_S1_WPE
+ * PROBE KHAS_INV_VTD_S1 6.8 IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 + IOMMU_VTD_INV_FLAGS_LEAF + sizeof(struct iommu_hwpt_vtd_s1_invalidate)
+ * PROBE KHAS_INV_SMMUV3 6.14 IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 + sizeof(struct iommu_viommu_arm_smmuv3_invalidate)
+ * PROBE KHAS_VIOMMU_TYPES 6.13 IOMMU_VIOMMU_TYPE_DEFAULT + IOMMU_VIOMMU_TYPE_ARM_SMMUV3
+ * PROBE KHAS_VIOMMU_TYPE_TEGRA 6.17 IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV
+ * PROBE KHAS_VIOMMU_ALLOC_DATA 6.17 offsetof(struct iommu_viommu_alloc, data_uptr)
+ * PROBE KHAS_ST_HWPT_PAGETABLE_TYPE - offsetof(struct iommu_hwpt_selftest, pagetable_type)
+ * PROBE KHAS_ST_VIOMMU - IOMMU_VIOMMU_TYPE_SELFTEST + IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST + MOCK_DEV_CACHE_ID_MAX + sizeof(struct iommu_viommu_invalidate_selftest)
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -384,6 +393,128 @@ SIZE_IS(vfio_device_detach_iommufd_pt, KABI_VFIO_DETACH_SIZE_V1);
 #error "6.6+ without VFIO_DEVICE_BIND_IOMMUFD"
 #endif
 
+/* ---- vendor records, nested data, invalidation (uapi.h and the public mirrors) */
+
+#ifdef KHAS_HW_INFO_VTD_RECORD
+SAME_SIZE(kabi_hw_info_vtd, iommu_hw_info_vtd);
+SAME_FIELD(kabi_hw_info_vtd, flags, iommu_hw_info_vtd, flags);
+SAME_FIELD(kabi_hw_info_vtd, reserved, iommu_hw_info_vtd, __reserved);
+SAME_FIELD(kabi_hw_info_vtd, cap_reg, iommu_hw_info_vtd, cap_reg);
+SAME_FIELD(kabi_hw_info_vtd, ecap_reg, iommu_hw_info_vtd, ecap_reg);
+SAME(KABI_HW_INFO_VTD_ERRATA_772415_SPR17, IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17);
+#endif
+#ifdef KHAS_HW_INFO_TYPE_SMMUV3
+SAME_SIZE(kabi_hw_info_arm_smmuv3, iommu_hw_info_arm_smmuv3);
+SAME_FIELD(kabi_hw_info_arm_smmuv3, reserved, iommu_hw_info_arm_smmuv3, __reserved);
+SAME_FIELD(kabi_hw_info_arm_smmuv3, idr, iommu_hw_info_arm_smmuv3, idr);
+SAME_FIELD(kabi_hw_info_arm_smmuv3, iidr, iommu_hw_info_arm_smmuv3, iidr);
+SAME_FIELD(kabi_hw_info_arm_smmuv3, aidr, iommu_hw_info_arm_smmuv3, aidr);
+#endif
+#ifdef KHAS_HW_INFO_TYPE_TEGRA
+SAME_SIZE(kabi_hw_info_tegra241_cmdqv, iommu_hw_info_tegra241_cmdqv);
+SAME_FIELD(kabi_hw_info_tegra241_cmdqv, version, iommu_hw_info_tegra241_cmdqv, version);
+SAME_FIELD(kabi_hw_info_tegra241_cmdqv, log2vcmdqs, iommu_hw_info_tegra241_cmdqv, log2vcmdqs);
+SAME_FIELD(kabi_hw_info_tegra241_cmdqv, log2vsids, iommu_hw_info_tegra241_cmdqv, log2vsids);
+SAME_FIELD(kabi_hw_info_tegra241_cmdqv, reserved, iommu_hw_info_tegra241_cmdqv, __reserved);
+#endif
+#ifdef KHAS_HW_INFO_TYPE_AMD
+SAME_SIZE(kabi_hw_info_amd, iommu_hw_info_amd);
+SAME_FIELD(kabi_hw_info_amd, efr, iommu_hw_info_amd, efr);
+SAME_FIELD(kabi_hw_info_amd, efr2, iommu_hw_info_amd, efr2);
+#endif
+
+#ifdef KHAS_HWPT_VTD_S1_RECORD
+SAME_SIZE(kabi_hwpt_vtd_s1, iommu_hwpt_vtd_s1);
+SAME_FIELD(kabi_hwpt_vtd_s1, flags, iommu_hwpt_vtd_s1, flags);
+SAME_FIELD(kabi_hwpt_vtd_s1, pgtbl_addr, iommu_hwpt_vtd_s1, pgtbl_addr);
+SAME_FIELD(kabi_hwpt_vtd_s1, addr_width, iommu_hwpt_vtd_s1, addr_width);
+SAME_FIELD(kabi_hwpt_vtd_s1, reserved, iommu_hwpt_vtd_s1, __reserved);
+SAME(KABI_VTD_S1_SRE, IOMMU_VTD_S1_SRE);
+SAME(KABI_VTD_S1_EAFE, IOMMU_VTD_S1_EAFE);
+SAME(KABI_VTD_S1_WPE, IOMMU_VTD_S1_WPE);
+SAME(IOMMUFD_VTD_S1_SRE, IOMMU_VTD_S1_SRE);
+SAME(IOMMUFD_VTD_S1_EAFE, IOMMU_VTD_S1_EAFE);
+SAME(IOMMUFD_VTD_S1_WPE, IOMMU_VTD_S1_WPE);
+SAME(IOMMUFD_HWPT_DATA_VTD_S1, IOMMU_HWPT_DATA_VTD_S1);
+SAME(IOMMUFD_HWPT_DATA_VTD_S1_LEN, sizeof(struct iommu_hwpt_vtd_s1));
+#endif
+#ifdef KHAS_HWPT_ALLOC_DATA
+SAME(IOMMUFD_HWPT_DATA_NONE, IOMMU_HWPT_DATA_NONE);
+#endif
+#ifdef KHAS_HWPT_DATA_ARM_SMMUV3
+SAME_SIZE(kabi_hwpt_arm_smmuv3, iommu_hwpt_arm_smmuv3);
+SAME_FIELD(kabi_hwpt_arm_smmuv3, ste, iommu_hwpt_arm_smmuv3, ste);
+SAME(IOMMUFD_HWPT_DATA_ARM_SMMUV3, IOMMU_HWPT_DATA_ARM_SMMUV3);
+SAME(IOMMUFD_HWPT_DATA_ARM_SMMUV3_LEN, sizeof(struct iommu_hwpt_arm_smmuv3));
+#endif
+#ifdef KHAS_HWPT_DATA_AMD_GUEST
+SAME_SIZE(kabi_hwpt_amd_guest, iommu_hwpt_amd_guest);
+SAME_FIELD(kabi_hwpt_amd_guest, dte, iommu_hwpt_amd_guest, dte);
+SAME(IOMMUFD_HWPT_DATA_AMD_GUEST, IOMMU_HWPT_DATA_AMD_GUEST);
+SAME(IOMMUFD_HWPT_DATA_AMD_GUEST_LEN, sizeof(struct iommu_hwpt_amd_guest));
+#endif
+
+#ifdef KHAS_INV_VTD_S1
+SAME(KABI_HWPT_INVALIDATE_DATA_VTD_S1, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1);
+SAME(IOMMUFD_INVALIDATE_VTD_S1, IOMMU_HWPT_INVALIDATE_DATA_VTD_S1);
+SAME(KABI_VTD_INV_FLAGS_LEAF, IOMMU_VTD_INV_FLAGS_LEAF);
+SAME(IOMMUFD_VTD_INV_LEAF, IOMMU_VTD_INV_FLAGS_LEAF);
+SAME_SIZE(kabi_hwpt_vtd_s1_invalidate, iommu_hwpt_vtd_s1_invalidate);
+SAME_FIELD(kabi_hwpt_vtd_s1_invalidate, addr, iommu_hwpt_vtd_s1_invalidate, addr);
+SAME_FIELD(kabi_hwpt_vtd_s1_invalidate, npages, iommu_hwpt_vtd_s1_invalidate, npages);
+SAME_FIELD(kabi_hwpt_vtd_s1_invalidate, flags, iommu_hwpt_vtd_s1_invalidate, flags);
+SAME_FIELD(kabi_hwpt_vtd_s1_invalidate, reserved, iommu_hwpt_vtd_s1_invalidate, __reserved);
+SAME(IOMMUFD_INVALIDATE_VTD_S1_LEN, sizeof(struct iommu_hwpt_vtd_s1_invalidate));
+#endif
+#ifdef KHAS_INV_SMMUV3
+SAME(KABI_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3, IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3);
+SAME(IOMMUFD_INVALIDATE_ARM_SMMUV3, IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3);
+SAME_SIZE(kabi_viommu_arm_smmuv3_invalidate, iommu_viommu_arm_smmuv3_invalidate);
+SAME_FIELD(kabi_viommu_arm_smmuv3_invalidate, cmd, iommu_viommu_arm_smmuv3_invalidate, cmd);
+SAME(IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN, sizeof(struct iommu_viommu_arm_smmuv3_invalidate));
+#endif
+#ifdef IOMMU_HWPT_INVALIDATE
+SAME_SIZE(kabi_hwpt_invalidate, iommu_hwpt_invalidate);
+SAME_FIELD(kabi_hwpt_invalidate, hwpt_id, iommu_hwpt_invalidate, hwpt_id);
+SAME_FIELD(kabi_hwpt_invalidate, data_uptr, iommu_hwpt_invalidate, data_uptr);
+SAME_FIELD(kabi_hwpt_invalidate, data_type, iommu_hwpt_invalidate, data_type);
+SAME_FIELD(kabi_hwpt_invalidate, entry_len, iommu_hwpt_invalidate, entry_len);
+SAME_FIELD(kabi_hwpt_invalidate, entry_num, iommu_hwpt_invalidate, entry_num);
+SAME_FIELD(kabi_hwpt_invalidate, reserved, iommu_hwpt_invalidate, __reserved);
+#endif
+
+/* ---- vIOMMU and vDevice ---------------------------------------------------- */
+
+#ifdef KHAS_VIOMMU_TYPES
+SAME(KABI_VIOMMU_TYPE_DEFAULT, IOMMU_VIOMMU_TYPE_DEFAULT);
+SAME(KABI_VIOMMU_TYPE_ARM_SMMUV3, IOMMU_VIOMMU_TYPE_ARM_SMMUV3);
+SAME(IOMMUFD_VIOMMU_ARM_SMMUV3, IOMMU_VIOMMU_TYPE_ARM_SMMUV3);
+#endif
+#ifdef KHAS_VIOMMU_TYPE_TEGRA
+SAME(KABI_VIOMMU_TYPE_TEGRA241_CMDQV, IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV);
+SAME(IOMMUFD_VIOMMU_TEGRA241_CMDQV, IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV);
+#endif
+#ifdef IOMMU_VIOMMU_ALLOC
+SAME_FIELD(kabi_viommu_alloc, flags, iommu_viommu_alloc, flags);
+SAME_FIELD(kabi_viommu_alloc, type, iommu_viommu_alloc, type);
+SAME_FIELD(kabi_viommu_alloc, dev_id, iommu_viommu_alloc, dev_id);
+SAME_FIELD(kabi_viommu_alloc, hwpt_id, iommu_viommu_alloc, hwpt_id);
+SAME_FIELD(kabi_viommu_alloc, out_viommu_id, iommu_viommu_alloc, out_viommu_id);
+#ifdef KHAS_VIOMMU_ALLOC_DATA
+SAME_SIZE(kabi_viommu_alloc, iommu_viommu_alloc);
+SAME_FIELD(kabi_viommu_alloc, data_len, iommu_viommu_alloc, data_len);
+SAME_FIELD(kabi_viommu_alloc, reserved, iommu_viommu_alloc, __reserved);
+SAME_FIELD(kabi_viommu_alloc, data_uptr, iommu_viommu_alloc, data_uptr);
+#else
+ENDS_AT(iommu_viommu_alloc, kabi_viommu_alloc, data_len);
+#endif
+SAME_SIZE(kabi_vdevice_alloc, iommu_vdevice_alloc);
+SAME_FIELD(kabi_vdevice_alloc, viommu_id, iommu_vdevice_alloc, viommu_id);
+SAME_FIELD(kabi_vdevice_alloc, dev_id, iommu_vdevice_alloc, dev_id);
+SAME_FIELD(kabi_vdevice_alloc, out_vdevice_id, iommu_vdevice_alloc, out_vdevice_id);
+SAME_FIELD(kabi_vdevice_alloc, virt_id, iommu_vdevice_alloc, virt_id);
+#endif
+
 /* ---- the selftest driver (tests/vm/selftest.h) ---------------------------- */
 
 #ifdef KHAS_SELFTEST_HEADER
@@ -449,4 +580,39 @@ SAME_FIELD(st_hwpt_data, iotlb, iommu_hwpt_selftest, iotlb);
 SAME(KABI_HW_INFO_TYPE_SELFTEST, IOMMU_HW_INFO_TYPE_SELFTEST);
 SAME(IOMMUFD_HW_INFO_SELFTEST, IOMMU_HW_INFO_TYPE_SELFTEST);
 SAME(KABI_HWPT_DATA_SELFTEST, IOMMU_HWPT_DATA_SELFTEST);
+SAME(IOMMUFD_HWPT_DATA_SELFTEST, IOMMU_HWPT_DATA_SELFTEST);
+SAME(KABI_TEST_HW_INFO_REGVAL, IOMMU_HW_INFO_SELFTEST_REGVAL);
+SAME(IOMMUFD_SELFTEST_TEST_REG, IOMMU_HW_INFO_SELFTEST_REGVAL);
+SAME_SIZE(kabi_hw_info_selftest, iommu_test_hw_info);
+SAME_FIELD(kabi_hw_info_selftest, test_reg, iommu_test_hw_info, test_reg);
+SAME(KABI_TEST_IOTLB_DEFAULT, IOMMU_TEST_IOTLB_DEFAULT);
+SAME(IOMMUFD_SELFTEST_IOTLB_DEFAULT, IOMMU_TEST_IOTLB_DEFAULT);
+SAME_FIELD(kabi_hwpt_selftest, iotlb, iommu_hwpt_selftest, iotlb);
+SAME(IOMMUFD_HWPT_DATA_SELFTEST_LEN, KABI_HWPT_SELFTEST_SIZE_V1);
+#ifdef KHAS_ST_HWPT_PAGETABLE_TYPE
+SAME_SIZE(kabi_hwpt_selftest, iommu_hwpt_selftest);
+SAME_FIELD(kabi_hwpt_selftest, pagetable_type, iommu_hwpt_selftest, pagetable_type);
+#else
+SIZE_IS(iommu_hwpt_selftest, KABI_HWPT_SELFTEST_SIZE_V1);
+#endif
+SAME(KABI_INVALIDATE_DATA_SELFTEST, IOMMU_HWPT_INVALIDATE_DATA_SELFTEST);
+SAME(IOMMUFD_INVALIDATE_SELFTEST, IOMMU_HWPT_INVALIDATE_DATA_SELFTEST);
+SAME(KABI_TEST_INVALIDATE_FLAG_ALL, IOMMU_TEST_INVALIDATE_FLAG_ALL);
+SAME(KABI_TEST_IOTLB_ID_MAX, MOCK_NESTED_DOMAIN_IOTLB_ID_MAX);
+SAME(IOMMUFD_SELFTEST_IOTLB_ID_MAX, MOCK_NESTED_DOMAIN_IOTLB_ID_MAX);
+SAME_SIZE(kabi_hwpt_invalidate_selftest, iommu_hwpt_invalidate_selftest);
+SAME_FIELD(kabi_hwpt_invalidate_selftest, flags, iommu_hwpt_invalidate_selftest, flags);
+SAME_FIELD(kabi_hwpt_invalidate_selftest, iotlb_id, iommu_hwpt_invalidate_selftest, iotlb_id);
+SAME(IOMMUFD_INVALIDATE_SELFTEST_LEN, sizeof(struct iommu_hwpt_invalidate_selftest));
+#ifdef KHAS_ST_VIOMMU
+SAME(KABI_VIOMMU_TYPE_SELFTEST, IOMMU_VIOMMU_TYPE_SELFTEST);
+SAME(IOMMUFD_VIOMMU_SELFTEST, IOMMU_VIOMMU_TYPE_SELFTEST);
+SAME(KABI_INVALIDATE_DATA_SELFTEST, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST);
+SAME(KABI_TEST_DEV_CACHE_ID_MAX, MOCK_DEV_CACHE_ID_MAX);
+SAME_SIZE(kabi_viommu_invalidate_selftest, iommu_viommu_invalidate_selftest);
+SAME_FIELD(kabi_viommu_invalidate_selftest, flags, iommu_viommu_invalidate_selftest, flags);
+SAME_FIELD(kabi_viommu_invalidate_selftest, vdev_id, iommu_viommu_invalidate_selftest, vdev_id);
+SAME_FIELD(kabi_viommu_invalidate_selftest, cache_id, iommu_viommu_invalidate_selftest, cache_id);
+SAME(IOMMUFD_INVALIDATE_SELFTEST_VIOMMU_LEN, sizeof(struct iommu_viommu_invalidate_selftest));
+#endif
 #endif /* KHAS_SELFTEST_HEADER */
