@@ -70,7 +70,7 @@ static void print_device(struct iommufd_ctx *ctx, const struct iommufd_vfio_cdev
 	if (rc)
 		printf("    hw info: %s\n", strerror(-rc));
 	else
-		printf("    device %u: IOMMU %s (type %#x, %u bytes), capabilities %#llx, PASID bits %u\n",
+		printf("    device %u: IOMMU: %s (type %#x, %u bytes), capabilities %#llx, PASID bits %u\n",
 		       iommufd_device_get_id(dev), hw_type_name(info.type), info.type,
 		       info.data_len, (unsigned long long)info.capabilities,
 		       info.max_pasid_log2);

@@ -456,6 +456,8 @@ enum iommufd_hw_cap {
 	IOMMUFD_HW_CAP_DIRTY_TRACKING = 1 << 0,	/**< can track dirty IOVAs */
 	IOMMUFD_HW_CAP_PASID_EXEC = 1 << 1,	/**< PCI PASID execute permission */
 	IOMMUFD_HW_CAP_PASID_PRIV = 1 << 2,	/**< PCI PASID privileged mode */
+	/** ATS is not supported, or cannot be used for this device (7.x kernels). */
+	IOMMUFD_HW_CAP_NO_ATS = 1 << 3,
 };
 
 /** @brief Vendor record types of struct iommufd_hw_info. */
@@ -528,7 +530,10 @@ struct iommufd_hwpt_opts {
 	uint32_t flags;
 	/** Vendor data type (kernel's HWPT data type number), 0 for none. */
 	uint32_t data_type;
-	/** Vendor data; empty or all-zero data means "no data". */
+	/**
+	 * Vendor data. For a paging HWPT (on an IOAS) empty or all-zero data
+	 * means "no data"; for a nested HWPT it is sent as given (required).
+	 */
 	const void *data;
 	/** Bytes at @ref data. */
 	size_t data_len;

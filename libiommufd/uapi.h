@@ -300,6 +300,7 @@ KABI_CHECK_OFF(kabi_hwpt_alloc, reserved2, 44);
 #define KABI_HW_CAP_DIRTY_TRACKING	(1ull << 0)
 #define KABI_HW_CAP_PCI_PASID_EXEC	(1ull << 1)
 #define KABI_HW_CAP_PCI_PASID_PRIV	(1ull << 2)
+#define KABI_HW_CAP_PCI_ATS_NOT_SUPPORTED	(1ull << 3)
 
 /*
  * Ask what IOMMU serves @dev_id. @data_len is in/out: the room at

@@ -55,7 +55,7 @@ cp "$vmdir/edu-dma-result.sh" "$out/stage/edu-dma" && chmod 755 "$out/stage/edu-
 echo "check.sh: programs:$progs + examples/edu-dma"
 # shellcheck disable=SC2086 # $progs is a list of paths without spaces
 bash "$vmdir/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
-	--file "$example:/usr/bin/edu-dma" --file "$out/stage/edu-dma:/tests/edu-dma" \
+	--bin "$example:/usr/bin/edu-dma" --file "$out/stage/edu-dma:/tests/edu-dma" \
 	$progs || exit 99
 
 set -- --cpio "$out/initramfs.cpio.gz" \

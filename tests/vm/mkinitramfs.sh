@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Build the gzip'd newc initramfs of the libiommufd test VM.
 #
-# Usage: mkinitramfs.sh OUT.cpio.gz [--file SRC:DEST]... PROGRAM...
+# Usage: mkinitramfs.sh OUT.cpio.gz [--file SRC:DEST]... [--bin SRC:DEST]... PROGRAM...
 #
 # Contents: busybox (static) with a symlink per applet, tests/vm/init as /init, every
 # PROGRAM in /tests/ (basename kept), and every shared library ldd reports for them, both at
 # its host path (so the ELF interpreter and the default search path find it) and in /lib
 # (init sets LD_LIBRARY_PATH=/lib, which finds libraries that lived in a build tree).
 # A libtool wrapper script is replaced by the real ELF in its sibling .libs/ directory.
-# --file copies SRC to DEST (absolute path inside the initramfs).
+# --file copies SRC to DEST (absolute path inside the initramfs). --bin does the same for a
+# program that is not a test (an example run by a wrapper): its real ELF and its libraries.
 #
 # Reproducible-ish: sorted entries, fixed owner and mtime (SOURCE_DATE_EPOCH, default 0),
 # gzip -n.
@@ -26,11 +27,13 @@ case $1 in -h | --help | -*) usage ;; esac
 OUT=$1
 shift
 FILES=()
+BINS=()
 PROGS=()
 while (($#)); do
 	case $1 in
 	--file) [[ $# -ge 2 && $2 == *:/* ]] || die "--file wants SRC:/ABS/DEST"; FILES+=("$2"); shift 2 ;;
 	--file=*) FILES+=("${1#--file=}"); shift ;;
+	--bin) [[ $# -ge 2 && $2 == *:/* ]] || die "--bin wants SRC:/ABS/DEST"; BINS+=("$2"); shift 2 ;;
 	-h | --help) usage ;;
 	--) shift; PROGS+=("$@"); break ;;
 	*) PROGS+=("$1"); shift ;;
@@ -97,13 +100,15 @@ copy_lib() {
 	[[ -e $STAGE/lib/${lib##*/} ]] || cp -L "$lib" "$STAGE/lib/${lib##*/}"
 }
 
-for p in "${PROGS[@]}"; do
+# add_elf SRC DEST: the real ELF of SRC at DEST, and every library ldd reports for it.
+add_elf() {
+	local p=$1 dest=$2 elf lddout lib
 	[[ -f $p ]] || die "no such program: $p"
 	real_elf "$p"
 	elf=$ELF
-	name=$(basename "$p")
-	[[ -e $STAGE/tests/$name ]] && die "two programs named $name"
-	install -m 0755 "$elf" "$STAGE/tests/$name"
+	[[ -e $STAGE$dest ]] && die "two programs at $dest"
+	mkdir -p "$STAGE$(dirname "$dest")"
+	install -m 0755 "$elf" "$STAGE$dest"
 	# ldd lines: "libx.so => /path (0x..)", "/lib64/ld-linux-x86-64.so.2 (0x..)",
 	# "linux-vdso.so.1 (0x..)" (virtual: skip), "libx.so => not found" (error). A static
 	# program makes ldd fail with "not a dynamic executable": nothing to copy.
@@ -114,6 +119,13 @@ for p in "${PROGS[@]}"; do
 	while read -r lib; do
 		copy_lib "$lib"
 	done < <(awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' <<<"$lddout")
+}
+
+for p in "${PROGS[@]}"; do
+	add_elf "$p" "/tests/$(basename "$p")"
+done
+for b in "${BINS[@]}"; do
+	add_elf "${b%%:/*}" "/${b#*:/}"
 done
 
 for f in "${FILES[@]}"; do
