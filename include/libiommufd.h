@@ -177,6 +177,56 @@ int iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx, int priority);
  */
 int iommufd_ctx_get_log_priority(const struct iommufd_ctx *ctx);
 
+/** @brief How the kernel charges pinned pages against RLIMIT_MEMLOCK. */
+enum iommufd_rlimit_mode {
+	IOMMUFD_RLIMIT_PER_USER = 0,	/**< per user (the default) */
+	IOMMUFD_RLIMIT_PER_PROCESS = 1,	/**< per process, as VFIO type1 does */
+};
+
+/**
+ * @brief Choose the memory accounting mode (global to the kernel; needs
+ * CAP_SYS_RESOURCE).
+ * @param ctx the context
+ * @param mode an ::iommufd_rlimit_mode
+ * @return 0, or -EINVAL, -EPERM, a kernel errno
+ */
+int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t mode);
+
+/**
+ * @brief Read the memory accounting mode.
+ * @param ctx the context
+ * @param[out] ret_mode an ::iommufd_rlimit_mode
+ * @return 0, or a kernel errno
+ */
+int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, uint32_t *ret_mode);
+
+/**
+ * @brief Charge the pages of every mapping to the calling process (kernel
+ * 6.14+), e.g. after a live update handed the iommufd to a new process.
+ *
+ * Only mappings made with iommufd_ioas_map_file() can move.
+ * @param ctx the context
+ * @return 0, or -EINVAL (a mapping was made from a user address), -ENOTTY,
+ * a kernel errno
+ */
+int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
+
+/**
+ * @brief The ID of the IOAS the legacy VFIO container interface uses.
+ * @param ctx the context
+ * @param[out] ret_ioas_id its kernel object ID
+ * @return 0, or -ENOENT (none set), -ENOTTY, a kernel errno
+ */
+int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
+				     uint32_t *ret_ioas_id);
+
+/**
+ * @brief Forget the IOAS of the legacy VFIO container interface.
+ * @param ctx the context
+ * @return 0, or a kernel errno
+ */
+int iommufd_ctx_clear_vfio_compat(struct iommufd_ctx *ctx);
+
 /* ==== page tables: what a device can be attached to ====================== */
 
 /**
@@ -312,6 +362,98 @@ int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *ret_unmapped);
 int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
 				 struct iommufd_iova_range **ret_ranges,
 				 size_t *ret_count, uint64_t *ret_alignment);
+
+/**
+ * @brief Map pages of a file (a memfd) at an IOVA the kernel chooses
+ * (kernel 6.13+).
+ *
+ * Unlike iommufd_ioas_map(), the mapping follows the file, not an address
+ * of this process: it survives the process's own mappings changing, and its
+ * page accounting can move to another process (iommufd_ctx_change_process()).
+ * @param ioas the IOAS
+ * @param fd the file (the caller keeps it; the kernel takes its own reference)
+ * @param start offset in the file
+ * @param length bytes (non-zero)
+ * @param prot a mask of ::iommufd_map_prot
+ * @param[out] ret_iova the IOVA the kernel chose
+ * @return 0, or -EINVAL, -ENOTTY (kernel before 6.13), a kernel errno
+ */
+int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
+			  uint64_t length, uint32_t prot, uint64_t *ret_iova);
+
+/**
+ * @brief Map pages of a file at a fixed IOVA (kernel 6.13+).
+ * @param ioas the IOAS
+ * @param fd the file
+ * @param start offset in the file
+ * @param length bytes (non-zero)
+ * @param iova where to map it
+ * @param prot a mask of ::iommufd_map_prot
+ * @return as iommufd_ioas_map_file(), plus -EEXIST
+ */
+int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd,
+				uint64_t start, uint64_t length, uint64_t iova,
+				uint32_t prot);
+
+/**
+ * @brief Map into @p dst the pages that @p src maps, without pinning them
+ * again (e.g. a second IOAS for the same guest RAM).
+ *
+ * The source range must lie inside existing mappings of @p src.
+ * @param dst the IOAS to map into
+ * @param dst_iova where in @p dst
+ * @param src the IOAS that maps the pages
+ * @param src_iova where in @p src
+ * @param length bytes (non-zero)
+ * @param prot a mask of ::iommufd_map_prot
+ * @return 0, or -EINVAL, -ENOENT (nothing mapped there in @p src), -EEXIST,
+ * a kernel errno
+ */
+int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova,
+		      struct iommufd_ioas *src, uint64_t src_iova,
+		      uint64_t length, uint32_t prot);
+
+/**
+ * @brief Restrict the IOVAs the IOAS may map to these ranges.
+ *
+ * Useful to keep IOVAs inside what the guest sees as its address space.
+ * With @p count 0 every IOVA is allowed again.
+ * @param ioas the IOAS
+ * @param ranges the allowed ranges (inclusive ends), or NULL with @p count 0
+ * @param count number of ranges
+ * @return 0, or -EINVAL (bad range), -EADDRINUSE (a range overlaps a
+ * reserved region of an attached device), -EBUSY (a mapping lies outside),
+ * a kernel errno
+ */
+int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
+			     const struct iommufd_iova_range *ranges,
+			     size_t count);
+
+/**
+ * @brief Whether the IOAS may use huge IOMMU pages (the default) or must map
+ * in base pages (needed to unmap a part of a mapping later, e.g. for
+ * virtio-mem or memory hot-unplug).
+ * @param ioas the IOAS
+ * @param enable true for huge pages
+ * @return 0, or -EBUSY (the IOAS already has mappings), a kernel errno
+ */
+int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
+
+/**
+ * @brief Read the huge-page option of the IOAS.
+ * @param ioas the IOAS
+ * @param[out] ret_enabled the option
+ * @return 0, or a kernel errno
+ */
+int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
+
+/**
+ * @brief Make the IOAS the one the legacy VFIO container interface
+ * (`/dev/vfio/vfio` served by iommufd) uses.
+ * @param ioas the IOAS
+ * @return 0, or -ENOTTY, a kernel errno
+ */
+int iommufd_ioas_set_vfio_compat(struct iommufd_ioas *ioas);
 
 /* ==== device ============================================================= */
 
@@ -510,6 +652,12 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, void *data,
  */
 struct iommufd_hwpt;
 
+/**
+ * @struct iommufd_fault_queue
+ * @brief A queue the kernel reports I/O page faults of HWPTs to.
+ */
+struct iommufd_fault_queue;
+
 /** @brief Allocation flags of struct iommufd_hwpt_opts. */
 enum iommufd_hwpt_flags {
 	/** Can serve as the stage-2 parent of nested HWPTs. */
@@ -537,6 +685,11 @@ struct iommufd_hwpt_opts {
 	const void *data;
 	/** Bytes at @ref data. */
 	size_t data_len;
+	/**
+	 * Report I/O page faults of this HWPT to this queue (kernel 6.11+);
+	 * NULL for none. The HWPT holds a reference on it.
+	 */
+	struct iommufd_fault_queue *fault_queue;
 };
 
 /**
@@ -629,6 +782,213 @@ int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
 				       uint32_t type, void *data,
 				       size_t data_len,
 				       struct iommufd_hw_info *ret_info);
+
+/* ==== dirty tracking (live migration) ===================================== */
+
+/** @brief Flags of iommufd_hwpt_get_dirty_bitmap(). */
+enum iommufd_dirty_flags {
+	/** Read the dirty bits without clearing them in the IOMMU. */
+	IOMMUFD_DIRTY_NO_CLEAR = 1 << 0,
+};
+
+/**
+ * @brief Start or stop dirty tracking on a HWPT allocated with
+ * ::IOMMUFD_HWPT_DIRTY_TRACKING (kernel 6.7+).
+ * @param hwpt the HWPT
+ * @param enable start (true) or stop (false)
+ * @return 0, or -EINVAL (the HWPT was not allocated for dirty tracking),
+ * -EOPNOTSUPP, -ENOTTY, a kernel errno
+ */
+int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable);
+
+/**
+ * @brief Read (and by default clear) the dirty bits of an IOVA range.
+ *
+ * Bit i of @p bitmap (little-endian order within 64-bit words, as the
+ * kernel writes it) stands for IOVA `iova + i * page_size`. The kernel only
+ * sets bits: clear the bitmap before the call.
+ * @param hwpt a dirty-tracking HWPT
+ * @param iova start of the range, a multiple of @p page_size
+ * @param length bytes, a non-zero multiple of @p page_size
+ * @param page_size bytes per bit: a power of two, at least 4096
+ * @param bitmap `length / page_size` bits, 8-byte aligned
+ * @param flags a mask of ::iommufd_dirty_flags
+ * @return 0, or -EINVAL, -ENOTTY, a kernel errno
+ */
+int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova,
+				  uint64_t length, uint64_t page_size,
+				  uint64_t *bitmap, uint32_t flags);
+
+/**
+ * @brief As iommufd_hwpt_get_dirty_bitmap() for a range of any size, in
+ * calls of at most @p chunk bytes of IOVA each, so that no single call
+ * holds the kernel for long (the caller can interleave other work).
+ *
+ * Each chunk is a multiple of 64 pages, so it fills whole words of
+ * @p bitmap. If a call fails, bits of the chunks before it are valid.
+ * @param hwpt a dirty-tracking HWPT
+ * @param iova start of the range
+ * @param length bytes
+ * @param page_size bytes per bit
+ * @param bitmap `length / page_size` bits, 8-byte aligned
+ * @param flags a mask of ::iommufd_dirty_flags
+ * @param chunk the most IOVA bytes per kernel call (rounded down to a
+ * multiple of 64 pages; at least 64 pages)
+ * @return as iommufd_hwpt_get_dirty_bitmap()
+ */
+int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hwpt,
+					  uint64_t iova, uint64_t length,
+					  uint64_t page_size, uint64_t *bitmap,
+					  uint32_t flags, uint64_t chunk);
+
+/* ==== PASID (kernel 6.15+) ================================================ */
+
+/**
+ * @brief Attach a PASID of the device to an IOAS or HWPT.
+ *
+ * The HWPT must be allocated with ::IOMMUFD_HWPT_PASID.
+ * @param dev the device (with its cdev)
+ * @param pasid the PASID (not attached yet)
+ * @param pt the page table; the device holds a reference on it
+ * @return 0, or -EINVAL (also from kernels before 6.15, which refuse the
+ * PASID flag), -EBUSY (already attached: use iommufd_device_replace_pasid()),
+ * -EOPNOTSUPP (a device without PASID, or a handle without its cdev),
+ * -ENOMEM, a kernel errno
+ */
+int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid,
+				struct iommufd_pt *pt);
+
+/**
+ * @brief Move an attached PASID to another page table without a blocking
+ * window. Never allocates memory; on failure the PASID stays where it was.
+ * @param dev the device
+ * @param pasid an attached PASID
+ * @param pt the new page table
+ * @return 0, or -EINVAL (not attached, NULL), a kernel errno
+ */
+int iommufd_device_replace_pasid(struct iommufd_device *dev, uint32_t pasid,
+				 struct iommufd_pt *pt);
+
+/**
+ * @brief Detach a PASID.
+ * @param dev the device
+ * @param pasid an attached PASID
+ * @return 0, or -EINVAL (not attached), a kernel errno
+ */
+int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid);
+
+/**
+ * @brief The page table a PASID is attached to.
+ * @param dev the device
+ * @param pasid the PASID
+ * @return the page table (no new reference), or NULL when not attached
+ */
+struct iommufd_pt *iommufd_device_get_pasid_pt(const struct iommufd_device *dev,
+					       uint32_t pasid);
+
+/* ==== I/O page fault queues (kernel 6.11+) ================================ */
+
+/** @brief Flags of struct iommufd_fault. */
+enum iommufd_fault_flags {
+	IOMMUFD_FAULT_PASID_VALID = 1 << 0,	/**< @ref iommufd_fault::pasid is valid */
+	IOMMUFD_FAULT_LAST_PAGE = 1 << 1,	/**< the last fault of its group */
+};
+
+/** @brief Access permissions of a fault (struct iommufd_fault::perm). */
+enum iommufd_fault_perm {
+	IOMMUFD_FAULT_READ = 1 << 0,	/**< read access */
+	IOMMUFD_FAULT_WRITE = 1 << 1,	/**< write access */
+	IOMMUFD_FAULT_EXEC = 1 << 2,	/**< execute access */
+	IOMMUFD_FAULT_PRIV = 1 << 3,	/**< privileged access */
+};
+
+/** @brief Responses to a fault group. */
+enum iommufd_fault_response {
+	IOMMUFD_FAULT_RESPONSE_SUCCESS = 0,	/**< handled: the device retries */
+	IOMMUFD_FAULT_RESPONSE_INVALID = 1,	/**< cannot be handled: do not retry */
+};
+
+/** @brief One I/O page fault, as read from a fault queue. */
+struct iommufd_fault {
+	uint32_t flags;		/**< mask of ::iommufd_fault_flags */
+	uint32_t dev_id;	/**< the device that faulted (its iommufd ID) */
+	uint32_t pasid;		/**< the PASID, with IOMMUFD_FAULT_PASID_VALID */
+	uint32_t grpid;		/**< the page request group of the device */
+	uint32_t perm;		/**< mask of ::iommufd_fault_perm */
+	uint32_t length;	/**< bytes of the access */
+	uint64_t addr;		/**< the faulting address */
+	uint32_t cookie;	/**< names the group in iommufd_fault_queue_respond() */
+};
+
+/**
+ * @brief Allocate a fault queue.
+ * @param ctx the context
+ * @param[out] ret_queue the queue; poll iommufd_fault_queue_get_fd() for input
+ * @return 0, or -ENOTTY (kernel before 6.11), a kernel errno
+ */
+int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
+			      struct iommufd_fault_queue **ret_queue);
+
+/**
+ * @brief Take a reference.
+ * @param queue a fault queue, or NULL
+ * @return @p queue
+ */
+struct iommufd_fault_queue *iommufd_fault_queue_ref(struct iommufd_fault_queue *queue);
+
+/**
+ * @brief Drop a reference; the last one closes the queue's fd and destroys it.
+ * @param queue a fault queue, or NULL
+ * @return NULL
+ */
+struct iommufd_fault_queue *iommufd_fault_queue_unref(struct iommufd_fault_queue *queue);
+
+/**
+ * @brief The kernel object ID.
+ * @param queue a fault queue
+ * @return the ID, or 0 for NULL
+ */
+uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_queue *queue);
+
+/**
+ * @brief The queue's file descriptor, to poll(2) for readable faults.
+ * @param queue a fault queue
+ * @return the fd (owned by the queue), or -EINVAL for NULL
+ */
+int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue);
+
+/**
+ * @brief Read pending faults, whole groups only: a group that does not fit
+ * in @p max stays queued for the next call, so nothing is lost.
+ * @param queue the fault queue
+ * @param faults room for @p max faults
+ * @param max number of faults @p faults can hold (non-zero)
+ * @param[out] ret_count faults read (0 when none are pending)
+ * @return 0, or -EMSGSIZE (the first pending group alone has more faults
+ * than @p max: call again with more room), -EINVAL, a read(2) errno
+ */
+int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
+			     struct iommufd_fault *faults, size_t max,
+			     size_t *ret_count);
+
+/**
+ * @brief The number of faults in the group starting at @p faults: up to and
+ * including the first one with ::IOMMUFD_FAULT_LAST_PAGE.
+ * @param faults faults as read by iommufd_fault_queue_read()
+ * @param count number of faults at @p faults
+ * @return the group's length, or 0 when @p faults holds no complete group
+ */
+size_t iommufd_fault_group_len(const struct iommufd_fault *faults, size_t count);
+
+/**
+ * @brief Complete a fault group.
+ * @param queue the fault queue it was read from
+ * @param cookie the group's @ref iommufd_fault::cookie
+ * @param response an ::iommufd_fault_response
+ * @return 0, or -EINVAL (unknown response or cookie), a write(2) errno
+ */
+int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
+				uint32_t cookie, uint32_t response);
 
 /* ==== nested translation: vIOMMU, vDevice, invalidation ================== */
 
@@ -843,6 +1203,160 @@ uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
  * @return the virtual ID, or 0 for NULL
  */
 uint64_t iommufd_vdevice_get_virt_id(const struct iommufd_vdevice *vdev);
+
+/**
+ * @struct iommufd_veventq
+ * @brief A queue of events a vIOMMU reports for the guest (kernel 6.15+).
+ */
+struct iommufd_veventq;
+
+/** @brief vEVENTQ types (the kernel's numbers). */
+enum iommufd_veventq_type {
+	IOMMUFD_VEVENTQ_ARM_SMMUV3 = 1,		/**< SMMUv3 events, 32 bytes each */
+	IOMMUFD_VEVENTQ_TEGRA241_CMDQV = 2,	/**< CMDQV error maps, 16 bytes each */
+};
+
+/** @brief vEVENTQ type of the kernel's selftest mock driver (4-byte events). */
+#define IOMMUFD_VEVENTQ_SELFTEST 0xbeefbeefu
+
+/** @brief One event read from a vEVENTQ (valid during the callback only). */
+struct iommufd_vevent {
+	/** The kernel's sequence number of the event (0..INT_MAX, wrapping). */
+	uint32_t sequence;
+	/**
+	 * Events lost just before this one: the gap in sequence numbers since
+	 * the previous event this handle read (0 for none).
+	 */
+	uint32_t lost;
+	/** The type's record. */
+	const void *data;
+	/** Bytes at @ref data. */
+	size_t data_len;
+};
+
+/**
+ * @brief Called once per event by iommufd_veventq_read().
+ * @param userdata as given to iommufd_veventq_read()
+ * @param event the event
+ */
+typedef void (*iommufd_vevent_fn)(void *userdata, const struct iommufd_vevent *event);
+
+/**
+ * @brief Allocate a vEVENTQ on a vIOMMU.
+ * @param viommu the vIOMMU
+ * @param type an ::iommufd_veventq_type or #IOMMUFD_VEVENTQ_SELFTEST
+ * @param depth the most events the kernel queues before it drops some
+ * (non-zero)
+ * @param[out] ret_queue the queue; it holds a reference on @p viommu
+ * @return 0, or -EINVAL, -EEXIST (the vIOMMU has a queue of this type),
+ * -EOPNOTSUPP, -ENOTTY (kernel before 6.15), a kernel errno
+ */
+int iommufd_veventq_alloc(struct iommufd_viommu *viommu, uint32_t type,
+			  uint32_t depth, struct iommufd_veventq **ret_queue);
+
+/**
+ * @brief Take a reference.
+ * @param queue a vEVENTQ, or NULL
+ * @return @p queue
+ */
+struct iommufd_veventq *iommufd_veventq_ref(struct iommufd_veventq *queue);
+
+/**
+ * @brief Drop a reference; the last one closes the fd and destroys the queue.
+ * @param queue a vEVENTQ, or NULL
+ * @return NULL
+ */
+struct iommufd_veventq *iommufd_veventq_unref(struct iommufd_veventq *queue);
+
+/**
+ * @brief The kernel object ID.
+ * @param queue a vEVENTQ
+ * @return the ID, or 0 for NULL
+ */
+uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *queue);
+
+/**
+ * @brief The queue's file descriptor, to poll(2) for events.
+ * @param queue a vEVENTQ
+ * @return the fd, or -EINVAL for NULL
+ */
+int iommufd_veventq_get_fd(const struct iommufd_veventq *queue);
+
+/**
+ * @brief Read pending events and pass each to @p fn, in order.
+ *
+ * Lost events are reported, never hidden: each event says how many were
+ * lost before it (a gap in the sequence), and events lost at the tail are
+ * counted in @p ret_lost_tail.
+ * @param queue the vEVENTQ (of a type whose record size the library knows)
+ * @param fn called once per event
+ * @param userdata passed to @p fn
+ * @param[out] ret_count events passed to @p fn, or NULL
+ * @param[out] ret_lost_tail non-zero when the kernel dropped events after the
+ * last one read (the queue overflowed): at least this many; the exact count
+ * arrives as @ref iommufd_vevent::lost of the next event. NULL if not wanted
+ * @return 0, or -EOPNOTSUPP (unknown record size of this type), -EIO (a
+ * malformed record), a read(2) errno
+ */
+int iommufd_veventq_read(struct iommufd_veventq *queue, iommufd_vevent_fn fn,
+			 void *userdata, size_t *ret_count,
+			 uint32_t *ret_lost_tail);
+
+/**
+ * @struct iommufd_hw_queue
+ * @brief A queue in guest memory that the IOMMU hardware reads directly,
+ * e.g. a Tegra241 CMDQV virtual command queue (kernel 6.17+).
+ */
+struct iommufd_hw_queue;
+
+/** @brief HW queue types (the kernel's numbers). */
+enum iommufd_hw_queue_type {
+	IOMMUFD_HW_QUEUE_TEGRA241_CMDQV = 1,	/**< Tegra241 CMDQV vCMDQ */
+};
+
+/** @brief HW queue type of the kernel's selftest mock driver. */
+#define IOMMUFD_HW_QUEUE_SELFTEST 0xdeadbeefu
+
+/**
+ * @brief Allocate a HW queue on a vIOMMU.
+ *
+ * For Tegra241 CMDQV the kernel requires: indexes allocated from 0 upwards
+ * (and freed downwards), @p length a power of two of at least 32 bytes,
+ * @p guest_iova aligned to @p length and mapped in the parent's IOAS.
+ * @param viommu the vIOMMU
+ * @param type an ::iommufd_hw_queue_type or #IOMMUFD_HW_QUEUE_SELFTEST
+ * @param index the queue's index within its type
+ * @param guest_iova base of the queue memory, a stage-2 (guest physical)
+ * address
+ * @param length bytes of the queue memory (non-zero)
+ * @param[out] ret_queue the queue; it holds a reference on @p viommu
+ * @return 0, or -EINVAL, -EOPNOTSUPP, -ENOTTY (kernel before 6.17), a
+ * kernel errno
+ */
+int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_t type,
+			   uint32_t index, uint64_t guest_iova, uint64_t length,
+			   struct iommufd_hw_queue **ret_queue);
+
+/**
+ * @brief Take a reference.
+ * @param queue a HW queue, or NULL
+ * @return @p queue
+ */
+struct iommufd_hw_queue *iommufd_hw_queue_ref(struct iommufd_hw_queue *queue);
+
+/**
+ * @brief Drop a reference; the last one destroys the kernel object.
+ * @param queue a HW queue, or NULL
+ * @return NULL
+ */
+struct iommufd_hw_queue *iommufd_hw_queue_unref(struct iommufd_hw_queue *queue);
+
+/**
+ * @brief The kernel object ID.
+ * @param queue a HW queue
+ * @return the ID, or 0 for NULL
+ */
+uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
 
 /** @} */
 

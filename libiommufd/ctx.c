@@ -273,3 +273,103 @@ IOMMUFD_EXPORT int iommufd_ctx_get_log_priority(const struct iommufd_ctx *ctx)
 {
 	return ctx ? ctx->log_priority : -EINVAL;
 }
+
+/* ---- kernel options and the VFIO compat IOAS ---------------------------- */
+
+int iommufd_option(struct iommufd_ctx *ctx, uint32_t option_id, uint16_t op,
+		   uint32_t object_id, uint64_t *val, const char *what)
+{
+	struct kabi_option cmd = {
+		.size = sizeof(cmd),
+		.option_id = option_id,
+		.op = op,
+		.object_id = object_id,
+		.val64 = op == KABI_OPTION_OP_SET ? *val : 0,
+	};
+	int rc = kernel_ioctl(ctx->fd, KABI_IOMMU_OPTION, &cmd);
+
+	if (rc) {
+		log_err(ctx, "OPTION %s %s on object %u: %s%s", what,
+			op == KABI_OPTION_OP_SET ? "SET" : "GET", object_id,
+			iommufd_errname(rc),
+			rc == -EPERM ? ": needs CAP_SYS_RESOURCE" :
+			rc == -EBUSY ? ": cannot change while in use (e.g. the IOAS has mappings)" : "");
+		return rc;
+	}
+	if (op == KABI_OPTION_OP_GET)
+		*val = cmd.val64;
+	return 0;
+}
+
+int iommufd_vfio_ioas(struct iommufd_ctx *ctx, uint16_t op, uint32_t ioas_id,
+		      uint32_t *ret_id)
+{
+	static const char *const names[] = { "GET", "SET", "CLEAR" };
+	struct kabi_vfio_ioas cmd = { .size = sizeof(cmd), .ioas_id = ioas_id, .op = op };
+	int rc = kernel_ioctl(ctx->fd, KABI_IOMMU_VFIO_IOAS, &cmd);
+
+	if (rc) {
+		log_err(ctx, "VFIO_IOAS %s IOAS %u: %s%s", names[op], ioas_id,
+			iommufd_errname(rc),
+			rc == -ENOENT && op == KABI_VFIO_IOAS_GET ? ": no compat IOAS is set" : "");
+		return rc;
+	}
+	if (ret_id)
+		*ret_id = cmd.ioas_id;
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t mode)
+{
+	uint64_t val = mode;
+
+	if (!ctx || mode > IOMMUFD_RLIMIT_PER_PROCESS)
+		return -EINVAL;
+	return iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_SET, 0, &val,
+			      "RLIMIT_MODE");
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx,
+					       uint32_t *ret_mode)
+{
+	uint64_t val = 0;
+	int rc;
+
+	if (!ctx || !ret_mode)
+		return -EINVAL;
+	rc = iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_GET, 0, &val,
+			    "RLIMIT_MODE");
+	if (!rc)
+		*ret_mode = (uint32_t)val;
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
+{
+	struct kabi_ioas_change_process cmd = { .size = sizeof(cmd) };
+	int rc;
+
+	if (!ctx)
+		return -EINVAL;
+	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
+	if (rc)
+		log_err(ctx, "IOAS_CHANGE_PROCESS: %s%s", iommufd_errname(rc),
+			rc == -EINVAL ? ": a mapping was made from a user address, not a file" :
+			rc == -ENOTTY ? ": the kernel cannot move accounting (before 6.14)" : "");
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
+						    uint32_t *ret_ioas_id)
+{
+	if (!ctx || !ret_ioas_id)
+		return -EINVAL;
+	return iommufd_vfio_ioas(ctx, KABI_VFIO_IOAS_GET, 0, ret_ioas_id);
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_clear_vfio_compat(struct iommufd_ctx *ctx)
+{
+	if (!ctx)
+		return -EINVAL;
+	return iommufd_vfio_ioas(ctx, KABI_VFIO_IOAS_CLEAR, 0, NULL);
+}

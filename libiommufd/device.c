@@ -149,6 +149,155 @@ static int device_detach(struct iommufd_device *dev)
 	return 0;
 }
 
+/* ---- PASIDs ------------------------------------------------------------- */
+
+static struct pasid_attachment *find_pasid(const struct iommufd_device *dev,
+					   uint32_t pasid)
+{
+	for (size_t i = 0; i < dev->pasid_count; i++)
+		if (dev->pasids[i].pasid == pasid)
+			return &dev->pasids[i];
+	return NULL;
+}
+
+static int pasid_ioctl(struct iommufd_device *dev, uint32_t pasid,
+		       struct iommufd_pt *pt, const char *verb)
+{
+	int rc;
+
+	if (pt) {
+		struct kabi_vfio_attach_pt cmd = {
+			.argsz = sizeof(cmd),
+			.flags = KABI_VFIO_DEVICE_PASID,
+			.pt_id = iommufd_pt_attach_id(pt),
+			.pasid = pasid,
+		};
+
+		rc = kernel_ioctl(dev->fd, KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
+	} else {
+		struct kabi_vfio_detach_pt cmd = {
+			.argsz = sizeof(cmd),
+			.flags = KABI_VFIO_DEVICE_PASID,
+			.pasid = pasid,
+		};
+
+		rc = kernel_ioctl(dev->fd, KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
+	}
+	if (rc)
+		log_err(dev->ctx, "%s device %u PASID %u%s%s: %s%s", verb, dev->id, pasid,
+			pt ? " to " : "", pt ? iommufd_pt_kind_name(pt) : "",
+			iommufd_errname(rc),
+			rc == -EINVAL ? ": kernels before 6.15 refuse the PASID flag; or the PASID"
+					" is out of range, or the HWPT was not allocated with"
+					" IOMMUFD_HWPT_PASID" :
+			rc == -EOPNOTSUPP ? ": the device or its IOMMU has no PASID support" : "");
+	return rc;
+}
+
+static int device_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
+{
+	struct pasid_attachment *a = find_pasid(dev, pasid);
+	int rc = pasid_ioctl(dev, pasid, NULL, "DETACH");
+
+	if (rc)
+		return rc;
+	iommufd_pt_unref(a->pt);
+	*a = dev->pasids[--dev->pasid_count];
+	return 0;
+}
+
+static int check_pasid_args(struct iommufd_device *dev, struct iommufd_pt *pt,
+			    bool need_pt, const char *verb)
+{
+	if (!dev || (need_pt && !pt))
+		return -EINVAL;
+	if (dev->fd < 0) {
+		log_err(dev->ctx, "%s PASID of device %u: the handle was made from an ID, without the cdev",
+			verb, dev->id);
+		return -EOPNOTSUPP;
+	}
+	if (pt && pt->ctx != dev->ctx) {
+		log_err(dev->ctx, "%s PASID of device %u: %s %u belongs to another context",
+			verb, dev->id, iommufd_pt_kind_name(pt), pt->id);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_device_attach_pasid(struct iommufd_device *dev,
+					       uint32_t pasid, struct iommufd_pt *pt)
+{
+	int rc = check_pasid_args(dev, pt, true, "ATTACH");
+
+	if (rc)
+		return rc;
+	if (find_pasid(dev, pasid)) {
+		log_err(dev->ctx, "ATTACH device %u PASID %u: already attached (use iommufd_device_replace_pasid)",
+			dev->id, pasid);
+		return -EBUSY;
+	}
+	/* Room first, so a success of the kernel is never lost to ENOMEM. */
+	if (dev->pasid_count == dev->pasid_room) {
+		size_t room = dev->pasid_room ? 2 * dev->pasid_room : 4;
+		struct pasid_attachment *p = realloc(dev->pasids, room * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		dev->pasids = p;
+		dev->pasid_room = room;
+	}
+	rc = pasid_ioctl(dev, pasid, pt, "ATTACH");
+	if (rc)
+		return rc;
+	dev->pasids[dev->pasid_count++] = (struct pasid_attachment){
+		.pasid = pasid, .pt = iommufd_pt_ref(pt) };
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_device_replace_pasid(struct iommufd_device *dev,
+						uint32_t pasid, struct iommufd_pt *pt)
+{
+	struct pasid_attachment *a;
+	struct iommufd_pt *old;
+	int rc = check_pasid_args(dev, pt, true, "REPLACE");
+
+	if (rc)
+		return rc;
+	a = find_pasid(dev, pasid);
+	if (!a) {
+		log_err(dev->ctx, "REPLACE device %u PASID %u: not attached", dev->id, pasid);
+		return -EINVAL;
+	}
+	rc = pasid_ioctl(dev, pasid, pt, "REPLACE");
+	if (rc)
+		return rc;
+	old = a->pt;
+	a->pt = iommufd_pt_ref(pt);
+	iommufd_pt_unref(old);
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid)
+{
+	int rc = check_pasid_args(dev, NULL, false, "DETACH");
+
+	if (rc)
+		return rc;
+	if (!find_pasid(dev, pasid)) {
+		log_err(dev->ctx, "DETACH device %u PASID %u: not attached", dev->id, pasid);
+		return -EINVAL;
+	}
+	return device_detach_pasid(dev, pasid);
+}
+
+IOMMUFD_EXPORT struct iommufd_pt *iommufd_device_get_pasid_pt(const struct iommufd_device *dev,
+							      uint32_t pasid)
+{
+	const struct pasid_attachment *a = dev ? find_pasid(dev, pasid) : NULL;
+
+	return a ? a->pt : NULL;
+}
+
 IOMMUFD_EXPORT struct iommufd_device *iommufd_device_unref(struct iommufd_device *dev)
 {
 	if (!dev || atomic_fetch_sub(&dev->refcount, 1) != 1)
@@ -157,6 +306,15 @@ IOMMUFD_EXPORT struct iommufd_device *iommufd_device_unref(struct iommufd_device
 	 * Detach first so the page table can go; if the kernel refuses, still
 	 * drop our reference: closing the cdev unbinds and detaches anyway.
 	 */
+	while (dev->pasid_count) {
+		struct pasid_attachment *last = &dev->pasids[dev->pasid_count - 1];
+
+		if (device_detach_pasid(dev, last->pasid)) {
+			iommufd_pt_unref(last->pt);
+			dev->pasid_count--;
+		}
+	}
+	free(dev->pasids);
 	if (dev->attached && device_detach(dev)) {
 		iommufd_pt_unref(dev->attached);
 		dev->attached = NULL;

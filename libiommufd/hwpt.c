@@ -55,6 +55,7 @@ uint32_t iommufd_pt_attach_id(const struct iommufd_pt *pt)
 /* What a validated request asks for, and where. */
 struct hwpt_request {
 	uint32_t flags;
+	struct iommufd_fault_queue *fault_queue;
 	uint32_t data_type;	/* 0 when there is no data */
 	const void *data;
 	uint32_t data_len;
@@ -108,6 +109,12 @@ static int parse_opts(struct iommufd_device *dev, const struct iommufd_hwpt_opts
 	if (rc)
 		return rc;
 	req->flags = OPTS_GET(opts, flags, 0);
+	req->fault_queue = OPTS_GET(opts, fault_queue, NULL);
+	if (req->fault_queue && req->fault_queue->ctx != ctx) {
+		log_err(ctx, "HWPT_ALLOC device %u: the fault queue belongs to another context",
+			dev->id);
+		return -EINVAL;
+	}
 	if (req->flags & ~(uint32_t)KNOWN_HWPT_FLAGS) {
 		log_err(ctx, "HWPT_ALLOC device %u: unknown flags 0x%x", dev->id,
 			req->flags & ~(uint32_t)KNOWN_HWPT_FLAGS);
@@ -119,7 +126,8 @@ static int parse_opts(struct iommufd_device *dev, const struct iommufd_hwpt_opts
 static struct iommufd_hwpt *hwpt_new(struct iommufd_ctx *ctx,
 				     struct iommufd_pt *parent,
 				     struct iommufd_viommu *viommu,
-				     uint32_t flags, bool kernel_allocated)
+				     const struct hwpt_request *req,
+				     bool kernel_allocated)
 {
 	struct iommufd_hwpt *hwpt = calloc(1, sizeof(*hwpt));
 
@@ -130,7 +138,8 @@ static struct iommufd_hwpt *hwpt_new(struct iommufd_ctx *ctx,
 	hwpt->pt.ctx = iommufd_ctx_ref(ctx);
 	hwpt->parent = iommufd_pt_ref(parent);
 	hwpt->viommu = iommufd_viommu_ref(viommu);
-	hwpt->flags = flags;
+	hwpt->fault_queue = req ? iommufd_fault_queue_ref(req->fault_queue) : NULL;
+	hwpt->flags = req ? req->flags : 0;
 	hwpt->kernel_allocated = kernel_allocated;
 	return hwpt;
 }
@@ -139,6 +148,7 @@ static void hwpt_free(struct iommufd_hwpt *hwpt)
 {
 	iommufd_pt_unref(hwpt->parent);
 	iommufd_viommu_unref(hwpt->viommu);
+	iommufd_fault_queue_unref(hwpt->fault_queue);
 	iommufd_ctx_unref(hwpt->pt.ctx);
 	free(hwpt);
 }
@@ -150,7 +160,7 @@ static void hwpt_free(struct iommufd_hwpt *hwpt)
 static int hwpt_alloc_plain(struct iommufd_device *dev, struct iommufd_pt *ioas,
 			    struct iommufd_hwpt **ret_hwpt)
 {
-	struct iommufd_hwpt *hwpt = hwpt_new(ioas->ctx, ioas, NULL, 0, true);
+	struct iommufd_hwpt *hwpt = hwpt_new(ioas->ctx, ioas, NULL, NULL, true);
 	int rc;
 
 	if (!hwpt)
@@ -182,6 +192,8 @@ static const char *unsupported_reason(int rc, const struct hwpt_request *req)
 		return "the IOMMU of the device cannot track dirty pages";
 	if (req->flags & IOMMUFD_HWPT_PASID)
 		return "the kernel or driver cannot attach this HWPT to PASIDs";
+	if (req->fault_queue)
+		return "the kernel or driver cannot report I/O page faults of this HWPT";
 	return "the driver cannot allocate this HWPT";
 }
 
@@ -193,6 +205,9 @@ static void explain_alloc_error(struct iommufd_device *dev,
 
 	if (rc == -EOPNOTSUPP || rc == -ENOTTY)
 		why = unsupported_reason(rc, req);
+	else if (rc == -E2BIG)
+		why = "the kernel does not know a field of this request (vendor data needs 6.7,"
+		      " fault queues 6.11)";
 	else if (rc == -EADDRINUSE)
 		why = "the IOAS already maps IOVAs the device reserves (e.g. its MSI window):"
 		      " allocate before mapping, or keep mappings out of the reserved ranges";
@@ -239,11 +254,13 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 		rc = parse_opts(dev, opts, &req);
 	if (rc)
 		return rc;
-	hwpt = hwpt_new(dev->ctx, pt, viommu, req.flags, false);
+	hwpt = hwpt_new(dev->ctx, pt, viommu, &req, false);
 	if (!hwpt)
 		return -ENOMEM;
 
-	cmd.flags = kernel_hwpt_flags(req.flags);
+	cmd.flags = kernel_hwpt_flags(req.flags) |
+		    (req.fault_queue ? KABI_HWPT_FAULT_ID_VALID : 0);
+	cmd.fault_id = req.fault_queue ? req.fault_queue->id : 0;
 	cmd.dev_id = dev->id;
 	cmd.pt_id = req.target_id;
 	cmd.data_type = req.data_type;
@@ -260,7 +277,7 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 	hwpt_free(hwpt);
 
 	if ((rc == -ENOTTY || rc == -EOPNOTSUPP) && !req.flags && !req.data_len &&
-	    !req.nested && dev->fd >= 0) {
+	    !req.fault_queue && !req.nested && dev->fd >= 0) {
 		log_dbg(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: %s, taking the plain path",
 			dev->id, pt->id, iommufd_errname(rc));
 		return hwpt_alloc_plain(dev, pt, ret_hwpt);
@@ -273,7 +290,8 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 	 * Asked-for features the kernel does not know are unsupported too; a
 	 * plain request that had no way back keeps the kernel's own errno.
 	 */
-	return rc == -ENOTTY && (req.flags || req.data_len) ? -EOPNOTSUPP : rc;
+	return rc == -ENOTTY && (req.flags || req.data_len || req.fault_queue) ?
+	       -EOPNOTSUPP : rc;
 }
 
 IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,

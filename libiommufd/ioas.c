@@ -264,3 +264,165 @@ IOMMUFD_EXPORT int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
 		*ret_alignment = alignment;
 	return 0;
 }
+
+/* ---- memfd mappings ------------------------------------------------------ */
+
+static int ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
+			 uint64_t length, uint64_t iova, uint32_t prot, bool fixed,
+			 uint64_t *ret_iova)
+{
+	struct kabi_ioas_map_file cmd = {
+		.size = sizeof(cmd),
+		.flags = map_flags(prot, fixed),
+		.ioas_id = ioas->pt.id,
+		.fd = fd,
+		.start = start,
+		.length = length,
+		.iova = fixed ? iova : 0,
+	};
+	struct iommufd_ctx *ctx = ioas->pt.ctx;
+	int rc;
+
+	if (fd < 0 || !length || range_wraps(start, length) ||
+	    (fixed && range_wraps(iova, length)) || !prot ||
+	    (prot & ~(uint32_t)(IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE))) {
+		log_err(ctx, "IOAS_MAP_FILE IOAS %u: fd %d start 0x%llx length 0x%llx prot 0x%x: invalid",
+			ioas->pt.id, fd, (unsigned long long)start,
+			(unsigned long long)length, prot);
+		return -EINVAL;
+	}
+	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_MAP_FILE, &cmd);
+	if (rc) {
+		log_err(ctx, "IOAS_MAP_FILE IOAS %u fd %d length 0x%llx: %s%s", ioas->pt.id,
+			fd, (unsigned long long)length, iommufd_errname(rc),
+			rc == -ENOTTY ? ": the kernel cannot map files (before 6.13)" :
+			rc == -EEXIST ? ": the IOVA range is already mapped" : "");
+		return rc;
+	}
+	if (ret_iova)
+		*ret_iova = cmd.iova;
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd,
+					 uint64_t start, uint64_t length,
+					 uint32_t prot, uint64_t *ret_iova)
+{
+	if (!ioas || !ret_iova)
+		return -EINVAL;
+	return ioas_map_file(ioas, fd, start, length, 0, prot, false, ret_iova);
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd,
+					       uint64_t start, uint64_t length,
+					       uint64_t iova, uint32_t prot)
+{
+	if (!ioas)
+		return -EINVAL;
+	return ioas_map_file(ioas, fd, start, length, iova, prot, true, NULL);
+}
+
+/* ---- copy and allowed ranges --------------------------------------------- */
+
+IOMMUFD_EXPORT int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova,
+				     struct iommufd_ioas *src, uint64_t src_iova,
+				     uint64_t length, uint32_t prot)
+{
+	struct kabi_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		/* A copy always lands at the IOVA asked for. */
+		.flags = map_flags(prot, true),
+		.length = length,
+		.dst_iova = dst_iova,
+		.src_iova = src_iova,
+	};
+	int rc;
+
+	if (!dst || !src)
+		return -EINVAL;
+	if (dst->pt.ctx != src->pt.ctx || !length || range_wraps(dst_iova, length) ||
+	    range_wraps(src_iova, length) || !prot ||
+	    (prot & ~(uint32_t)(IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE))) {
+		log_err(dst->pt.ctx, "IOAS_COPY IOAS %u -> IOAS %u length 0x%llx prot 0x%x: invalid%s",
+			src->pt.id, dst->pt.id, (unsigned long long)length, prot,
+			dst->pt.ctx != src->pt.ctx ? " (the IOASes belong to different contexts)" : "");
+		return -EINVAL;
+	}
+	cmd.dst_ioas_id = dst->pt.id;
+	cmd.src_ioas_id = src->pt.id;
+	rc = kernel_ioctl(dst->pt.ctx->fd, KABI_IOMMU_IOAS_COPY, &cmd);
+	if (rc)
+		log_err(dst->pt.ctx, "IOAS_COPY IOAS %u iova 0x%llx -> IOAS %u iova 0x%llx length 0x%llx: %s%s",
+			src->pt.id, (unsigned long long)src_iova, dst->pt.id,
+			(unsigned long long)dst_iova, (unsigned long long)length,
+			iommufd_errname(rc),
+			rc == -ENOENT ? ": the source range is not inside mappings of the source IOAS" :
+			rc == -EEXIST ? ": the destination range is already mapped" : "");
+	return rc;
+}
+
+_Static_assert(offsetof(struct iommufd_iova_range, last) ==
+	       offsetof(struct kabi_iova_range, last), "range layouts match");
+
+IOMMUFD_EXPORT int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
+					    const struct iommufd_iova_range *ranges,
+					    size_t count)
+{
+	struct kabi_ioas_allow_iovas cmd = { .size = sizeof(cmd) };
+	int rc;
+
+	if (!ioas || (count && !ranges) || count > UINT32_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < count; i++) {
+		if (ranges[i].start > ranges[i].last) {
+			log_err(ioas->pt.ctx, "IOAS_ALLOW_IOVAS IOAS %u: range %zu ends before it starts",
+				ioas->pt.id, i);
+			return -EINVAL;
+		}
+	}
+	cmd.ioas_id = ioas->pt.id;
+	cmd.num_iovas = (uint32_t)count;
+	cmd.allowed_iovas = (uintptr_t)ranges;
+	rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+	if (rc)
+		log_err(ioas->pt.ctx, "IOAS_ALLOW_IOVAS IOAS %u (%zu ranges): %s%s", ioas->pt.id,
+			count, iommufd_errname(rc),
+			rc == -EADDRINUSE ? ": a range overlaps a region reserved by an attached device" :
+			rc == -EBUSY ? ": a current mapping lies outside the ranges" :
+			rc == -EINVAL ? ": ranges overlap or are not sorted" : "");
+	return rc;
+}
+
+/* ---- per-IOAS options ---------------------------------------------------- */
+
+IOMMUFD_EXPORT int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable)
+{
+	uint64_t val = enable;
+
+	if (!ioas)
+		return -EINVAL;
+	return iommufd_option(ioas->pt.ctx, KABI_OPTION_HUGE_PAGES, KABI_OPTION_OP_SET,
+			      ioas->pt.id, &val, "HUGE_PAGES");
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas,
+					       bool *ret_enabled)
+{
+	uint64_t val = 0;
+	int rc;
+
+	if (!ioas || !ret_enabled)
+		return -EINVAL;
+	rc = iommufd_option(ioas->pt.ctx, KABI_OPTION_HUGE_PAGES, KABI_OPTION_OP_GET,
+			    ioas->pt.id, &val, "HUGE_PAGES");
+	if (!rc)
+		*ret_enabled = val != 0;
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_set_vfio_compat(struct iommufd_ioas *ioas)
+{
+	if (!ioas)
+		return -EINVAL;
+	return iommufd_vfio_ioas(ioas->pt.ctx, KABI_VFIO_IOAS_SET, ioas->pt.id, NULL);
+}

@@ -67,8 +67,32 @@ struct iommufd_vdevice {
 	uint64_t virt_id;
 };
 
+struct iommufd_fault_queue {
+	atomic_int refcount;
+	struct iommufd_ctx *ctx;	/* referenced */
+	uint32_t id;
+	int fd;				/* owned */
+};
+
+struct iommufd_veventq {
+	atomic_int refcount;
+	struct iommufd_viommu *viommu;	/* referenced */
+	uint32_t id;
+	uint32_t type;
+	int fd;				/* owned */
+	bool have_seq;			/* a sequence number was seen */
+	uint32_t next_seq;		/* the one expected next */
+};
+
+struct iommufd_hw_queue {
+	atomic_int refcount;
+	struct iommufd_viommu *viommu;	/* referenced */
+	uint32_t id;
+};
+
 struct iommufd_hwpt {
 	struct iommufd_pt pt;
+	struct iommufd_fault_queue *fault_queue;	/* referenced, or NULL */
 	/* Referenced: what it was allocated on, exactly one of the two. */
 	struct iommufd_pt *parent;	/* the IOAS or nest-parent HWPT */
 	struct iommufd_viommu *viommu;
@@ -76,8 +100,16 @@ struct iommufd_hwpt {
 	bool kernel_allocated;		/* plain path: made by a device attach */
 };
 
+/* One attached PASID of a device. */
+struct pasid_attachment {
+	uint32_t pasid;
+	struct iommufd_pt *pt;		/* referenced */
+};
+
 struct iommufd_device {
 	atomic_int refcount;
+	struct pasid_attachment *pasids;	/* attached PASIDs, unordered */
+	size_t pasid_count, pasid_room;
 	struct iommufd_ctx *ctx;	/* referenced */
 	int fd;
 	bool owns_fd;			/* opened by the library */
@@ -115,6 +147,14 @@ static inline int kernel_ioctl(int fd, unsigned long request, void *arg)
 {
 	return ioctl(fd, request, arg) < 0 ? -errno : 0;
 }
+
+/* IOMMU_OPTION @op (GET fills *val) of @option_id on @object_id (0: global). */
+int iommufd_option(struct iommufd_ctx *ctx, uint32_t option_id, uint16_t op,
+		   uint32_t object_id, uint64_t *val, const char *what);
+
+/* IOMMU_VFIO_IOAS @op; GET fills *ret_id. */
+int iommufd_vfio_ioas(struct iommufd_ctx *ctx, uint16_t op, uint32_t ioas_id,
+		      uint32_t *ret_id);
 
 /* IOMMU_DESTROY of @id; failures are logged, not returned. */
 void iommufd_destroy_id(struct iommufd_ctx *ctx, uint32_t id, const char *what);

@@ -625,4 +625,161 @@ KABI_CHECK_OFF(kabi_vdevice_alloc, dev_id, 8);
 KABI_CHECK_OFF(kabi_vdevice_alloc, out_vdevice_id, 12);
 KABI_CHECK_OFF(kabi_vdevice_alloc, virt_id, 16);
 
+/* ---- dirty tracking ----------------------------------------------------- */
+
+#define KABI_HWPT_DIRTY_TRACKING_ENABLE		(1u << 0)
+#define KABI_HWPT_GET_DIRTY_BITMAP_NO_CLEAR	(1u << 0)
+
+struct kabi_hwpt_set_dirty_tracking {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t hwpt_id;
+	uint32_t reserved;
+};
+KABI_CHECK_SIZE(kabi_hwpt_set_dirty_tracking, 16);
+KABI_CHECK_OFF(kabi_hwpt_set_dirty_tracking, flags, 4);
+KABI_CHECK_OFF(kabi_hwpt_set_dirty_tracking, hwpt_id, 8);
+
+/*
+ * Copy the dirty bits of [iova, iova + length) into the bitmap at @data, one
+ * bit per @page_size bytes (bit i: iova + i * page_size), clearing them in
+ * the IOMMU unless NO_CLEAR.
+ */
+struct kabi_hwpt_get_dirty_bitmap {
+	uint32_t size;
+	uint32_t hwpt_id;
+	uint32_t flags;
+	uint32_t reserved;
+	uint64_t iova;
+	uint64_t length;
+	uint64_t page_size;
+	uint64_t data;
+};
+KABI_CHECK_SIZE(kabi_hwpt_get_dirty_bitmap, 48);
+KABI_CHECK_OFF(kabi_hwpt_get_dirty_bitmap, hwpt_id, 4);
+KABI_CHECK_OFF(kabi_hwpt_get_dirty_bitmap, flags, 8);
+KABI_CHECK_OFF(kabi_hwpt_get_dirty_bitmap, iova, 16);
+KABI_CHECK_OFF(kabi_hwpt_get_dirty_bitmap, length, 24);
+KABI_CHECK_OFF(kabi_hwpt_get_dirty_bitmap, page_size, 32);
+KABI_CHECK_OFF(kabi_hwpt_get_dirty_bitmap, data, 40);
+
+/* ---- I/O page fault queues ---------------------------------------------- */
+
+struct kabi_fault_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t out_fault_id;
+	uint32_t out_fault_fd;
+};
+KABI_CHECK_SIZE(kabi_fault_alloc, 16);
+KABI_CHECK_OFF(kabi_fault_alloc, out_fault_id, 8);
+KABI_CHECK_OFF(kabi_fault_alloc, out_fault_fd, 12);
+
+#define KABI_PGFAULT_FLAGS_PASID_VALID	(1u << 0)
+#define KABI_PGFAULT_FLAGS_LAST_PAGE	(1u << 1)
+#define KABI_PGFAULT_PERM_READ		(1u << 0)
+#define KABI_PGFAULT_PERM_WRITE		(1u << 1)
+#define KABI_PGFAULT_PERM_EXEC		(1u << 2)
+#define KABI_PGFAULT_PERM_PRIV		(1u << 3)
+
+/*
+ * One record read() from a fault queue fd. The kernel hands out whole groups
+ * (the last record of a group has LAST_PAGE); all records of a group carry
+ * the group's @cookie, which the response names.
+ */
+struct kabi_pgfault {
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pasid;
+	uint32_t grpid;
+	uint32_t perm;
+	uint32_t reserved;
+	uint64_t addr;
+	uint32_t length;
+	uint32_t cookie;
+};
+KABI_CHECK_SIZE(kabi_pgfault, 40);
+KABI_CHECK_OFF(kabi_pgfault, dev_id, 4);
+KABI_CHECK_OFF(kabi_pgfault, pasid, 8);
+KABI_CHECK_OFF(kabi_pgfault, grpid, 12);
+KABI_CHECK_OFF(kabi_pgfault, perm, 16);
+KABI_CHECK_OFF(kabi_pgfault, addr, 24);
+KABI_CHECK_OFF(kabi_pgfault, length, 32);
+KABI_CHECK_OFF(kabi_pgfault, cookie, 36);
+
+#define KABI_PAGE_RESP_SUCCESS	0
+#define KABI_PAGE_RESP_INVALID	1
+
+/* written to a fault queue fd to complete the group with @cookie */
+struct kabi_page_response {
+	uint32_t cookie;
+	uint32_t code;
+};
+KABI_CHECK_SIZE(kabi_page_response, 8);
+KABI_CHECK_OFF(kabi_page_response, code, 4);
+
+/* ---- vIOMMU event queues ------------------------------------------------ */
+
+#define KABI_VEVENTQ_TYPE_ARM_SMMUV3		1
+#define KABI_VEVENTQ_TYPE_TEGRA241_CMDQV	2
+#define KABI_VEVENTQ_TYPE_SELFTEST		0xbeefbeef
+#define KABI_VEVENTQ_FLAG_LOST_EVENTS		(1u << 0)
+
+struct kabi_veventq_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t veventq_depth;
+	uint32_t out_veventq_id;
+	uint32_t out_veventq_fd;
+	uint32_t reserved;
+};
+KABI_CHECK_SIZE(kabi_veventq_alloc, 32);
+KABI_CHECK_OFF(kabi_veventq_alloc, viommu_id, 8);
+KABI_CHECK_OFF(kabi_veventq_alloc, type, 12);
+KABI_CHECK_OFF(kabi_veventq_alloc, veventq_depth, 16);
+KABI_CHECK_OFF(kabi_veventq_alloc, out_veventq_id, 20);
+KABI_CHECK_OFF(kabi_veventq_alloc, out_veventq_fd, 24);
+
+/*
+ * Every record read() from a vEVENTQ fd starts with this; the type's record
+ * follows, except after a LOST_EVENTS header, which stands alone at the tail.
+ * @sequence counts 0..INT_MAX and wraps to 0; a jump means lost events.
+ */
+struct kabi_vevent_header {
+	uint32_t flags;
+	uint32_t sequence;
+};
+KABI_CHECK_SIZE(kabi_vevent_header, 8);
+KABI_CHECK_OFF(kabi_vevent_header, sequence, 4);
+
+/* Record sizes of the vEVENT types. */
+#define KABI_VEVENT_ARM_SMMUV3_LEN	32	/* evt[4], little-endian u64 */
+#define KABI_VEVENT_TEGRA241_CMDQV_LEN	16	/* lvcmdq_err_map[2] */
+#define KABI_VEVENT_SELFTEST_LEN	4	/* virt_id */
+
+/* ---- HW queues ------------------------------------------------------------ */
+
+#define KABI_HW_QUEUE_TYPE_TEGRA241_CMDQV	1
+#define KABI_HW_QUEUE_TYPE_SELFTEST		0xdeadbeef
+
+struct kabi_hw_queue_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t index;
+	uint32_t out_hw_queue_id;
+	uint64_t nesting_parent_iova;
+	uint64_t length;
+};
+KABI_CHECK_SIZE(kabi_hw_queue_alloc, 40);
+KABI_CHECK_OFF(kabi_hw_queue_alloc, viommu_id, 8);
+KABI_CHECK_OFF(kabi_hw_queue_alloc, type, 12);
+KABI_CHECK_OFF(kabi_hw_queue_alloc, index, 16);
+KABI_CHECK_OFF(kabi_hw_queue_alloc, out_hw_queue_id, 20);
+KABI_CHECK_OFF(kabi_hw_queue_alloc, nesting_parent_iova, 24);
+KABI_CHECK_OFF(kabi_hw_queue_alloc, length, 32);
+
 #endif /* LIBIOMMUFD_UAPI_H */

@@ -3,7 +3,7 @@
 
 int main(void)
 {
-	struct iommufd_hwpt_opts opts = { sizeof(opts), IOMMUFD_HWPT_NEST_PARENT, 0, 0, 0 };
+	struct iommufd_hwpt_opts opts = { .sz = sizeof(opts), .flags = IOMMUFD_HWPT_NEST_PARENT };
 
 	return opts.sz == sizeof(opts) ? 0 : 1;
 }

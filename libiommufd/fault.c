@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * I/O page fault queues: the kernel reports faults of HWPTs allocated with
+ * a fault queue; userspace (a VMM forwarding them to its guest) reads them
+ * in groups and answers each group.
+ */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "private.h"
+
+IOMMUFD_EXPORT int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
+					     struct iommufd_fault_queue **ret_queue)
+{
+	struct kabi_fault_alloc cmd = { .size = sizeof(cmd) };
+	struct iommufd_fault_queue *queue;
+	int rc;
+
+	if (!ctx || !ret_queue)
+		return -EINVAL;
+	queue = calloc(1, sizeof(*queue));
+	if (!queue)
+		return -ENOMEM;
+	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_FAULT_QUEUE_ALLOC, &cmd);
+	if (rc) {
+		log_err(ctx, "FAULT_QUEUE_ALLOC: %s%s", iommufd_errname(rc),
+			rc == -ENOTTY ? ": the kernel has no fault queues (before 6.11)" : "");
+		free(queue);
+		return rc;
+	}
+	atomic_init(&queue->refcount, 1);
+	queue->ctx = iommufd_ctx_ref(ctx);
+	queue->id = cmd.out_fault_id;
+	queue->fd = (int)cmd.out_fault_fd;
+	log_dbg(ctx, "fault queue %u, fd %d", queue->id, queue->fd);
+	*ret_queue = queue;
+	return 0;
+}
+
+IOMMUFD_EXPORT struct iommufd_fault_queue *
+iommufd_fault_queue_ref(struct iommufd_fault_queue *queue)
+{
+	if (queue)
+		atomic_fetch_add(&queue->refcount, 1);
+	return queue;
+}
+
+IOMMUFD_EXPORT struct iommufd_fault_queue *
+iommufd_fault_queue_unref(struct iommufd_fault_queue *queue)
+{
+	if (!queue || atomic_fetch_sub(&queue->refcount, 1) != 1)
+		return NULL;
+	/* The fd holds the object too: close it first, then the ID can go. */
+	close(queue->fd);
+	iommufd_destroy_id(queue->ctx, queue->id, "fault queue");
+	iommufd_ctx_unref(queue->ctx);
+	free(queue);
+	return NULL;
+}
+
+IOMMUFD_EXPORT uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_queue *queue)
+{
+	return queue ? queue->id : 0;
+}
+
+IOMMUFD_EXPORT int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue)
+{
+	return queue ? queue->fd : -EINVAL;
+}
+
+static void fault_from_kernel(struct iommufd_fault *f, const struct kabi_pgfault *k)
+{
+	f->flags = (k->flags & KABI_PGFAULT_FLAGS_PASID_VALID ? IOMMUFD_FAULT_PASID_VALID : 0) |
+		   (k->flags & KABI_PGFAULT_FLAGS_LAST_PAGE ? IOMMUFD_FAULT_LAST_PAGE : 0);
+	f->dev_id = k->dev_id;
+	f->pasid = k->pasid;
+	f->grpid = k->grpid;
+	f->perm = k->perm;	/* same bits as enum iommufd_fault_perm */
+	f->length = k->length;
+	f->addr = k->addr;
+	f->cookie = k->cookie;
+}
+
+/* The caller's array doubles as the read buffer: records convert in place. */
+_Static_assert(sizeof(struct iommufd_fault) == sizeof(struct kabi_pgfault),
+	       "a public fault record has the kernel record's size");
+
+IOMMUFD_EXPORT int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
+					    struct iommufd_fault *faults, size_t max,
+					    size_t *ret_count)
+{
+	size_t count;
+	ssize_t n;
+
+	if (!queue || !faults || !max || !ret_count ||
+	    max > SSIZE_MAX / sizeof(struct kabi_pgfault))
+		return -EINVAL;
+	/*
+	 * The kernel hands out whole groups that fit the read size and keeps
+	 * the rest queued; it refuses (EINVAL) only when even the first group
+	 * does not fit.
+	 */
+	n = read(queue->fd, faults, max * sizeof(struct kabi_pgfault));
+	if (n < 0) {
+		int rc = -errno;
+
+		if (rc == -EAGAIN) {
+			*ret_count = 0;
+			return 0;
+		}
+		if (rc == -EINVAL) {
+			log_err(queue->ctx, "fault queue %u: the next fault group has more than %zu faults: read with more room",
+				queue->id, max);
+			return -EMSGSIZE;
+		}
+		log_err(queue->ctx, "fault queue %u: read: %s", queue->id, iommufd_errname(rc));
+		return rc;
+	}
+	count = (size_t)n / sizeof(struct kabi_pgfault);
+	for (size_t i = 0; i < count; i++) {
+		struct kabi_pgfault k;
+
+		memcpy(&k, &faults[i], sizeof(k));
+		fault_from_kernel(&faults[i], &k);
+	}
+	*ret_count = count;
+	return 0;
+}
+
+IOMMUFD_EXPORT size_t iommufd_fault_group_len(const struct iommufd_fault *faults,
+					      size_t count)
+{
+	for (size_t i = 0; faults && i < count; i++)
+		if (faults[i].flags & IOMMUFD_FAULT_LAST_PAGE)
+			return i + 1;
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
+					       uint32_t cookie, uint32_t response)
+{
+	struct kabi_page_response resp = { .cookie = cookie, .code = response };
+	ssize_t n;
+
+	if (!queue || response > IOMMUFD_FAULT_RESPONSE_INVALID)
+		return -EINVAL;
+	n = write(queue->fd, &resp, sizeof(resp));
+	if (n == (ssize_t)sizeof(resp))
+		return 0;
+	n = n < 0 ? -errno : -EIO;
+	log_err(queue->ctx, "fault queue %u: response to group %u: %s%s", queue->id, cookie,
+		iommufd_errname((int)n), n == -EINVAL ? ": no pending group has this cookie" : "");
+	return (int)n;
+}
