@@ -28,6 +28,7 @@ static struct {
 	int last_fd;
 	const char *at_file;
 	int at_line;
+	unsigned int group, groups;	/* the open unordered group, 0: none */
 } script = { .iommufd = -1, .devfd = -1, .last_fd = -1 };
 
 static struct {
@@ -48,6 +49,9 @@ static const char *request_name(unsigned long request)
 		{ KABI_IOMMU_OPTION, "IOMMU_OPTION" },
 		{ KABI_IOMMU_HWPT_ALLOC, "IOMMU_HWPT_ALLOC" },
 		{ KABI_IOMMU_GET_HW_INFO, "IOMMU_GET_HW_INFO" },
+		{ KABI_IOMMU_HWPT_INVALIDATE, "IOMMU_HWPT_INVALIDATE" },
+		{ KABI_IOMMU_VIOMMU_ALLOC, "IOMMU_VIOMMU_ALLOC" },
+		{ KABI_IOMMU_VDEVICE_ALLOC, "IOMMU_VDEVICE_ALLOC" },
 		{ KABI_VFIO_DEVICE_BIND_IOMMUFD, "VFIO_DEVICE_BIND_IOMMUFD" },
 		{ KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, "VFIO_DEVICE_ATTACH_IOMMUFD_PT" },
 		{ KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, "VFIO_DEVICE_DETACH_IOMMUFD_PT" },
@@ -67,6 +71,7 @@ void script_reset(void)
 	script.head = script.tail = 0;
 	script.iommufd = script.devfd = script.last_fd = -1;
 	script.at_file = NULL;
+	script.group = 0;
 }
 
 unsigned int script_pending(void)
@@ -87,6 +92,18 @@ void script_set_iommufd(int fd)
 void script_set_devfd(int fd)
 {
 	script.devfd = fd;
+}
+
+void script_unordered_begin(void)
+{
+	script.group = ++script.groups;
+	if (!script.group)	/* wrapped: 0 means "ordered" */
+		script.group = ++script.groups;
+}
+
+void script_unordered_end(void)
+{
+	script.group = 0;
 }
 
 void script_at(const char *file, int line)
@@ -123,6 +140,7 @@ struct ks_entry *script_expect_(unsigned long request, ks_fn check,
 	e->err = err;
 	e->file = script.at_file;
 	e->line = script.at_line;
+	e->group = script.group;
 	script.at_file = NULL;
 	return e;
 }
@@ -135,6 +153,44 @@ void ks_eq(const struct ks_entry *e, const char *what, uint64_t actual,
 			 request_name(e->request), what, (unsigned long long)actual,
 			 (unsigned long long)actual, (unsigned long long)expected,
 			 (unsigned long long)expected, e->file ? e->file : "?", e->line);
+}
+
+/* Whether the group entry @e can serve this ioctl. */
+static bool group_entry_matches(const struct ks_entry *e, int fd,
+				unsigned long request, const void *arg)
+{
+	return e->request == request && (e->fd < 0 || e->fd == fd) &&
+	       (!e->match || !arg || e->match(e, arg));
+}
+
+/*
+ * When the next entry opens an unordered group, moves the group's entry
+ * that serves this ioctl to the head (or fails: none does).
+ */
+static void pick_from_group(int fd, unsigned long request, const void *arg)
+{
+	unsigned int group = script.entries[script.head].group;
+	unsigned int i;
+
+	if (!group)
+		return;
+	for (i = script.head; i < script.tail && script.entries[i].group == group; i++) {
+		if (group_entry_matches(&script.entries[i], fd, request, arg)) {
+			struct ks_entry tmp = script.entries[i];
+
+			script.entries[i] = script.entries[script.head];
+			script.entries[script.head] = tmp;
+			return;
+		}
+	}
+	for (i = script.head; i < script.tail && script.entries[i].group == group; i++)
+		print_error("  pending in the group: %s (id/in[0] %llu) scripted at %s:%d\n",
+			    request_name(script.entries[i].request),
+			    (unsigned long long)script.entries[i].in[0],
+			    script.entries[i].file ? script.entries[i].file : "?",
+			    script.entries[i].line);
+	fail_msg("ioctl %s (0x%lx) on fd %d matches no pending entry of the unordered group",
+		 request_name(request), request, fd);
 }
 
 int __wrap_ioctl(int fd, unsigned long request, ...)
@@ -154,6 +210,7 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	if (!script_pending())
 		fail_msg("unscripted ioctl %s (0x%lx) on fd %d", request_name(request),
 			 request, fd);
+	pick_from_group(fd, request, arg);
 	e = &script.entries[script.head++];
 	if (e->request != request)
 		fail_msg("ioctl %s (0x%lx) made where %s was scripted at %s:%d",
@@ -202,11 +259,20 @@ static void check_destroy(const struct ks_entry *e, void *arg)
 	KS_EQ(e, "id", cmd->id, e->in[0]);
 }
 
+/* In an unordered group, a DESTROY is served by the entry of its ID. */
+static bool match_destroy(const struct ks_entry *e, const void *arg)
+{
+	const struct kabi_destroy *cmd = arg;
+
+	return cmd->id == e->in[0];
+}
+
 struct ks_entry *expect_destroy_(uint32_t id, int err)
 {
 	struct ks_entry *e = iommufd_entry(KABI_IOMMU_DESTROY, check_destroy, NULL, err);
 
 	e->in[0] = id;
+	e->match = match_destroy;
 	return e;
 }
 
@@ -430,6 +496,187 @@ struct ks_entry *expect_hw_info_(uint32_t dev_id, const void *data,
 	e->in[1] = (uintptr_t)data;
 	e->in[2] = data_len;
 	e->data = reply;
+	return e;
+}
+
+static void check_hw_info_type(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hw_info *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, KABI_HW_INFO_FLAG_INPUT_TYPE);
+	KS_EQ(e, "dev_id", cmd->dev_id, e->in[0]);
+	KS_EQ(e, "data_uptr", cmd->data_uptr, e->in[1]);
+	KS_EQ(e, "data_len", cmd->data_len, e->in[2]);
+	KS_EQ(e, "out_data_type (the type asked for)", cmd->out_data_type, e->in[3]);
+	KS_EQ(e, "out_max_pasid_log2", cmd->out_max_pasid_log2, 0);
+	for (size_t i = 0; i < sizeof(cmd->reserved); i++)
+		KS_EQ(e, "reserved", cmd->reserved[i], 0);
+	KS_EQ(e, "out_capabilities", cmd->out_capabilities, 0);
+}
+
+struct ks_entry *expect_hw_info_type_(uint32_t dev_id, uint32_t type,
+				      const void *data, uint32_t data_len,
+				      const struct kabi_hw_info *reply, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_GET_HW_INFO, check_hw_info_type,
+					   reply_hw_info, err);
+
+	e->in[0] = dev_id;
+	e->in[1] = (uintptr_t)data;
+	e->in[2] = data_len;
+	e->in[3] = type;
+	e->data = reply;
+	return e;
+}
+
+static void check_hwpt_alloc_bytes(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hwpt_alloc *cmd = arg;
+	const unsigned char *sent = (const void *)(uintptr_t)cmd->data_uptr;
+	const unsigned char *want = e->data;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, e->in[0]);
+	KS_EQ(e, "dev_id", cmd->dev_id, e->in[1]);
+	KS_EQ(e, "pt_id", cmd->pt_id, e->in[2]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "data_type", cmd->data_type, e->in[3]);
+	KS_EQ(e, "data_len", cmd->data_len, e->in[4]);
+	KS_EQ(e, "data_uptr is not NULL", sent != NULL, 1);
+	for (uint32_t i = 0; i < cmd->data_len; i++) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "data byte %u", i);
+		KS_EQ(e, what, sent[i], want[i]);
+	}
+	KS_EQ(e, "fault_id", cmd->fault_id, 0);
+	KS_EQ(e, "reserved2", cmd->reserved2, 0);
+}
+
+struct ks_entry *expect_hwpt_alloc_bytes_(uint32_t flags, uint32_t dev_id,
+					  uint32_t pt_id, uint32_t data_type,
+					  const void *bytes, uint32_t data_len,
+					  uint32_t out_id, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_HWPT_ALLOC, check_hwpt_alloc_bytes,
+					   reply_hwpt_alloc, err);
+
+	e->in[0] = flags;
+	e->in[1] = dev_id;
+	e->in[2] = pt_id;
+	e->in[3] = data_type;
+	e->in[4] = data_len;
+	e->data = bytes;
+	e->out[0] = out_id;
+	return e;
+}
+
+static void check_viommu_alloc(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_viommu_alloc *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, 0);
+	KS_EQ(e, "type", cmd->type, e->in[2]);
+	KS_EQ(e, "dev_id", cmd->dev_id, e->in[0]);
+	KS_EQ(e, "hwpt_id", cmd->hwpt_id, e->in[1]);
+	KS_EQ(e, "data_len", cmd->data_len, e->in[4]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "data_uptr", cmd->data_uptr, e->in[3]);
+}
+
+static void reply_viommu_alloc(const struct ks_entry *e, void *arg)
+{
+	struct kabi_viommu_alloc *cmd = arg;
+
+	if (!e->err)
+		cmd->out_viommu_id = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_viommu_alloc_(uint32_t dev_id, uint32_t hwpt_id,
+				      uint32_t type, const void *data,
+				      uint32_t data_len, uint32_t out_id, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_VIOMMU_ALLOC, check_viommu_alloc,
+					   reply_viommu_alloc, err);
+
+	e->in[0] = dev_id;
+	e->in[1] = hwpt_id;
+	e->in[2] = type;
+	e->in[3] = (uintptr_t)data;
+	e->in[4] = data_len;
+	e->out[0] = out_id;
+	return e;
+}
+
+static void check_vdevice_alloc(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_vdevice_alloc *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "viommu_id", cmd->viommu_id, e->in[0]);
+	KS_EQ(e, "dev_id", cmd->dev_id, e->in[1]);
+	KS_EQ(e, "virt_id", cmd->virt_id, e->in[2]);
+}
+
+static void reply_vdevice_alloc(const struct ks_entry *e, void *arg)
+{
+	struct kabi_vdevice_alloc *cmd = arg;
+
+	if (!e->err)
+		cmd->out_vdevice_id = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_vdevice_alloc_(uint32_t viommu_id, uint32_t dev_id,
+				       uint64_t virt_id, uint32_t out_id, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_VDEVICE_ALLOC, check_vdevice_alloc,
+					   reply_vdevice_alloc, err);
+
+	e->in[0] = viommu_id;
+	e->in[1] = dev_id;
+	e->in[2] = virt_id;
+	e->out[0] = out_id;
+	return e;
+}
+
+static void check_hwpt_invalidate(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hwpt_invalidate *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "hwpt_id", cmd->hwpt_id, e->in[0]);
+	KS_EQ(e, "data_uptr", cmd->data_uptr, e->in[1]);
+	KS_EQ(e, "data_type", cmd->data_type, e->in[2]);
+	KS_EQ(e, "entry_len", cmd->entry_len, e->in[3]);
+	KS_EQ(e, "entry_num", cmd->entry_num, e->in[4]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+}
+
+static void reply_hwpt_invalidate(const struct ks_entry *e, void *arg)
+{
+	struct kabi_hwpt_invalidate *cmd = arg;
+
+	if (e->out[0] != KS_UNTOUCHED)
+		cmd->entry_num = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_hwpt_invalidate_(uint32_t id, uint32_t data_type,
+					 const void *entries, uint32_t entry_len,
+					 uint32_t entry_num, uint64_t out_done,
+					 int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_HWPT_INVALIDATE,
+					   check_hwpt_invalidate,
+					   reply_hwpt_invalidate, err);
+
+	e->in[0] = id;
+	e->in[1] = (uintptr_t)entries;
+	e->in[2] = data_type;
+	e->in[3] = entry_len;
+	e->in[4] = entry_num;
+	e->out[0] = out_done;
 	return e;
 }
 

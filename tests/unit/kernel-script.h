@@ -47,6 +47,13 @@ struct ks_entry {
 	const void *data;	/* for custom callbacks */
 	const char *file;	/* where the entry was scripted */
 	int line;
+	/*
+	 * Non-zero for entries of an unordered group (script_unordered_begin):
+	 * which entry of the group an ioctl is served by is decided by
+	 * request, fd and, when set, this predicate on the argument.
+	 */
+	unsigned int group;
+	bool (*match)(const struct ks_entry *e, const void *arg);
 };
 
 /* The ioctl entry point the library is linked against. */
@@ -65,6 +72,16 @@ int script_last_fd(void);
 /* fds the typed helpers expect IOMMU_* and VFIO_* ioctls on (-1: any). */
 void script_set_iommufd(int fd);
 void script_set_devfd(int fd);
+
+/*
+ * Entries scripted between these two calls form an unordered group: the
+ * library must make each of them exactly once, in any order, before any
+ * entry scripted after the group. An ioctl is served by the first pending
+ * entry of the group with its request and fd (and, for IOMMU_DESTROY, its
+ * object ID). Ordered entries (all entries outside a group) are unchanged.
+ */
+void script_unordered_begin(void);
+void script_unordered_end(void);
 
 /* Records the caller's location for the next entry (used by the macros). */
 void script_at(const char *file, int line);
@@ -135,6 +152,56 @@ struct ks_entry *expect_hw_info_(uint32_t dev_id, const void *data,
 				 uint32_t data_len,
 				 const struct kabi_hw_info *reply, int err);
 #define expect_hw_info(...) (script_at(__FILE__, __LINE__), expect_hw_info_(__VA_ARGS__))
+
+/*
+ * IOMMU_GET_HW_INFO of a chosen type: size 40, flags INPUT_TYPE, @type in
+ * out_data_type, @dev_id, @data and @data_len, the other outputs and the
+ * reserved bytes zero; replies as expect_hw_info().
+ */
+struct ks_entry *expect_hw_info_type_(uint32_t dev_id, uint32_t type,
+				      const void *data, uint32_t data_len,
+				      const struct kabi_hw_info *reply, int err);
+#define expect_hw_info_type(...) (script_at(__FILE__, __LINE__), expect_hw_info_type_(__VA_ARGS__))
+
+/*
+ * As expect_hwpt_alloc_data(), for data the library builds itself (on its
+ * stack): checks the @data_len bytes at data_uptr against @bytes instead of
+ * the pointer.
+ */
+struct ks_entry *expect_hwpt_alloc_bytes_(uint32_t flags, uint32_t dev_id,
+					  uint32_t pt_id, uint32_t data_type,
+					  const void *bytes, uint32_t data_len,
+					  uint32_t out_id, int err);
+#define expect_hwpt_alloc_bytes(...) (script_at(__FILE__, __LINE__), expect_hwpt_alloc_bytes_(__VA_ARGS__))
+
+/*
+ * IOMMU_VIOMMU_ALLOC: size 40, flags 0, @type, @dev_id, @hwpt_id, @data and
+ * @data_len, reserved 0; replies @out_id on success.
+ */
+struct ks_entry *expect_viommu_alloc_(uint32_t dev_id, uint32_t hwpt_id,
+				      uint32_t type, const void *data,
+				      uint32_t data_len, uint32_t out_id, int err);
+#define expect_viommu_alloc(...) (script_at(__FILE__, __LINE__), expect_viommu_alloc_(__VA_ARGS__))
+
+/* IOMMU_VDEVICE_ALLOC: size 24, @viommu_id, @dev_id, @virt_id; replies @out_id. */
+struct ks_entry *expect_vdevice_alloc_(uint32_t viommu_id, uint32_t dev_id,
+				       uint64_t virt_id, uint32_t out_id, int err);
+#define expect_vdevice_alloc(...) (script_at(__FILE__, __LINE__), expect_vdevice_alloc_(__VA_ARGS__))
+
+/* @out_done of expect_hwpt_invalidate(): the kernel writes nothing back. */
+#define KS_UNTOUCHED UINT64_MAX
+
+/*
+ * IOMMU_HWPT_INVALIDATE: size 32, @id (nested HWPT or vIOMMU), @entries,
+ * @data_type, @entry_len, @entry_num, reserved 0. Writes @out_done into
+ * entry_num (the handled count, on success and on failure alike, as the
+ * kernel does) unless it is KS_UNTOUCHED, then fails with @err or succeeds.
+ */
+struct ks_entry *expect_hwpt_invalidate_(uint32_t id, uint32_t data_type,
+					 const void *entries, uint32_t entry_len,
+					 uint32_t entry_num, uint64_t out_done,
+					 int err);
+#define expect_hwpt_invalidate(...) (script_at(__FILE__, __LINE__), expect_hwpt_invalidate_(__VA_ARGS__))
 
 /* VFIO_DEVICE_BIND_IOMMUFD: argsz 16, flags 0, @iommufd; replies @out_devid. */
 struct ks_entry *expect_bind_(int iommufd, uint32_t out_devid, int err);
