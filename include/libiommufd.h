@@ -1360,6 +1360,119 @@ uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
 
 /** @} */
 
+/* ==== capability probe ==================================================== */
+
+/**
+ * @defgroup probe Capability probe: what the kernel and the IOMMU can do, and why not
+ *
+ * One call fills a struct iommufd_probe with a verdict per feature. The
+ * probe asks the kernel the same way a real use would and leaves no kernel
+ * object behind. Costs: iommufd_ctx_probe() makes one ioctl per command
+ * (14), each with an empty argument the kernel refuses before doing
+ * anything; iommufd_device_probe() adds GET_HW_INFO, a temporary IOAS
+ * (2 ioctls), and one allocation plus one destroy per HWPT kind and vIOMMU
+ * type it tries (at most 14 more).
+ * @{
+ */
+
+/** @brief Verdicts of struct iommufd_feature. */
+enum iommufd_support {
+	/** Not asked: needs a device (iommufd_device_probe()) or a parent feature. */
+	IOMMUFD_FEATURE_UNTESTED = 0,
+	/** Works. */
+	IOMMUFD_FEATURE_SUPPORTED = 1,
+	/** The kernel does not know the command (ENOTTY), or lacks a field (E2BIG). */
+	IOMMUFD_FEATURE_NO_KERNEL = 2,
+	/** The kernel knows it, but the IOMMU driver or device cannot (EOPNOTSUPP,
+	 * or a hardware capability bit says so). */
+	IOMMUFD_FEATURE_NO_IOMMU = 3,
+	/** The probe failed otherwise: @ref iommufd_feature::err tells. */
+	IOMMUFD_FEATURE_ERROR = 4,
+};
+
+/** @brief The verdict on one feature. */
+struct iommufd_feature {
+	/** An ::iommufd_support. */
+	uint32_t support;
+	/** The negative errno behind the verdict, 0 when supported or untested. */
+	int32_t err;
+};
+
+/** @brief Features and facts found by iommufd_ctx_probe() / iommufd_device_probe(). */
+struct iommufd_probe {
+	/** sizeof(struct iommufd_probe), set by the caller. */
+	size_t sz;
+	/* commands of the kernel (context probe) */
+	struct iommufd_feature hwpt_alloc;	/**< HWPT allocation (6.6) */
+	struct iommufd_feature hw_info;		/**< IOMMU hw info (6.6) */
+	struct iommufd_feature dirty_tracking_cmds; /**< dirty tracking commands (6.7) */
+	struct iommufd_feature invalidate;	/**< cache invalidation (6.8) */
+	struct iommufd_feature fault_queue;	/**< I/O page fault queues (6.11) */
+	struct iommufd_feature map_file;	/**< memfd mappings (6.13) */
+	struct iommufd_feature viommu_cmds;	/**< vIOMMU objects (6.13) */
+	struct iommufd_feature vdevice;		/**< vDevice objects (6.13) */
+	struct iommufd_feature change_process;	/**< moving page accounting (6.14) */
+	struct iommufd_feature veventq;		/**< vEVENTQs (6.15) */
+	struct iommufd_feature hw_queue;	/**< HW queues (6.17) */
+	struct iommufd_feature vfio_compat;	/**< the VFIO container compat IOAS */
+	struct iommufd_feature options;		/**< kernel options (rlimit mode, huge pages) */
+	struct iommufd_feature ioas_copy;	/**< IOAS copy */
+	/* what the device's IOMMU can do (device probe) */
+	struct iommufd_feature nest_parent;	/**< a nest-parent (stage-2) HWPT */
+	/**
+	 * Nested translation as a VMM would use it: a nest-parent HWPT, and
+	 * hardware info that says the IOMMU nests (VT-d, AMD, SMMUv3 decoders).
+	 */
+	struct iommufd_feature nesting;
+	struct iommufd_feature dirty_tracking;	/**< a dirty-tracking HWPT */
+	struct iommufd_feature pasid_hwpt;	/**< a HWPT for PASIDs (6.15) */
+	struct iommufd_feature pasid;		/**< the device has PASIDs */
+	struct iommufd_feature pasid_exec;	/**< PCI PASID execute permission */
+	struct iommufd_feature pasid_priv;	/**< PCI PASID privileged mode */
+	/** ATS can be used (untested on kernels before 6.17, which do not say). */
+	struct iommufd_feature ats;
+	struct iommufd_feature viommu_arm_smmuv3; /**< an SMMUv3 vIOMMU */
+	struct iommufd_feature viommu_tegra241_cmdqv; /**< a Tegra241 CMDQV vIOMMU */
+	struct iommufd_feature viommu_selftest;	/**< a selftest vIOMMU (mock driver) */
+	/** hw info type of the device's IOMMU (device probe; 0 otherwise). */
+	uint32_t hw_info_type;
+	/** The nested HWPT data type this IOMMU takes, 0 when none. */
+	uint32_t nested_data_type;
+	/** hw info capabilities (::iommufd_hw_cap). */
+	uint64_t capabilities;
+	/** log2 of the PASID space, 0 without PASIDs. */
+	uint8_t max_pasid_log2;
+};
+
+/**
+ * @brief Which iommufd commands the running kernel knows.
+ *
+ * Device features stay ::IOMMUFD_FEATURE_UNTESTED.
+ * @param ctx the context
+ * @param[in,out] ret_probe its `sz` set by the caller; filled on success
+ * @return 0, or -EINVAL
+ */
+int iommufd_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_probe *ret_probe);
+
+/**
+ * @brief What the kernel and the IOMMU of @p dev can do, by trying each
+ * feature and undoing it.
+ * @param dev a device (a handle from iommufd_device_new_from_id() works)
+ * @param[in,out] ret_probe its `sz` set by the caller; filled on success
+ * @return 0, or -EINVAL, or the errno of an ioctl the probe needs (hw info,
+ * IOAS allocation)
+ */
+int iommufd_device_probe(struct iommufd_device *dev, struct iommufd_probe *ret_probe);
+
+/**
+ * @brief A short English name for a verdict ("supported", "kernel lacks it"...).
+ * @param support an ::iommufd_support
+ * @return a static string
+ */
+const char *iommufd_support_name(uint32_t support);
+
+/** @} */
+
 /* ==== discovery of VFIO device cdevs (libudev) =========================== */
 
 /** @brief A VFIO device cdev found by iommufd_discover_list(). */

@@ -218,7 +218,8 @@ static void explain_alloc_error(struct iommufd_device *dev,
 	else if (rc == -EINVAL)
 		why = "invalid request";
 	log_err(dev->ctx, "HWPT_ALLOC %s device %u on %s %u%s: %s%s%s",
-		flag_names(req->flags, names, sizeof(names)), dev->id, req->target,
+		req->nested ? "nested" : flag_names(req->flags, names, sizeof(names)),
+		dev->id, req->target,
 		req->target_id, req->data_len ? " with vendor data" : "",
 		iommufd_errname(rc == -ENOTTY ? -EOPNOTSUPP : rc), *why ? ": " : "", why);
 }
