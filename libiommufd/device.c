@@ -6,6 +6,7 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -488,6 +489,15 @@ static int get_hw_info(struct iommufd_device *dev, bool by_type, uint32_t type,
 		return rc;
 	}
 	ret_info->type = cmd.out_data_type;
+	if (!by_type) {
+		size_t n = data_len < cmd.data_len ? data_len : cmd.data_len;
+
+		dev->hw_read = true;
+		dev->hw_type = cmd.out_data_type;
+		dev->hw_len = (uint32_t)(n < sizeof(dev->hw_rec) ? n : sizeof(dev->hw_rec));
+		if (dev->hw_len)
+			memcpy(dev->hw_rec, data, dev->hw_len);
+	}
 	if (INFO_HAS(ret_info, data_len))
 		ret_info->data_len = cmd.data_len;
 	if (INFO_HAS(ret_info, capabilities))

@@ -200,10 +200,20 @@ static const char *unsupported_reason(int rc, const struct hwpt_request *req)
 static void explain_alloc_error(struct iommufd_device *dev,
 				const struct hwpt_request *req, int rc)
 {
-	char names[64];
+	char names[64], detail[128], nest_why[256];
 	const char *why = "";
 
-	if (rc == -EOPNOTSUPP || rc == -ENOTTY)
+	if (rc == -EOPNOTSUPP && (req->flags & IOMMUFD_HWPT_NEST_PARENT) && !req->nested &&
+	    !req->data_len) {
+		/* Name what the hardware lacks, from the hw info the caller read. */
+		const char *miss = dev->hw_read ?
+			iommufd_nesting_missing(dev->hw_type, dev->hw_rec, dev->hw_len,
+						detail, sizeof(detail)) : NULL;
+
+		snprintf(nest_why, sizeof(nest_why), "%s: %s", unsupported_reason(rc, req),
+			 miss ? miss : "its hw info (iommufd_device_get_hw_info()) tells which capability is missing");
+		why = nest_why;
+	} else if (rc == -EOPNOTSUPP || rc == -ENOTTY)
 		why = unsupported_reason(rc, req);
 	else if (rc == -E2BIG)
 		why = "the kernel does not know a field of this request (vendor data needs 6.7,"

@@ -116,7 +116,24 @@ struct iommufd_device {
 	uint32_t id;
 	struct iommufd_pt *attached;	/* referenced, NULL when detached */
 	uint32_t attached_hwpt_id;	/* what the kernel reported */
+	/*
+	 * The last default hw-info record the caller read through this handle
+	 * (up to its first bytes): a refused nest parent is explained from it
+	 * without asking the kernel again.
+	 */
+	bool hw_read;
+	uint32_t hw_type;
+	uint32_t hw_len;
+	uint8_t hw_rec[48];
 };
+
+/*
+ * Which capabilities a nest parent needs that the vendor record @rec
+ * (@len bytes of type @type) reports missing, as "ECAP.SMTS=0 NEST=0 ...",
+ * written to @buf; NULL when the record says nothing about nesting.
+ */
+const char *iommufd_nesting_missing(uint32_t type, const void *rec, size_t len,
+				    char *buf, size_t buflen);
 
 /* ---- logging ----------------------------------------------------------- */
 

@@ -5,6 +5,8 @@
  * only on success), and iommufd_hw_info_decode(), which picks the decoder
  * by the record's type and reports a type it does not know as raw bytes.
  */
+#include <stdio.h>
+
 #include "vendor.h"
 
 int vendor_out_check(struct iommufd_ctx *ctx, const void *ret, size_t min,
@@ -266,3 +268,37 @@ _Static_assert(IOMMUFD_SELFTEST_CACHE_ID_MAX == KABI_TEST_DEV_CACHE_ID_MAX, "sel
 _Static_assert(IOMMUFD_SELFTEST_IOTLB_DEFAULT == KABI_TEST_IOTLB_DEFAULT, "selftest IOTLB");
 _Static_assert(IOMMUFD_SELFTEST_TEST_REG == KABI_TEST_HW_INFO_REGVAL, "selftest test_reg");
 _Static_assert(IOMMUFD_HW_INFO_SELFTEST == KABI_HW_INFO_TYPE_SELFTEST, "selftest hw info");
+
+const char *iommufd_nesting_missing(uint32_t type, const void *rec, size_t len,
+				    char *buf, size_t buflen)
+{
+	struct iommufd_hw_info_decoded d = { .sz = sizeof(d) };
+
+	if (type == KABI_HW_INFO_TYPE_NONE) {
+		snprintf(buf, buflen, "its IOMMU reports no hw info");
+		return buf;
+	}
+	if (iommufd_hw_info_decode(NULL, type, rec, len, &d) || !d.known)
+		return NULL;
+	/* What each kernel driver requires of the hardware for a nest parent. */
+	switch (type) {
+	case KABI_HW_INFO_TYPE_INTEL_VTD:
+		snprintf(buf, buflen, "hw info ECAP.SMTS=%d NEST=%d FSTS=%d SSTS=%d %s",
+			 d.u.vtd.smts, d.u.vtd.nest, d.u.vtd.fsts, d.u.vtd.ssts,
+			 d.u.vtd.nesting ? "allows it (is scalable mode off in the kernel?)" :
+			 "(all are needed)");
+		return buf;
+	case KABI_HW_INFO_TYPE_AMD:
+		snprintf(buf, buflen, "hw info EFR.GTSup=%d EFR.GIoSup=%d EFR2.GCR3TRPMode=%d %s",
+			 d.u.amd.gt_sup, d.u.amd.gio_sup, d.u.amd.gcr3trp_mode,
+			 d.u.amd.nesting ? "allows it" : "(all are needed)");
+		return buf;
+	case KABI_HW_INFO_TYPE_ARM_SMMUV3:
+		snprintf(buf, buflen, "hw info IDR0.S1P=%d S2P=%d %s", d.u.smmuv3.s1p,
+			 d.u.smmuv3.s2p, d.u.smmuv3.s1p && d.u.smmuv3.s2p ? "allows it" :
+			 "(both are needed)");
+		return buf;
+	default:
+		return NULL;
+	}
+}
