@@ -1,6 +1,7 @@
 #!/bin/sh
 # The real-kernel tier as one test of `make check`: put the VM test programs
-# (tests/vm/vm-*, tests/vm/smoke) and the edu DMA example into an initramfs
+# (tests/vm/vm-*, tests/vm/smoke) and the edu DMA and nested VMM examples
+# into an initramfs
 # and boot it on every kernel x machine pair with tests/vm/run.sh (which
 # builds and caches the kernels on first use: several minutes each).
 #
@@ -14,10 +15,11 @@
 # Exit status: run.sh's (0 only when every pair is clean); 77 when skipped:
 # only when QEMU is not installed or LIBIOMMUFD_VM_TESTS=0.
 #
-# The example examples/edu-dma is not a protocol program: it prints its
-# steps and exits 0 only when every byte was verified. It goes into the VM
-# as /usr/bin/edu-dma, and tests/vm/edu-dma-result.sh, installed as
-# /tests/edu-dma, runs it and turns its exit status into one RESULT line.
+# The examples examples/edu-dma and examples/nested-vmm are not protocol
+# programs: they print their steps and exit 0 when they verified what they
+# did (nested-vmm also when the IOMMU cannot nest, which it says). Each goes
+# into the VM as /usr/bin/<name>, and tests/vm/<name>-result.sh, installed
+# as /tests/<name>, runs it and turns its outcome into one RESULT line.
 set -u
 
 if [ "${LIBIOMMUFD_VM_TESTS:-1}" = 0 ]; then
@@ -42,21 +44,25 @@ for p in "$builddir"/tests/vm/vm-* "$builddir"/tests/vm/smoke; do
 	case ${p##*/} in *.*) continue ;; esac	# sources, objects
 	[ -f "$p" ] && [ -x "$p" ] && progs="$progs $p"
 done
-example=$builddir/examples/edu-dma
-if [ -z "$progs" ] || [ ! -x "$example" ]; then
-	echo "ERROR: the VM programs or examples/edu-dma are not built in $builddir (run make check)"
-	exit 99
-fi
+examples="edu-dma nested-vmm"
+for ex in $examples; do
+	if [ -z "$progs" ] || [ ! -x "$builddir/examples/$ex" ]; then
+		echo "ERROR: the VM programs or examples/$ex are not built in $builddir (run make check)"
+		exit 99
+	fi
+done
 
 mkdir -p "$out/stage" || exit 99
-# A copy with the mode init needs (a dist tarball or a VPATH build may lose it).
-cp "$vmdir/edu-dma-result.sh" "$out/stage/edu-dma" && chmod 755 "$out/stage/edu-dma" || exit 99
+exargs=""
+for ex in $examples; do
+	# A copy with the mode init needs (a dist tarball or a VPATH build may lose it).
+	cp "$vmdir/$ex-result.sh" "$out/stage/$ex" && chmod 755 "$out/stage/$ex" || exit 99
+	exargs="$exargs --bin $builddir/examples/$ex:/usr/bin/$ex --file $out/stage/$ex:/tests/$ex"
+done
 
-echo "check.sh: programs:$progs + examples/edu-dma"
-# shellcheck disable=SC2086 # $progs is a list of paths without spaces
-bash "$vmdir/mkinitramfs.sh" "$out/initramfs.cpio.gz" \
-	--bin "$example:/usr/bin/edu-dma" --file "$out/stage/edu-dma:/tests/edu-dma" \
-	$progs || exit 99
+echo "check.sh: programs:$progs + examples: $examples"
+# shellcheck disable=SC2086 # $exargs and $progs: paths without spaces
+bash "$vmdir/mkinitramfs.sh" "$out/initramfs.cpio.gz" $exargs $progs || exit 99
 
 set -- --cpio "$out/initramfs.cpio.gz" \
 	${LIBIOMMUFD_VM_KERNELS:+--kernels "$LIBIOMMUFD_VM_KERNELS"} \

@@ -88,6 +88,39 @@ struct st_hwpt_data {
 _Static_assert(sizeof(struct st_hwpt_data) == 4, "st_hwpt_data size");
 
 /*
+ * Invalidation of the mock caches (data type ST_INV_DATA_TYPE for both a
+ * nested HWPT and a vIOMMU). A nested mock HWPT has ST_NESTED_IOTLB_ENTRIES
+ * IOTLB entries; invalidating one sets it to 0, and with ST_INV_FLAG_ALL
+ * every entry becomes 0 (the ID is still range-checked). The kernel stops
+ * at the first entry it refuses: EOPNOTSUPP for unknown flags, EINVAL for
+ * an ID out of range (or, on a vIOMMU, a virtual ID no vDevice has), and
+ * reports how many entries it handled before it.
+ */
+#define ST_INV_DATA_TYPE 0xdeadbeefu
+#define ST_INV_FLAG_ALL 0x1u
+struct st_hwpt_inv {
+	uint32_t flags;
+	uint32_t iotlb_id;
+};
+_Static_assert(sizeof(struct st_hwpt_inv) == 8, "st_hwpt_inv size");
+
+/*
+ * 7.2: the mock vIOMMU (type ST_VIOMMU_TYPE). Each mock device has
+ * ST_DEV_CACHE_ENTRIES "device cache" entries that start as
+ * ST_DEV_CACHE_DEFAULT; a vIOMMU invalidation names the device by the
+ * virtual ID of its vDevice.
+ */
+#define ST_VIOMMU_TYPE 0xdeadbeefu
+#define ST_DEV_CACHE_DEFAULT 0xbaddadu
+#define ST_DEV_CACHE_ENTRIES 4
+struct st_viommu_inv {
+	uint32_t flags;
+	uint32_t vdev_id;	/* the vDevice's virtual ID */
+	uint32_t cache_id;
+};
+_Static_assert(sizeof(struct st_viommu_inv) == 12, "st_viommu_inv size");
+
+/*
  * The command: a common head, one operation-specific union member, and a
  * trailing u32 the kernel uses to find the minimum size (it rejects a
  * command shorter than the end of @last, 68 bytes). The largest union
@@ -127,6 +160,10 @@ struct st_cmd {
 			uint32_t id;		/* entry, 0..ST_NESTED_IOTLB_ENTRIES-1 */
 			uint32_t iotlb;		/* expected value */
 		} check_iotlb;
+		struct {	/* ST_OP_DEV_CHECK_CACHE, id = device ID (idev), 7.2 */
+			uint32_t id;		/* entry, 0..ST_DEV_CACHE_ENTRIES-1 */
+			uint32_t cache;		/* expected value */
+		} check_dev_cache;
 		struct {	/* ST_OP_PASID_CHECK_HWPT, id = stdev (7.2) */
 			uint32_t pasid;		/* 0: the device itself */
 			uint32_t hwpt_id;	/* 0: "nothing attached" */
@@ -150,6 +187,8 @@ _Static_assert(offsetof(struct st_cmd, check_map.length) == 24, "check_map.lengt
 _Static_assert(offsetof(struct st_cmd, check_map.uptr) == 32, "check_map.uptr");
 _Static_assert(offsetof(struct st_cmd, check_iotlb.id) == 16, "check_iotlb.id");
 _Static_assert(offsetof(struct st_cmd, check_iotlb.iotlb) == 20, "check_iotlb.iotlb");
+_Static_assert(offsetof(struct st_cmd, check_dev_cache.id) == 16, "check_dev_cache.id");
+_Static_assert(offsetof(struct st_cmd, check_dev_cache.cache) == 20, "check_dev_cache.cache");
 _Static_assert(offsetof(struct st_cmd, pasid_check.pasid) == 16, "pasid_check.pasid");
 _Static_assert(offsetof(struct st_cmd, pasid_check.hwpt_id) == 20, "pasid_check.hwpt_id");
 _Static_assert(offsetof(struct st_cmd, last) == 64, "st_cmd.last");

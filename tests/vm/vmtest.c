@@ -362,6 +362,46 @@ int vmt_st_pasid_check(int fd, uint32_t stdev, uint32_t pasid, uint32_t hwpt)
 	return raw_ioctl(fd, ST_TEST_CMD, &cmd);
 }
 
+int vmt_st_check_dev_cache(int fd, uint32_t idev, uint32_t idx, uint32_t val)
+{
+	struct st_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = ST_OP_DEV_CHECK_CACHE,
+		.id = idev,
+		.check_dev_cache = { .id = idx, .cache = val },
+	};
+
+	return raw_ioctl(fd, ST_TEST_CMD, &cmd);
+}
+
+bool vmt_mock_device(struct vmt_case *t, struct iommufd_ctx *ctx, uint32_t pt_id,
+		     uint32_t dev_flags, uint32_t *ret_stdev,
+		     struct iommufd_device **ret_dev)
+{
+	int fd = iommufd_ctx_get_fd(ctx);
+	uint32_t stdev = 0, idev = 0;
+	int rc;
+
+	rc = vmt_st_mock_domain(fd, pt_id, dev_flags, &stdev, NULL, &idev);
+	if (rc == -EINVAL && !vmt_machine_is("mock") && vmt_kernel_version() < VMT_KV(7, 0, 0)) {
+		vmt_skip_(t, "kernel %s refuses selftest mock devices next to the %s machine's "
+			  "emulated IOMMU (MOCK_DOMAIN: EINVAL); the mock machine runs this",
+			  vmt_kernel_release(), vmt_machine());
+		return false;
+	}
+	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest MOCK_DOMAIN on %u: %s",
+			pt_id, vmt_errname(rc)))
+		return false;
+	rc = iommufd_device_new_from_id(ctx, idev, ret_dev);
+	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_new_from_id(%u): %s",
+			idev, vmt_errname(rc))) {
+		vmt_destroy(fd, stdev);
+		return false;
+	}
+	*ret_stdev = stdev;
+	return true;
+}
+
 /* ---- edu ----------------------------------------------------------------- */
 
 int vmt_edu_find(struct iommufd_ctx *ctx, char *ret_addr, size_t addr_len,

@@ -139,6 +139,20 @@ int vmt_st_check_map(int fd, uint32_t hwpt, uint64_t iova, uint64_t len,
 int vmt_st_check_iotlb(int fd, uint32_t hwpt, uint32_t idx, uint32_t val);
 /* Selftest (7.x): is mock device @stdev (PASID @pasid, 0 = none) on @hwpt? */
 int vmt_st_pasid_check(int fd, uint32_t stdev, uint32_t pasid, uint32_t hwpt);
+/* Selftest (7.x): is device-cache entry @idx of mock device @idev equal to @val? */
+int vmt_st_check_dev_cache(int fd, uint32_t idev, uint32_t idx, uint32_t val);
+
+/*
+ * A mock device attached to @pt_id (MOCK_DOMAIN, or MOCK_DOMAIN_FLAGS with
+ * @dev_flags), wrapped in a library handle (iommufd_device_new_from_id()).
+ * On the mock machine a failure is a test failure; next to an emulated
+ * IOMMU, 6.x kernels refuse mock devices (EINVAL) and that is recorded as
+ * a skip. True on success; @ret_stdev is the selftest object (the test
+ * destroys it with vmt_destroy() before the page table it sits on).
+ */
+bool vmt_mock_device(struct vmt_case *t, struct iommufd_ctx *ctx, uint32_t pt_id,
+		     uint32_t dev_flags, uint32_t *ret_stdev,
+		     struct iommufd_device **ret_dev);
 
 /* ---- QEMU's edu device --------------------------------------------------- */
 
