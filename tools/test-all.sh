@@ -46,7 +46,10 @@ make -C "$build/gcc" doc
 
 step "clang build and host tests"
 mkdir -p "$build/clang"
-(cd "$build/clang" && "$src/configure" -q --enable-werror CC=clang CXX=clang++)
+# DWARF 4: Debian 12's valgrind (3.19) cannot read all of clang 14's default
+# DWARF 5 and gives up on some test binaries ("possibly corrupted debuginfo").
+(cd "$build/clang" && "$src/configure" -q --enable-werror CC=clang CXX=clang++ \
+	CFLAGS="-g -gdwarf-4 -O2" CXXFLAGS="-g -gdwarf-4 -O2")
 make -C "$build/clang" -j"$jobs"
 LIBIOMMUFD_VM_TESTS=0 check_in "$build/clang"
 
