@@ -1128,7 +1128,9 @@ int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
  * @brief Invalidate caches of a nested HWPT (guest stage-1 changes).
  *
  * With @p entry_num 0 nothing is invalidated: the call then tells whether
- * the HWPT supports invalidation (0) or not (-EOPNOTSUPP).
+ * the HWPT takes invalidations of @p data_type (0) or not. Kernels refuse a
+ * probe on a paging (not nested) HWPT with -ENOENT (6.12 and older) or
+ * -EINVAL (6.13+), and a foreign data type with -EINVAL.
  * @param hwpt a nested HWPT
  * @param data_type an ::iommufd_invalidate_data_type or
  * #IOMMUFD_INVALIDATE_SELFTEST
@@ -1140,8 +1142,9 @@ int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
  * out-parameters it is written on failure too: the kernel handled this many
  * before the entry that failed.
  * @return 0, -EINVAL (NULL entries or zero length with entries), or a kernel
- * errno (-ENOTTY: a kernel before 6.8; -EOPNOTSUPP: no invalidation for this
- * HWPT; -EIO/-EINVAL: an entry was refused)
+ * errno (-ENOTTY: a kernel before 6.8; -EOPNOTSUPP: the driver has no
+ * invalidation for this HWPT, or refused an entry's flags; -EIO/-EINVAL: an
+ * entry was refused; @p ret_done tells which)
  */
 int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t data_type,
 			    const void *entries, uint32_t entry_len,

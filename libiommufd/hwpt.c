@@ -348,7 +348,10 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 	if (rc)
 		log_err(ctx, "INVALIDATE %s %u type 0x%x: %s after %u of %u entries%s", what,
 			id, data_type, iommufd_errname(rc), cmd.entry_num, entry_num,
-			rc == -EOPNOTSUPP ? ": it does not support this invalidation" : "");
+			rc == -EOPNOTSUPP && cmd.entry_num == 0 ?
+			": no invalidation of this kind here, or the first entry's flags are refused" :
+			rc == -EOPNOTSUPP ? ": the next entry's flags are refused" :
+			rc == -EINVAL || rc == -EIO ? ": the next entry is refused (or the data type)" : "");
 	return rc;
 }
 
