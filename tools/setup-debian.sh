@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="
-	autoconf automake libtool pkg-config make gcc g++ clang
+	autoconf automake libtool pkg-config make gcc g++ clang libclang-rt-14-dev
 	libudev-dev libcmocka-dev doxygen valgrind abigail-tools
 	qemu-system-x86 busybox-static cpio xz-utils file
 	build-essential flex bison bc libelf-dev libssl-dev linux-source-6.12

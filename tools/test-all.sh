@@ -3,9 +3,10 @@
 #  1. gcc, -Werror: build, unit tests under valgrind, ABI checks, the
 #     real-kernel VM tier (tests/vm/check.sh), docs with warnings as errors;
 #  2. clang, -Werror: build and the host tests again;
-#  3. install into a staging root and build the examples against the
+#  3. libFuzzer (ASan + UBSan) on the decoders and builders;
+#  4. install into a staging root and build the examples against the
 #     installed library through pkg-config;
-#  4. make distcheck.
+#  5. make distcheck.
 # Build trees go to $LIBIOMMUFD_BUILD (default: ./build), out of the source.
 set -eu
 
@@ -52,6 +53,10 @@ mkdir -p "$build/clang"
 	CFLAGS="-g -gdwarf-4 -O2" CXXFLAGS="-g -gdwarf-4 -O2")
 make -C "$build/clang" -j"$jobs"
 LIBIOMMUFD_VM_TESTS=0 check_in "$build/clang"
+
+step "fuzz the decoders and builders (libFuzzer, ASan, UBSan)"
+LIBIOMMUFD_FUZZ_SECONDS=${LIBIOMMUFD_FUZZ_SECONDS:-30} LIBIOMMUFD_BUILD="$build" \
+	"$src/tools/fuzz.sh"
 
 step "install, then build the examples against the installed library"
 stage="$build/stage"
