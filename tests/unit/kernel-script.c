@@ -52,6 +52,14 @@ static const char *request_name(unsigned long request)
 		{ KABI_IOMMU_HWPT_INVALIDATE, "IOMMU_HWPT_INVALIDATE" },
 		{ KABI_IOMMU_VIOMMU_ALLOC, "IOMMU_VIOMMU_ALLOC" },
 		{ KABI_IOMMU_VDEVICE_ALLOC, "IOMMU_VDEVICE_ALLOC" },
+		{ KABI_IOMMU_VFIO_IOAS, "IOMMU_VFIO_IOAS" },
+		{ KABI_IOMMU_HWPT_SET_DIRTY_TRACKING, "IOMMU_HWPT_SET_DIRTY_TRACKING" },
+		{ KABI_IOMMU_HWPT_GET_DIRTY_BITMAP, "IOMMU_HWPT_GET_DIRTY_BITMAP" },
+		{ KABI_IOMMU_FAULT_QUEUE_ALLOC, "IOMMU_FAULT_QUEUE_ALLOC" },
+		{ KABI_IOMMU_IOAS_MAP_FILE, "IOMMU_IOAS_MAP_FILE" },
+		{ KABI_IOMMU_IOAS_CHANGE_PROCESS, "IOMMU_IOAS_CHANGE_PROCESS" },
+		{ KABI_IOMMU_VEVENTQ_ALLOC, "IOMMU_VEVENTQ_ALLOC" },
+		{ KABI_IOMMU_HW_QUEUE_ALLOC, "IOMMU_HW_QUEUE_ALLOC" },
 		{ KABI_VFIO_DEVICE_BIND_IOMMUFD, "VFIO_DEVICE_BIND_IOMMUFD" },
 		{ KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, "VFIO_DEVICE_ATTACH_IOMMUFD_PT" },
 		{ KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, "VFIO_DEVICE_DETACH_IOMMUFD_PT" },
@@ -745,6 +753,493 @@ static void check_detach(const struct ks_entry *e, void *arg)
 struct ks_entry *expect_detach_(int err)
 {
 	return vfio_entry(KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, check_detach, NULL, err);
+}
+
+/* ---- typed entries of the later commands ------------------------------ */
+
+static void check_destroy_closed(const struct ks_entry *e, void *arg)
+{
+	check_destroy(e, arg);
+	if (fd_is_open((int)e->in[1]))
+		fail_msg("IOMMU_DESTROY of %llu while its fd %d is still open [scripted at %s:%d]",
+			 (unsigned long long)e->in[0], (int)e->in[1], e->file ? e->file : "?",
+			 e->line);
+}
+
+struct ks_entry *expect_destroy_closed_(uint32_t id, int fd, int err)
+{
+	struct ks_entry *e = expect_destroy_(id, err);
+
+	e->check = check_destroy_closed;
+	e->in[1] = (uint64_t)fd;
+	return e;
+}
+
+static void check_option(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_option *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "option_id", cmd->option_id, e->in[0]);
+	KS_EQ(e, "op", cmd->op, e->in[1]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "object_id", cmd->object_id, e->in[2]);
+	KS_EQ(e, "val64", cmd->val64, e->in[3]);
+}
+
+static void reply_option(const struct ks_entry *e, void *arg)
+{
+	struct kabi_option *cmd = arg;
+
+	if (!e->err && cmd->op == KABI_OPTION_OP_GET)
+		cmd->val64 = e->out[0];
+}
+
+struct ks_entry *expect_option_(uint32_t option_id, uint16_t op, uint32_t object_id,
+				uint64_t val_in, uint64_t val_out, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_OPTION, check_option, reply_option, err);
+
+	e->in[0] = option_id;
+	e->in[1] = op;
+	e->in[2] = object_id;
+	e->in[3] = val_in;
+	e->out[0] = val_out;
+	return e;
+}
+
+static void check_vfio_ioas(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_vfio_ioas *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "op", cmd->op, e->in[0]);
+	KS_EQ(e, "ioas_id", cmd->ioas_id, e->in[1]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+}
+
+static void reply_vfio_ioas(const struct ks_entry *e, void *arg)
+{
+	struct kabi_vfio_ioas *cmd = arg;
+
+	if (!e->err)
+		cmd->ioas_id = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_vfio_ioas_(uint16_t op, uint32_t ioas_id, uint32_t out_id, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_VFIO_IOAS, check_vfio_ioas,
+					   reply_vfio_ioas, err);
+
+	e->in[0] = op;
+	e->in[1] = ioas_id;
+	e->out[0] = out_id;
+	return e;
+}
+
+static void check_change_process(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_ioas_change_process *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+}
+
+struct ks_entry *expect_change_process_(int err)
+{
+	return iommufd_entry(KABI_IOMMU_IOAS_CHANGE_PROCESS, check_change_process, NULL, err);
+}
+
+static void check_ioas_map_file(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_ioas_map_file *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "ioas_id", cmd->ioas_id, e->in[0]);
+	KS_EQ(e, "flags", cmd->flags, e->in[1]);
+	KS_EQ(e, "fd", (uint64_t)(int64_t)cmd->fd, e->in[2]);
+	KS_EQ(e, "start", cmd->start, e->in[3]);
+	KS_EQ(e, "length", cmd->length, e->in[4]);
+	KS_EQ(e, "iova", cmd->iova, e->in[5]);
+}
+
+static void reply_ioas_map_file(const struct ks_entry *e, void *arg)
+{
+	struct kabi_ioas_map_file *cmd = arg;
+
+	if (!e->err)
+		cmd->iova = e->out[0];
+}
+
+struct ks_entry *expect_ioas_map_file_(uint32_t ioas_id, uint32_t flags, int fd,
+				       uint64_t start, uint64_t length, uint64_t iova,
+				       uint64_t out_iova, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_IOAS_MAP_FILE, check_ioas_map_file,
+					   reply_ioas_map_file, err);
+
+	e->in[0] = ioas_id;
+	e->in[1] = flags;
+	e->in[2] = (uint64_t)(int64_t)fd;
+	e->in[3] = start;
+	e->in[4] = length;
+	e->in[5] = iova;
+	e->out[0] = out_iova;
+	return e;
+}
+
+static void check_ioas_copy(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_ioas_copy *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, e->in[0]);
+	KS_EQ(e, "dst_ioas_id", cmd->dst_ioas_id, e->in[1]);
+	KS_EQ(e, "src_ioas_id", cmd->src_ioas_id, e->in[2]);
+	KS_EQ(e, "length", cmd->length, e->in[3]);
+	KS_EQ(e, "dst_iova", cmd->dst_iova, e->in[4]);
+	KS_EQ(e, "src_iova", cmd->src_iova, e->in[5]);
+}
+
+struct ks_entry *expect_ioas_copy_(uint32_t flags, uint32_t dst_ioas_id,
+				   uint32_t src_ioas_id, uint64_t length,
+				   uint64_t dst_iova, uint64_t src_iova, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_IOAS_COPY, check_ioas_copy, NULL, err);
+
+	e->in[0] = flags;
+	e->in[1] = dst_ioas_id;
+	e->in[2] = src_ioas_id;
+	e->in[3] = length;
+	e->in[4] = dst_iova;
+	e->in[5] = src_iova;
+	return e;
+}
+
+static void check_allow_iovas(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_ioas_allow_iovas *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "ioas_id", cmd->ioas_id, e->in[0]);
+	KS_EQ(e, "num_iovas", cmd->num_iovas, e->in[2]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "allowed_iovas", cmd->allowed_iovas, e->in[1]);
+}
+
+struct ks_entry *expect_allow_iovas_(uint32_t ioas_id, const void *ranges,
+				     uint32_t num, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_IOAS_ALLOW_IOVAS, check_allow_iovas,
+					   NULL, err);
+
+	e->in[0] = ioas_id;
+	e->in[1] = (uintptr_t)ranges;
+	e->in[2] = num;
+	return e;
+}
+
+static void check_set_dirty_tracking(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hwpt_set_dirty_tracking *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, e->in[1]);
+	KS_EQ(e, "hwpt_id", cmd->hwpt_id, e->in[0]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+}
+
+struct ks_entry *expect_set_dirty_tracking_(uint32_t hwpt_id, uint32_t flags, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_HWPT_SET_DIRTY_TRACKING,
+					   check_set_dirty_tracking, NULL, err);
+
+	e->in[0] = hwpt_id;
+	e->in[1] = flags;
+	return e;
+}
+
+static void check_get_dirty_bitmap(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hwpt_get_dirty_bitmap *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "hwpt_id", cmd->hwpt_id, e->in[0]);
+	KS_EQ(e, "flags", cmd->flags, e->in[1]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "iova", cmd->iova, e->in[2]);
+	KS_EQ(e, "length", cmd->length, e->in[3]);
+	KS_EQ(e, "page_size", cmd->page_size, e->in[4]);
+	KS_EQ(e, "data", cmd->data, e->in[5]);
+}
+
+static void reply_get_dirty_bitmap(const struct ks_entry *e, void *arg)
+{
+	struct kabi_hwpt_get_dirty_bitmap *cmd = arg;
+
+	if (!e->err && e->out[0])
+		*(uint64_t *)(uintptr_t)cmd->data |= e->out[0];
+}
+
+struct ks_entry *expect_get_dirty_bitmap_(uint32_t hwpt_id, uint32_t flags, uint64_t iova,
+					  uint64_t length, uint64_t page_size,
+					  const void *data, uint64_t set_word, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_HWPT_GET_DIRTY_BITMAP,
+					   check_get_dirty_bitmap, reply_get_dirty_bitmap, err);
+
+	e->in[0] = hwpt_id;
+	e->in[1] = flags;
+	e->in[2] = iova;
+	e->in[3] = length;
+	e->in[4] = page_size;
+	e->in[5] = (uintptr_t)data;
+	e->out[0] = set_word;
+	return e;
+}
+
+static void check_fault_alloc(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_fault_alloc *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, 0);
+}
+
+static void reply_fault_alloc(const struct ks_entry *e, void *arg)
+{
+	struct kabi_fault_alloc *cmd = arg;
+
+	if (e->err)
+		return;
+	cmd->out_fault_id = (uint32_t)e->out[0];
+	cmd->out_fault_fd = (uint32_t)e->out[1];
+}
+
+struct ks_entry *expect_fault_alloc_(uint32_t out_id, int out_fd, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_FAULT_QUEUE_ALLOC, check_fault_alloc,
+					   reply_fault_alloc, err);
+
+	e->out[0] = out_id;
+	e->out[1] = (uint32_t)out_fd;
+	return e;
+}
+
+static void check_hwpt_alloc_fault(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hwpt_alloc *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, e->in[0]);
+	KS_EQ(e, "dev_id", cmd->dev_id, e->in[1]);
+	KS_EQ(e, "pt_id", cmd->pt_id, e->in[2]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+	KS_EQ(e, "data_type", cmd->data_type, 0);
+	KS_EQ(e, "data_len", cmd->data_len, 0);
+	KS_EQ(e, "data_uptr", cmd->data_uptr, 0);
+	KS_EQ(e, "fault_id", cmd->fault_id, e->in[3]);
+	KS_EQ(e, "reserved2", cmd->reserved2, 0);
+}
+
+struct ks_entry *expect_hwpt_alloc_fault_(uint32_t flags, uint32_t dev_id, uint32_t pt_id,
+					  uint32_t fault_id, uint32_t out_id, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_HWPT_ALLOC, check_hwpt_alloc_fault,
+					   reply_hwpt_alloc, err);
+
+	e->in[0] = flags;
+	e->in[1] = dev_id;
+	e->in[2] = pt_id;
+	e->in[3] = fault_id;
+	e->out[0] = out_id;
+	return e;
+}
+
+static void check_veventq_alloc(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_veventq_alloc *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, 0);
+	KS_EQ(e, "viommu_id", cmd->viommu_id, e->in[0]);
+	KS_EQ(e, "type", cmd->type, e->in[1]);
+	KS_EQ(e, "veventq_depth", cmd->veventq_depth, e->in[2]);
+	KS_EQ(e, "reserved", cmd->reserved, 0);
+}
+
+static void reply_veventq_alloc(const struct ks_entry *e, void *arg)
+{
+	struct kabi_veventq_alloc *cmd = arg;
+
+	if (e->err)
+		return;
+	cmd->out_veventq_id = (uint32_t)e->out[0];
+	cmd->out_veventq_fd = (uint32_t)e->out[1];
+}
+
+struct ks_entry *expect_veventq_alloc_(uint32_t viommu_id, uint32_t type, uint32_t depth,
+				       uint32_t out_id, int out_fd, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_VEVENTQ_ALLOC, check_veventq_alloc,
+					   reply_veventq_alloc, err);
+
+	e->in[0] = viommu_id;
+	e->in[1] = type;
+	e->in[2] = depth;
+	e->out[0] = out_id;
+	e->out[1] = (uint32_t)out_fd;
+	return e;
+}
+
+static void check_hw_queue_alloc(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hw_queue_alloc *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, 0);
+	KS_EQ(e, "viommu_id", cmd->viommu_id, e->in[0]);
+	KS_EQ(e, "type", cmd->type, e->in[1]);
+	KS_EQ(e, "index", cmd->index, e->in[2]);
+	KS_EQ(e, "nesting_parent_iova", cmd->nesting_parent_iova, e->in[3]);
+	KS_EQ(e, "length", cmd->length, e->in[4]);
+}
+
+static void reply_hw_queue_alloc(const struct ks_entry *e, void *arg)
+{
+	struct kabi_hw_queue_alloc *cmd = arg;
+
+	if (!e->err)
+		cmd->out_hw_queue_id = (uint32_t)e->out[0];
+}
+
+struct ks_entry *expect_hw_queue_alloc_(uint32_t viommu_id, uint32_t type, uint32_t index,
+					uint64_t iova, uint64_t length, uint32_t out_id,
+					int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_HW_QUEUE_ALLOC, check_hw_queue_alloc,
+					   reply_hw_queue_alloc, err);
+
+	e->in[0] = viommu_id;
+	e->in[1] = type;
+	e->in[2] = index;
+	e->in[3] = iova;
+	e->in[4] = length;
+	e->out[0] = out_id;
+	return e;
+}
+
+static void check_attach_pasid(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_vfio_attach_pt *cmd = arg;
+
+	KS_EQ(e, "argsz", cmd->argsz, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, KABI_VFIO_DEVICE_PASID);
+	KS_EQ(e, "pt_id", cmd->pt_id, e->in[0]);
+	KS_EQ(e, "pasid", cmd->pasid, e->in[1]);
+}
+
+struct ks_entry *expect_attach_pasid_(uint32_t pt_id, uint32_t pasid, int err)
+{
+	struct ks_entry *e = vfio_entry(KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT,
+					check_attach_pasid, reply_attach, err);
+
+	e->in[0] = pt_id;
+	e->in[1] = pasid;
+	e->out[0] = pt_id;
+	return e;
+}
+
+static void check_detach_pasid(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_vfio_detach_pt *cmd = arg;
+
+	KS_EQ(e, "argsz", cmd->argsz, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, KABI_VFIO_DEVICE_PASID);
+	KS_EQ(e, "pasid", cmd->pasid, e->in[0]);
+}
+
+/* In an unordered group, a PASID DETACH is served by the entry of its PASID. */
+static bool match_detach_pasid(const struct ks_entry *e, const void *arg)
+{
+	const struct kabi_vfio_detach_pt *cmd = arg;
+
+	return cmd->argsz >= sizeof(*cmd) && cmd->pasid == e->in[0];
+}
+
+struct ks_entry *expect_detach_pasid_(uint32_t pasid, int err)
+{
+	struct ks_entry *e = vfio_entry(KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT,
+					check_detach_pasid, NULL, err);
+
+	e->in[0] = pasid;
+	e->match = match_detach_pasid;
+	return e;
+}
+
+#define PROBE_ZERO_BYTES 64
+
+static void check_probe_cmd(const struct ks_entry *e, void *arg)
+{
+	const unsigned char *bytes = arg;
+
+	KS_EQ(e, "size", *(const uint32_t *)arg, 0);
+	for (size_t i = 0; i < PROBE_ZERO_BYTES; i++) {
+		char what[32];
+
+		snprintf(what, sizeof(what), "argument byte %zu", i);
+		KS_EQ(e, what, bytes[i], 0);
+	}
+}
+
+struct ks_entry *expect_probe_cmd_(unsigned long request, int err)
+{
+	return iommufd_entry(request, check_probe_cmd, NULL, err);
+}
+
+static void check_hw_info_fill(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hw_info *cmd = arg;
+
+	KS_EQ(e, "size", cmd->size, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, 0);
+	KS_EQ(e, "dev_id", cmd->dev_id, e->in[0]);
+	KS_EQ(e, "data_len (room)", cmd->data_len, e->in[1]);
+	KS_EQ(e, "data_uptr is not NULL", cmd->data_uptr != 0, 1);
+}
+
+static void reply_hw_info_fill(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_hw_info *out = e->data;
+	struct kabi_hw_info *cmd = arg;
+	uint32_t len = (uint32_t)e->out[0];
+
+	if (e->err)
+		return;
+	if (len)
+		memcpy((void *)(uintptr_t)cmd->data_uptr, (const void *)(uintptr_t)e->in[2],
+		       len < cmd->data_len ? len : cmd->data_len);
+	cmd->data_len = len;
+	if (out) {
+		cmd->out_data_type = out->out_data_type;
+		cmd->out_max_pasid_log2 = out->out_max_pasid_log2;
+		cmd->out_capabilities = out->out_capabilities;
+	}
+}
+
+struct ks_entry *expect_hw_info_fill_(uint32_t dev_id, uint32_t room,
+				      const struct kabi_hw_info *reply,
+				      const void *rec, uint32_t rec_len, int err)
+{
+	struct ks_entry *e = iommufd_entry(KABI_IOMMU_GET_HW_INFO, check_hw_info_fill,
+					   reply_hw_info_fill, err);
+
+	e->in[0] = dev_id;
+	e->in[1] = room;
+	e->in[2] = (uintptr_t)rec;
+	e->out[0] = rec_len;
+	e->data = reply;
+	return e;
 }
 
 /* ---- allocations ------------------------------------------------------- */

@@ -215,6 +215,125 @@ struct ks_entry *expect_attach_(uint32_t pt_id, uint32_t out_hwpt_id, int err);
 struct ks_entry *expect_detach_(int err);
 #define expect_detach(...) (script_at(__FILE__, __LINE__), expect_detach_(__VA_ARGS__))
 
+/* ---- typed entries of the later commands (options, queues, PASID...) ---- */
+
+/*
+ * IOMMU_DESTROY of @id, as expect_destroy(), that also asserts @fd is closed
+ * by then (an object whose fd holds it: fault queue, vEVENTQ).
+ */
+struct ks_entry *expect_destroy_closed_(uint32_t id, int fd, int err);
+#define expect_destroy_closed(...) (script_at(__FILE__, __LINE__), expect_destroy_closed_(__VA_ARGS__))
+
+/*
+ * IOMMU_OPTION: size 24, @option_id, @op, reserved 0, @object_id, val64
+ * @val_in (what a SET sends; a GET must send 0). On success a GET is given
+ * @val_out.
+ */
+struct ks_entry *expect_option_(uint32_t option_id, uint16_t op, uint32_t object_id,
+				uint64_t val_in, uint64_t val_out, int err);
+#define expect_option(...) (script_at(__FILE__, __LINE__), expect_option_(__VA_ARGS__))
+
+/* IOMMU_VFIO_IOAS: size 12, @op, @ioas_id, reserved 0; on success replies @out_id. */
+struct ks_entry *expect_vfio_ioas_(uint16_t op, uint32_t ioas_id, uint32_t out_id, int err);
+#define expect_vfio_ioas(...) (script_at(__FILE__, __LINE__), expect_vfio_ioas_(__VA_ARGS__))
+
+/* IOMMU_IOAS_CHANGE_PROCESS: size 8, reserved 0. */
+struct ks_entry *expect_change_process_(int err);
+#define expect_change_process(...) (script_at(__FILE__, __LINE__), expect_change_process_(__VA_ARGS__))
+
+/* IOMMU_IOAS_MAP_FILE: size 40, the fields given; replies @out_iova on success. */
+struct ks_entry *expect_ioas_map_file_(uint32_t ioas_id, uint32_t flags, int fd,
+				       uint64_t start, uint64_t length, uint64_t iova,
+				       uint64_t out_iova, int err);
+#define expect_ioas_map_file(...) (script_at(__FILE__, __LINE__), expect_ioas_map_file_(__VA_ARGS__))
+
+/* IOMMU_IOAS_COPY: size 40, the fields given. */
+struct ks_entry *expect_ioas_copy_(uint32_t flags, uint32_t dst_ioas_id,
+				   uint32_t src_ioas_id, uint64_t length,
+				   uint64_t dst_iova, uint64_t src_iova, int err);
+#define expect_ioas_copy(...) (script_at(__FILE__, __LINE__), expect_ioas_copy_(__VA_ARGS__))
+
+/* IOMMU_IOAS_ALLOW_IOVAS: size 24, @ioas_id, @num ranges at @ranges, reserved 0. */
+struct ks_entry *expect_allow_iovas_(uint32_t ioas_id, const void *ranges,
+				     uint32_t num, int err);
+#define expect_allow_iovas(...) (script_at(__FILE__, __LINE__), expect_allow_iovas_(__VA_ARGS__))
+
+/* IOMMU_HWPT_SET_DIRTY_TRACKING: size 16, @flags, @hwpt_id, reserved 0. */
+struct ks_entry *expect_set_dirty_tracking_(uint32_t hwpt_id, uint32_t flags, int err);
+#define expect_set_dirty_tracking(...) (script_at(__FILE__, __LINE__), expect_set_dirty_tracking_(__VA_ARGS__))
+
+/*
+ * IOMMU_HWPT_GET_DIRTY_BITMAP: size 48, the fields given, reserved 0, the
+ * bitmap pointer @data. On success the kernel sets the bits of @set_word in
+ * the first word of the bitmap it was given (0: none).
+ */
+struct ks_entry *expect_get_dirty_bitmap_(uint32_t hwpt_id, uint32_t flags, uint64_t iova,
+					  uint64_t length, uint64_t page_size,
+					  const void *data, uint64_t set_word, int err);
+#define expect_get_dirty_bitmap(...) (script_at(__FILE__, __LINE__), expect_get_dirty_bitmap_(__VA_ARGS__))
+
+/* IOMMU_FAULT_QUEUE_ALLOC: size 16, flags 0; replies @out_id and @out_fd. */
+struct ks_entry *expect_fault_alloc_(uint32_t out_id, int out_fd, int err);
+#define expect_fault_alloc(...) (script_at(__FILE__, __LINE__), expect_fault_alloc_(__VA_ARGS__))
+
+/*
+ * IOMMU_HWPT_ALLOC as expect_hwpt_alloc() (size 48, no data), with
+ * @fault_id in fault_id (@flags must then hold FAULT_ID_VALID).
+ */
+struct ks_entry *expect_hwpt_alloc_fault_(uint32_t flags, uint32_t dev_id, uint32_t pt_id,
+					  uint32_t fault_id, uint32_t out_id, int err);
+#define expect_hwpt_alloc_fault(...) (script_at(__FILE__, __LINE__), expect_hwpt_alloc_fault_(__VA_ARGS__))
+
+/*
+ * IOMMU_VEVENTQ_ALLOC: size 32, flags 0, @viommu_id, @type, @depth,
+ * reserved 0; replies @out_id and @out_fd.
+ */
+struct ks_entry *expect_veventq_alloc_(uint32_t viommu_id, uint32_t type, uint32_t depth,
+				       uint32_t out_id, int out_fd, int err);
+#define expect_veventq_alloc(...) (script_at(__FILE__, __LINE__), expect_veventq_alloc_(__VA_ARGS__))
+
+/*
+ * IOMMU_HW_QUEUE_ALLOC: size 40, flags 0, @viommu_id, @type, @index, @iova
+ * in nesting_parent_iova, @length; replies @out_id.
+ */
+struct ks_entry *expect_hw_queue_alloc_(uint32_t viommu_id, uint32_t type, uint32_t index,
+					uint64_t iova, uint64_t length, uint32_t out_id,
+					int err);
+#define expect_hw_queue_alloc(...) (script_at(__FILE__, __LINE__), expect_hw_queue_alloc_(__VA_ARGS__))
+
+/*
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT of a PASID: argsz 16, flags PASID, @pt_id,
+ * @pasid; on success writes @pt_id back, as the kernel does.
+ */
+struct ks_entry *expect_attach_pasid_(uint32_t pt_id, uint32_t pasid, int err);
+#define expect_attach_pasid(...) (script_at(__FILE__, __LINE__), expect_attach_pasid_(__VA_ARGS__))
+
+/*
+ * VFIO_DEVICE_DETACH_IOMMUFD_PT of a PASID: argsz 12, flags PASID, @pasid.
+ * In an unordered group the entry of the PASID detached serves the ioctl.
+ */
+struct ks_entry *expect_detach_pasid_(uint32_t pasid, int err);
+#define expect_detach_pasid(...) (script_at(__FILE__, __LINE__), expect_detach_pasid_(__VA_ARGS__))
+
+/*
+ * The capability probe of one command: @request on the iommufd with an
+ * argument whose size (first u32) is 0 and whose first 64 bytes are all
+ * zero; fails with @err (EINVAL: known, ENOTTY: unknown) or succeeds.
+ */
+struct ks_entry *expect_probe_cmd_(unsigned long request, int err);
+#define expect_probe_cmd(...) (script_at(__FILE__, __LINE__), expect_probe_cmd_(__VA_ARGS__))
+
+/*
+ * IOMMU_GET_HW_INFO into a buffer the library chose: size 40, flags 0,
+ * @dev_id, data_len @room, a non-NULL data_uptr. Replies the out_* fields
+ * of @reply, copies min(@rec_len, @room) bytes of @rec into the buffer and
+ * sets data_len to @rec_len, as the kernel does.
+ */
+struct ks_entry *expect_hw_info_fill_(uint32_t dev_id, uint32_t room,
+				      const struct kabi_hw_info *reply,
+				      const void *rec, uint32_t rec_len, int err);
+#define expect_hw_info_fill(...) (script_at(__FILE__, __LINE__), expect_hw_info_fill_(__VA_ARGS__))
+
 /* ---- allocations ------------------------------------------------------- */
 
 /*

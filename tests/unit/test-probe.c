@@ -1,0 +1,809 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * The capability probe. iommufd_ctx_probe(): one ioctl per command with an
+ * empty (size 0) argument, EINVAL meaning "known" and ENOTTY "unknown".
+ * iommufd_device_probe(): the same, then hw info, a temporary IOAS and
+ * trial allocations (NEST_PARENT, vIOMMU types on it, dirty tracking,
+ * PASID), every object it makes destroyed again, which the script proves:
+ * an object left behind leaves its scripted DESTROY unmade, an extra
+ * ioctl is unscripted. The caller's struct gets only what fits in its sz.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "kernel-script.h"
+
+#define DEV_ID 2
+#define IOAS_ID 3		/* the fixture's, never touched by the probe */
+#define TMP_IOAS 40		/* the probe's own */
+#define PARENT 41
+#define VIOMMU_SMMU 42
+#define VIOMMU_CMDQV 43
+#define VIOMMU_SELFTEST 44
+#define DIRTY_HWPT 45
+#define PASID_HWPT 46
+#define HW_INFO_ROOM 64		/* the room the probe gives GET_HW_INFO */
+
+/* The commands the context probe asks about, and where the answer goes. */
+static const struct {
+	unsigned long request;
+	size_t offset;
+	const char *name;
+} commands[] = {
+	{ KABI_IOMMU_HWPT_ALLOC, offsetof(struct iommufd_probe, hwpt_alloc), "hwpt_alloc" },
+	{ KABI_IOMMU_GET_HW_INFO, offsetof(struct iommufd_probe, hw_info), "hw_info" },
+	{ KABI_IOMMU_HWPT_SET_DIRTY_TRACKING,
+	  offsetof(struct iommufd_probe, dirty_tracking_cmds), "dirty_tracking_cmds" },
+	{ KABI_IOMMU_HWPT_INVALIDATE, offsetof(struct iommufd_probe, invalidate), "invalidate" },
+	{ KABI_IOMMU_FAULT_QUEUE_ALLOC, offsetof(struct iommufd_probe, fault_queue),
+	  "fault_queue" },
+	{ KABI_IOMMU_IOAS_MAP_FILE, offsetof(struct iommufd_probe, map_file), "map_file" },
+	{ KABI_IOMMU_VIOMMU_ALLOC, offsetof(struct iommufd_probe, viommu_cmds), "viommu_cmds" },
+	{ KABI_IOMMU_VDEVICE_ALLOC, offsetof(struct iommufd_probe, vdevice), "vdevice" },
+	{ KABI_IOMMU_IOAS_CHANGE_PROCESS, offsetof(struct iommufd_probe, change_process),
+	  "change_process" },
+	{ KABI_IOMMU_VEVENTQ_ALLOC, offsetof(struct iommufd_probe, veventq), "veventq" },
+	{ KABI_IOMMU_HW_QUEUE_ALLOC, offsetof(struct iommufd_probe, hw_queue), "hw_queue" },
+	{ KABI_IOMMU_VFIO_IOAS, offsetof(struct iommufd_probe, vfio_compat), "vfio_compat" },
+	{ KABI_IOMMU_OPTION, offsetof(struct iommufd_probe, options), "options" },
+	{ KABI_IOMMU_IOAS_COPY, offsetof(struct iommufd_probe, ioas_copy), "ioas_copy" },
+};
+#define N_CMDS (sizeof(commands) / sizeof(commands[0]))
+
+/* Index of a command in commands[] (for the kernels the tests make up). */
+static size_t cmd_index(unsigned long request)
+{
+	for (size_t i = 0; i < N_CMDS; i++)
+		if (commands[i].request == request)
+			return i;
+	fail_msg("no such command");
+	return 0;
+}
+
+struct fixture {
+	struct iommufd_ctx *ctx;
+	struct iommufd_device *dev;
+};
+
+static int setup(void **state)
+{
+	static struct fixture f;
+
+	ks_setup(state);
+	f.ctx = test_ctx_new();
+	f.dev = test_device_new(f.ctx, DEV_ID);
+	script_assert_done();
+	log_reset();
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	script_assert_done();
+	iommufd_device_unref(f->dev);
+	iommufd_ctx_unref(f->ctx);
+	return ks_teardown(state);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+/* The probe's 14 command ioctls, in any order, each once, failing with errs[i]. */
+static void script_commands(const int errs[N_CMDS])
+{
+	script_unordered_begin();
+	for (size_t i = 0; i < N_CMDS; i++)
+		expect_probe_cmd(commands[i].request, errs[i]);
+	script_unordered_end();
+}
+
+/* A kernel that knows every command (each refuses size 0 with EINVAL). */
+static void modern_kernel(int errs[N_CMDS])
+{
+	for (size_t i = 0; i < N_CMDS; i++)
+		errs[i] = EINVAL;
+}
+
+static const struct iommufd_feature *feature_at(const struct iommufd_probe *p, size_t off)
+{
+	return (const struct iommufd_feature *)((const char *)p + off);
+}
+
+#define assert_feature(f, sup, e) assert_feature_at(__FILE__, __LINE__, #f, &(f), (sup), (e))
+static void assert_feature_at(const char *file, int line, const char *what,
+			      const struct iommufd_feature *f, uint32_t support, int err)
+{
+	if (f->support != support || f->err != err)
+		fail_msg("%s:%d: %s is {%u (%s), %d}, expected {%u (%s), %d}", file, line, what,
+			 f->support, iommufd_support_name(f->support), f->err, support,
+			 iommufd_support_name(support), err);
+}
+
+#define SUP IOMMUFD_FEATURE_SUPPORTED
+#define NO_KERNEL IOMMUFD_FEATURE_NO_KERNEL
+#define NO_IOMMU IOMMUFD_FEATURE_NO_IOMMU
+#define FAILED IOMMUFD_FEATURE_ERROR
+#define UNTESTED IOMMUFD_FEATURE_UNTESTED
+
+static void assert_device_part_untested(const struct iommufd_probe *p)
+{
+	const size_t from = offsetof(struct iommufd_probe, nest_parent);
+	const size_t end = offsetof(struct iommufd_probe, max_pasid_log2) + 1;
+
+	assert_true(p->sz == sizeof(*p));
+	for (size_t i = from; i < end; i++)
+		if (((const unsigned char *)p)[i])
+			fail_msg("byte %zu of the device part is 0x%x, not 0", i,
+				 ((const unsigned char *)p)[i]);
+}
+
+/* A caller's struct followed by bytes that must stay as they are. */
+struct guarded {
+	struct iommufd_probe p;
+	unsigned char guard[64];
+};
+
+static bool untouched_from(const struct guarded *g, size_t from)
+{
+	for (size_t i = from; i < sizeof(*g); i++)
+		if (((const unsigned char *)g)[i] != 0x5a)
+			return false;
+	return true;
+}
+
+/* ==== context probe ======================================================= */
+
+static void ctx_probe_asks_every_command_once_with_size_0(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_probe p = { .sz = sizeof(p) };
+	int errs[N_CMDS];
+
+	modern_kernel(errs);
+	script_commands(errs);
+	assert_int_equal(iommufd_ctx_probe(f->ctx, &p), 0);
+	for (size_t i = 0; i < N_CMDS; i++)
+		assert_feature_at(__FILE__, __LINE__, commands[i].name,
+				  feature_at(&p, commands[i].offset), SUP, 0);
+	/* A context probe says nothing about devices. */
+	assert_device_part_untested(&p);
+}
+
+/* Each command's answer lands in its own member: one ENOTTY at a time. */
+static void ctx_probe_maps_each_command_to_its_member(void **state)
+{
+	struct fixture *f = *state;
+
+	for (size_t k = 0; k < N_CMDS; k++) {
+		struct iommufd_probe p = { .sz = sizeof(p) };
+		int errs[N_CMDS];
+
+		modern_kernel(errs);
+		errs[k] = ENOTTY;
+		script_commands(errs);
+		assert_int_equal(iommufd_ctx_probe(f->ctx, &p), 0);
+		script_assert_done();
+		for (size_t i = 0; i < N_CMDS; i++) {
+			if (i == k)
+				assert_feature_at(__FILE__, __LINE__, commands[i].name,
+						  feature_at(&p, commands[i].offset), NO_KERNEL,
+						  -ENOTTY);
+			else
+				assert_feature_at(__FILE__, __LINE__, commands[i].name,
+						  feature_at(&p, commands[i].offset), SUP, 0);
+		}
+	}
+}
+
+static void ctx_probe_maps_the_kernels_answers(void **state)
+{
+	static const struct { int err; uint32_t support; int verdict_err; } answers[] = {
+		{ EINVAL, SUP, 0 },
+		{ ENOTTY, NO_KERNEL, -ENOTTY },
+		{ E2BIG, NO_KERNEL, -E2BIG },
+		{ EOPNOTSUPP, NO_IOMMU, -EOPNOTSUPP },
+		{ 0, FAILED, -EPROTO },		/* size 0 accepted: not a real answer */
+		{ EPERM, FAILED, -EPERM },
+		{ EFAULT, FAILED, -EFAULT },
+		{ ENOMEM, FAILED, -ENOMEM },
+	};
+	struct fixture *f = *state;
+
+	for (size_t a = 0; a < sizeof(answers) / sizeof(answers[0]); a++) {
+		struct iommufd_probe p = { .sz = sizeof(p) };
+		int errs[N_CMDS];
+
+		for (size_t i = 0; i < N_CMDS; i++)
+			errs[i] = answers[a].err;
+		script_commands(errs);
+		assert_int_equal(iommufd_ctx_probe(f->ctx, &p), 0);
+		script_assert_done();
+		for (size_t i = 0; i < N_CMDS; i++)
+			assert_feature_at(__FILE__, __LINE__, commands[i].name,
+					  feature_at(&p, commands[i].offset), answers[a].support,
+					  answers[a].verdict_err);
+	}
+}
+
+static void ctx_probe_fills_only_what_fits_in_sz(void **state)
+{
+	static const size_t sizes[] = {
+		sizeof(size_t),
+		offsetof(struct iommufd_probe, hw_info),
+		offsetof(struct iommufd_probe, veventq),
+		offsetof(struct iommufd_probe, nest_parent),
+		offsetof(struct iommufd_probe, max_pasid_log2),
+	};
+	struct fixture *f = *state;
+
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		struct guarded g;
+		int errs[N_CMDS];
+
+		memset(&g, 0x5a, sizeof(g));
+		g.p.sz = sizes[s];
+		modern_kernel(errs);
+		script_commands(errs);
+		assert_int_equal(iommufd_ctx_probe(f->ctx, &g.p), 0);
+		script_assert_done();
+		assert_int_equal(g.p.sz, sizes[s]);
+		assert_true(untouched_from(&g, sizes[s]));
+		for (size_t i = 0; i < N_CMDS; i++)
+			if (commands[i].offset + sizeof(struct iommufd_feature) <= sizes[s])
+				assert_feature_at(__FILE__, __LINE__, commands[i].name,
+						  feature_at(&g.p, commands[i].offset), SUP, 0);
+	}
+}
+
+/* A caller built against a newer header: its extra bytes stay its own. */
+static void ctx_probe_leaves_a_newer_callers_tail_alone(void **state)
+{
+	struct fixture *f = *state;
+	struct guarded g;
+	int errs[N_CMDS];
+
+	memset(&g, 0x5a, sizeof(g));
+	g.p.sz = sizeof(g);
+	modern_kernel(errs);
+	script_commands(errs);
+	assert_int_equal(iommufd_ctx_probe(f->ctx, &g.p), 0);
+	assert_int_equal(g.p.sz, sizeof(g));
+	assert_feature(g.p.ioas_copy, SUP, 0);
+	assert_int_equal(g.p.hw_info_type, 0);
+	assert_true(untouched_from(&g, sizeof(g.p)));
+}
+
+static void ctx_probe_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_probe p;
+
+	memset(&p, 0x5a, sizeof(p));
+	p.sz = sizeof(p);
+	assert_int_equal(iommufd_ctx_probe(NULL, &p), -EINVAL);
+	assert_int_equal(iommufd_ctx_probe(f->ctx, NULL), -EINVAL);
+	p.sz = 0;
+	assert_int_equal(iommufd_ctx_probe(f->ctx, &p), -EINVAL);
+	p.sz = sizeof(size_t) - 1;
+	assert_int_equal(iommufd_ctx_probe(f->ctx, &p), -EINVAL);
+	assert_int_equal(p.hwpt_alloc.support, 0x5a5a5a5au);
+}
+
+static void support_names(void **state)
+{
+	(void)state;
+	assert_string_equal(iommufd_support_name(UNTESTED), "untested");
+	assert_string_equal(iommufd_support_name(SUP), "supported");
+	assert_string_equal(iommufd_support_name(NO_KERNEL), "kernel lacks it");
+	assert_string_equal(iommufd_support_name(NO_IOMMU), "IOMMU/driver cannot");
+	assert_string_equal(iommufd_support_name(FAILED), "probe failed");
+	assert_string_equal(iommufd_support_name(99), "unknown verdict");
+}
+
+/* ==== device probe ======================================================== */
+
+/* What the made-up kernel and IOMMU answer to the device probe. */
+struct kernel {
+	int cmd[N_CMDS];		/* the command probes */
+	struct kabi_hw_info info;	/* GET_HW_INFO's outputs */
+	const void *rec;		/* and its vendor record */
+	uint32_t rec_len;
+	int nest_parent, viommu[3], dirty, pasid;	/* the trials */
+	int parent_destroy;		/* the errno of the parent's DESTROY */
+};
+
+static const struct kabi_hw_info_selftest selftest_rec = {
+	.test_reg = KABI_TEST_HW_INFO_REGVAL,
+};
+
+/* Everything works: the selftest mock IOMMU on a 7.x kernel. */
+static struct kernel all_good(void)
+{
+	struct kernel k = {
+		.info = {
+			.out_data_type = KABI_HW_INFO_TYPE_SELFTEST,
+			.out_max_pasid_log2 = 20,
+			.out_capabilities = KABI_HW_CAP_DIRTY_TRACKING |
+					    KABI_HW_CAP_PCI_PASID_EXEC |
+					    KABI_HW_CAP_PCI_PASID_PRIV,
+			.data_len = sizeof(selftest_rec),
+		},
+		.rec = &selftest_rec,
+		.rec_len = sizeof(selftest_rec),
+	};
+
+	modern_kernel(k.cmd);
+	return k;
+}
+
+static bool knows(const struct kernel *k, unsigned long request)
+{
+	return k->cmd[cmd_index(request)] == EINVAL;
+}
+
+/*
+ * The ioctls of a device probe against @k, in the probe's order, each
+ * object it allocates destroyed; @info_err fails GET_HW_INFO, @ioas_err
+ * the IOAS allocation.
+ */
+static void script_device_probe(const struct kernel *k, int info_err, int ioas_err)
+{
+	static const uint32_t types[3] = {
+		KABI_VIOMMU_TYPE_ARM_SMMUV3, KABI_VIOMMU_TYPE_TEGRA241_CMDQV,
+		KABI_VIOMMU_TYPE_SELFTEST,
+	};
+	static const uint32_t ids[3] = { VIOMMU_SMMU, VIOMMU_CMDQV, VIOMMU_SELFTEST };
+
+	script_commands(k->cmd);
+	if (!knows(k, KABI_IOMMU_GET_HW_INFO))
+		return;
+	expect_hw_info_fill(DEV_ID, HW_INFO_ROOM, &k->info, k->rec, k->rec_len, info_err);
+	if (info_err || !knows(k, KABI_IOMMU_HWPT_ALLOC))
+		return;
+	expect_ioas_alloc(TMP_IOAS, ioas_err);
+	if (ioas_err)
+		return;
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, TMP_IOAS, PARENT, k->nest_parent);
+	if (!k->nest_parent && knows(k, KABI_IOMMU_VIOMMU_ALLOC)) {
+		for (int i = 0; i < 3; i++) {
+			expect_viommu_alloc(DEV_ID, PARENT, types[i], NULL, 0, ids[i], k->viommu[i]);
+			if (!k->viommu[i])
+				expect_destroy(ids[i], 0);
+		}
+	}
+	if (!k->nest_parent)
+		expect_destroy(PARENT, k->parent_destroy);
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, TMP_IOAS, DIRTY_HWPT, k->dirty);
+	if (!k->dirty)
+		expect_destroy(DIRTY_HWPT, 0);
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_PASID, DEV_ID, TMP_IOAS, PASID_HWPT, k->pasid);
+	if (!k->pasid)
+		expect_destroy(PASID_HWPT, 0);
+	expect_destroy(TMP_IOAS, 0);
+}
+
+static void device_probe(struct fixture *f, const struct kernel *k, struct iommufd_probe *p)
+{
+	memset(p, 0x5a, sizeof(*p));
+	p->sz = sizeof(*p);
+	script_device_probe(k, 0, 0);
+	assert_int_equal(iommufd_device_probe(f->dev, p), 0);
+	script_assert_done();
+	assert_int_equal(p->sz, sizeof(*p));
+}
+
+static void device_probe_of_a_capable_device_destroys_all_it_makes(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	device_probe(f, &k, &p);
+	for (size_t i = 0; i < N_CMDS; i++)
+		assert_feature_at(__FILE__, __LINE__, commands[i].name,
+				  feature_at(&p, commands[i].offset), SUP, 0);
+	assert_int_equal(p.hw_info_type, IOMMUFD_HW_INFO_SELFTEST);
+	assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_SELFTEST);
+	assert_int_equal(p.capabilities, k.info.out_capabilities);
+	assert_int_equal(p.max_pasid_log2, 20);
+	assert_feature(p.nest_parent, SUP, 0);
+	assert_feature(p.nesting, SUP, 0);
+	assert_feature(p.dirty_tracking, SUP, 0);
+	assert_feature(p.pasid_hwpt, SUP, 0);
+	assert_feature(p.pasid, SUP, 0);
+	assert_feature(p.pasid_exec, SUP, 0);
+	assert_feature(p.pasid_priv, SUP, 0);
+	assert_feature(p.ats, SUP, 0);
+	assert_feature(p.viommu_arm_smmuv3, SUP, 0);
+	assert_feature(p.viommu_tegra241_cmdqv, SUP, 0);
+	assert_feature(p.viommu_selftest, SUP, 0);
+}
+
+static void device_probe_maps_each_trial(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.viommu[0] = EOPNOTSUPP;
+	k.viommu[1] = ENOMEM;
+	k.dirty = EOPNOTSUPP;
+	k.pasid = E2BIG;
+	device_probe(f, &k, &p);
+	assert_feature(p.nest_parent, SUP, 0);
+	assert_feature(p.viommu_arm_smmuv3, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.viommu_tegra241_cmdqv, FAILED, -ENOMEM);
+	assert_feature(p.viommu_selftest, SUP, 0);
+	assert_feature(p.dirty_tracking, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.pasid_hwpt, NO_KERNEL, -E2BIG);
+
+	k = all_good();
+	k.viommu[2] = EOPNOTSUPP;
+	k.dirty = EINVAL;
+	k.pasid = EOPNOTSUPP;	/* the kernel knows vEVENTQs: the driver cannot */
+	device_probe(f, &k, &p);
+	assert_feature(p.viommu_arm_smmuv3, SUP, 0);
+	assert_feature(p.viommu_selftest, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.dirty_tracking, FAILED, -EINVAL);
+	assert_feature(p.pasid_hwpt, NO_IOMMU, -EOPNOTSUPP);
+}
+
+/* No stage 2, no nesting and no vIOMMU: those are not even tried. */
+static void device_probe_without_a_nest_parent(void **state)
+{
+	static const int errs[] = { EOPNOTSUPP, EINVAL, ENOMEM };
+	static const uint32_t support[] = { NO_IOMMU, FAILED, FAILED };
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		struct kernel k = all_good();
+		struct iommufd_probe p;
+
+		k.nest_parent = errs[i];
+		device_probe(f, &k, &p);
+		assert_feature(p.nest_parent, support[i], -errs[i]);
+		assert_feature(p.nesting, support[i], -errs[i]);
+		assert_feature(p.viommu_arm_smmuv3, support[i], -errs[i]);
+		assert_feature(p.viommu_tegra241_cmdqv, support[i], -errs[i]);
+		assert_feature(p.viommu_selftest, support[i], -errs[i]);
+		assert_feature(p.viommu_cmds, SUP, 0);
+		assert_feature(p.dirty_tracking, SUP, 0);
+		assert_feature(p.pasid_hwpt, SUP, 0);
+	}
+}
+
+/* A kernel without vIOMMUs (before 6.13): the parent is tried, no vIOMMU. */
+static void device_probe_on_a_kernel_without_viommu(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.cmd[cmd_index(KABI_IOMMU_VIOMMU_ALLOC)] = ENOTTY;
+	device_probe(f, &k, &p);
+	assert_feature(p.viommu_cmds, NO_KERNEL, -ENOTTY);
+	assert_feature(p.nest_parent, SUP, 0);
+	assert_feature(p.nesting, SUP, 0);
+	assert_feature(p.viommu_arm_smmuv3, NO_KERNEL, -ENOTTY);
+	assert_feature(p.viommu_tegra241_cmdqv, NO_KERNEL, -ENOTTY);
+	assert_feature(p.viommu_selftest, NO_KERNEL, -ENOTTY);
+}
+
+/*
+ * A kernel before 6.15 refuses the PASID flag it does not know with
+ * EOPNOTSUPP too; it lacks vEVENTQs (6.15) as well: "kernel lacks it".
+ */
+static void device_probe_pasid_hwpt_on_a_kernel_without_veventq(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.cmd[cmd_index(KABI_IOMMU_VEVENTQ_ALLOC)] = ENOTTY;
+	k.pasid = EOPNOTSUPP;
+	device_probe(f, &k, &p);
+	assert_feature(p.veventq, NO_KERNEL, -ENOTTY);
+	assert_feature(p.pasid_hwpt, NO_KERNEL, -ENOTTY);
+	/* Other errnos keep their meaning there. */
+	k.pasid = ENOMEM;
+	device_probe(f, &k, &p);
+	assert_feature(p.pasid_hwpt, FAILED, -ENOMEM);
+	/* And dirty tracking's EOPNOTSUPP is the IOMMU's regardless. */
+	k.pasid = 0;
+	k.dirty = EOPNOTSUPP;
+	device_probe(f, &k, &p);
+	assert_feature(p.dirty_tracking, NO_IOMMU, -EOPNOTSUPP);
+}
+
+/* Kernels before 6.17 (no HW queues) do not say when ATS cannot be used. */
+static void device_probe_ats(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.info.out_capabilities |= KABI_HW_CAP_PCI_ATS_NOT_SUPPORTED;
+	device_probe(f, &k, &p);
+	assert_feature(p.ats, NO_IOMMU, -EOPNOTSUPP);
+	k.cmd[cmd_index(KABI_IOMMU_HW_QUEUE_ALLOC)] = ENOTTY;
+	device_probe(f, &k, &p);
+	assert_feature(p.hw_queue, NO_KERNEL, -ENOTTY);
+	assert_feature(p.ats, UNTESTED, 0);
+	k.info.out_capabilities &= ~KABI_HW_CAP_PCI_ATS_NOT_SUPPORTED;
+	device_probe(f, &k, &p);
+	assert_feature(p.ats, UNTESTED, 0);
+}
+
+static void device_probe_pasid_facts_from_hw_info(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.info.out_max_pasid_log2 = 0;
+	k.info.out_capabilities = 0;
+	device_probe(f, &k, &p);
+	assert_int_equal(p.max_pasid_log2, 0);
+	assert_int_equal(p.capabilities, 0);
+	assert_feature(p.pasid, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.pasid_exec, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.pasid_priv, NO_IOMMU, -EOPNOTSUPP);
+	k.info.out_max_pasid_log2 = 1;
+	k.info.out_capabilities = KABI_HW_CAP_PCI_PASID_PRIV;
+	device_probe(f, &k, &p);
+	assert_int_equal(p.max_pasid_log2, 1);
+	assert_feature(p.pasid, SUP, 0);
+	assert_feature(p.pasid_exec, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.pasid_priv, SUP, 0);
+	k.info.out_capabilities = KABI_HW_CAP_PCI_PASID_EXEC;
+	device_probe(f, &k, &p);
+	assert_feature(p.pasid_exec, SUP, 0);
+	assert_feature(p.pasid_priv, NO_IOMMU, -EOPNOTSUPP);
+}
+
+/* VT-d nests with ECAP.SMTS, NEST, FSTS and SSTS all set, and a nest parent. */
+#define ECAP_NEST (1ull << 26)
+#define ECAP_SMTS (1ull << 43)
+#define ECAP_SSTS (1ull << 46)
+#define ECAP_FSTS (1ull << 47)
+#define ECAP_NESTING (ECAP_NEST | ECAP_SMTS | ECAP_SSTS | ECAP_FSTS)
+
+static void device_probe_nesting_of_vtd(void **state)
+{
+	static const uint64_t missing[] = { 0, ECAP_NEST, ECAP_SMTS, ECAP_SSTS, ECAP_FSTS,
+					    ECAP_NESTING };
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+		struct kabi_hw_info_vtd rec = {
+			.cap_reg = 0x00d2008c40660462ull,
+			/* Other bits set around them: only the four decide. */
+			.ecap_reg = (0x00f0050f1eull | ECAP_NESTING | (1ull << 40)) & ~missing[i],
+		};
+		struct kernel k = all_good();
+		struct iommufd_probe p;
+
+		k.info.out_data_type = KABI_HW_INFO_TYPE_INTEL_VTD;
+		k.info.data_len = sizeof(rec);
+		k.rec = &rec;
+		k.rec_len = sizeof(rec);
+		device_probe(f, &k, &p);
+		assert_int_equal(p.hw_info_type, IOMMUFD_HW_INFO_INTEL_VTD);
+		assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_VTD_S1);
+		assert_feature(p.nest_parent, SUP, 0);
+		if (!missing[i])
+			assert_feature(p.nesting, SUP, 0);
+		else
+			assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
+	}
+	/* The record says it nests, the driver gives no nest parent: no nesting. */
+	{
+		struct kabi_hw_info_vtd rec = { .ecap_reg = ECAP_NESTING };
+		struct kernel k = all_good();
+		struct iommufd_probe p;
+
+		k.info.out_data_type = KABI_HW_INFO_TYPE_INTEL_VTD;
+		k.rec = &rec;
+		k.rec_len = sizeof(rec);
+		k.nest_parent = EOPNOTSUPP;
+		device_probe(f, &k, &p);
+		assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
+	}
+}
+
+static void device_probe_nesting_of_smmuv3_and_others(void **state)
+{
+	struct fixture *f = *state;
+	struct kabi_hw_info_arm_smmuv3 rec = { .idr = { 0x3 } };	/* S1P and S2P */
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.info.out_data_type = KABI_HW_INFO_TYPE_ARM_SMMUV3;
+	k.rec = &rec;
+	k.rec_len = sizeof(rec);
+	device_probe(f, &k, &p);
+	assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_ARM_SMMUV3);
+	assert_feature(p.nesting, SUP, 0);
+	rec.idr[0] = 0x1;	/* stage 2 only */
+	device_probe(f, &k, &p);
+	assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
+	/* An IOMMU that reports no record cannot be said to nest. */
+	k.info.out_data_type = KABI_HW_INFO_TYPE_NONE;
+	k.rec = NULL;
+	k.rec_len = 0;
+	device_probe(f, &k, &p);
+	assert_int_equal(p.hw_info_type, 0);
+	assert_int_equal(p.nested_data_type, 0);
+	assert_feature(p.nest_parent, SUP, 0);
+	assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
+}
+
+/* Before 6.6 there is neither hw info nor HWPT allocation: commands only. */
+static void device_probe_on_a_kernel_without_hw_info(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	for (size_t i = 0; i < N_CMDS; i++)
+		if (commands[i].request != KABI_IOMMU_VFIO_IOAS &&
+		    commands[i].request != KABI_IOMMU_OPTION &&
+		    commands[i].request != KABI_IOMMU_IOAS_COPY)
+			k.cmd[i] = ENOTTY;
+	device_probe(f, &k, &p);
+	assert_feature(p.hw_info, NO_KERNEL, -ENOTTY);
+	assert_feature(p.options, SUP, 0);
+	assert_device_part_untested(&p);
+}
+
+/* hw info without HWPT allocation: the facts, but no trial. */
+static void device_probe_on_a_kernel_without_hwpt_alloc(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.cmd[cmd_index(KABI_IOMMU_HWPT_ALLOC)] = ENOTTY;
+	device_probe(f, &k, &p);
+	assert_int_equal(p.hw_info_type, IOMMUFD_HW_INFO_SELFTEST);
+	assert_int_equal(p.max_pasid_log2, 20);
+	assert_feature(p.pasid, SUP, 0);
+	assert_feature(p.nest_parent, UNTESTED, 0);
+	assert_feature(p.nesting, UNTESTED, 0);
+	assert_feature(p.dirty_tracking, UNTESTED, 0);
+	assert_feature(p.pasid_hwpt, UNTESTED, 0);
+	assert_feature(p.viommu_selftest, UNTESTED, 0);
+}
+
+static void device_probe_fails_when_hw_info_or_the_ioas_fails(void **state)
+{
+	static const int errs[] = { EIO, ENOMEM, ENODEV, EOPNOTSUPP, EFAULT };
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		struct kernel k = all_good();
+		struct guarded g;
+
+		memset(&g, 0x5a, sizeof(g));
+		g.p.sz = sizeof(g.p);
+		log_reset();
+		script_device_probe(&k, errs[i], 0);	/* nothing after GET_HW_INFO */
+		assert_int_equal(iommufd_device_probe(f->dev, &g.p), -errs[i]);
+		script_assert_done();
+		assert_logged("probe of device 2", "GET_HW_INFO", strerrorname_np(errs[i]));
+		assert_true(untouched_from(&g, sizeof(size_t)));	/* nothing written */
+		log_reset();
+		script_device_probe(&k, 0, errs[i]);	/* nothing after IOAS_ALLOC */
+		assert_int_equal(iommufd_device_probe(f->dev, &g.p), -errs[i]);
+		script_assert_done();
+		assert_logged("probe of device 2", "IOAS_ALLOC", strerrorname_np(errs[i]));
+		assert_true(untouched_from(&g, sizeof(size_t)));
+	}
+}
+
+/* A DESTROY the kernel refuses is logged; the probe carries on and undoes the rest. */
+static void device_probe_carries_on_past_a_failed_destroy(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.parent_destroy = EBUSY;
+	device_probe(f, &k, &p);	/* the dirty and PASID trials, the IOAS's DESTROY */
+	assert_logged("DESTROY probe HWPT 41", "EBUSY");
+	assert_feature(p.nest_parent, SUP, 0);
+	assert_feature(p.dirty_tracking, SUP, 0);
+}
+
+static void device_probe_fills_only_what_fits_in_sz(void **state)
+{
+	static const size_t sizes[] = {
+		sizeof(size_t),
+		offsetof(struct iommufd_probe, nest_parent),
+		offsetof(struct iommufd_probe, pasid),
+		offsetof(struct iommufd_probe, hw_info_type),
+		offsetof(struct iommufd_probe, capabilities),
+		offsetof(struct iommufd_probe, max_pasid_log2),
+	};
+	struct fixture *f = *state;
+
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		struct kernel k = all_good();
+		struct guarded g;
+
+		memset(&g, 0x5a, sizeof(g));
+		g.p.sz = sizes[s];
+		script_device_probe(&k, 0, 0);	/* the same probe, whatever fits */
+		assert_int_equal(iommufd_device_probe(f->dev, &g.p), 0);
+		script_assert_done();
+		assert_int_equal(g.p.sz, sizes[s]);
+		assert_true(untouched_from(&g, sizes[s]));
+		if (sizes[s] > offsetof(struct iommufd_probe, nest_parent))
+			assert_feature(g.p.nest_parent, SUP, 0);
+		if (sizes[s] > offsetof(struct iommufd_probe, hw_info_type))
+			assert_int_equal(g.p.hw_info_type, IOMMUFD_HW_INFO_SELFTEST);
+	}
+}
+
+static void device_probe_of_a_device_adopted_by_id(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_device *byid = NULL;
+	struct kernel k = all_good();
+	struct iommufd_probe p = { .sz = sizeof(p) };
+
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, DEV_ID, &byid), 0);
+	script_device_probe(&k, 0, 0);
+	assert_int_equal(iommufd_device_probe(byid, &p), 0);
+	assert_feature(p.nesting, SUP, 0);
+	iommufd_device_unref(byid);
+}
+
+static void device_probe_rejects_bad_arguments(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_probe p;
+
+	memset(&p, 0x5a, sizeof(p));
+	p.sz = sizeof(p);
+	assert_int_equal(iommufd_device_probe(NULL, &p), -EINVAL);
+	assert_int_equal(iommufd_device_probe(f->dev, NULL), -EINVAL);
+	p.sz = 4;
+	assert_int_equal(iommufd_device_probe(f->dev, &p), -EINVAL);
+	assert_int_equal(p.hwpt_alloc.support, 0x5a5a5a5au);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(ctx_probe_asks_every_command_once_with_size_0),
+		T(ctx_probe_maps_each_command_to_its_member),
+		T(ctx_probe_maps_the_kernels_answers),
+		T(ctx_probe_fills_only_what_fits_in_sz),
+		T(ctx_probe_leaves_a_newer_callers_tail_alone),
+		T(ctx_probe_rejects_bad_arguments),
+		T(support_names),
+		T(device_probe_of_a_capable_device_destroys_all_it_makes),
+		T(device_probe_maps_each_trial),
+		T(device_probe_without_a_nest_parent),
+		T(device_probe_on_a_kernel_without_viommu),
+		T(device_probe_pasid_hwpt_on_a_kernel_without_veventq),
+		T(device_probe_ats),
+		T(device_probe_pasid_facts_from_hw_info),
+		T(device_probe_nesting_of_vtd),
+		T(device_probe_nesting_of_smmuv3_and_others),
+		T(device_probe_on_a_kernel_without_hw_info),
+		T(device_probe_on_a_kernel_without_hwpt_alloc),
+		T(device_probe_fails_when_hw_info_or_the_ioas_fails),
+		T(device_probe_carries_on_past_a_failed_destroy),
+		T(device_probe_fills_only_what_fits_in_sz),
+		T(device_probe_of_a_device_adopted_by_id),
+		T(device_probe_rejects_bad_arguments),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
