@@ -5,6 +5,7 @@
  * in groups and answers each group.
  */
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -87,6 +88,14 @@ static void fault_from_kernel(struct iommufd_fault *f, const struct kabi_pgfault
 _Static_assert(sizeof(struct iommufd_fault) == sizeof(struct kabi_pgfault),
 	       "a public fault record has the kernel record's size");
 
+/* Whether @fd has something to read now. */
+static bool still_readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
 IOMMUFD_EXPORT int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
 					    struct iommufd_fault *faults, size_t max,
 					    size_t *ret_count)
@@ -99,22 +108,24 @@ IOMMUFD_EXPORT int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
 		return -EINVAL;
 	/*
 	 * The kernel hands out whole groups that fit the read size and keeps
-	 * the rest queued; it refuses (EINVAL) only when even the first group
-	 * does not fit.
+	 * the rest queued. When even the first group does not fit it returns
+	 * 0, as it does when nothing is queued: a queue that is still
+	 * readable after a read of nothing holds a group too large for @max.
+	 * (A group that arrives between the two calls reads as -EMSGSIZE too;
+	 * the caller's retry with more room gets it. EINVAL is taken to say
+	 * the same.)
 	 */
 	n = read(queue->fd, faults, max * sizeof(struct kabi_pgfault));
+	if (n < 0 && errno == EAGAIN)
+		n = 0;
+	if ((n == 0 && still_readable(queue->fd)) || (n < 0 && errno == EINVAL)) {
+		log_err(queue->ctx, "fault queue %u: the next fault group has more than %zu faults: read with more room",
+			queue->id, max);
+		return -EMSGSIZE;
+	}
 	if (n < 0) {
 		int rc = -errno;
 
-		if (rc == -EAGAIN) {
-			*ret_count = 0;
-			return 0;
-		}
-		if (rc == -EINVAL) {
-			log_err(queue->ctx, "fault queue %u: the next fault group has more than %zu faults: read with more room",
-				queue->id, max);
-			return -EMSGSIZE;
-		}
 		log_err(queue->ctx, "fault queue %u: read: %s", queue->id, iommufd_errname(rc));
 		return rc;
 	}

@@ -124,12 +124,17 @@ static int deliver(struct iommufd_veventq *queue, const unsigned char *buf, size
 		off += sizeof(hdr);
 		if (hdr.flags & KABI_VEVENTQ_FLAG_LOST_EVENTS) {
 			/*
-			 * Stands alone, carrying the sequence number the first
-			 * dropped event had: at least one is gone, and the next
-			 * event's gap will say how many.
+			 * Stands alone at the tail, carrying the sequence number
+			 * of the last event the kernel dropped (each drop moves
+			 * it there with its own number): the events from the one
+			 * expected next up to it are gone. The next event's gap,
+			 * counted from the same place, says how many in all.
 			 */
-			*lost_tail += account_sequence(queue, hdr.sequence) + 1;
-			queue->next_seq = hdr.sequence;
+			if (!queue->have_seq) {
+				queue->have_seq = true;
+				queue->next_seq = hdr.sequence;
+			}
+			*lost_tail = ((hdr.sequence - queue->next_seq) & VEVENT_SEQ_MASK) + 1;
 			continue;
 		}
 		if (len - off < data_len)
