@@ -14,6 +14,9 @@
 #   examples/nested-vmm     a VMM's nested translation: stage 2, guest stage-1
 #                           tables, replace on mode switches, invalidation
 #                           (on vtd/amd it says why the IOMMU cannot nest)
+#   examples/lsiommufd      the report for a bug: VFIO devices, their IOMMU,
+#                           decoded hw info and the capability probe's verdicts
+#                           (with --mock on the mock machine: a selftest device)
 #
 # Usage: examples/run-in-vm.sh [run.sh options, e.g. --kernels 6.12 --machines vtd]
 # Environment: LIBIOMMUFD_BUILD = the build tree (default: the source tree).
@@ -24,24 +27,25 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${LIBIOMMUFD_BUILD:-$top}
 out=${LIBIOMMUFD_VM_OUT:-$build/examples/vm-out}
 vm=$top/tests/vm
-examples="edu-dma iommufd-info nested-vmm"
+examples="edu-dma iommufd-info nested-vmm lsiommufd"
 for ex in $examples; do
 	[ -x "$build/examples/$ex" ] || { echo "examples/$ex is not built in $build: run make"; exit 1; }
 done
 mkdir -p "$out/stage"
 
 # Each example runs under a wrapper that speaks the VM runner's result
-# protocol (tests/vm/README.md); the examples themselves do not. edu-dma and
-# nested-vmm use the wrappers of the test tier, which know when a machine
-# lacks what the example needs (a skip line saying so, not a failure);
-# iommufd-info runs anywhere.
+# protocol (tests/vm/README.md); the examples themselves do not. edu-dma,
+# nested-vmm and lsiommufd use the wrappers of the test tier, which know
+# when a machine lacks what the example needs (a skip line saying so, not a
+# failure) and what lsiommufd's report must say there; iommufd-info runs
+# anywhere.
 cat > "$out/stage/iommufd-info" <<'WRAP'
 #!/bin/sh
 echo "PLAN iommufd-info 1"
 /usr/bin/iommufd-info; rc=$?
 [ $rc = 0 ] && echo "RESULT iommufd-info example pass" || echo "RESULT iommufd-info example fail exit $rc"
 WRAP
-for ex in edu-dma nested-vmm; do
+for ex in edu-dma nested-vmm lsiommufd; do
 	cp "$vm/$ex-result.sh" "$out/stage/$ex"
 done
 # (A function: its "set --" leaves the script's run.sh options alone.)

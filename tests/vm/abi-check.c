@@ -50,6 +50,14 @@
  * PROBE KHAS_VIOMMU_ALLOC_DATA 6.17 offsetof(struct iommu_viommu_alloc, data_uptr)
  * PROBE KHAS_ST_HWPT_PAGETABLE_TYPE - offsetof(struct iommu_hwpt_selftest, pagetable_type)
  * PROBE KHAS_ST_VIOMMU - IOMMU_VIOMMU_TYPE_SELFTEST + IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST + MOCK_DEV_CACHE_ID_MAX + sizeof(struct iommu_viommu_invalidate_selftest)
+ * PROBE KHAS_VEVENTQ 6.15 sizeof(struct iommu_veventq_alloc) + sizeof(struct iommufd_vevent_header) + IOMMU_VEVENTQ_FLAG_LOST_EVENTS + IOMMU_VEVENTQ_TYPE_ARM_SMMUV3 + sizeof(struct iommu_vevent_arm_smmuv3)
+ * PROBE KHAS_VEVENTQ_TEGRA 6.17 IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV + sizeof(struct iommu_vevent_tegra241_cmdqv)
+ * PROBE KHAS_HW_QUEUE 6.17 sizeof(struct iommu_hw_queue_alloc) + IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV
+ * PROBE KHAS_ST_VIOMMU_OPS - sizeof(((struct iommu_test_cmd *)0)->check_dev_cache) + sizeof(((struct iommu_test_cmd *)0)->trigger_vevent) + sizeof(((struct iommu_test_cmd *)0)->pasid_attach) + sizeof(((struct iommu_test_cmd *)0)->pasid_detach) + IOMMU_TEST_DEV_CACHE_DEFAULT + MOCK_DEV_CACHE_NUM
+ * PROBE KHAS_ST_DEV_PASID - MOCK_FLAGS_DEVICE_PASID + MOCK_PASID_WIDTH + IOMMU_TEST_PASID_RESERVED
+ * PROBE KHAS_ST_VEVENT - IOMMU_VEVENTQ_TYPE_SELFTEST + sizeof(struct iommu_viommu_event_selftest)
+ * PROBE KHAS_ST_HW_QUEUE - IOMMU_HW_QUEUE_TYPE_SELFTEST + IOMMU_TEST_HW_QUEUE_MAX
+ * PROBE KHAS_ST_MOCK_PAGE_SIZE - MOCK_PAGE_SIZE
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -520,6 +528,117 @@ SAME_FIELD(kabi_vdevice_alloc, out_vdevice_id, iommu_vdevice_alloc, out_vdevice_
 SAME_FIELD(kabi_vdevice_alloc, virt_id, iommu_vdevice_alloc, virt_id);
 #endif
 
+/* ---- dirty tracking, fault queues, vEVENTQs, HW queues (issue 5) ----------- */
+
+#ifdef IOMMU_HWPT_SET_DIRTY_TRACKING
+SAME(KABI_HWPT_DIRTY_TRACKING_ENABLE, IOMMU_HWPT_DIRTY_TRACKING_ENABLE);
+SAME_SIZE(kabi_hwpt_set_dirty_tracking, iommu_hwpt_set_dirty_tracking);
+SAME_FIELD(kabi_hwpt_set_dirty_tracking, size, iommu_hwpt_set_dirty_tracking, size);
+SAME_FIELD(kabi_hwpt_set_dirty_tracking, flags, iommu_hwpt_set_dirty_tracking, flags);
+SAME_FIELD(kabi_hwpt_set_dirty_tracking, hwpt_id, iommu_hwpt_set_dirty_tracking, hwpt_id);
+SAME_FIELD(kabi_hwpt_set_dirty_tracking, reserved, iommu_hwpt_set_dirty_tracking, __reserved);
+SAME(KABI_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+/* The public flag is passed through with the kernel's value. */
+SAME(IOMMUFD_DIRTY_NO_CLEAR, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR);
+SAME_SIZE(kabi_hwpt_get_dirty_bitmap, iommu_hwpt_get_dirty_bitmap);
+SAME_FIELD(kabi_hwpt_get_dirty_bitmap, size, iommu_hwpt_get_dirty_bitmap, size);
+SAME_FIELD(kabi_hwpt_get_dirty_bitmap, hwpt_id, iommu_hwpt_get_dirty_bitmap, hwpt_id);
+SAME_FIELD(kabi_hwpt_get_dirty_bitmap, flags, iommu_hwpt_get_dirty_bitmap, flags);
+SAME_FIELD(kabi_hwpt_get_dirty_bitmap, reserved, iommu_hwpt_get_dirty_bitmap, __reserved);
+SAME_FIELD(kabi_hwpt_get_dirty_bitmap, iova, iommu_hwpt_get_dirty_bitmap, iova);
+SAME_FIELD(kabi_hwpt_get_dirty_bitmap, length, iommu_hwpt_get_dirty_bitmap, length);
+SAME_FIELD(kabi_hwpt_get_dirty_bitmap, page_size, iommu_hwpt_get_dirty_bitmap, page_size);
+SAME_FIELD(kabi_hwpt_get_dirty_bitmap, data, iommu_hwpt_get_dirty_bitmap, data);
+#endif
+
+#ifdef IOMMU_FAULT_QUEUE_ALLOC
+SAME_SIZE(kabi_fault_alloc, iommu_fault_alloc);
+SAME_FIELD(kabi_fault_alloc, size, iommu_fault_alloc, size);
+SAME_FIELD(kabi_fault_alloc, flags, iommu_fault_alloc, flags);
+SAME_FIELD(kabi_fault_alloc, out_fault_id, iommu_fault_alloc, out_fault_id);
+SAME_FIELD(kabi_fault_alloc, out_fault_fd, iommu_fault_alloc, out_fault_fd);
+SAME(KABI_PGFAULT_FLAGS_PASID_VALID, IOMMU_PGFAULT_FLAGS_PASID_VALID);
+SAME(KABI_PGFAULT_FLAGS_LAST_PAGE, IOMMU_PGFAULT_FLAGS_LAST_PAGE);
+SAME(KABI_PGFAULT_PERM_READ, IOMMU_PGFAULT_PERM_READ);
+SAME(KABI_PGFAULT_PERM_WRITE, IOMMU_PGFAULT_PERM_WRITE);
+SAME(KABI_PGFAULT_PERM_EXEC, IOMMU_PGFAULT_PERM_EXEC);
+SAME(KABI_PGFAULT_PERM_PRIV, IOMMU_PGFAULT_PERM_PRIV);
+SAME_SIZE(kabi_pgfault, iommu_hwpt_pgfault);
+SAME_FIELD(kabi_pgfault, flags, iommu_hwpt_pgfault, flags);
+SAME_FIELD(kabi_pgfault, dev_id, iommu_hwpt_pgfault, dev_id);
+SAME_FIELD(kabi_pgfault, pasid, iommu_hwpt_pgfault, pasid);
+SAME_FIELD(kabi_pgfault, grpid, iommu_hwpt_pgfault, grpid);
+SAME_FIELD(kabi_pgfault, perm, iommu_hwpt_pgfault, perm);
+SAME_FIELD(kabi_pgfault, reserved, iommu_hwpt_pgfault, __reserved);
+SAME_FIELD(kabi_pgfault, addr, iommu_hwpt_pgfault, addr);
+SAME_FIELD(kabi_pgfault, length, iommu_hwpt_pgfault, length);
+SAME_FIELD(kabi_pgfault, cookie, iommu_hwpt_pgfault, cookie);
+SAME(KABI_PAGE_RESP_SUCCESS, IOMMUFD_PAGE_RESP_SUCCESS);
+SAME(KABI_PAGE_RESP_INVALID, IOMMUFD_PAGE_RESP_INVALID);
+SAME_SIZE(kabi_page_response, iommu_hwpt_page_response);
+SAME_FIELD(kabi_page_response, cookie, iommu_hwpt_page_response, cookie);
+SAME_FIELD(kabi_page_response, code, iommu_hwpt_page_response, code);
+/*
+ * The public mirrors: flags, permissions and responses carry the kernel's
+ * values, and a public fault has the kernel record's size (the library
+ * converts records in place in the caller's array).
+ */
+SAME(IOMMUFD_FAULT_PASID_VALID, IOMMU_PGFAULT_FLAGS_PASID_VALID);
+SAME(IOMMUFD_FAULT_LAST_PAGE, IOMMU_PGFAULT_FLAGS_LAST_PAGE);
+SAME(IOMMUFD_FAULT_READ, IOMMU_PGFAULT_PERM_READ);
+SAME(IOMMUFD_FAULT_WRITE, IOMMU_PGFAULT_PERM_WRITE);
+SAME(IOMMUFD_FAULT_EXEC, IOMMU_PGFAULT_PERM_EXEC);
+SAME(IOMMUFD_FAULT_PRIV, IOMMU_PGFAULT_PERM_PRIV);
+SAME(IOMMUFD_FAULT_RESPONSE_SUCCESS, IOMMUFD_PAGE_RESP_SUCCESS);
+SAME(IOMMUFD_FAULT_RESPONSE_INVALID, IOMMUFD_PAGE_RESP_INVALID);
+SAME_SIZE(iommufd_fault, iommu_hwpt_pgfault);
+#endif
+
+#ifdef IOMMU_VEVENTQ_ALLOC
+#ifndef KHAS_VEVENTQ
+#error "IOMMU_VEVENTQ_ALLOC without the vEVENTQ structs: the KHAS_VEVENTQ probe is broken"
+#endif
+SAME_SIZE(kabi_veventq_alloc, iommu_veventq_alloc);
+SAME_FIELD(kabi_veventq_alloc, size, iommu_veventq_alloc, size);
+SAME_FIELD(kabi_veventq_alloc, flags, iommu_veventq_alloc, flags);
+SAME_FIELD(kabi_veventq_alloc, viommu_id, iommu_veventq_alloc, viommu_id);
+SAME_FIELD(kabi_veventq_alloc, type, iommu_veventq_alloc, type);
+SAME_FIELD(kabi_veventq_alloc, veventq_depth, iommu_veventq_alloc, veventq_depth);
+SAME_FIELD(kabi_veventq_alloc, out_veventq_id, iommu_veventq_alloc, out_veventq_id);
+SAME_FIELD(kabi_veventq_alloc, out_veventq_fd, iommu_veventq_alloc, out_veventq_fd);
+SAME_FIELD(kabi_veventq_alloc, reserved, iommu_veventq_alloc, __reserved);
+SAME(KABI_VEVENTQ_FLAG_LOST_EVENTS, IOMMU_VEVENTQ_FLAG_LOST_EVENTS);
+SAME_SIZE(kabi_vevent_header, iommufd_vevent_header);
+SAME_FIELD(kabi_vevent_header, flags, iommufd_vevent_header, flags);
+SAME_FIELD(kabi_vevent_header, sequence, iommufd_vevent_header, sequence);
+SAME(KABI_VEVENTQ_TYPE_ARM_SMMUV3, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3);
+SAME(IOMMUFD_VEVENTQ_ARM_SMMUV3, IOMMU_VEVENTQ_TYPE_ARM_SMMUV3);
+SAME(KABI_VEVENT_ARM_SMMUV3_LEN, sizeof(struct iommu_vevent_arm_smmuv3));
+#endif
+#ifdef KHAS_VEVENTQ_TEGRA
+SAME(KABI_VEVENTQ_TYPE_TEGRA241_CMDQV, IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV);
+SAME(IOMMUFD_VEVENTQ_TEGRA241_CMDQV, IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV);
+SAME(KABI_VEVENT_TEGRA241_CMDQV_LEN, sizeof(struct iommu_vevent_tegra241_cmdqv));
+#endif
+
+#ifdef IOMMU_HW_QUEUE_ALLOC
+#ifndef KHAS_HW_QUEUE
+#error "IOMMU_HW_QUEUE_ALLOC without its struct: the KHAS_HW_QUEUE probe is broken"
+#endif
+SAME_SIZE(kabi_hw_queue_alloc, iommu_hw_queue_alloc);
+SAME_FIELD(kabi_hw_queue_alloc, size, iommu_hw_queue_alloc, size);
+SAME_FIELD(kabi_hw_queue_alloc, flags, iommu_hw_queue_alloc, flags);
+SAME_FIELD(kabi_hw_queue_alloc, viommu_id, iommu_hw_queue_alloc, viommu_id);
+SAME_FIELD(kabi_hw_queue_alloc, type, iommu_hw_queue_alloc, type);
+SAME_FIELD(kabi_hw_queue_alloc, index, iommu_hw_queue_alloc, index);
+SAME_FIELD(kabi_hw_queue_alloc, out_hw_queue_id, iommu_hw_queue_alloc, out_hw_queue_id);
+SAME_FIELD(kabi_hw_queue_alloc, nesting_parent_iova, iommu_hw_queue_alloc,
+	   nesting_parent_iova);
+SAME_FIELD(kabi_hw_queue_alloc, length, iommu_hw_queue_alloc, length);
+SAME(KABI_HW_QUEUE_TYPE_TEGRA241_CMDQV, IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV);
+SAME(IOMMUFD_HW_QUEUE_TEGRA241_CMDQV, IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV);
+#endif
+
 /* ---- the selftest driver (tests/vm/selftest.h) ---------------------------- */
 
 #ifdef KHAS_SELFTEST_HEADER
@@ -619,5 +738,67 @@ SAME_FIELD(kabi_viommu_invalidate_selftest, flags, iommu_viommu_invalidate_selft
 SAME_FIELD(kabi_viommu_invalidate_selftest, vdev_id, iommu_viommu_invalidate_selftest, vdev_id);
 SAME_FIELD(kabi_viommu_invalidate_selftest, cache_id, iommu_viommu_invalidate_selftest, cache_id);
 SAME(IOMMUFD_INVALIDATE_SELFTEST_VIOMMU_LEN, sizeof(struct iommu_viommu_invalidate_selftest));
+/* selftest.h's own statement of the vIOMMU numbers and its invalidation entry */
+SAME(ST_VIOMMU_TYPE, IOMMU_VIOMMU_TYPE_SELFTEST);
+SAME(ST_INV_DATA_TYPE, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST);
+SAME(ST_DEV_CACHE_ENTRIES, MOCK_DEV_CACHE_ID_MAX + 1);
+SAME_SIZE(st_viommu_inv, iommu_viommu_invalidate_selftest);
+SAME_FIELD(st_viommu_inv, flags, iommu_viommu_invalidate_selftest, flags);
+SAME_FIELD(st_viommu_inv, vdev_id, iommu_viommu_invalidate_selftest, vdev_id);
+SAME_FIELD(st_viommu_inv, cache_id, iommu_viommu_invalidate_selftest, cache_id);
+#endif
+/* selftest.h's HWPT invalidation entry (both kernels) */
+SAME(ST_INV_DATA_TYPE, IOMMU_HWPT_INVALIDATE_DATA_SELFTEST);
+SAME(ST_INV_FLAG_ALL, IOMMU_TEST_INVALIDATE_FLAG_ALL);
+SAME_SIZE(st_hwpt_inv, iommu_hwpt_invalidate_selftest);
+SAME_FIELD(st_hwpt_inv, flags, iommu_hwpt_invalidate_selftest, flags);
+SAME_FIELD(st_hwpt_inv, iotlb_id, iommu_hwpt_invalidate_selftest, iotlb_id);
+/* The dirty and IOPF ops (both kernels). */
+SAME_FIELD(st_cmd, dirty.flags, iommu_test_cmd, dirty.flags);
+SAME_FIELD(st_cmd, dirty.iova, iommu_test_cmd, dirty.iova);
+SAME_FIELD(st_cmd, dirty.length, iommu_test_cmd, dirty.length);
+SAME_FIELD(st_cmd, dirty.page_size, iommu_test_cmd, dirty.page_size);
+SAME_FIELD(st_cmd, dirty.uptr, iommu_test_cmd, dirty.uptr);
+SAME_FIELD(st_cmd, dirty.out_nr_dirty, iommu_test_cmd, dirty.out_nr_dirty);
+SAME_FIELD(st_cmd, trigger_iopf.dev_id, iommu_test_cmd, trigger_iopf.dev_id);
+SAME_FIELD(st_cmd, trigger_iopf.pasid, iommu_test_cmd, trigger_iopf.pasid);
+SAME_FIELD(st_cmd, trigger_iopf.grpid, iommu_test_cmd, trigger_iopf.grpid);
+SAME_FIELD(st_cmd, trigger_iopf.perm, iommu_test_cmd, trigger_iopf.perm);
+SAME_FIELD(st_cmd, trigger_iopf.addr, iommu_test_cmd, trigger_iopf.addr);
+#ifdef KHAS_ST_VIOMMU_OPS
+/* 7.x ops: device cache check, vEVENT trigger, PASID attach/replace/detach. */
+SAME_FIELD(st_cmd, check_dev_cache.id, iommu_test_cmd, check_dev_cache.id);
+SAME_FIELD(st_cmd, check_dev_cache.cache, iommu_test_cmd, check_dev_cache.cache);
+SAME(ST_DEV_CACHE_DEFAULT, IOMMU_TEST_DEV_CACHE_DEFAULT);
+SAME(ST_DEV_CACHE_ENTRIES, MOCK_DEV_CACHE_NUM);
+SAME_FIELD(st_cmd, trigger_vevent.dev_id, iommu_test_cmd, trigger_vevent.dev_id);
+SAME_FIELD(st_cmd, pasid_attach.pasid, iommu_test_cmd, pasid_attach.pasid);
+SAME_FIELD(st_cmd, pasid_attach.pt_id, iommu_test_cmd, pasid_attach.pt_id);
+/* REPLACE is sent with the attach member: the kernel's two members coincide. */
+SAME_FIELD(st_cmd, pasid_attach.pasid, iommu_test_cmd, pasid_replace.pasid);
+SAME_FIELD(st_cmd, pasid_attach.pt_id, iommu_test_cmd, pasid_replace.pt_id);
+SAME_FIELD(st_cmd, pasid_detach.pasid, iommu_test_cmd, pasid_detach.pasid);
+#endif
+#ifdef KHAS_ST_DEV_PASID
+SAME(ST_MOCK_DEV_PASID, MOCK_FLAGS_DEVICE_PASID);
+SAME(ST_MOCK_PASID_WIDTH, MOCK_PASID_WIDTH);
+SAME(ST_PASID_FAKE_ERROR, IOMMU_TEST_PASID_RESERVED);
+#endif
+#ifdef KHAS_ST_VEVENT
+SAME(ST_VEVENTQ_TYPE, IOMMU_VEVENTQ_TYPE_SELFTEST);
+SAME(KABI_VEVENTQ_TYPE_SELFTEST, IOMMU_VEVENTQ_TYPE_SELFTEST);
+SAME(IOMMUFD_VEVENTQ_SELFTEST, IOMMU_VEVENTQ_TYPE_SELFTEST);
+SAME_SIZE(st_vevent, iommu_viommu_event_selftest);
+SAME_FIELD(st_vevent, virt_id, iommu_viommu_event_selftest, virt_id);
+SAME(KABI_VEVENT_SELFTEST_LEN, sizeof(struct iommu_viommu_event_selftest));
+#endif
+#ifdef KHAS_ST_HW_QUEUE
+SAME(ST_HW_QUEUE_TYPE, IOMMU_HW_QUEUE_TYPE_SELFTEST);
+SAME(ST_HW_QUEUE_MAX, IOMMU_TEST_HW_QUEUE_MAX);
+SAME(KABI_HW_QUEUE_TYPE_SELFTEST, IOMMU_HW_QUEUE_TYPE_SELFTEST);
+SAME(IOMMUFD_HW_QUEUE_SELFTEST, IOMMU_HW_QUEUE_TYPE_SELFTEST);
+#endif
+#ifdef KHAS_ST_MOCK_PAGE_SIZE
+SAME(ST_MOCK_IO_PAGE_SIZE, MOCK_PAGE_SIZE);
 #endif
 #endif /* KHAS_SELFTEST_HEADER */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The real-kernel tier as one test of `make check`: put the VM test programs
-# (tests/vm/vm-*, tests/vm/smoke) and the edu DMA and nested VMM examples
-# into an initramfs
+# (tests/vm/vm-*, tests/vm/smoke) and the edu DMA, nested VMM and lsiommufd
+# examples into an initramfs
 # and boot it on every kernel x machine pair with tests/vm/run.sh (which
 # builds and caches the kernels on first use: several minutes each).
 #
@@ -15,11 +15,14 @@
 # Exit status: run.sh's (0 only when every pair is clean); 77 when skipped:
 # only when QEMU is not installed or LIBIOMMUFD_VM_TESTS=0.
 #
-# The examples examples/edu-dma and examples/nested-vmm are not protocol
-# programs: they print their steps and exit 0 when they verified what they
-# did (nested-vmm also when the IOMMU cannot nest, which it says). Each goes
-# into the VM as /usr/bin/<name>, and tests/vm/<name>-result.sh, installed
-# as /tests/<name>, runs it and turns its outcome into one RESULT line.
+# The examples examples/edu-dma, examples/nested-vmm and examples/lsiommufd
+# are not protocol programs: they print their steps (lsiommufd its report)
+# and exit 0 when they verified what they did (nested-vmm also when the
+# IOMMU cannot nest, which it says). Each goes into the VM as
+# /usr/bin/<name>, and tests/vm/<name>-result.sh, installed as
+# /tests/<name>, runs it and turns its outcome into one RESULT line
+# (lsiommufd-result.sh checks the report's key lines for the kernel and
+# machine).
 set -u
 
 if [ "${LIBIOMMUFD_VM_TESTS:-1}" = 0 ]; then
@@ -44,7 +47,7 @@ for p in "$builddir"/tests/vm/vm-* "$builddir"/tests/vm/smoke; do
 	case ${p##*/} in *.*) continue ;; esac	# sources, objects
 	[ -f "$p" ] && [ -x "$p" ] && progs="$progs $p"
 done
-examples="edu-dma nested-vmm"
+examples="edu-dma nested-vmm lsiommufd"
 for ex in $examples; do
 	if [ -z "$progs" ] || [ ! -x "$builddir/examples/$ex" ]; then
 		echo "ERROR: the VM programs or examples/$ex are not built in $builddir (run make check)"

@@ -59,6 +59,24 @@ enum st_op {
 
 /* Device flags of ST_OP_MOCK_DOMAIN_FLAGS (the only one both kernels share). */
 #define ST_MOCK_DEV_NO_DIRTY 0x1u	/* the device cannot do dirty tracking */
+/*
+ * 7.2: the device has PASIDs (ST_MOCK_PASID_WIDTH bits). 6.12 gives this bit
+ * no meaning and refuses it (EINVAL: it knows bits 0 and 1 only).
+ */
+#define ST_MOCK_DEV_PASID 0x4u
+#define ST_MOCK_PASID_WIDTH 20
+/*
+ * 7.2: the mock driver fails every second attach of PASID 1024 (ENOMEM), to
+ * exercise the core's roll-back to the old domain; other PASIDs are plain.
+ */
+#define ST_PASID_FAKE_ERROR 1024u
+
+/*
+ * The mock IOMMU's page: half a CPU page on both kernels. ST_OP_DIRTY takes
+ * its bitmap in these units: 6.12 looks up its page table at
+ * iova / page_size, so any other page size marks the wrong entries there.
+ */
+#define ST_MOCK_IO_PAGE_SIZE 2048u
 
 /* IOVAs outside this window are reserved once a mock domain is attached. */
 #define ST_MOCK_APERTURE_START 0x1000000ull	/* 16 MiB */
@@ -121,6 +139,27 @@ struct st_viommu_inv {
 _Static_assert(sizeof(struct st_viommu_inv) == 12, "st_viommu_inv size");
 
 /*
+ * 7.2: the event a mock device raises on its vIOMMU (ST_OP_TRIGGER_VEVENT)
+ * when it sits on a nested HWPT of that vIOMMU and has a vDevice there:
+ * delivered to the vIOMMU's vEVENTQ of type ST_VEVENTQ_TYPE, carrying the
+ * vDevice's virtual ID. Without such a queue the op fails (EOPNOTSUPP),
+ * without a vDevice (ENOENT).
+ */
+#define ST_VEVENTQ_TYPE 0xbeefbeefu
+struct st_vevent {
+	uint32_t virt_id;
+};
+_Static_assert(sizeof(struct st_vevent) == 4, "st_vevent size");
+
+/*
+ * 7.2: HW queues of the mock vIOMMU (type ST_HW_QUEUE_TYPE): indexes
+ * 0..ST_HW_QUEUE_MAX-1, each one after the one before it exists (EIO
+ * otherwise), and a queue cannot go while the next one depends on it.
+ */
+#define ST_HW_QUEUE_TYPE 0xdeadbeefu
+#define ST_HW_QUEUE_MAX 2
+
+/*
  * The command: a common head, one operation-specific union member, and a
  * trailing u32 the kernel uses to find the minimum size (it rejects a
  * command shorter than the end of @last, 68 bytes). The largest union
@@ -168,6 +207,31 @@ struct st_cmd {
 			uint32_t pasid;		/* 0: the device itself */
 			uint32_t hwpt_id;	/* 0: "nothing attached" */
 		} pasid_check;
+		struct {	/* ST_OP_DIRTY, id = mock paging HWPT with tracking on */
+			uint32_t flags;
+			uint64_t iova;
+			uint64_t length;
+			uint64_t page_size;	/* ST_MOCK_IO_PAGE_SIZE (see there) */
+			uint64_t uptr;		/* bitmap: bit i marks iova + i * page_size */
+			uint64_t out_nr_dirty;	/* bits the kernel marked */
+		} dirty;
+		struct {	/* ST_OP_TRIGGER_IOPF, id unused */
+			uint32_t dev_id;	/* the device ID (idev) that faults */
+			uint32_t pasid;		/* 0: none; else the fault has PASID_VALID */
+			uint32_t grpid;
+			uint32_t perm;		/* IOMMUFD_FAULT_READ... */
+			uint64_t addr;
+		} trigger_iopf;
+		struct {	/* ST_OP_TRIGGER_VEVENT, id unused (7.2) */
+			uint32_t dev_id;	/* the device ID (idev) */
+		} trigger_vevent;
+		struct {	/* ST_OP_PASID_ATTACH and _REPLACE, id = stdev (7.2) */
+			uint32_t pasid;
+			uint32_t pt_id;		/* in: IOAS or HWPT; out: the HWPT used */
+		} pasid_attach;
+		struct {	/* ST_OP_PASID_DETACH, id = stdev (7.2) */
+			uint32_t pasid;
+		} pasid_detach;
 		uint8_t raw[48];
 	} __attribute__((aligned(8)));	/* the kernel's u64s are 8-aligned everywhere */
 	uint32_t last;
@@ -191,6 +255,21 @@ _Static_assert(offsetof(struct st_cmd, check_dev_cache.id) == 16, "check_dev_cac
 _Static_assert(offsetof(struct st_cmd, check_dev_cache.cache) == 20, "check_dev_cache.cache");
 _Static_assert(offsetof(struct st_cmd, pasid_check.pasid) == 16, "pasid_check.pasid");
 _Static_assert(offsetof(struct st_cmd, pasid_check.hwpt_id) == 20, "pasid_check.hwpt_id");
+_Static_assert(offsetof(struct st_cmd, dirty.flags) == 16, "dirty.flags");
+_Static_assert(offsetof(struct st_cmd, dirty.iova) == 24, "dirty.iova");
+_Static_assert(offsetof(struct st_cmd, dirty.length) == 32, "dirty.length");
+_Static_assert(offsetof(struct st_cmd, dirty.page_size) == 40, "dirty.page_size");
+_Static_assert(offsetof(struct st_cmd, dirty.uptr) == 48, "dirty.uptr");
+_Static_assert(offsetof(struct st_cmd, dirty.out_nr_dirty) == 56, "dirty.out_nr_dirty");
+_Static_assert(offsetof(struct st_cmd, trigger_iopf.dev_id) == 16, "trigger_iopf.dev_id");
+_Static_assert(offsetof(struct st_cmd, trigger_iopf.pasid) == 20, "trigger_iopf.pasid");
+_Static_assert(offsetof(struct st_cmd, trigger_iopf.grpid) == 24, "trigger_iopf.grpid");
+_Static_assert(offsetof(struct st_cmd, trigger_iopf.perm) == 28, "trigger_iopf.perm");
+_Static_assert(offsetof(struct st_cmd, trigger_iopf.addr) == 32, "trigger_iopf.addr");
+_Static_assert(offsetof(struct st_cmd, trigger_vevent.dev_id) == 16, "trigger_vevent.dev_id");
+_Static_assert(offsetof(struct st_cmd, pasid_attach.pasid) == 16, "pasid_attach.pasid");
+_Static_assert(offsetof(struct st_cmd, pasid_attach.pt_id) == 20, "pasid_attach.pt_id");
+_Static_assert(offsetof(struct st_cmd, pasid_detach.pasid) == 16, "pasid_detach.pasid");
 _Static_assert(offsetof(struct st_cmd, last) == 64, "st_cmd.last");
 
 #endif /* LIBIOMMUFD_VM_SELFTEST_H */

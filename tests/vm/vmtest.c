@@ -374,6 +374,153 @@ int vmt_st_check_dev_cache(int fd, uint32_t idev, uint32_t idx, uint32_t val)
 	return raw_ioctl(fd, ST_TEST_CMD, &cmd);
 }
 
+int vmt_st_add_reserved(int fd, uint32_t ioas, uint64_t start, uint64_t length)
+{
+	struct st_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = ST_OP_ADD_RESERVED,
+		.id = ioas,
+		.add_reserved = { .start = start, .length = length },
+	};
+
+	return raw_ioctl(fd, ST_TEST_CMD, &cmd);
+}
+
+int vmt_st_dirty(int fd, uint32_t hwpt, uint64_t iova, uint64_t length,
+		 const uint64_t *bitmap, uint64_t *ret_nr)
+{
+	struct st_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = ST_OP_DIRTY,
+		.id = hwpt,
+		.dirty = {
+			.iova = iova,
+			.length = length,
+			.page_size = ST_MOCK_IO_PAGE_SIZE,
+			.uptr = (uintptr_t)bitmap,
+		},
+	};
+	int rc = raw_ioctl(fd, ST_TEST_CMD, &cmd);
+
+	if (!rc && ret_nr)
+		*ret_nr = cmd.dirty.out_nr_dirty;
+	return rc;
+}
+
+int vmt_st_trigger_iopf(int fd, uint32_t idev, uint32_t pasid, uint32_t grpid,
+			uint32_t perm, uint64_t addr)
+{
+	struct st_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = ST_OP_TRIGGER_IOPF,
+		.trigger_iopf = { .dev_id = idev, .pasid = pasid, .grpid = grpid,
+				  .perm = perm, .addr = addr },
+	};
+
+	return raw_ioctl(fd, ST_TEST_CMD, &cmd);
+}
+
+int vmt_st_trigger_vevent(int fd, uint32_t idev)
+{
+	struct st_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = ST_OP_TRIGGER_VEVENT,
+		.trigger_vevent = { .dev_id = idev },
+	};
+
+	return raw_ioctl(fd, ST_TEST_CMD, &cmd);
+}
+
+static int st_pasid(int fd, uint32_t op, uint32_t stdev, uint32_t pasid, uint32_t pt_id,
+		    uint32_t *ret_hwpt)
+{
+	struct st_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = op,
+		.id = stdev,
+		.pasid_attach = { .pasid = pasid, .pt_id = pt_id },
+	};
+	int rc = raw_ioctl(fd, ST_TEST_CMD, &cmd);
+
+	if (!rc && ret_hwpt)
+		*ret_hwpt = cmd.pasid_attach.pt_id;
+	return rc;
+}
+
+int vmt_st_pasid_attach(int fd, uint32_t stdev, uint32_t pasid, uint32_t pt_id,
+			uint32_t *ret_hwpt)
+{
+	return st_pasid(fd, ST_OP_PASID_ATTACH, stdev, pasid, pt_id, ret_hwpt);
+}
+
+int vmt_st_pasid_replace(int fd, uint32_t stdev, uint32_t pasid, uint32_t pt_id,
+			 uint32_t *ret_hwpt)
+{
+	return st_pasid(fd, ST_OP_PASID_REPLACE, stdev, pasid, pt_id, ret_hwpt);
+}
+
+int vmt_st_pasid_detach(int fd, uint32_t stdev, uint32_t pasid)
+{
+	struct st_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = ST_OP_PASID_DETACH,
+		.id = stdev,
+		.pasid_detach = { .pasid = pasid },
+	};
+
+	return raw_ioctl(fd, ST_TEST_CMD, &cmd);
+}
+
+uint32_t vmt_next_free_id(struct iommufd_ctx *ctx)
+{
+	struct iommufd_ioas *probe = NULL;
+	uint32_t id;
+
+	if (iommufd_ioas_alloc(ctx, &probe))
+		return 0;
+	id = iommufd_ioas_get_id(probe);
+	iommufd_ioas_unref(probe);
+	return id;
+}
+
+/* ---- the capability probe ------------------------------------------------ */
+
+int vmt_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_probe *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->sz = sizeof(*p);
+	return iommufd_ctx_probe(ctx, p);
+}
+
+const char *vmt_verdict(const char *name, struct iommufd_feature f)
+{
+	static char buf[4][160];
+	static unsigned int next;
+	char *b = buf[next++ % 4];
+
+	snprintf(b, sizeof(buf[0]), "%s %s%s%s%s", name, iommufd_support_name(f.support),
+		 f.err ? " (" : "", f.err ? vmt_errname(f.err) : "", f.err ? ")" : "");
+	return b;
+}
+
+void vmt_skip_probe(struct vmt_case *t, const char *name, struct iommufd_feature f,
+		    const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	t->skipped = true;
+	n = snprintf(t->reason, sizeof(t->reason), "probe: %s", vmt_verdict(name, f));
+	if (n < 0 || (size_t)n + 3 >= sizeof(t->reason) || !fmt || !*fmt)
+		return;
+	t->reason[n++] = ';';
+	t->reason[n++] = ' ';
+	t->reason[n] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(t->reason + n, sizeof(t->reason) - n, fmt, ap);
+	va_end(ap);
+}
+
 bool vmt_mock_device(struct vmt_case *t, struct iommufd_ctx *ctx, uint32_t pt_id,
 		     uint32_t dev_flags, uint32_t *ret_stdev,
 		     struct iommufd_device **ret_dev)

@@ -142,6 +142,48 @@ int vmt_st_pasid_check(int fd, uint32_t stdev, uint32_t pasid, uint32_t hwpt);
 /* Selftest (7.x): is device-cache entry @idx of mock device @idev equal to @val? */
 int vmt_st_check_dev_cache(int fd, uint32_t idev, uint32_t idx, uint32_t val);
 
+/* Selftest: reserve [start, start+length) in IOAS @ioas (as a device would). */
+int vmt_st_add_reserved(int fd, uint32_t ioas, uint64_t start, uint64_t length);
+/*
+ * Selftest: mark pages of dirty-tracking mock HWPT @hwpt dirty, as if a
+ * device wrote them: bit i of @bitmap marks iova + i * ST_MOCK_IO_PAGE_SIZE
+ * (the only unit both kernels agree on, see selftest.h). The number of pages
+ * the kernel marked in @ret_nr (may be NULL).
+ */
+int vmt_st_dirty(int fd, uint32_t hwpt, uint64_t iova, uint64_t length,
+		 const uint64_t *bitmap, uint64_t *ret_nr);
+/* Selftest: mock device @idev raises one I/O page fault (a group of one). */
+int vmt_st_trigger_iopf(int fd, uint32_t idev, uint32_t pasid, uint32_t grpid,
+			uint32_t perm, uint64_t addr);
+/* Selftest (7.x): mock device @idev raises one event on its vIOMMU. */
+int vmt_st_trigger_vevent(int fd, uint32_t idev);
+/* Selftest (7.x): attach / replace PASID @pasid of mock device @stdev;
+ * the HWPT used in @ret_hwpt (may be NULL). */
+int vmt_st_pasid_attach(int fd, uint32_t stdev, uint32_t pasid, uint32_t pt_id,
+			uint32_t *ret_hwpt);
+int vmt_st_pasid_replace(int fd, uint32_t stdev, uint32_t pasid, uint32_t pt_id,
+			 uint32_t *ret_hwpt);
+int vmt_st_pasid_detach(int fd, uint32_t stdev, uint32_t pasid);
+
+/*
+ * The ID the kernel gives the next object of @ctx (IDs are allocated
+ * lowest-free): allocates an IOAS and frees it. 0 on failure.
+ */
+uint32_t vmt_next_free_id(struct iommufd_ctx *ctx);
+
+/* ---- the capability probe ------------------------------------------------ */
+
+/* iommufd_ctx_probe() into @p (sz set here); 0 or -errno. */
+int vmt_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_probe *p);
+/* "map_file kernel lacks it (ENOTTY)": a verdict in words, for reasons. */
+const char *vmt_verdict(const char *name, struct iommufd_feature f);
+/*
+ * Records a skip whose reason quotes the probe: "probe: <verdict>", then
+ * @fmt. For a feature the probe says is missing.
+ */
+void vmt_skip_probe(struct vmt_case *t, const char *name, struct iommufd_feature f,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /*
  * A mock device attached to @pt_id (MOCK_DOMAIN, or MOCK_DOMAIN_FLAGS with
  * @dev_flags), wrapped in a library handle (iommufd_device_new_from_id()).

@@ -1,0 +1,114 @@
+#!/bin/sh
+# Runs examples/lsiommufd (/usr/bin/lsiommufd) inside the test VM, prints
+# what it says (so every console log of the matrix carries its report) and
+# checks its key lines for this kernel and machine, in the console protocol
+# of tests/vm/README.md (one RESULT). The example stays a plain program a
+# user can paste into a bug report; this wrapper knows what it must say:
+#
+#   every kernel with iommufd   the kernel command verdicts; 6.12 lacks
+#                               map_file/viommu/change_process/veventq/
+#                               hw_queue ("kernel lacks it"), 7.x has them
+#   mock (lsiommufd --mock)     the selftest mock device and its features:
+#                               nest_parent and dirty_tracking supported,
+#                               viommu_selftest supported on 7.x
+#   vtd / amd / virtio          edu (1234:11e8) with its IOMMU; nest_parent
+#                               and dirty_tracking "IOMMU/driver cannot"
+#   a kernel without iommufd    the one line that says so (Debian's 6.1)
+#
+# Installed by tests/vm/check.sh (and examples/run-in-vm.sh) as /tests/lsiommufd.
+prog=${0##*/}
+machine=${LIBIOMMUFD_MACHINE:-unknown}
+echo "PLAN $prog 1"
+out=/tmp/lsiommufd.out
+if [ "$machine" = mock ]; then
+	/usr/bin/lsiommufd --mock >"$out" 2>&1
+else
+	/usr/bin/lsiommufd >"$out" 2>&1
+fi
+rc=$?
+cat "$out"
+
+missing=""
+checked=0
+# need REGEX DESCRIPTION: the output must have a line matching REGEX (grep -E).
+need() {
+	checked=$((checked + 1))
+	grep -Eq -- "$1" "$out" || missing="$missing; $2"
+}
+
+if [ ! -e /dev/iommu ]; then
+	case $(uname -r) in
+	[0-5].* | 6.[01].* | 6.[01])
+		need '^/dev/iommu: .*this kernel has no iommufd' "the no-iommufd line"
+		;;
+	*)
+		echo "RESULT $prog example fail /dev/iommu is absent on $(uname -r)"
+		exit 1
+		;;
+	esac
+else
+	kernel=$(uname -r)
+	# Which of the six newer commands to expect: none up to 6.12, all on 7.x
+	# (they came with 6.13 to 6.17); other kernels: not checked.
+	case $kernel in
+	6.[2-9].* | 6.1[0-2].*) new=no ;;
+	[7-9].*) new=yes ;;
+	*) new=unknown ;;
+	esac
+	need "^lsiommufd: kernel Linux $kernel" "the kernel line"
+	need '^  kernel commands:' "the kernel commands heading"
+	for c in hwpt_alloc hw_info dirty_tracking invalidate fault_queue vfio_compat options ioas_copy; do
+		need "^    $c +supported\$" "$c supported"
+	done
+	for c in map_file viommu vdevice change_process veventq hw_queue; do
+		case $new in
+		yes) need "^    $c +supported\$" "$c supported" ;;
+		no) need "^    $c +kernel lacks it \(" "$c kernel lacks it" ;;
+		esac
+	done
+	case $machine in
+	mock)
+		need '^selftest mock device:' "the mock device section"
+		need '^    iommu: selftest mock \(type 0xfeedbeef\)' "the mock IOMMU type"
+		need '^      nest_parent +supported$' "nest_parent supported"
+		need '^      nesting +supported$' "nesting supported"
+		need '^      dirty_tracking +supported$' "dirty_tracking supported"
+		case $new in
+		yes) need '^      viommu_selftest +supported$' "viommu_selftest supported" ;;
+		no) need '^      viommu_selftest +kernel lacks it \(' "viommu_selftest kernel lacks it" ;;
+		esac
+		;;
+	vtd | amd | virtio)
+		need '^VFIO devices: 1$' "one VFIO device"
+		need '\[1234:11e8\]' "edu's IDs"
+		case $machine in
+		vtd) need '^    iommu: Intel VT-d \(type 0x1\)' "the VT-d IOMMU" ;;
+		amd)
+			case $new in
+			yes) need '^    iommu: AMD IOMMU \(type 0x4\)' "the AMD IOMMU" ;;
+			no) need '^    iommu: none reported \(type 0\)' "no hw info type (6.12 AMD)" ;;
+			esac
+			;;
+		virtio) need '^    iommu: none reported \(type 0\)' "no hw info type (virtio-iommu)" ;;
+		esac
+		need '^      nest_parent +IOMMU/driver cannot \(' "nest_parent IOMMU/driver cannot"
+		need '^      dirty_tracking +IOMMU/driver cannot \(' "dirty_tracking IOMMU/driver cannot"
+		need '^      pasid +IOMMU/driver cannot \(' "pasid IOMMU/driver cannot"
+		;;
+	*)
+		echo "RESULT $prog example fail unknown machine '$machine'"
+		exit 1
+		;;
+	esac
+fi
+
+if [ "$rc" != 0 ]; then
+	echo "RESULT $prog example fail lsiommufd exited with status $rc${missing}"
+	exit 1
+fi
+if [ -n "$missing" ]; then
+	echo "RESULT $prog example fail missing from the report${missing}"
+	exit 1
+fi
+echo "RESULT $prog example pass $checked key lines of the report checked on $(uname -r)/$machine"
+exit 0
