@@ -184,11 +184,12 @@ enum iommufd_rlimit_mode {
 };
 
 /**
- * @brief Choose the memory accounting mode (global to the kernel; needs
- * CAP_SYS_RESOURCE).
+ * @brief Choose the memory accounting mode of this context (needs
+ * CAP_SYS_RESOURCE; only while the context has no objects yet).
  * @param ctx the context
  * @param mode an ::iommufd_rlimit_mode
- * @return 0, or -EINVAL, -EPERM, a kernel errno
+ * @return 0, or -EINVAL, -EPERM, -EBUSY (the context already has objects), a
+ * kernel errno
  */
 int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t mode);
 
@@ -215,7 +216,7 @@ int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
  * @brief The ID of the IOAS the legacy VFIO container interface uses.
  * @param ctx the context
  * @param[out] ret_ioas_id its kernel object ID
- * @return 0, or -ENOENT (none set), -ENOTTY, a kernel errno
+ * @return 0, or -ENODEV (none set), -ENOTTY, a kernel errno
  */
 int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
 				     uint32_t *ret_ioas_id);
@@ -414,16 +415,18 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova,
 		      uint64_t length, uint32_t prot);
 
 /**
- * @brief Restrict the IOVAs the IOAS may map to these ranges.
+ * @brief Restrict the IOVAs the kernel picks for this IOAS to these ranges.
  *
- * Useful to keep IOVAs inside what the guest sees as its address space.
- * With @p count 0 every IOVA is allowed again.
+ * The kernel chooses IOVAs (iommufd_ioas_map()) only inside them, and a
+ * device whose reserved regions overlap them can no longer be attached or
+ * replaced onto the IOAS (-EADDRINUSE there). Fixed-IOVA mappings are not
+ * restricted. With @p count 0 every IOVA is allowed again.
  * @param ioas the IOAS
- * @param ranges the allowed ranges (inclusive ends), or NULL with @p count 0
+ * @param ranges the allowed ranges (inclusive ends, sorted, not
+ * overlapping), or NULL with @p count 0
  * @param count number of ranges
- * @return 0, or -EINVAL (bad range), -EADDRINUSE (a range overlaps a
- * reserved region of an attached device), -EBUSY (a mapping lies outside),
- * a kernel errno
+ * @return 0, or -EINVAL (bad ranges), -EADDRINUSE (a range overlaps a
+ * reserved region of an attached device), a kernel errno
  */
 int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
 			     const struct iommufd_iova_range *ranges,
@@ -435,7 +438,8 @@ int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
  * virtio-mem or memory hot-unplug).
  * @param ioas the IOAS
  * @param enable true for huge pages
- * @return 0, or -EBUSY (the IOAS already has mappings), a kernel errno
+ * @return 0, or -EINVAL (a device is attached and pages are mapped), a kernel
+ * errno
  */
 int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
 
@@ -850,10 +854,10 @@ int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hwpt,
  * @param dev the device (with its cdev)
  * @param pasid the PASID (not attached yet)
  * @param pt the page table; the device holds a reference on it
- * @return 0, or -EINVAL (also from kernels before 6.15, which refuse the
- * PASID flag), -EBUSY (already attached: use iommufd_device_replace_pasid()),
- * -EOPNOTSUPP (a device without PASID, or a handle without its cdev),
- * -ENOMEM, a kernel errno
+ * @return 0, or -EINVAL, -EBUSY (already attached: use
+ * iommufd_device_replace_pasid()), -EOPNOTSUPP (a device without PASIDs, or
+ * a kernel before 6.15: the kernel's EINVAL is checked against the device's
+ * PASID bits; or a handle without its cdev), -ENOMEM, a kernel errno
  */
 int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid,
 				struct iommufd_pt *pt);
@@ -1397,7 +1401,11 @@ enum iommufd_support {
 struct iommufd_feature {
 	/** An ::iommufd_support. */
 	uint32_t support;
-	/** The negative errno behind the verdict, 0 when supported or untested. */
+	/**
+	 * The negative errno a real use gets, 0 when supported or untested
+	 * (e.g. a kernel without PASID HWPTs: ::IOMMUFD_FEATURE_NO_KERNEL with
+	 * -EOPNOTSUPP, the errno that kernel gives for the flag it does not know).
+	 */
 	int32_t err;
 };
 

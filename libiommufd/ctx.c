@@ -293,7 +293,9 @@ int iommufd_option(struct iommufd_ctx *ctx, uint32_t option_id, uint16_t op,
 			op == KABI_OPTION_OP_SET ? "SET" : "GET", object_id,
 			iommufd_errname(rc),
 			rc == -EPERM ? ": needs CAP_SYS_RESOURCE" :
-			rc == -EBUSY ? ": cannot change while in use (e.g. the IOAS has mappings)" : "");
+			rc == -EBUSY ? ": cannot change once the context has objects" :
+			rc == -EINVAL && option_id == KABI_OPTION_HUGE_PAGES && op == KABI_OPTION_OP_SET ?
+			": cannot change while a device is attached and pages are mapped" : "");
 		return rc;
 	}
 	if (op == KABI_OPTION_OP_GET)
@@ -311,7 +313,8 @@ int iommufd_vfio_ioas(struct iommufd_ctx *ctx, uint16_t op, uint32_t ioas_id,
 	if (rc) {
 		log_err(ctx, "VFIO_IOAS %s IOAS %u: %s%s", names[op], ioas_id,
 			iommufd_errname(rc),
-			rc == -ENOENT && op == KABI_VFIO_IOAS_GET ? ": no compat IOAS is set" : "");
+			(rc == -ENODEV || rc == -ENOENT) && op == KABI_VFIO_IOAS_GET ?
+			": no compat IOAS is set" : "");
 		return rc;
 	}
 	if (ret_id)

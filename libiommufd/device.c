@@ -225,6 +225,29 @@ static int check_pasid_args(struct iommufd_device *dev, struct iommufd_pt *pt,
 	return 0;
 }
 
+/*
+ * The kernel answers a PASID attach the device cannot take with a bare
+ * EINVAL (also kernels before 6.15, which know no PASID flag). Only on that
+ * error path, ask the hw info how many PASID bits the device has: none
+ * means PASIDs are unsupported here, which callers should hear as such.
+ */
+static int explain_pasid_einval(struct iommufd_device *dev, uint32_t pasid)
+{
+	struct kabi_hw_info cmd = { .size = sizeof(cmd), .dev_id = dev->id };
+
+	if (kernel_ioctl(dev->ctx->fd, KABI_IOMMU_GET_HW_INFO, &cmd))
+		return -EINVAL;
+	if (!cmd.out_max_pasid_log2) {
+		log_err(dev->ctx, "ATTACH device %u PASID %u: EOPNOTSUPP: the device has no PASIDs"
+			" (hw info reports 0 PASID bits; so do kernels before 6.15)", dev->id, pasid);
+		return -EOPNOTSUPP;
+	}
+	if (cmd.out_max_pasid_log2 < 32 && pasid >> cmd.out_max_pasid_log2)
+		log_err(dev->ctx, "ATTACH device %u PASID %u: beyond the device's %u PASID bits",
+			dev->id, pasid, cmd.out_max_pasid_log2);
+	return -EINVAL;
+}
+
 IOMMUFD_EXPORT int iommufd_device_attach_pasid(struct iommufd_device *dev,
 					       uint32_t pasid, struct iommufd_pt *pt)
 {
@@ -248,6 +271,8 @@ IOMMUFD_EXPORT int iommufd_device_attach_pasid(struct iommufd_device *dev,
 		dev->pasid_room = room;
 	}
 	rc = pasid_ioctl(dev, pasid, pt, "ATTACH");
+	if (rc == -EINVAL)
+		rc = explain_pasid_einval(dev, pasid);
 	if (rc)
 		return rc;
 	dev->pasids[dev->pasid_count++] = (struct pasid_attachment){

@@ -108,17 +108,20 @@ IOMMUFD_EXPORT int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
 		return -EINVAL;
 	/*
 	 * The kernel hands out whole groups that fit the read size and keeps
-	 * the rest queued. When even the first group does not fit it returns
-	 * 0, as it does when nothing is queued: a queue that is still
-	 * readable after a read of nothing holds a group too large for @max.
-	 * (A group that arrives between the two calls reads as -EMSGSIZE too;
-	 * the caller's retry with more room gets it. EINVAL is taken to say
-	 * the same.)
+	 * the rest queued. When even the first group does not fit, kernels
+	 * answer EINVAL (6.12, 7.2 seen) or a read of nothing: a queue still
+	 * readable after reading nothing holds a group too large for @max.
+	 * A group arriving between the read and the poll would look the same,
+	 * so read once more before saying so.
 	 */
-	n = read(queue->fd, faults, max * sizeof(struct kabi_pgfault));
-	if (n < 0 && errno == EAGAIN)
-		n = 0;
-	if ((n == 0 && still_readable(queue->fd)) || (n < 0 && errno == EINVAL)) {
+	for (int tries = 0; tries < 2; tries++) {
+		n = read(queue->fd, faults, max * sizeof(struct kabi_pgfault));
+		if (n < 0 && errno == EAGAIN)
+			n = 0;
+		if (n != 0 || !still_readable(queue->fd))
+			break;
+	}
+	if (n == 0 ? still_readable(queue->fd) : n < 0 && errno == EINVAL) {
 		log_err(queue->ctx, "fault queue %u: the next fault group has more than %zu faults: read with more room",
 			queue->id, max);
 		return -EMSGSIZE;

@@ -186,6 +186,8 @@ static const char *unsupported_reason(int rc, const struct hwpt_request *req)
 		return "the IOMMU driver of the device cannot make a nested HWPT of this data type";
 	if (req->data_len)
 		return "the IOMMU driver of the device cannot build a HWPT from this vendor data";
+	if (req->fault_queue && (req->flags & IOMMUFD_HWPT_NEST_PARENT))
+		return "a nest-parent HWPT cannot report I/O page faults (the kernel refuses the pair)";
 	if (req->flags & IOMMUFD_HWPT_NEST_PARENT)
 		return "the IOMMU driver of the device cannot nest (no stage-2 parent)";
 	if (req->flags & IOMMUFD_HWPT_DIRTY_TRACKING)

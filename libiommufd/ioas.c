@@ -388,8 +388,7 @@ IOMMUFD_EXPORT int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
 		log_err(ioas->pt.ctx, "IOAS_ALLOW_IOVAS IOAS %u (%zu ranges): %s%s", ioas->pt.id,
 			count, iommufd_errname(rc),
 			rc == -EADDRINUSE ? ": a range overlaps a region reserved by an attached device" :
-			rc == -EBUSY ? ": a current mapping lies outside the ranges" :
-			rc == -EINVAL ? ": ranges overlap or are not sorted" : "");
+			rc == -EINVAL ? ": the ranges are not sorted, overlap, or are misaligned" : "");
 	return rc;
 }
 

@@ -231,13 +231,15 @@ static void probe_hwpts(struct iommufd_device *dev, struct iommufd_probe *p,
 	rc = try_hwpt(dev, ioas_id, KABI_HWPT_ALLOC_DIRTY_TRACKING, NULL);
 	SET(p, dirty_tracking, verdict(rc));
 	rc = try_hwpt(dev, ioas_id, KABI_HWPT_ALLOC_PASID, NULL);
+	f = verdict(rc);
 	/*
 	 * Kernels before 6.15 refuse the flag they do not know with EOPNOTSUPP
-	 * too; they are the ones without vEVENTQs (also 6.15), so say so.
+	 * too; they are the ones without vEVENTQs (also 6.15), so the verdict
+	 * blames the kernel, while err stays what a real use gets.
 	 */
 	if (rc == -EOPNOTSUPP && p->veventq.support == IOMMUFD_FEATURE_NO_KERNEL)
-		rc = -ENOTTY;
-	SET(p, pasid_hwpt, verdict(rc));
+		f.support = IOMMUFD_FEATURE_NO_KERNEL;
+	SET(p, pasid_hwpt, f);
 }
 
 IOMMUFD_EXPORT int iommufd_device_probe(struct iommufd_device *dev,

@@ -5,6 +5,7 @@
  * must not), vendor data, argument checks and lifetime.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include "kernel-script.h"
@@ -191,6 +192,55 @@ static void eopnotsupp_nest_parent_is_not_downgraded(void **state)
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
 	assert_no_fallback(*state, &opts, -EOPNOTSUPP);
 	assert_logged("NEST_PARENT", "device 2", "EOPNOTSUPP", "cannot nest");
+}
+
+/*
+ * A refused nest parent names what the hardware lacks, from the hw info the
+ * caller read through the handle: a VT-d record whose ECAP has SMTS (bit 43)
+ * but neither NEST (26), FSTS (47) nor SSTS (46), VT-d spec 11.4.3.
+ */
+static void refused_nest_parent_names_the_missing_capability(void **state)
+{
+	struct fixture *f = *state;
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
+	struct iommufd_hw_info info = { .sz = sizeof(info) };
+	uint64_t rec[3] = { 0, 0, 1ull << 43 };
+	struct kabi_hw_info reply = { .out_data_type = KABI_HW_INFO_TYPE_INTEL_VTD,
+				      .data_len = sizeof(rec) };
+	uint64_t buf[3];
+
+	/* Without hw info read first, the log says where to look. */
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	assert_no_fallback(f, &opts, -EOPNOTSUPP);
+	assert_logged("cannot nest", "iommufd_device_get_hw_info");
+	log_reset();
+	/* The scripted kernel writes only the struct: the record is pre-filled. */
+	memcpy(buf, rec, sizeof(buf));
+	expect_hw_info(DEV_ID, buf, sizeof(buf), &reply, 0);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, buf, sizeof(buf), &info), 0);
+	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	assert_no_fallback(f, &opts, -EOPNOTSUPP);
+	assert_logged("cannot nest", "ECAP.SMTS=1 NEST=0 FSTS=0 SSTS=0", "all are needed");
+}
+
+/* The kernel refuses fault reporting on a nest parent: the log says so. */
+static void fault_queue_on_a_nest_parent_is_explained(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_fault_queue *queue = NULL;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	expect_fault_alloc(21, fd, 0);
+	assert_int_equal(iommufd_fault_queue_alloc(f->ctx, &queue), 0);
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT,
+			.fault_queue = queue);
+	expect_hwpt_alloc_fault(KABI_HWPT_ALLOC_NEST_PARENT | KABI_HWPT_FAULT_ID_VALID, DEV_ID,
+				IOAS_ID, 21, 0, EOPNOTSUPP);
+	assert_no_fallback(f, &opts, -EOPNOTSUPP);
+	assert_logged("nest-parent HWPT cannot report I/O page faults");
+	expect_destroy(21, 0);
+	iommufd_fault_queue_unref(queue);
 }
 
 static void eopnotsupp_dirty_tracking_is_not_downgraded(void **state)
@@ -624,6 +674,8 @@ int main(void)
 		T(plain_path_replaces_a_current_attachment),
 		T(kernel_hwpt_outlives_the_caller_ref_until_detach),
 		T(eopnotsupp_nest_parent_is_not_downgraded),
+		T(refused_nest_parent_names_the_missing_capability),
+		T(fault_queue_on_a_nest_parent_is_explained),
 		T(eopnotsupp_dirty_tracking_is_not_downgraded),
 		T(eopnotsupp_pasid_is_not_downgraded),
 		T(enotty_with_flags_is_eopnotsupp),

@@ -333,12 +333,9 @@ static void allow_iovas_explains_its_errors(void **state)
 	expect_allow_iovas(IOAS_ID, &r, 1, EADDRINUSE);
 	assert_int_equal(iommufd_ioas_allow_iovas(f->ioas, &r, 1), -EADDRINUSE);
 	assert_logged("IOAS_ALLOW_IOVAS", "EADDRINUSE", "reserved by an attached device");
-	expect_allow_iovas(IOAS_ID, &r, 1, EBUSY);
-	assert_int_equal(iommufd_ioas_allow_iovas(f->ioas, &r, 1), -EBUSY);
-	assert_logged("IOAS_ALLOW_IOVAS", "EBUSY", "mapping lies outside");
 	expect_allow_iovas(IOAS_ID, &r, 1, EINVAL);
 	assert_int_equal(iommufd_ioas_allow_iovas(f->ioas, &r, 1), -EINVAL);
-	assert_logged("IOAS_ALLOW_IOVAS", "EINVAL", "overlap or are not sorted");
+	assert_logged("IOAS_ALLOW_IOVAS", "EINVAL", "not sorted, overlap, or are misaligned");
 }
 
 static void allow_iovas_rejects_bad_arguments(void **state)
@@ -411,9 +408,14 @@ static void huge_pages_pass_kernel_errnos_through(void **state)
 		assert_true(on);	/* untouched on failure */
 		assert_logged("OPTION HUGE_PAGES GET on object 3", strerrorname_np(err));
 	}
-	expect_option(KABI_OPTION_HUGE_PAGES, KABI_OPTION_OP_SET, IOAS_ID, 0, 0, EBUSY);
-	assert_int_equal(iommufd_ioas_set_huge_pages(f->ioas, false), -EBUSY);
-	assert_logged("HUGE_PAGES", "EBUSY", "cannot change while in use");
+	log_reset();
+	expect_option(KABI_OPTION_HUGE_PAGES, KABI_OPTION_OP_SET, IOAS_ID, 0, 0, EINVAL);
+	assert_int_equal(iommufd_ioas_set_huge_pages(f->ioas, false), -EINVAL);
+	assert_logged("HUGE_PAGES", "EINVAL", "attached and pages are mapped");
+	log_reset();
+	expect_option(KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_SET, 0, 1, 0, EBUSY);
+	assert_int_equal(iommufd_ctx_set_rlimit_mode(f->ctx, IOMMUFD_RLIMIT_PER_PROCESS), -EBUSY);
+	assert_logged("RLIMIT_MODE", "EBUSY", "context has objects");
 }
 
 static void huge_pages_reject_null(void **state)
@@ -466,9 +468,9 @@ static void vfio_compat_passes_kernel_errnos_through(void **state)
 		assert_logged("VFIO_IOAS CLEAR", strerrorname_np(err));
 	}
 	log_reset();
-	expect_vfio_ioas(KABI_VFIO_IOAS_GET, 0, 0, ENOENT);
-	assert_int_equal(iommufd_ctx_get_vfio_compat_ioas(f->ctx, &(uint32_t){ 0 }), -ENOENT);
-	assert_logged("VFIO_IOAS GET", "ENOENT", "no compat IOAS is set");
+	expect_vfio_ioas(KABI_VFIO_IOAS_GET, 0, 0, ENODEV);
+	assert_int_equal(iommufd_ctx_get_vfio_compat_ioas(f->ctx, &(uint32_t){ 0 }), -ENODEV);
+	assert_logged("VFIO_IOAS GET", "ENODEV", "no compat IOAS is set");
 }
 
 static void vfio_compat_rejects_null(void **state)

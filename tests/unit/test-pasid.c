@@ -81,6 +81,14 @@ static int teardown(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
+/* The GET_HW_INFO the library makes to explain an EINVAL of a PASID attach. */
+static void expect_pasid_bits(uint8_t bits)
+{
+	struct kabi_hw_info reply = { .out_max_pasid_log2 = bits };
+
+	expect_hw_info(2, NULL, 0, &reply, 0);
+}
+
 static struct iommufd_pt *pt_a(struct fixture *f) { return iommufd_hwpt_pt(f->a); }
 static struct iommufd_pt *pt_b(struct fixture *f) { return iommufd_hwpt_pt(f->b); }
 
@@ -184,6 +192,8 @@ static void attach_pasid_passes_kernel_errnos_through(void **state)
 
 		log_reset();
 		expect_attach_pasid(HWPT_A, 7, err);
+		if (err == EINVAL)	/* explained from the device's PASID bits */
+			expect_pasid_bits(20);
 		assert_int_equal(iommufd_device_attach_pasid(f->dev, 7, pt_a(f)), -err);
 		assert_logged("ATTACH device 2 PASID 7 to HWPT", strerrorname_np(err));
 		assert_null(iommufd_device_get_pasid_pt(f->dev, 7));
@@ -197,9 +207,28 @@ static void attach_pasid_explains_its_errors(void **state)
 	struct fixture *f = *state;
 
 	expect_attach_pasid(HWPT_A, 7, EINVAL);
+	expect_pasid_bits(20);
 	assert_int_equal(iommufd_device_attach_pasid(f->dev, 7, pt_a(f)), -EINVAL);
 	assert_logged("ATTACH device 2 PASID 7", "EINVAL", "before 6.15 refuse the PASID flag",
 		      "IOMMUFD_HWPT_PASID");
+	/* A device with no PASID bits: PASIDs are unsupported, said as such. */
+	log_reset();
+	expect_attach_pasid(HWPT_A, 7, EINVAL);
+	expect_pasid_bits(0);
+	assert_int_equal(iommufd_device_attach_pasid(f->dev, 7, pt_a(f)), -EOPNOTSUPP);
+	assert_logged("ATTACH device 2 PASID 7", "EOPNOTSUPP", "has no PASIDs", "0 PASID bits");
+	assert_null(iommufd_device_get_pasid_pt(f->dev, 7));
+	/* A PASID beyond the device's bits: EINVAL, and the log says why. */
+	log_reset();
+	expect_attach_pasid(HWPT_A, 1u << 20, EINVAL);
+	expect_pasid_bits(20);
+	assert_int_equal(iommufd_device_attach_pasid(f->dev, 1u << 20, pt_a(f)), -EINVAL);
+	assert_logged("PASID 1048576", "beyond the device's 20 PASID bits");
+	/* The hw info query failing too: the kernel's EINVAL stands. */
+	log_reset();
+	expect_attach_pasid(HWPT_A, 7, EINVAL);
+	expect_hw_info(2, NULL, 0, NULL, ENODEV);
+	assert_int_equal(iommufd_device_attach_pasid(f->dev, 7, pt_a(f)), -EINVAL);
 	expect_attach_pasid(HWPT_A, 7, EOPNOTSUPP);
 	assert_int_equal(iommufd_device_attach_pasid(f->dev, 7, pt_a(f)), -EOPNOTSUPP);
 	assert_logged("ATTACH device 2 PASID 7", "EOPNOTSUPP", "no PASID support");

@@ -507,7 +507,7 @@ static void device_probe_pasid_hwpt_on_a_kernel_without_veventq(void **state)
 	k.pasid = EOPNOTSUPP;
 	device_probe(f, &k, &p);
 	assert_feature(p.veventq, NO_KERNEL, -ENOTTY);
-	assert_feature(p.pasid_hwpt, NO_KERNEL, -ENOTTY);
+	assert_feature(p.pasid_hwpt, NO_KERNEL, -EOPNOTSUPP);
 	/* Other errnos keep their meaning there. */
 	k.pasid = ENOMEM;
 	device_probe(f, &k, &p);
