@@ -481,6 +481,22 @@ int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
 			   struct iommufd_device **ret_dev);
 
 /**
+ * @brief Bind a VFIO device cdev that needs a VF token (kernel 6.17+).
+ *
+ * A virtual function of a PF driven by a userspace driver can only be
+ * bound with the token the PF's owner set (VFIO_DEVICE_FEATURE_PCI_VF_TOKEN).
+ * @param ctx the context
+ * @param cdev_fd an open cdev; the caller keeps ownership
+ * @param vf_token the 16-byte UUID (not NULL)
+ * @param[out] ret_dev the bound device
+ * @return as iommufd_device_bind_fd(); -EINVAL also from kernels before
+ * 6.17, which know no token flag
+ */
+int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cdev_fd,
+				 const uint8_t vf_token[16],
+				 struct iommufd_device **ret_dev);
+
+/**
  * @brief Open a VFIO device cdev by path and bind it.
  * @param ctx the context
  * @param cdev_path e.g. `/dev/vfio/devices/vfio0`; the library opens it

@@ -25,18 +25,23 @@ static void explain_bind_error(struct iommufd_ctx *ctx, int fd, int rc)
 	else if (rc == -ENOTTY)
 		why = ": not a VFIO device cdev, or the kernel has no VFIO cdev support (6.6+)";
 	else if (rc == -EINVAL)
-		why = ": not an iommufd, or already bound to one";
+		why = ": not an iommufd, already bound to one, or (with a VF token) a kernel"
+		      " before 6.17";
+	else if (rc == -EACCES)
+		why = ": a VF token is needed, or the one given is not the PF's";
 	log_err(ctx, "VFIO BIND of cdev fd %d to iommufd %d: %s%s", fd, ctx->fd,
 		iommufd_errname(rc), why);
 }
 
 static int device_bind(struct iommufd_ctx *ctx, int fd, bool owns_fd,
-		       struct iommufd_device **ret_dev)
+		       const uint8_t *vf_token, struct iommufd_device **ret_dev)
 {
 	struct kabi_vfio_bind_iommufd cmd = {
-		/* No token: the 16 bytes every kernel since 6.6 knows. */
-		.argsz = KABI_VFIO_BIND_SIZE_V1,
+		/* Without a token, the 16 bytes every kernel since 6.6 knows. */
+		.argsz = vf_token ? sizeof(cmd) : KABI_VFIO_BIND_SIZE_V1,
+		.flags = vf_token ? KABI_VFIO_BIND_FLAG_TOKEN : 0,
 		.iommufd = ctx->fd,
+		.token_uuid_ptr = (uintptr_t)vf_token,
 	};
 	struct iommufd_device *dev;
 	int rc;
@@ -65,7 +70,16 @@ IOMMUFD_EXPORT int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
 {
 	if (!ctx || cdev_fd < 0 || !ret_dev)
 		return -EINVAL;
-	return device_bind(ctx, cdev_fd, false, ret_dev);
+	return device_bind(ctx, cdev_fd, false, NULL, ret_dev);
+}
+
+IOMMUFD_EXPORT int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cdev_fd,
+						const uint8_t vf_token[16],
+						struct iommufd_device **ret_dev)
+{
+	if (!ctx || cdev_fd < 0 || !vf_token || !ret_dev)
+		return -EINVAL;
+	return device_bind(ctx, cdev_fd, false, vf_token, ret_dev);
 }
 
 IOMMUFD_EXPORT int iommufd_device_bind_path(struct iommufd_ctx *ctx,
@@ -82,7 +96,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_path(struct iommufd_ctx *ctx,
 		log_err(ctx, "open %s: %s", cdev_path, iommufd_errname(rc));
 		return rc;
 	}
-	rc = device_bind(ctx, fd, true, ret_dev);
+	rc = device_bind(ctx, fd, true, NULL, ret_dev);
 	if (rc)
 		close(fd);
 	return rc;

@@ -349,6 +349,7 @@ KABI_CHECK_OFF(kabi_vfio_bind_iommufd, iommufd, 8);
 KABI_CHECK_OFF(kabi_vfio_bind_iommufd, out_devid, 12);
 KABI_CHECK_OFF(kabi_vfio_bind_iommufd, token_uuid_ptr, 16);
 #define KABI_VFIO_BIND_SIZE_V1 16
+#define KABI_VFIO_BIND_FLAG_TOKEN (1u << 0)
 
 #define KABI_VFIO_DEVICE_PASID	(1u << 0)	/* attach/detach flag */
 

@@ -715,6 +715,28 @@ struct ks_entry *expect_bind_(int iommufd, uint32_t out_devid, int err)
 	return e;
 }
 
+static void check_bind_token(const struct ks_entry *e, void *arg)
+{
+	const struct kabi_vfio_bind_iommufd *cmd = arg;
+
+	KS_EQ(e, "argsz", cmd->argsz, sizeof(*cmd));
+	KS_EQ(e, "flags", cmd->flags, KABI_VFIO_BIND_FLAG_TOKEN);
+	KS_EQ(e, "iommufd", cmd->iommufd, e->in[0]);
+	KS_EQ(e, "token_uuid_ptr", cmd->token_uuid_ptr, e->in[1]);
+}
+
+struct ks_entry *expect_bind_token_(int iommufd, const void *token, uint32_t out_devid,
+				    int err)
+{
+	struct ks_entry *e = vfio_entry(KABI_VFIO_DEVICE_BIND_IOMMUFD, check_bind_token,
+					reply_bind, err);
+
+	e->in[0] = (uint64_t)iommufd;
+	e->in[1] = (uintptr_t)token;
+	e->out[0] = out_devid;
+	return e;
+}
+
 static void check_attach(const struct ks_entry *e, void *arg)
 {
 	const struct kabi_vfio_attach_pt *cmd = arg;

@@ -207,6 +207,11 @@ struct ks_entry *expect_hwpt_invalidate_(uint32_t id, uint32_t data_type,
 struct ks_entry *expect_bind_(int iommufd, uint32_t out_devid, int err);
 #define expect_bind(...) (script_at(__FILE__, __LINE__), expect_bind_(__VA_ARGS__))
 
+/* As expect_bind(), with a VF token: argsz 24, flags TOKEN, @token's address. */
+struct ks_entry *expect_bind_token_(int iommufd, const void *token, uint32_t out_devid,
+				    int err);
+#define expect_bind_token(...) (script_at(__FILE__, __LINE__), expect_bind_token_(__VA_ARGS__))
+
 /* VFIO_DEVICE_ATTACH_IOMMUFD_PT: argsz 12, flags 0, @pt_id; replies @out_hwpt_id. */
 struct ks_entry *expect_attach_(uint32_t pt_id, uint32_t out_hwpt_id, int err);
 #define expect_attach(...) (script_at(__FILE__, __LINE__), expect_attach_(__VA_ARGS__))

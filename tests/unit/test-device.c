@@ -116,6 +116,39 @@ static void bind_fd_failure_keeps_the_callers_fd(void **state)
 	close(fd);
 }
 
+/* A VF token: 24 bytes, the TOKEN flag, the token's address; errors explained. */
+static void bind_fd_token_sends_the_token(void **state)
+{
+	static const uint8_t token[16] = { 0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4 };
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = (void *)0x1;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	(void)state;
+	script_set_devfd(fd);
+	assert_int_equal(iommufd_device_bind_fd_token(ctx, fd, NULL, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_fd_token(NULL, fd, token, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_fd_token(ctx, -1, token, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_bind_fd_token(ctx, fd, token, NULL), -EINVAL);
+	assert_ptr_equal(dev, (void *)0x1);
+	log_reset();
+	expect_bind_token(iommufd_ctx_get_fd(ctx), token, 0, EACCES);
+	assert_int_equal(iommufd_device_bind_fd_token(ctx, fd, token, &dev), -EACCES);
+	assert_logged("VFIO BIND", "EACCES", "VF token");
+	log_reset();
+	expect_bind_token(iommufd_ctx_get_fd(ctx), token, 0, EINVAL);
+	assert_int_equal(iommufd_device_bind_fd_token(ctx, fd, token, &dev), -EINVAL);
+	assert_logged("VFIO BIND", "EINVAL", "before 6.17");
+	assert_ptr_equal(dev, (void *)0x1);
+	expect_bind_token(iommufd_ctx_get_fd(ctx), token, 14, 0);
+	assert_int_equal(iommufd_device_bind_fd_token(ctx, fd, token, &dev), 0);
+	assert_int_equal(iommufd_device_get_id(dev), 14);
+	assert_null(iommufd_device_unref(dev));
+	assert_true(fd_is_open(fd));	/* the caller's, as with bind_fd */
+	iommufd_ctx_unref(ctx);
+	close(fd);
+}
+
 static void bind_path_opens_and_closes_the_cdev(void **state)
 {
 	struct iommufd_ctx *ctx = test_ctx_new();
@@ -793,6 +826,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		KS_TEST(bind_fd_keeps_the_callers_fd),
 		KS_TEST(bind_fd_failure_keeps_the_callers_fd),
+		KS_TEST(bind_fd_token_sends_the_token),
 		KS_TEST(bind_path_opens_and_closes_the_cdev),
 		KS_TEST(bind_errors_pass_through_and_are_explained),
 		KS_TEST(bind_path_open_failure),

@@ -378,6 +378,7 @@ SAME_FIELD(kabi_vfio_bind_iommufd, out_devid, vfio_device_bind_iommufd, out_devi
 #ifdef KHAS_BIND_TOKEN
 SAME_SIZE(kabi_vfio_bind_iommufd, vfio_device_bind_iommufd);
 SAME_FIELD(kabi_vfio_bind_iommufd, token_uuid_ptr, vfio_device_bind_iommufd, token_uuid_ptr);
+SAME(KABI_VFIO_BIND_FLAG_TOKEN, VFIO_DEVICE_BIND_FLAG_TOKEN);
 #else
 SIZE_IS(vfio_device_bind_iommufd, KABI_VFIO_BIND_SIZE_V1);
 #endif
