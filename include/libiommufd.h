@@ -50,7 +50,10 @@ extern "C" {
  * The library reads only the members that fit in `sz`, so a program built
  * against this header keeps working with a later library; it returns -E2BIG
  * when a program built against a later header sets members this library
- * does not know. Requires GNU C (gcc, clang).
+ * does not know. Members added in later versions always start at or after
+ * the struct's size in the version before (never in its tail padding), so
+ * that check sees them. The macro zeroes the padding too. Requires GNU C
+ * (gcc, clang).
  */
 #define LIBIOMMUFD_OPTS(TYPE, NAME, ...)					\
 	struct TYPE NAME = ({							\

@@ -158,7 +158,7 @@ static int device_detach(struct iommufd_device *dev)
 	}
 	log_dbg(dev->ctx, "device %u detached from %s %u", dev->id,
 		iommufd_pt_kind_name(dev->attached), dev->attached->id);
-	iommufd_pt_unref(dev->attached);
+	iommufd_pt_left(dev->attached);
 	dev->attached = NULL;
 	dev->attached_hwpt_id = 0;
 	return 0;
@@ -356,7 +356,7 @@ IOMMUFD_EXPORT struct iommufd_device *iommufd_device_unref(struct iommufd_device
 	}
 	free(dev->pasids);
 	if (dev->attached && device_detach(dev)) {
-		iommufd_pt_unref(dev->attached);
+		iommufd_pt_left(dev->attached);
 		dev->attached = NULL;
 	}
 	if (dev->owns_fd)
@@ -399,15 +399,24 @@ int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
 			old ? "; the device stays on its old page table" : "");
 		return rc;
 	}
-	/* A kernel-allocated HWPT is remade when its last device left. */
-	if (hwpt && hwpt->kernel_allocated && pt->id != cmd.pt_id) {
-		log_dbg(dev->ctx, "kernel-allocated HWPT %u is now HWPT %u", pt->id,
-			cmd.pt_id);
-		pt->id = cmd.pt_id;
+	if (hwpt && hwpt->kernel_allocated && old != pt) {
+		/*
+		 * The first device names the kernel's domain (made anew when
+		 * the last one left); a later one may get another domain, which
+		 * is its own business: get_hwpt_id() tells it.
+		 */
+		if (!hwpt->kattach++)
+			pt->id = cmd.pt_id;
+		else if (pt->id != cmd.pt_id)
+			log_dbg(dev->ctx, "device %u got HWPT %u, not the handle's HWPT %u",
+				dev->id, cmd.pt_id, pt->id);
 	}
 	dev->attached = iommufd_pt_ref(pt);
 	dev->attached_hwpt_id = cmd.pt_id;
-	iommufd_pt_unref(old);
+	if (old == pt)
+		iommufd_pt_unref(old);	/* replaced onto the same table: still there */
+	else if (old)
+		iommufd_pt_left(old);
 	log_dbg(dev->ctx, "%s device %u to %s %u: kernel uses HWPT %u", verb, dev->id,
 		iommufd_pt_kind_name(pt), pt->id, cmd.pt_id);
 	return 0;

@@ -21,25 +21,44 @@
 
 #define PCI_DEVICES_DIR "/sys/bus/pci/devices/"
 
-/* "0000:00:03.0" from "0000:00:03.0" or "00:03.0"; -EINVAL if malformed. */
-static int normalize_pci_addr(const char *in, char out[13])
-{
-	unsigned int domain = 0, bus, slot, fn;
-	size_t len = strlen(in);
-	int n = -1, got;
+/* Room for the longest PCI address Linux writes: an 8-digit domain. */
+#define PCI_ADDR_MAX sizeof("ffffffff:ff:1f.7")
 
-	for (const char *p = in; *p; p++)
-		if (!isxdigit((unsigned char)*p) && *p != ':' && *p != '.')
+/* Whether @s starts with exactly @n hex digits followed by @end. */
+static bool hex_field(const char *s, size_t n, char end)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return false;
+	return s[n] == end;
+}
+
+/*
+ * "0000:00:03.0" from "DDDD:BB:DD.F" or "BB:DD.F"; the domain has 4 to 8
+ * hex digits (Linux prints at least 4: VMD domains have 5). -EINVAL if
+ * malformed.
+ */
+static int normalize_pci_addr(const char *in, char out[PCI_ADDR_MAX])
+{
+	const char *colon = strchr(in, ':');
+	unsigned long domain = 0;
+	unsigned int bus, slot, fn;
+	size_t dlen = 0;
+
+	if (!colon)
+		return -EINVAL;
+	if (strchr(colon + 1, ':')) {	/* with a domain */
+		dlen = (size_t)(colon - in);
+		if (dlen < 4 || dlen > 8 || !hex_field(in, dlen, ':'))
 			return -EINVAL;
-	if (len == 7)
-		got = sscanf(in, "%2x:%2x.%1x%n", &bus, &slot, &fn, &n) + 1;
-	else if (len == 12)
-		got = sscanf(in, "%4x:%2x:%2x.%1x%n", &domain, &bus, &slot, &fn, &n);
-	else
+		domain = strtoul(in, NULL, 16);
+		in = colon + 1;
+	}
+	if (!hex_field(in, 2, ':') || !hex_field(in + 3, 2, '.') || !hex_field(in + 6, 1, '\0'))
 		return -EINVAL;
-	if (got != 4 || n != (int)len || slot > 0x1f || fn > 7)
+	if (sscanf(in, "%2x:%2x.%1x", &bus, &slot, &fn) != 3 || slot > 0x1f || fn > 7)
 		return -EINVAL;
-	snprintf(out, 13, "%04x:%02x:%02x.%x", domain, bus, slot, fn);
+	snprintf(out, PCI_ADDR_MAX, "%04lx:%02x:%02x.%x", domain, bus, slot, fn);
 	return 0;
 }
 
@@ -152,7 +171,7 @@ IOMMUFD_EXPORT int iommufd_discover_pci(struct iommufd_ctx *ctx,
 					const char *pci_addr,
 					char **ret_cdev_path)
 {
-	char addr[13], syspath[sizeof(PCI_DEVICES_DIR) + sizeof(addr)];
+	char addr[PCI_ADDR_MAX], syspath[sizeof(PCI_DEVICES_DIR) + PCI_ADDR_MAX];
 
 	if (!pci_addr || !ret_cdev_path)
 		return -EINVAL;

@@ -199,8 +199,9 @@ static const char *unsupported_reason(int rc, const struct hwpt_request *req)
 	return "the driver cannot allocate this HWPT";
 }
 
+/* @rc is the kernel's answer, @ret what the caller gets (named in the log). */
 static void explain_alloc_error(struct iommufd_device *dev,
-				const struct hwpt_request *req, int rc)
+				const struct hwpt_request *req, int rc, int ret)
 {
 	char names[64], detail[128], nest_why[256];
 	const char *why = "";
@@ -233,7 +234,7 @@ static void explain_alloc_error(struct iommufd_device *dev,
 		req->nested ? "nested" : flag_names(req->flags, names, sizeof(names)),
 		dev->id, req->target,
 		req->target_id, req->data_len ? " with vendor data" : "",
-		iommufd_errname(rc == -ENOTTY ? -EOPNOTSUPP : rc), *why ? ": " : "", why);
+		iommufd_errname(ret), *why ? ": " : "", why);
 }
 
 /* Fill in where the request goes; -EINVAL when the handles do not match. */
@@ -242,12 +243,20 @@ static int locate_target(struct iommufd_device *dev, struct iommufd_pt *pt,
 {
 	struct iommufd_ctx *owner = pt ? pt->ctx : viommu->ctx;
 
-	req->nested = viommu || pt->kind == PT_HWPT;
+	struct iommufd_hwpt *parent = pt ? iommufd_pt_to_hwpt(pt) : NULL;
+
+	req->nested = viommu || parent;
 	req->target = viommu ? "vIOMMU" : iommufd_pt_kind_name(pt);
-	req->target_id = viommu ? viommu->id : iommufd_pt_attach_id(pt);
+	/* A nested HWPT goes on the parent itself, never on its IOAS. */
+	req->target_id = viommu ? viommu->id : pt->id;
 	if (owner != dev->ctx) {
 		log_err(dev->ctx, "HWPT_ALLOC device %u: %s %u belongs to another context",
 			dev->id, req->target, req->target_id);
+		return -EINVAL;
+	}
+	if (parent && !(parent->flags & IOMMUFD_HWPT_NEST_PARENT)) {
+		log_err(dev->ctx, "HWPT_ALLOC device %u on HWPT %u: a nested HWPT needs a parent"
+			" allocated with IOMMUFD_HWPT_NEST_PARENT", dev->id, pt->id);
 		return -EINVAL;
 	}
 	return 0;
@@ -261,7 +270,7 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 	struct kabi_hwpt_alloc cmd = { .size = sizeof(cmd) };
 	struct hwpt_request req = { 0 };
 	struct iommufd_hwpt *hwpt;
-	int rc = locate_target(dev, pt, viommu, &req);
+	int ret, rc = locate_target(dev, pt, viommu, &req);
 
 	if (!rc)
 		rc = parse_opts(dev, opts, &req);
@@ -295,16 +304,17 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 			dev->id, pt->id, iommufd_errname(rc));
 		return hwpt_alloc_plain(dev, pt, ret_hwpt);
 	}
-	explain_alloc_error(dev, &req, rc);
-	if (dev->fd < 0 && !req.flags && !req.data_len)
-		log_err(dev->ctx, "HWPT_ALLOC device %u: no plain path: the handle has no cdev to attach",
-			dev->id);
 	/*
 	 * Asked-for features the kernel does not know are unsupported too; a
 	 * plain request that had no way back keeps the kernel's own errno.
 	 */
-	return rc == -ENOTTY && (req.flags || req.data_len || req.fault_queue) ?
-	       -EOPNOTSUPP : rc;
+	ret = rc == -ENOTTY && (req.flags || req.data_len || req.fault_queue) ?
+	      -EOPNOTSUPP : rc;
+	explain_alloc_error(dev, &req, rc, ret);
+	if (dev->fd < 0 && !req.flags && !req.data_len)
+		log_err(dev->ctx, "HWPT_ALLOC device %u: no plain path: the handle has no cdev to attach",
+			dev->id);
+	return ret;
 }
 
 IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,

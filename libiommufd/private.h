@@ -98,6 +98,12 @@ struct iommufd_hwpt {
 	struct iommufd_viommu *viommu;
 	uint32_t flags;			/* enum iommufd_hwpt_flags requested */
 	bool kernel_allocated;		/* plain path: made by a device attach */
+	/*
+	 * Kernel-allocated only: devices attached through this handle. The
+	 * first one tells the domain's ID; when the last leaves, the kernel
+	 * frees the domain and the handle's ID is 0 until one attaches again.
+	 */
+	unsigned int kattach;
 };
 
 /* One attached PASID of a device. */
@@ -182,7 +188,9 @@ void iommufd_destroy_id(struct iommufd_ctx *ctx, uint32_t id, const char *what);
  * Whether @opts (of caller size opts->sz) can be read by a library that
  * knows @known bytes: 0, -EINVAL when sz is too small to hold even sz, or
  * -E2BIG when bytes past @known are not zero (a newer caller asks for
- * something this library cannot do).
+ * something this library cannot do). @known is sizeof the struct: the
+ * ABI rule (libiommufd.h, LIBIOMMUFD_OPTS) puts new members after it, never
+ * in the tail padding a caller's initializer may leave unset.
  */
 int iommufd_opts_check(struct iommufd_ctx *ctx, const void *opts, size_t known,
 		       const char *what);
@@ -219,6 +227,9 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 			  uint32_t data_type, const void *entries,
 			  uint32_t entry_len, uint32_t entry_num,
 			  uint32_t *ret_done);
+
+/* A device left @pt (detach, replace away): drops the device's reference. */
+void iommufd_pt_left(struct iommufd_pt *pt);
 
 /* ---- devices ----------------------------------------------------------- */
 

@@ -37,3 +37,12 @@ const char *iommufd_pt_kind_name(const struct iommufd_pt *pt)
 {
 	return pt->kind == PT_IOAS ? "IOAS" : "HWPT";
 }
+
+void iommufd_pt_left(struct iommufd_pt *pt)
+{
+	struct iommufd_hwpt *hwpt = iommufd_pt_to_hwpt(pt);
+
+	if (hwpt && hwpt->kernel_allocated && hwpt->kattach && !--hwpt->kattach)
+		pt->id = 0;	/* the kernel freed its domain with the last device */
+	iommufd_pt_unref(pt);
+}

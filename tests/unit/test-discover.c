@@ -43,7 +43,7 @@ static void malformed_pci_addresses_are_einval(void **state)
 {
 	static const char *const bad[] = {
 		"", "0", "00:03", "00:03.", "0000:00:03", "00:03.8", "00:20.0",
-		"0000:00:03.00", "00000:00:03.0", "0000:000:03.0", "0000-00-03.0",
+		"0000:00:03.00", "000:00:03.0", "000000000:00:03.0", "0000:000:03.0", "0000-00-03.0",
 		"0000:00:03.0\n", " 0000:00:03.0", "0x00:03.0", "-0:03.0",
 		"0000:00:03.0/..", "../../../../dev", "00:03:0.0",
 	};
@@ -59,6 +59,23 @@ static void malformed_pci_addresses_are_einval(void **state)
 		assert_logged("is not a PCI address");
 		assert_int_equal(log_count(), 1);
 	}
+	assert_ptr_equal(path, (char *)0x1);
+	iommufd_ctx_unref(ctx);
+}
+
+/* Domains of 5 to 8 digits exist (Intel VMD): well formed, looked up as given. */
+static void long_pci_domains_are_accepted(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	char *path = (char *)0x1;
+
+	(void)state;
+	log_reset();
+	assert_int_equal(iommufd_discover_pci(ctx, "10000:e1:00.0", &path), -ENODEV);
+	assert_logged("/sys/bus/pci/devices/10000:e1:00.0", "no such device");
+	log_reset();
+	assert_int_equal(iommufd_discover_pci(ctx, "fedcba98:00:1f.7", &path), -ENODEV);
+	assert_logged("/sys/bus/pci/devices/fedcba98:00:1f.7", "no such device");
 	assert_ptr_equal(path, (char *)0x1);
 	iommufd_ctx_unref(ctx);
 }
@@ -590,6 +607,7 @@ int main(void)
 {
 	const struct CMUnitTest machine[] = {
 		KS_TEST(malformed_pci_addresses_are_einval),
+		KS_TEST(long_pci_domains_are_accepted),
 		KS_TEST(discover_rejects_null_arguments),
 		KS_TEST(both_address_forms_are_accepted),
 		KS_TEST(absent_sysfs_path_is_enodev),

@@ -166,6 +166,75 @@ static void plain_path_replaces_a_current_attachment(void **state)
 	f->dev = iommufd_device_unref(f->dev);
 }
 
+/*
+ * A kernel-allocated HWPT handle names the domain of the first device that
+ * attached through it: a second device may get another domain (its own
+ * business), and when the last device leaves the kernel frees the domain,
+ * so the handle's ID is 0 until a device attaches again.
+ */
+static void kernel_hwpt_id_follows_its_first_device(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_device *dev2 = test_device_new(f->ctx, 12);
+	struct iommufd_hwpt *hwpt = NULL;
+	uint32_t id = 0;
+
+	/* The scripted kernel checks which cdev each VFIO ioctl goes to. */
+	script_set_devfd(iommufd_device_get_fd(f->dev));
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOTTY);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	script_set_devfd(iommufd_device_get_fd(dev2));
+	expect_attach(IOAS_ID, 11, 0);
+	assert_int_equal(iommufd_device_attach(dev2, iommufd_hwpt_pt(hwpt)), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID);
+	assert_int_equal(iommufd_device_get_hwpt_id(dev2, &id), 0);
+	assert_int_equal(id, 11);
+	expect_detach(0);
+	assert_int_equal(iommufd_device_detach(dev2), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID);
+	script_set_devfd(iommufd_device_get_fd(f->dev));
+	expect_detach(0);
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), 0);
+	expect_attach(IOAS_ID, 13, 0);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_pt(hwpt)), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), 13);
+	/* Replaced onto the same handle: still one device, same ID. */
+	expect_attach(IOAS_ID, 13, 0);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_hwpt_pt(hwpt)), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), 13);
+	iommufd_hwpt_unref(hwpt);	/* the device holds it; teardown detaches */
+	iommufd_device_unref(dev2);
+}
+
+/* A nested HWPT needs a nest parent: anything else is refused up front. */
+static void nested_on_a_plain_hwpt_is_rejected(void **state)
+{
+	static const uint32_t data = 7;
+	struct fixture *f = *state;
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_SELFTEST,
+			.data = &data, .data_len = sizeof(data));
+	struct iommufd_hwpt *plain = NULL, *kernel = NULL, *nested = (void *)0x1;
+
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &plain), 0);
+	log_reset();
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(plain), &opts, &nested),
+			 -EINVAL);
+	assert_logged("HWPT_ALLOC device 2 on HWPT", "IOMMUFD_HWPT_NEST_PARENT");
+	/* A kernel-allocated HWPT is never a parent, and its IOAS is not asked. */
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &kernel), 0);
+	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(kernel), &opts, &nested),
+			 -EINVAL);
+	assert_ptr_equal(nested, (void *)0x1);
+	iommufd_hwpt_unref(kernel);
+	expect_destroy(HWPT_ID, 0);
+	iommufd_hwpt_unref(plain);
+}
+
 static void kernel_hwpt_outlives_the_caller_ref_until_detach(void **state)
 {
 	struct fixture *f = *state;
@@ -646,6 +715,8 @@ static void device_by_id_has_no_plain_path(void **state)
 	}
 	assert_ptr_equal(hwpt, (void *)0x1);
 	assert_logged("device 11", "no plain path", "no cdev");
+	/* The log names the errno the caller gets (the last one: ENOTTY). */
+	assert_logged("HWPT_ALLOC", "device 11", "ENOTTY");
 	iommufd_device_unref(dev);
 }
 
@@ -673,6 +744,8 @@ int main(void)
 		T(eopnotsupp_without_flags_takes_the_plain_path),
 		T(plain_path_replaces_a_current_attachment),
 		T(kernel_hwpt_outlives_the_caller_ref_until_detach),
+		T(kernel_hwpt_id_follows_its_first_device),
+		T(nested_on_a_plain_hwpt_is_rejected),
 		T(eopnotsupp_nest_parent_is_not_downgraded),
 		T(refused_nest_parent_names_the_missing_capability),
 		T(fault_queue_on_a_nest_parent_is_explained),
