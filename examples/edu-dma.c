@@ -305,7 +305,7 @@ int main(int argc, char **argv)
 	STEP("3. IOAS A: attach the device, then map a source and a destination page");
 	/* Attach first: the IOAS then knows the IOVAs this device cannot use. */
 	if (!expect(iommufd_ioas_alloc(ctx, &ioas_a) == 0, "allocate IOAS A") ||
-	    !expect(iommufd_device_attach(dev, iommufd_ioas_pt(ioas_a)) == 0, "attach") ||
+	    !expect(iommufd_device_attach(dev, iommufd_ioas_as_pt(ioas_a)) == 0, "attach") ||
 	    !expect(pick_iova(ioas_a, 2 * PAGE, &base) == 0, "find free IOVAs below 256 MiB"))
 		goto out;
 	iova_src = base;
@@ -341,7 +341,7 @@ int main(int argc, char **argv)
 	 * device cannot use, which fails over an existing mapping).
 	 */
 	if (!expect(iommufd_ioas_alloc(ctx, &ioas_b) == 0, "allocate IOAS B") ||
-	    !expect(iommufd_hwpt_alloc(dev, iommufd_ioas_pt(ioas_b), NULL, &hwpt_b) == 0,
+	    !expect(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas_b), dev, NULL, &hwpt_b) == 0,
 		    "allocate HWPT B on IOAS B"))
 		goto out;
 	if (!ioas_allows(ioas_b, iova_dst, PAGE)) {
@@ -366,7 +366,7 @@ int main(int argc, char **argv)
 	memset(dst_a, 0, PAGE);
 	memset(dst_b, 0, PAGE);
 	/* No detach in between: DMA never meets a blocking page table. */
-	if (!expect(iommufd_device_replace(dev, iommufd_hwpt_pt(hwpt_b)) == 0,
+	if (!expect(iommufd_device_replace(dev, iommufd_hwpt_as_pt(hwpt_b)) == 0,
 		    "replace IOAS A -> HWPT B") ||
 	    !expect(edu_dma(&edu, iova_dst, DMA_LEN, true) == 0, "edu writes the destination IOVA"))
 		goto out;
@@ -374,7 +374,7 @@ int main(int argc, char **argv)
 	expect(is_zero(dst_a), "buffer A stayed untouched");
 
 	STEP("6. replace back to IOAS A");
-	if (!expect(iommufd_device_replace(dev, iommufd_ioas_pt(ioas_a)) == 0,
+	if (!expect(iommufd_device_replace(dev, iommufd_ioas_as_pt(ioas_a)) == 0,
 		    "replace HWPT B -> IOAS A"))
 		goto out;
 	fill(src, 0x33);

@@ -184,7 +184,7 @@ static int report_mock(struct iommufd_ctx *ctx)
 		iommufd_ioas_unref(ioas);
 		return 0;
 	}
-	rc = iommufd_device_new_from_id(ctx, idev, &dev);
+	rc = iommufd_device_new_from_id(ctx, idev, -1, IOMMUFD_ADOPT_BORROW, &dev);
 	if (!rc) {
 		rc = report_device(dev);
 		iommufd_device_unref(dev);

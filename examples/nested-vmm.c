@@ -188,7 +188,7 @@ static int device_open(struct device *d, struct iommufd_ctx *ctx, const char *pc
 	d->attached = true;
 	SAY("no VFIO device here: using a mock device of the kernel's selftest IOMMU");
 	/* Wrap its device ID so the library can allocate page tables for it. */
-	return iommufd_device_new_from_id(ctx, cmd.domain.out_idev_id, &d->dev);
+	return iommufd_device_new_from_id(ctx, cmd.domain.out_idev_id, -1, IOMMUFD_ADOPT_BORROW, &d->dev);
 }
 
 static void device_close(struct device *d)
@@ -327,7 +327,7 @@ static int alloc_stage1(struct device *d, const struct iommu *io, struct iommufd
 		return rc;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = type, .data = data, .data_len = len);
 	/* The nested HWPT keeps its parent alive: no need to track that order. */
-	return iommufd_hwpt_alloc(d->dev, iommufd_hwpt_pt(parent), &opts, ret);
+	return iommufd_hwpt_alloc(iommufd_hwpt_as_pt(parent), d->dev, &opts, ret);
 }
 
 /*
@@ -409,7 +409,7 @@ int main(int argc, char **argv)
 		goto out;
 
 	STEP("4. stage 2: a nest-parent HWPT on the guest RAM IOAS");
-	rc = iommufd_hwpt_alloc(d.dev, iommufd_ioas_pt(ram), &s2opts, &s2);
+	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ram), d.dev, &s2opts, &s2);
 	if (rc == -EOPNOTSUPP) {
 		/* Never downgraded: the library does not hand back a plain HWPT. */
 		SAY("the kernel refuses it: EOPNOTSUPP (the library's log above says why)");
@@ -426,7 +426,7 @@ int main(int argc, char **argv)
 	}
 	SAY("nest parent HWPT %u", iommufd_hwpt_get_id(s2));
 	/* The guest boots with its vIOMMU off: its DMA addresses are guest physical. */
-	if (!expect(device_set_pt(&d, iommufd_hwpt_pt(s2), iommufd_hwpt_get_id(s2)) == 0,
+	if (!expect(device_set_pt(&d, iommufd_hwpt_as_pt(s2), iommufd_hwpt_get_id(s2)) == 0,
 		    "the device translates through stage 2 only"))
 		goto out;
 
@@ -436,7 +436,7 @@ int main(int argc, char **argv)
 		    "nested HWPT from the guest's table pointer"))
 		goto out;
 	SAY("nested HWPT %u on parent %u", iommufd_hwpt_get_id(s1a), iommufd_hwpt_get_id(s2));
-	if (!expect(device_set_pt(&d, iommufd_hwpt_pt(s1a), iommufd_hwpt_get_id(s1a)) == 0,
+	if (!expect(device_set_pt(&d, iommufd_hwpt_as_pt(s1a), iommufd_hwpt_get_id(s1a)) == 0,
 		    "replace: stage 2 -> stage 1 A over stage 2"))
 		goto out;
 	if (d.mock)
@@ -444,7 +444,7 @@ int main(int argc, char **argv)
 
 	STEP("6. the guest switches to its table at GPA 0x%llx", (unsigned long long)GUEST_TABLE_B);
 	if (!expect(alloc_stage1(&d, &io, s2, GUEST_TABLE_B, &s1b) == 0, "nested HWPT B") ||
-	    !expect(device_set_pt(&d, iommufd_hwpt_pt(s1b), iommufd_hwpt_get_id(s1b)) == 0,
+	    !expect(device_set_pt(&d, iommufd_hwpt_as_pt(s1b), iommufd_hwpt_get_id(s1b)) == 0,
 		    "replace: A -> B, no blocking domain in between"))
 		goto out;
 	/* Nothing uses A any more: the guest freed that table. */
@@ -466,7 +466,7 @@ int main(int argc, char **argv)
 		mock_show_iotlb(&d, s1b, "B", (const uint32_t[]){ 0, 0, 0, 0 });
 
 	STEP("8. the guest turns translation off");
-	if (!expect(device_set_pt(&d, iommufd_hwpt_pt(s2), iommufd_hwpt_get_id(s2)) == 0,
+	if (!expect(device_set_pt(&d, iommufd_hwpt_as_pt(s2), iommufd_hwpt_get_id(s2)) == 0,
 		    "replace: B -> stage 2 only"))
 		goto out;
 	done = true;

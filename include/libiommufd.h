@@ -11,14 +11,41 @@
  * - Every call returning `int` returns 0 on success or a negative errno.
  *   Errors from the kernel pass through unchanged; arguments the library can
  *   see are wrong (NULL, zero length, unknown flags, misalignment) give
- *   -EINVAL before anything reaches the kernel. A failure is also reported
- *   through the context's log function with what failed and why.
+ *   -EINVAL before anything reaches the kernel. A failure is explained in a
+ *   sentence saying what failed and why: iommufd_last_error() returns it to
+ *   the thread that made the call, and the context's log function receives
+ *   it too (at LOG_DEBUG when the errno is an answer callers ask for, such as
+ *   an attach refused as incompatible, at LOG_ERR otherwise).
+ * - Argument order: the handle the call acts on, or the parent a new object
+ *   is allocated on, comes first; then the other handles the call involves
+ *   (usually the device); then IDs and scalars; then an options struct; then
+ *   the `ret_*` out-parameters.
+ * - Sizes: a byte count of memory in this process is a `size_t` named
+ *   `*_len`; an extent of IOVA space or of a file is a `uint64_t` named
+ *   `length`; a number of array elements is a `size_t` named `count` (or
+ *   `entry_num` where the kernel counts entries in 32 bits).
  * - Out-parameters are named `ret_*`, come last and are left untouched when
  *   the call fails.
  * - `*_unref()` accepts NULL and returns NULL. A child handle holds a
  *   reference on its parent (an IOAS on its context, a HWPT on the page
  *   table it was allocated on, a device on its context and on the page table
- *   it is attached to), so handles may be released in any order.
+ *   it is attached to, a HW queue on the queue of the index below it), so
+ *   handles may be released in any order. When the kernel still refuses a
+ *   destroy at the last unref (EBUSY: something the library cannot see, such
+ *   as the caller's own attach, still uses the object), the destroy is
+ *   deferred, never forgotten: it is retried whenever the library destroys or
+ *   detaches something else in the context, by iommufd_ctx_retry_destroys(),
+ *   and at the context's last unref, which logs what is still left.
+ *   `iommufd_*_destroy()` destroys now and reports the kernel's errno.
+ * - Ownership: every object and fd the library creates is owned by its
+ *   handle. A handle made for something that exists already
+ *   (`*_new_from_id()`, iommufd_ctx_new_from_fd()) either borrows it
+ *   (::IOMMUFD_ADOPT_BORROW: never destroyed or closed by the library) or
+ *   owns it (::IOMMUFD_ADOPT_OWN: destroyed or closed at the last unref).
+ *   The kernel reuses object IDs at once: destroying an object behind an
+ *   owning handle's back can make that handle later destroy a stranger with
+ *   the same ID, so objects adopted as owned are destroyed only through
+ *   their handle.
  * - Every handle exposes its kernel object ID, and the context its file
  *   descriptor, so callers can mix library calls with their own ioctls.
  *
@@ -61,6 +88,18 @@ extern "C" {
 		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };	\
 	})
 
+/* Every handle type, declared once up front so any call may name any of them. */
+struct iommufd_ctx;
+struct iommufd_pt;
+struct iommufd_ioas;
+struct iommufd_hwpt;
+struct iommufd_device;
+struct iommufd_fault_queue;
+struct iommufd_viommu;
+struct iommufd_vdevice;
+struct iommufd_veventq;
+struct iommufd_hw_queue;
+
 /* ==== logging ============================================================ */
 
 /**
@@ -76,6 +115,29 @@ extern "C" {
 typedef void (*iommufd_log_fn)(void *userdata, int priority, const char *file,
 			       int line, const char *fn, const char *format,
 			       va_list args);
+
+/** @brief Whether a handle made for an existing object or fd owns it. */
+enum iommufd_adopt {
+	/** The caller keeps ownership: the library never destroys or closes it. */
+	IOMMUFD_ADOPT_BORROW = 0,
+	/** The handle owns it: the last unref destroys the object (closes the fd). */
+	IOMMUFD_ADOPT_OWN = 1,
+};
+
+/**
+ * @brief The explanation of the last call that failed in the calling thread.
+ *
+ * Every call that returns a negative errno first records a sentence saying
+ * what failed and why (the same text the log function receives, e.g.
+ * `IOAS_MAP IOAS 3 ...: ENOMEM: RLIMIT_MEMLOCK is 64 KiB ...`), in storage
+ * private to the calling thread, so threads sharing a context never see each
+ * other's errors. Read it right after the failing call, e.g. for QEMU's
+ * `error_setg_errno(errp, -rc, "%s", iommufd_last_error())`. Successful calls
+ * leave it unchanged.
+ * @return the sentence, valid until the next failing call of this thread;
+ * an empty string when nothing failed in this thread yet
+ */
+const char *iommufd_last_error(void);
 
 /* ==== context ============================================================ */
 
@@ -121,17 +183,27 @@ int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 		    struct iommufd_ctx **ret_ctx);
 
 /**
- * @brief Make a context from an iommufd the caller already has.
+ * @brief Make a context from an iommufd the process already has.
  *
- * A VMM often receives the iommufd from its management stack over a Unix
- * socket. The context uses @p fd but never closes it: the caller keeps it
- * open for as long as the context and its children live.
+ * A VMM receives the iommufd from its management stack (QEMU's
+ * `-object iommufd,fd=N`), over a Unix socket, or inherits it across exec
+ * in a live update. The fd is checked to be an iommufd (one IOMMU_DESTROY
+ * of the never-used ID 0, which only an iommufd answers with ENOENT).
+ * Objects made through the fd before keep living; adopt them with the
+ * `*_new_from_id()` calls.
  * @param fd an open iommufd
+ * @param adopt ::IOMMUFD_ADOPT_BORROW: the caller keeps the fd open while
+ * the context and its children live and closes it itself;
+ * ::IOMMUFD_ADOPT_OWN: the context closes it at its last unref (also when
+ * this call fails)
  * @param opts options (its path member must be NULL), or NULL
  * @param[out] ret_ctx the new context
- * @return 0, or -EINVAL for a negative fd or a path in @p opts, -E2BIG.
+ * @return 0, or -EINVAL (a negative fd, unknown @p adopt, a path in
+ * @p opts), -EBADF (@p fd is not open), -ENOTTY (@p fd is not an iommufd),
+ * -E2BIG
  */
-int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
+int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
+			    const struct iommufd_ctx_opts *opts,
 			    struct iommufd_ctx **ret_ctx);
 
 /**
@@ -142,11 +214,30 @@ int iommufd_ctx_new_from_fd(int fd, const struct iommufd_ctx_opts *opts,
 struct iommufd_ctx *iommufd_ctx_ref(struct iommufd_ctx *ctx);
 
 /**
- * @brief Drop a reference; the last one closes the fd (unless adopted).
+ * @brief Drop a reference; the last one retries the deferred destroys
+ * (iommufd_ctx_retry_destroys()), logs every object still left, and closes
+ * the fd unless it was borrowed (closing it makes the kernel free every
+ * object of the context).
+ *
+ * Every handle holds a reference on its context, so the last one goes
+ * after the last handle.
  * @param ctx a context, or NULL
  * @return NULL
  */
 struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
+
+/**
+ * @brief Retry the destroys the kernel refused at a last unref (EBUSY).
+ *
+ * The library retries them on its own after each destroy or detach it makes
+ * in the context; call this after unblocking one by other means (e.g. the
+ * caller's own detach ioctl).
+ * @param ctx the context
+ * @param[out] ret_left how many destroys are still deferred, or NULL
+ * @return 0 when none is left, -EBUSY when some are (see the log or
+ * iommufd_last_error() for which), -EINVAL for NULL
+ */
+int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *ret_left);
 
 /**
  * @brief The iommufd file descriptor, for the caller's own ioctls.
@@ -216,6 +307,17 @@ int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, uint32_t *ret_mode);
 int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
 
 /**
+ * @brief Make @p ioas the IOAS the legacy VFIO container interface
+ * (`/dev/vfio/vfio` served by iommufd) uses.
+ * @param ctx the context
+ * @param ioas an IOAS of @p ctx
+ * @return 0, or -EINVAL (NULL, an IOAS of another context), -ENOTTY, a
+ * kernel errno
+ */
+int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
+				     struct iommufd_ioas *ioas);
+
+/**
  * @brief The ID of the IOAS the legacy VFIO container interface uses.
  * @param ctx the context
  * @param[out] ret_ioas_id its kernel object ID
@@ -229,7 +331,7 @@ int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
  * @param ctx the context
  * @return 0, or a kernel errno
  */
-int iommufd_ctx_clear_vfio_compat(struct iommufd_ctx *ctx);
+int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx);
 
 /* ==== page tables: what a device can be attached to ====================== */
 
@@ -237,7 +339,7 @@ int iommufd_ctx_clear_vfio_compat(struct iommufd_ctx *ctx);
  * @struct iommufd_pt
  * @brief A page table a device can be attached to: an IOAS or a HWPT.
  *
- * Obtained with iommufd_ioas_pt() or iommufd_hwpt_pt(); it is the same
+ * Obtained with iommufd_ioas_as_pt() or iommufd_hwpt_as_pt(); it is the same
  * object as that handle, not a new reference.
  */
 struct iommufd_pt;
@@ -293,6 +395,35 @@ struct iommufd_ioas *iommufd_ioas_ref(struct iommufd_ioas *ioas);
 struct iommufd_ioas *iommufd_ioas_unref(struct iommufd_ioas *ioas);
 
 /**
+ * @brief A handle for an IOAS that exists already (made by other code, or
+ * inherited across exec).
+ *
+ * The ID is checked to name an IOAS of this context (IOMMU_IOAS_IOVA_RANGES
+ * with no room, which only an IOAS answers).
+ * @param ctx the context the IOAS belongs to
+ * @param ioas_id its kernel object ID (non-zero)
+ * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
+ * @param[out] ret_ioas the handle; it holds a reference on @p ctx
+ * @return 0, or -EINVAL, -ENOENT (no IOAS of that ID), -ENOMEM
+ */
+int iommufd_ioas_new_from_id(struct iommufd_ctx *ctx, uint32_t ioas_id,
+			     uint32_t adopt, struct iommufd_ioas **ret_ioas);
+
+/**
+ * @brief Destroy the IOAS now and report the kernel's answer.
+ *
+ * Unlike the last unref, this says whether the kernel destroyed it. The
+ * caller's reference must be the only one (-EBUSY otherwise: a child
+ * handle, an attached device or another reference still holds it).
+ * On success the handle is gone, as after its last unref; on failure
+ * nothing changes and the handle stays valid.
+ * @param ioas the IOAS
+ * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
+ * says it is in use), a kernel errno
+ */
+int iommufd_ioas_destroy(struct iommufd_ioas *ioas);
+
+/**
  * @brief The kernel object ID.
  * @param ioas an IOAS
  * @return the ID, or 0 for NULL
@@ -300,11 +431,12 @@ struct iommufd_ioas *iommufd_ioas_unref(struct iommufd_ioas *ioas);
 uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas);
 
 /**
- * @brief The IOAS as a page table a device can be attached to.
+ * @brief The IOAS as a page table a device can be attached to: a cast, not
+ * a new reference.
  * @param ioas an IOAS
- * @return the same object (no new reference), or NULL for NULL
+ * @return the same object, or NULL for NULL
  */
-struct iommufd_pt *iommufd_ioas_pt(struct iommufd_ioas *ioas);
+struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
 
 /**
  * @brief Map user memory at an IOVA the kernel chooses.
@@ -330,19 +462,31 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
 int iommufd_ioas_map_fixed(struct iommufd_ioas *ioas, void *va,
 			   uint64_t length, uint64_t iova, uint32_t prot);
 
+/** @brief Flags of iommufd_ioas_unmap(). */
+enum iommufd_unmap_flags {
+	/**
+	 * Nothing to unmap is success: the kernel's ENOENT gives 0 with 0
+	 * bytes unmapped, logged at LOG_DEBUG only (a VMM unmapping a range
+	 * again, as QEMU does, expects this).
+	 */
+	IOMMUFD_UNMAP_ABSENT_OK = 1 << 0,
+};
+
 /**
  * @brief Unmap every mapping inside [iova, iova + length).
  *
  * The kernel only removes whole mappings: a range that would cut one
- * fails with -ENOENT, as does a range with no mapping at all.
+ * fails with -ENOENT, as does a range with no mapping at all (the kernel
+ * does not tell the two apart, so ::IOMMUFD_UNMAP_ABSENT_OK covers both).
  * @param ioas the IOAS
  * @param iova start of the range
  * @param length bytes (non-zero; the range must not wrap)
+ * @param flags a mask of ::iommufd_unmap_flags
  * @param[out] ret_unmapped bytes unmapped, or NULL if not wanted
  * @return 0, or -ENOENT, -EINVAL
  */
 int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
-		       uint64_t length, uint64_t *ret_unmapped);
+		       uint64_t length, uint32_t flags, uint64_t *ret_unmapped);
 
 /**
  * @brief Unmap everything in the IOAS.
@@ -454,14 +598,6 @@ int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
  */
 int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
 
-/**
- * @brief Make the IOAS the one the legacy VFIO container interface
- * (`/dev/vfio/vfio` served by iommufd) uses.
- * @param ioas the IOAS
- * @return 0, or -ENOTTY, a kernel errno
- */
-int iommufd_ioas_set_vfio_compat(struct iommufd_ioas *ioas);
-
 /* ==== device ============================================================= */
 
 /**
@@ -476,9 +612,11 @@ struct iommufd_device;
  * @param cdev_fd an open `/dev/vfio/devices/vfioN`; the caller keeps
  * ownership and must keep it open while the device handle lives
  * @param[out] ret_dev the bound device
- * @return 0, or -EINVAL, -EBUSY (already bound), -EPERM (the kernel refuses a
- * device whose interrupts are not isolated: no interrupt remapping; see the
- * log), a kernel errno
+ * @return 0, or -EINVAL (also when the cdev is bound already: kernels 6.6 to
+ * 7.x answer a second bind so; adopt a bound cdev with
+ * iommufd_device_new_from_id()), -EBUSY (the device is open through its VFIO
+ * group), -EPERM (the kernel refuses a device whose interrupts are not
+ * isolated: no interrupt remapping; see iommufd_last_error()), a kernel errno
  */
 int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
 			   struct iommufd_device **ret_dev);
@@ -521,18 +659,30 @@ int iommufd_device_bind_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 			    struct iommufd_device **ret_dev);
 
 /**
- * @brief A handle for a device some other code bound to this iommufd.
+ * @brief A handle for a device that is bound to this iommufd already (by
+ * other code, or before an exec that handed the fds over).
  *
- * For a VMM whose VFIO layer binds the cdev itself, and for the kernel
- * selftest's mock devices: the handle knows only the device ID, so it can
- * allocate HWPTs and read hw info, while attach, replace and detach (which
- * need the cdev) fail with -EOPNOTSUPP: the code owning the cdev does them.
+ * With its cdev fd, the handle can do everything a bound handle can:
+ * attach, replace and detach work. As the kernel cannot say what the device
+ * is attached to, the handle starts out not knowing: iommufd_device_attach()
+ * and iommufd_device_replace() both work then (the kernel replaces an
+ * attachment it has), iommufd_device_detach() detaches whatever is there,
+ * and iommufd_device_get_pt() returns NULL until the first of them.
+ * Without the cdev (@p cdev_fd -1, e.g. the kernel selftest's mock devices,
+ * or a VMM layer that leaves the cdev to its VFIO code), the handle can
+ * allocate HWPTs and vIOMMUs and read hw info, while attach, replace and
+ * detach fail with -EOPNOTSUPP.
  * @param ctx the context the device is bound to
  * @param dev_id the device ID the kernel returned at bind time (non-zero)
+ * @param cdev_fd the bound VFIO cdev, or -1
+ * @param adopt for @p cdev_fd: ::IOMMUFD_ADOPT_BORROW (the caller closes it),
+ * or ::IOMMUFD_ADOPT_OWN (the last unref closes it, which unbinds the
+ * device); must be ::IOMMUFD_ADOPT_BORROW without a cdev
  * @param[out] ret_dev the handle
  * @return 0, or -EINVAL, -ENOMEM
  */
 int iommufd_device_new_from_id(struct iommufd_ctx *ctx, uint32_t dev_id,
+			       int cdev_fd, uint32_t adopt,
 			       struct iommufd_device **ret_dev);
 
 /**
@@ -568,12 +718,18 @@ int iommufd_device_get_fd(const struct iommufd_device *dev);
  * @brief Attach a detached device to an IOAS or a HWPT.
  *
  * Attached to an IOAS, the kernel picks (or allocates) a compatible domain
- * for the device; iommufd_device_get_hwpt_id() then tells its ID.
- * @param dev the device (not attached)
+ * for the device; iommufd_device_get_hwpt_id() then tells its ID. The
+ * kernel's EINVAL (the page table is incompatible with the device) is an
+ * answer a VMM trying its HWPTs one after another expects: it is logged at
+ * LOG_DEBUG, and iommufd_last_error() explains it.
+ * @param dev the device (not attached, or adopted with its attachment
+ * unknown)
  * @param pt the page table; the device holds a reference on it
  * @return 0, or -EINVAL, -EBUSY when already attached (use
  * iommufd_device_replace()), -EOPNOTSUPP for a device without its cdev
- * (iommufd_device_new_from_id()), or a kernel errno
+ * (iommufd_device_new_from_id()), -ENOMEM (also when pinning the IOAS's
+ * pages exceeds RLIMIT_MEMLOCK: the explanation names the limit), or a
+ * kernel errno
  */
 int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
 
@@ -585,16 +741,19 @@ int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
  * On failure the device stays attached to its old page table, and
  * iommufd_device_get_pt() and iommufd_device_get_hwpt_id() still report it.
  * Never allocates memory.
- * @param dev an attached device
+ * @param dev an attached device (or adopted with its attachment unknown)
  * @param pt the new page table (not NULL: detaching is iommufd_device_detach())
- * @return 0, or -EINVAL (NULL, or @p dev not attached), -EOPNOTSUPP (no
- * cdev), or a kernel errno
+ * @return 0, or -EINVAL (NULL, @p dev not attached, or the kernel finds the
+ * page table incompatible: logged at LOG_DEBUG as for attach), -EOPNOTSUPP
+ * (no cdev), -EADDRINUSE (the IOAS maps IOVAs the device reserves or cannot
+ * reach: the explanation shows the IOAS's usable ranges), -ENOMEM (as for
+ * attach), or a kernel errno
  */
 int iommufd_device_replace(struct iommufd_device *dev, struct iommufd_pt *pt);
 
 /**
  * @brief Detach the device from its page table (DMA is then blocked).
- * @param dev an attached device
+ * @param dev an attached device (or adopted with its attachment unknown)
  * @return 0, or -EINVAL when not attached, -EOPNOTSUPP (no cdev), or a
  * kernel errno
  */
@@ -713,27 +872,42 @@ struct iommufd_hwpt_opts {
 	 * NULL for none. The HWPT holds a reference on it.
 	 */
 	struct iommufd_fault_queue *fault_queue;
+	/** An ::iommufd_hwpt_fallback: whether the plain path may attach. */
+	uint32_t fallback;
+};
+
+/** @brief May iommufd_hwpt_alloc() attach the device to get a plain HWPT? */
+enum iommufd_hwpt_fallback {
+	/** Never: the kernel's refusal is returned (the default). */
+	IOMMUFD_HWPT_FALLBACK_NONE = 0,
+	/** Yes, when the device is detached: it is attached to the IOAS. */
+	IOMMUFD_HWPT_FALLBACK_ATTACH = 1,
+	/** Yes, also moving an attached device onto the IOAS (a replace). */
+	IOMMUFD_HWPT_FALLBACK_REPLACE = 2,
 };
 
 /**
  * @brief Allocate a HWPT for @p dev on a page table.
  *
- * On an IOAS this makes a paging HWPT. A request with no flags and no
- * (non-zero) vendor data always succeeds where the device can be attached
- * to the IOAS: when the kernel does not know HWPT allocation (ENOTTY,
- * before 6.6) or the driver cannot allocate it (EOPNOTSUPP), the library
- * takes the plain path: it attaches @p dev to the IOAS (replacing its
- * current attachment, if any), the kernel allocates the domain, and the
- * handle records the HWPT ID the kernel returned and reports
- * iommufd_hwpt_is_kernel_allocated(). A request with flags or vendor data
- * is never downgraded: it fails with -EOPNOTSUPP and a log line saying why.
- * @param dev the device the HWPT is for
+ * On an IOAS this makes a paging HWPT. When the kernel does not know HWPT
+ * allocation (ENOTTY, before 6.6) or the driver cannot allocate it
+ * (EOPNOTSUPP), a request with no flags, no (non-zero) vendor data and no
+ * fault queue can take the plain path, if the caller opted in with
+ * struct iommufd_hwpt_opts::fallback: the library attaches @p dev to the
+ * IOAS (::IOMMUFD_HWPT_FALLBACK_ATTACH: only a detached device;
+ * ::IOMMUFD_HWPT_FALLBACK_REPLACE: also moving an attached one), the kernel
+ * allocates the domain, and the handle records the HWPT ID the kernel
+ * returned and reports iommufd_hwpt_is_kernel_allocated(). Without the
+ * opt-in nothing is attached behind the caller's back: the kernel's errno
+ * is returned. A request with flags or vendor data is never downgraded: it
+ * fails with -EOPNOTSUPP and an explanation saying why.
  * @param pt an IOAS (or, with vendor data, a nest-parent HWPT)
+ * @param dev the device the HWPT is for
  * @param opts options, or NULL for a plain paging HWPT
  * @param[out] ret_hwpt the HWPT; it holds a reference on @p pt
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP, a kernel errno
  */
-int iommufd_hwpt_alloc(struct iommufd_device *dev, struct iommufd_pt *pt,
+int iommufd_hwpt_alloc(struct iommufd_pt *pt, struct iommufd_device *dev,
 		       const struct iommufd_hwpt_opts *opts,
 		       struct iommufd_hwpt **ret_hwpt);
 
@@ -746,11 +920,49 @@ struct iommufd_hwpt *iommufd_hwpt_ref(struct iommufd_hwpt *hwpt);
 
 /**
  * @brief Drop a reference; the last one destroys the kernel object (a
- * kernel-allocated HWPT is freed by the kernel when its last device leaves).
+ * kernel-allocated HWPT is freed by the kernel when its last device leaves;
+ * one still in use is destroyed later, see the conventions).
  * @param hwpt a HWPT, or NULL
  * @return NULL
  */
 struct iommufd_hwpt *iommufd_hwpt_unref(struct iommufd_hwpt *hwpt);
+
+/**
+ * @brief A handle for a HWPT that exists already (made by other code, or
+ * inherited across exec).
+ *
+ * The kernel cannot report how a HWPT was allocated, so the caller states
+ * it: the flags decide what the handle allows (a nested HWPT needs a parent
+ * with ::IOMMUFD_HWPT_NEST_PARENT, dirty tracking needs
+ * ::IOMMUFD_HWPT_DIRTY_TRACKING). Nothing is asked of the kernel: an ID that
+ * names no HWPT fails at first use.
+ * @param ctx the context the HWPT belongs to
+ * @param hwpt_id its kernel object ID (non-zero)
+ * @param flags the ::iommufd_hwpt_flags it was allocated with
+ * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
+ * @param[out] ret_hwpt the handle; it holds a reference on @p ctx
+ * @return 0, or -EINVAL (NULL, ID 0, unknown flags or @p adopt), -ENOMEM
+ */
+int iommufd_hwpt_new_from_id(struct iommufd_ctx *ctx, uint32_t hwpt_id,
+			     uint32_t flags, uint32_t adopt,
+			     struct iommufd_hwpt **ret_hwpt);
+
+/**
+ * @brief Destroy the HWPT now and report the kernel's answer.
+ *
+ * Unlike the last unref, this says whether the kernel destroyed it. The
+ * caller's reference must be the only one (-EBUSY otherwise: a child
+ * handle, an attached device or another reference still holds it). A kernel-allocated HWPT
+ * (the plain path) is the kernel's: with no device attached through it the
+ * handle just goes.
+ * On success the handle is gone, as after its last unref, and the handles
+ * it referenced are released; on failure nothing changes and the handle
+ * stays valid.
+ * @param hwpt the HWPT
+ * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
+ * says it is in use), a kernel errno
+ */
+int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
 
 /**
  * @brief The kernel object ID.
@@ -760,11 +972,12 @@ struct iommufd_hwpt *iommufd_hwpt_unref(struct iommufd_hwpt *hwpt);
 uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt);
 
 /**
- * @brief The HWPT as a page table a device can be attached to.
+ * @brief The HWPT as a page table a device can be attached to: a cast, not
+ * a new reference.
  * @param hwpt a HWPT
- * @return the same object (no new reference), or NULL for NULL
+ * @return the same object, or NULL for NULL
  */
-struct iommufd_pt *iommufd_hwpt_pt(struct iommufd_hwpt *hwpt);
+struct iommufd_pt *iommufd_hwpt_as_pt(struct iommufd_hwpt *hwpt);
 
 /**
  * @brief The ::iommufd_hwpt_flags the HWPT was allocated with.
@@ -830,11 +1043,18 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable);
  * Bit i of @p bitmap (little-endian order within 64-bit words, as the
  * kernel writes it) stands for IOVA `iova + i * page_size`. The kernel only
  * sets bits: clear the bitmap before the call.
+ *
+ * The IOMMU records dirtiness per page table entry, not per 4 KiB: where the
+ * IOAS maps with huge IOMMU pages, one dirty 4 KiB page reads back as its
+ * whole huge page dirty (512 bits of 4 KiB for a 2 MiB entry). For exact
+ * base-page granularity, call iommufd_ioas_set_huge_pages(ioas, false)
+ * before the first map into the IOAS.
  * @param hwpt a dirty-tracking HWPT
  * @param iova start of the range, a multiple of @p page_size
  * @param length bytes, a non-zero multiple of @p page_size
  * @param page_size bytes per bit: a power of two, at least 4096
- * @param bitmap `length / page_size` bits, 8-byte aligned
+ * @param bitmap `length / page_size` bits (any alignment: the kernel
+ * accepts any pointer)
  * @param flags a mask of ::iommufd_dirty_flags
  * @return 0, or -EINVAL, -ENOTTY, a kernel errno
  */
@@ -853,7 +1073,8 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova,
  * @param iova start of the range
  * @param length bytes
  * @param page_size bytes per bit
- * @param bitmap `length / page_size` bits, 8-byte aligned
+ * @param bitmap `length / page_size` bits (any alignment: the kernel
+ * accepts any pointer)
  * @param flags a mask of ::iommufd_dirty_flags
  * @param chunk the most IOVA bytes per kernel call (rounded down to a
  * multiple of 64 pages; at least 64 pages)
@@ -967,6 +1188,23 @@ struct iommufd_fault_queue *iommufd_fault_queue_ref(struct iommufd_fault_queue *
 struct iommufd_fault_queue *iommufd_fault_queue_unref(struct iommufd_fault_queue *queue);
 
 /**
+ * @brief Destroy the fault queue now and report the kernel's answer.
+ *
+ * Unlike the last unref, this says whether the kernel destroyed it. The
+ * caller's reference must be the only one (-EBUSY otherwise: a child
+ * handle, an attached device or another reference still holds it). Its fd is closed first (the
+ * kernel holds the queue while the fd is open): after a failure the handle
+ * stays valid without it (its get_fd() returns -EBADF).
+ * On success the handle is gone, as after its last unref, and the handles
+ * it referenced are released; on failure nothing changes and the handle
+ * stays valid.
+ * @param queue the fault queue
+ * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
+ * says it is in use), a kernel errno
+ */
+int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue);
+
+/**
  * @brief The kernel object ID.
  * @param queue a fault queue
  * @return the ID, or 0 for NULL
@@ -1062,8 +1300,8 @@ struct iommufd_viommu_opts {
 
 /**
  * @brief Allocate a vIOMMU for the physical IOMMU serving @p dev.
- * @param dev a device behind that IOMMU
  * @param parent a HWPT allocated with ::IOMMUFD_HWPT_NEST_PARENT: stage 2
+ * @param dev a device behind that IOMMU
  * @param type a ::iommufd_viommu_type or #IOMMUFD_VIOMMU_SELFTEST
  * @param opts options, or NULL
  * @param[out] ret_viommu the vIOMMU; it holds a reference on @p parent
@@ -1072,7 +1310,7 @@ struct iommufd_viommu_opts {
  * vIOMMU of that type; -ENOTTY from kernels before 6.13 is reported as
  * such), or a kernel errno
  */
-int iommufd_viommu_alloc(struct iommufd_device *dev, struct iommufd_hwpt *parent,
+int iommufd_viommu_alloc(struct iommufd_hwpt *parent, struct iommufd_device *dev,
 			 uint32_t type, const struct iommufd_viommu_opts *opts,
 			 struct iommufd_viommu **ret_viommu);
 
@@ -1089,6 +1327,37 @@ struct iommufd_viommu *iommufd_viommu_ref(struct iommufd_viommu *viommu);
  * @return NULL
  */
 struct iommufd_viommu *iommufd_viommu_unref(struct iommufd_viommu *viommu);
+
+/**
+ * @brief A handle for a vIOMMU that exists already.
+ *
+ * The caller states its type (the kernel cannot report it); the handle
+ * knows no parent HWPT. Nothing is asked of the kernel.
+ * @param ctx the context the vIOMMU belongs to
+ * @param viommu_id its kernel object ID (non-zero)
+ * @param type its ::iommufd_viommu_type (non-zero)
+ * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
+ * @param[out] ret_viommu the handle
+ * @return 0, or -EINVAL, -ENOMEM
+ */
+int iommufd_viommu_new_from_id(struct iommufd_ctx *ctx, uint32_t viommu_id,
+			       uint32_t type, uint32_t adopt,
+			       struct iommufd_viommu **ret_viommu);
+
+/**
+ * @brief Destroy the vIOMMU now and report the kernel's answer.
+ *
+ * Unlike the last unref, this says whether the kernel destroyed it. The
+ * caller's reference must be the only one (-EBUSY otherwise: a child
+ * handle, an attached device or another reference still holds it).
+ * On success the handle is gone, as after its last unref, and the handles
+ * it referenced are released; on failure nothing changes and the handle
+ * stays valid.
+ * @param viommu the vIOMMU
+ * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
+ * says it is in use), a kernel errno
+ */
+int iommufd_viommu_destroy(struct iommufd_viommu *viommu);
 
 /**
  * @brief The kernel object ID.
@@ -1217,6 +1486,36 @@ struct iommufd_vdevice *iommufd_vdevice_ref(struct iommufd_vdevice *vdev);
 struct iommufd_vdevice *iommufd_vdevice_unref(struct iommufd_vdevice *vdev);
 
 /**
+ * @brief A handle for a vDevice that exists already.
+ * @param viommu the vIOMMU it is on
+ * @param dev the device it stands for, or NULL when no handle of it is at hand
+ * @param vdevice_id its kernel object ID (non-zero)
+ * @param virt_id the guest's ID of the device (the kernel cannot report it)
+ * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
+ * @param[out] ret_vdev the handle; it holds references on @p viommu and @p dev
+ * @return 0, or -EINVAL, -ENOMEM
+ */
+int iommufd_vdevice_new_from_id(struct iommufd_viommu *viommu,
+				struct iommufd_device *dev, uint32_t vdevice_id,
+				uint64_t virt_id, uint32_t adopt,
+				struct iommufd_vdevice **ret_vdev);
+
+/**
+ * @brief Destroy the vDevice now and report the kernel's answer.
+ *
+ * Unlike the last unref, this says whether the kernel destroyed it. The
+ * caller's reference must be the only one (-EBUSY otherwise: a child
+ * handle, an attached device or another reference still holds it).
+ * On success the handle is gone, as after its last unref, and the handles
+ * it referenced are released; on failure nothing changes and the handle
+ * stays valid.
+ * @param vdev the vDevice
+ * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
+ * says it is in use), a kernel errno
+ */
+int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
+
+/**
  * @brief The kernel object ID.
  * @param vdev a vDevice
  * @return the ID, or 0 for NULL
@@ -1295,6 +1594,23 @@ struct iommufd_veventq *iommufd_veventq_ref(struct iommufd_veventq *queue);
 struct iommufd_veventq *iommufd_veventq_unref(struct iommufd_veventq *queue);
 
 /**
+ * @brief Destroy the vEVENTQ now and report the kernel's answer.
+ *
+ * Unlike the last unref, this says whether the kernel destroyed it. The
+ * caller's reference must be the only one (-EBUSY otherwise: a child
+ * handle, an attached device or another reference still holds it). Its fd is closed first (the
+ * kernel holds the queue while the fd is open): after a failure the handle
+ * stays valid without it (its get_fd() returns -EBADF).
+ * On success the handle is gone, as after its last unref, and the handles
+ * it referenced are released; on failure nothing changes and the handle
+ * stays valid.
+ * @param queue the vEVENTQ
+ * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
+ * says it is in use), a kernel errno
+ */
+int iommufd_veventq_destroy(struct iommufd_veventq *queue);
+
+/**
  * @brief The kernel object ID.
  * @param queue a vEVENTQ
  * @return the ID, or 0 for NULL
@@ -1355,7 +1671,10 @@ enum iommufd_hw_queue_type {
  * @param guest_iova base of the queue memory, a stage-2 (guest physical)
  * address
  * @param length bytes of the queue memory (non-zero)
- * @param[out] ret_queue the queue; it holds a reference on @p viommu
+ * @param[out] ret_queue the queue; it holds a reference on @p viommu and on
+ * the library's handle (if any) of the queue of the same vIOMMU and type at
+ * @p index - 1, which the kernel will not destroy before this one: the
+ * handles can be released in any order
  * @return 0, or -EINVAL, -EOPNOTSUPP, -ENOTTY (kernel before 6.17), a
  * kernel errno
  */
@@ -1376,6 +1695,22 @@ struct iommufd_hw_queue *iommufd_hw_queue_ref(struct iommufd_hw_queue *queue);
  * @return NULL
  */
 struct iommufd_hw_queue *iommufd_hw_queue_unref(struct iommufd_hw_queue *queue);
+
+/**
+ * @brief Destroy the HW queue now and report the kernel's answer.
+ *
+ * Unlike the last unref, this says whether the kernel destroyed it. The
+ * caller's reference must be the only one (-EBUSY otherwise: a child
+ * handle, an attached device or another reference still holds it). The kernel destroys the queues of a
+ * type from the highest index down: a queue with one above it is in use.
+ * On success the handle is gone, as after its last unref, and the handles
+ * it referenced are released; on failure nothing changes and the handle
+ * stays valid.
+ * @param queue the HW queue
+ * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
+ * says it is in use), a kernel errno
+ */
+int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue);
 
 /**
  * @brief The kernel object ID.

@@ -5,11 +5,13 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -39,6 +41,32 @@ void iommufd_log(const struct iommufd_ctx *ctx, int priority, const char *file,
 	va_start(args, format);
 	ctx->log_fn(ctx->log_userdata, priority, file, line, fn, format, args);
 	va_end(args);
+}
+
+/* The explanation of the calling thread's last failure. */
+static _Thread_local char last_error[512];
+
+IOMMUFD_EXPORT const char *iommufd_last_error(void)
+{
+	return last_error;
+}
+
+static void log_message(const struct iommufd_ctx *ctx, int priority,
+			const char *file, int line, const char *fn, const char *msg)
+{
+	iommufd_log(ctx, priority, file, line, fn, "%s", msg);
+}
+
+void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
+		  int line, const char *fn, const char *format, ...)
+{
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(last_error, sizeof(last_error), format, args);
+	va_end(args);
+	if (ctx && ctx->log_fn && ctx->log_priority >= priority)
+		log_message(ctx, priority, file, line, fn, last_error);
 }
 
 const char *iommufd_errname(int err)
@@ -92,18 +120,217 @@ int iommufd_opts_check(struct iommufd_ctx *ctx, const void *opts, size_t known,
 	return 0;
 }
 
-/* ---- objects ----------------------------------------------------------- */
+/* ---- destroying objects, now or deferred ------------------------------- */
 
-void iommufd_destroy_id(struct iommufd_ctx *ctx, uint32_t id, const char *what)
+static int destroy_ioctl(const struct iommufd_ctx *ctx, uint32_t id)
 {
 	struct kabi_destroy cmd = { .size = sizeof(cmd), .id = id };
-	int rc = kernel_ioctl(ctx->fd, KABI_IOMMU_DESTROY, &cmd);
 
-	if (rc)
-		log_err(ctx, "DESTROY %s %u: %s", what, id, iommufd_errname(rc));
+	return kernel_ioctl(ctx->fd, KABI_IOMMU_DESTROY, &cmd);
+}
+
+/* One pass over the deferred destroys; true when one succeeded. Locked. */
+static bool retry_pass(struct iommufd_ctx *ctx)
+{
+	struct deferred_destroy **link = &ctx->deferred;
+	bool progress = false;
+
+	while (*link) {
+		struct deferred_destroy *d = *link;
+		int rc = destroy_ioctl(ctx, d->id);
+
+		if (rc == -EBUSY) {
+			link = &d->next;
+			continue;
+		}
+		if (rc)
+			log_err(ctx, "DESTROY %s %u (deferred): %s", d->what, d->id,
+				iommufd_errname(rc));
+		else
+			log_dbg(ctx, "DESTROY %s %u: done, once what used it went", d->what,
+				d->id);
+		*link = d->next;
+		free(d);
+		progress = true;
+	}
+	return progress;
+}
+
+static size_t count_deferred(const struct iommufd_ctx *ctx)
+{
+	size_t n = 0;
+
+	for (const struct deferred_destroy *d = ctx->deferred; d; d = d->next)
+		n++;
+	return n;
+}
+
+void iommufd_retry_deferred(struct iommufd_ctx *ctx)
+{
+	pthread_mutex_lock(&ctx->lock);
+	/* One destroy can unblock another (a HWPT, then its IOAS). */
+	while (ctx->deferred && retry_pass(ctx))
+		;
+	pthread_mutex_unlock(&ctx->lock);
+}
+
+static void defer_destroy(struct iommufd_ctx *ctx, uint32_t id, const char *what)
+{
+	struct deferred_destroy *d = malloc(sizeof(*d));
+
+	if (!d) {
+		log_err(ctx, "DESTROY %s %u: EBUSY, and no memory to retry it later:"
+			" it stays until the iommufd closes", what, id);
+		return;
+	}
+	d->id = id;
+	d->what = what;
+	pthread_mutex_lock(&ctx->lock);
+	d->next = ctx->deferred;
+	ctx->deferred = d;
+	pthread_mutex_unlock(&ctx->lock);
+	log_info(ctx, "DESTROY %s %u: EBUSY: still in use by something the library does not"
+		 " see (e.g. an attach made with the caller's own ioctl); retried after the"
+		 " next destroy or detach, by iommufd_ctx_retry_destroys() and at context"
+		 " close", what, id);
+}
+
+void iommufd_release_id(struct iommufd_ctx *ctx, uint32_t id, const char *what)
+{
+	int rc = destroy_ioctl(ctx, id);
+
+	if (rc == -EBUSY) {
+		defer_destroy(ctx, id, what);
+		return;
+	}
+	if (rc) {
+		log_err(ctx, "DESTROY %s %u: %s%s", what, id, iommufd_errname(rc),
+			rc == -ENOENT ? ": already gone (destroyed behind the handle's back?)" : "");
+		return;
+	}
+	iommufd_retry_deferred(ctx);
+}
+
+int iommufd_destroy_now(struct iommufd_ctx *ctx, uint32_t id, const char *what)
+{
+	int rc = destroy_ioctl(ctx, id);
+
+	if (rc) {
+		log_err(ctx, "DESTROY %s %u: %s%s", what, id, iommufd_errname(rc),
+			rc == -EBUSY ? ": the kernel says it is still in use (by an object or an"
+				       " attach the library does not see)" :
+			rc == -ENOENT ? ": no such object (destroyed already?)" : "");
+		return rc;
+	}
+	log_dbg(ctx, "DESTROY %s %u: done", what, id);
+	iommufd_retry_deferred(ctx);
+	return 0;
+}
+
+int iommufd_destroy_check(struct iommufd_ctx *ctx, int refs, uint32_t id,
+			  const char *what)
+{
+	if (refs == 1)
+		return 0;
+	log_err(ctx, "DESTROY %s %u: EBUSY: %d other references hold the handle (child"
+		" objects, attached devices or the caller's own)", what, id, refs - 1);
+	return -EBUSY;
+}
+
+int iommufd_check_adopt(struct iommufd_ctx *ctx, uint32_t adopt, const char *what)
+{
+	if (adopt == IOMMUFD_ADOPT_BORROW || adopt == IOMMUFD_ADOPT_OWN)
+		return 0;
+	log_err(ctx, "%s: adopt %u is neither IOMMUFD_ADOPT_BORROW nor IOMMUFD_ADOPT_OWN",
+		what, adopt);
+	return -EINVAL;
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *ret_left)
+{
+	size_t left;
+
+	if (!ctx)
+		return -EINVAL;
+	iommufd_retry_deferred(ctx);
+	pthread_mutex_lock(&ctx->lock);
+	left = count_deferred(ctx);
+	pthread_mutex_unlock(&ctx->lock);
+	if (ret_left)
+		*ret_left = left;
+	if (left) {
+		log_err(ctx, "%zu destroys are still refused with EBUSY", left);
+		return -EBUSY;
+	}
+	return 0;
+}
+
+/* Context close: last retry, then say what stays and who frees it. */
+static void drop_deferred(struct iommufd_ctx *ctx)
+{
+	iommufd_retry_deferred(ctx);
+	while (ctx->deferred) {
+		struct deferred_destroy *d = ctx->deferred;
+
+		if (ctx->owns_fd)
+			log_info(ctx, "context close: %s %u still refused its destroy; the kernel"
+				 " frees it as the iommufd closes", d->what, d->id);
+		else
+			log_err(ctx, "context close: %s %u still refused its destroy; it stays"
+				" in the kernel as long as the borrowed iommufd %d is open",
+				d->what, d->id, ctx->fd);
+		ctx->deferred = d->next;
+		free(d);
+	}
+}
+
+/* ---- explanations shared by the object files ----------------------------- */
+
+/* "VmPin:  1234 kB" of /proc/self/status, in bytes; -1 when unknown. */
+static long long proc_status_bytes(const char *key)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	size_t klen = strlen(key);
+	long long kb = -1;
+	char line[256];
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, klen) && line[klen] == ':') {
+			kb = strtoll(line + klen + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return kb < 0 ? -1 : kb * 1024;
+}
+
+const char *iommufd_explain_memlock(char *buf, size_t len)
+{
+	long long pinned = proc_status_bytes("VmPin");
+	struct rlimit rl;
+	char limit[32];
+
+	if (getrlimit(RLIMIT_MEMLOCK, &rl))
+		snprintf(limit, sizeof(limit), "unknown");
+	else if (rl.rlim_cur == RLIM_INFINITY)
+		snprintf(limit, sizeof(limit), "unlimited");
+	else
+		snprintf(limit, sizeof(limit), "%llu KiB", (unsigned long long)rl.rlim_cur / 1024);
+	snprintf(buf, len, "pinning the pages would exceed RLIMIT_MEMLOCK (%s; this process"
+		 " has %lld KiB pinned, and in the default per-user mode the user's other"
+		 " processes count too): raise the limit (ulimit -l, systemd LimitMEMLOCK=)"
+		 " or run with CAP_IPC_LOCK", limit, pinned < 0 ? 0 : pinned / 1024);
+	return buf;
 }
 
 /* ---- context ----------------------------------------------------------- */
+
+static void ctx_free(struct iommufd_ctx *ctx)
+{
+	pthread_mutex_destroy(&ctx->lock);
+	free(ctx);
+}
 
 static int ctx_setup(const struct iommufd_ctx_opts *opts,
 		     struct iommufd_ctx **ret_ctx)
@@ -118,6 +345,7 @@ static int ctx_setup(const struct iommufd_ctx_opts *opts,
 	atomic_init(&ctx->refcount, 1);
 	ctx->fd = -1;
 	ctx->log_priority = LOG_ERR;
+	pthread_mutex_init(&ctx->lock, NULL);
 
 	env = secure_getenv("LIBIOMMUFD_LOG");
 	if (env && (prio = parse_priority(env)) >= 0) {
@@ -154,7 +382,7 @@ static int ctx_new_checked(const struct iommufd_ctx_opts *opts,
 		rc = -EINVAL;
 	}
 	if (rc) {
-		free(ctx);
+		ctx_free(ctx);
 		return rc;
 	}
 	*ret_ctx = ctx;
@@ -195,7 +423,7 @@ IOMMUFD_EXPORT int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 	if (ctx->fd < 0) {
 		rc = -errno;
 		explain_open_error(ctx, path, rc);
-		free(ctx);
+		ctx_free(ctx);
 		return rc;
 	}
 	ctx->owns_fd = true;
@@ -204,26 +432,61 @@ IOMMUFD_EXPORT int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 	return 0;
 }
 
-IOMMUFD_EXPORT int iommufd_ctx_new_from_fd(int fd,
+/*
+ * Is @fd an open iommufd? Only an iommufd answers IOMMU_DESTROY of ID 0 (an
+ * ID it never hands out) with ENOENT; other files say ENOTTY or the like.
+ */
+static int check_iommufd(struct iommufd_ctx *ctx, int fd)
+{
+	struct kabi_destroy cmd = { .size = sizeof(cmd), .id = 0 };
+	int rc;
+
+	if (fcntl(fd, F_GETFD) < 0) {
+		log_err(ctx, "ctx_new_from_fd: fd %d: EBADF: not an open file descriptor", fd);
+		return -EBADF;
+	}
+	rc = kernel_ioctl(fd, KABI_IOMMU_DESTROY, &cmd);
+	if (rc == -ENOENT)
+		return 0;
+	log_err(ctx, "ctx_new_from_fd: fd %d is not an iommufd: IOMMU_DESTROY of ID 0 gave %s,"
+		" where an iommufd says ENOENT (pass an fd of /dev/iommu)", fd,
+		rc ? iommufd_errname(rc) : "success");
+	return -ENOTTY;
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
 					   const struct iommufd_ctx_opts *opts,
 					   struct iommufd_ctx **ret_ctx)
 {
 	struct iommufd_ctx *ctx;
 	int rc;
 
-	if (!ret_ctx || fd < 0)
-		return -EINVAL;
-	rc = ctx_new_checked(opts, &ctx);
-	if (rc)
-		return rc;
-	if (OPTS_GET(opts, path, NULL)) {
-		log_err(ctx, "ctx_new_from_fd: a path makes no sense with an fd to adopt");
-		free(ctx);
+	if (!ret_ctx || fd < 0 || (adopt != IOMMUFD_ADOPT_BORROW && adopt != IOMMUFD_ADOPT_OWN)) {
+		iommufd_fail(NULL, LOG_ERR, __FILE__, __LINE__, __func__,
+			     "ctx_new_from_fd: fd %d, adopt %u, ret_ctx %p: invalid argument",
+			     fd, adopt, (void *)ret_ctx);
 		return -EINVAL;
 	}
+	rc = ctx_new_checked(opts, &ctx);
+	if (!rc && OPTS_GET(opts, path, NULL)) {
+		log_err(ctx, "ctx_new_from_fd: a path makes no sense with an fd to adopt");
+		ctx_free(ctx);
+		rc = -EINVAL;
+	}
+	if (!rc) {
+		rc = check_iommufd(ctx, fd);
+		if (rc)
+			ctx_free(ctx);
+	}
+	if (rc) {
+		if (adopt == IOMMUFD_ADOPT_OWN && rc != -EBADF)
+			close(fd);	/* ownership was handed over: do not leak it */
+		return rc;
+	}
 	ctx->fd = fd;
-	ctx->owns_fd = false;
-	log_dbg(ctx, "adopted iommufd fd %d (the caller keeps ownership)", fd);
+	ctx->owns_fd = adopt == IOMMUFD_ADOPT_OWN;
+	log_dbg(ctx, "adopted iommufd fd %d (%s)", fd,
+		ctx->owns_fd ? "closed by the context" : "the caller keeps ownership");
 	*ret_ctx = ctx;
 	return 0;
 }
@@ -239,9 +502,10 @@ IOMMUFD_EXPORT struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
 {
 	if (!ctx || atomic_fetch_sub(&ctx->refcount, 1) != 1)
 		return NULL;
+	drop_deferred(ctx);
 	if (ctx->owns_fd)
 		close(ctx->fd);
-	free(ctx);
+	ctx_free(ctx);
 	return NULL;
 }
 
@@ -370,7 +634,20 @@ IOMMUFD_EXPORT int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
 	return iommufd_vfio_ioas(ctx, KABI_VFIO_IOAS_GET, 0, ret_ioas_id);
 }
 
-IOMMUFD_EXPORT int iommufd_ctx_clear_vfio_compat(struct iommufd_ctx *ctx)
+IOMMUFD_EXPORT int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
+						    struct iommufd_ioas *ioas)
+{
+	if (!ctx || !ioas)
+		return -EINVAL;
+	if (ioas->pt.ctx != ctx) {
+		log_err(ctx, "VFIO_IOAS SET IOAS %u: the IOAS belongs to another context",
+			ioas->pt.id);
+		return -EINVAL;
+	}
+	return iommufd_vfio_ioas(ctx, KABI_VFIO_IOAS_SET, ioas->pt.id, NULL);
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx)
 {
 	if (!ctx)
 		return -EINVAL;

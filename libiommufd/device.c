@@ -5,6 +5,7 @@
  * it.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,12 +22,12 @@ static void explain_bind_error(struct iommufd_ctx *ctx, int fd, int rc)
 		      " VT-d/AMD without it). Booting with iommufd.allow_unsafe_interrupts=1 allows"
 		      " the bind, at the price that the device can forge interrupts for the host";
 	else if (rc == -EBUSY)
-		why = ": the device is already bound, or opened through its VFIO group";
+		why = ": the device is opened through its VFIO group";
 	else if (rc == -ENOTTY)
 		why = ": not a VFIO device cdev, or the kernel has no VFIO cdev support (6.6+)";
 	else if (rc == -EINVAL)
-		why = ": not an iommufd, already bound to one, or (with a VF token) a kernel"
-		      " before 6.17";
+		why = ": the cdev is bound already (adopt it with iommufd_device_new_from_id()),"
+		      " the fd is not an iommufd, or (with a VF token) a kernel before 6.17";
 	else if (rc == -EACCES)
 		why = ": a VF token is needed, or the one given is not the PF's";
 	log_err(ctx, "VFIO BIND of cdev fd %d to iommufd %d: %s%s", fd, ctx->fd,
@@ -120,20 +121,37 @@ IOMMUFD_EXPORT int iommufd_device_bind_pci(struct iommufd_ctx *ctx,
 }
 
 IOMMUFD_EXPORT int iommufd_device_new_from_id(struct iommufd_ctx *ctx,
-					      uint32_t dev_id,
+					      uint32_t dev_id, int cdev_fd,
+					      uint32_t adopt,
 					      struct iommufd_device **ret_dev)
 {
 	struct iommufd_device *dev;
+	int rc;
 
-	if (!ctx || !dev_id || !ret_dev)
+	if (!ctx || !dev_id || !ret_dev || cdev_fd < -1) {
+		log_err(ctx, "device_new_from_id: NULL context or result, ID 0 or cdev fd %d",
+			cdev_fd);
 		return -EINVAL;
+	}
+	rc = iommufd_check_adopt(ctx, adopt, "device_new_from_id");
+	if (rc)
+		return rc;
+	if (cdev_fd < 0 && adopt == IOMMUFD_ADOPT_OWN) {
+		log_err(ctx, "device_new_from_id: device %u: nothing to own without a cdev fd",
+			dev_id);
+		return -EINVAL;
+	}
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
 	atomic_init(&dev->refcount, 1);
 	dev->ctx = iommufd_ctx_ref(ctx);
-	dev->fd = -1;
+	dev->fd = cdev_fd;
+	dev->owns_fd = adopt == IOMMUFD_ADOPT_OWN;
+	dev->attach_unknown = cdev_fd >= 0;
 	dev->id = dev_id;
+	log_dbg(ctx, "device %u adopted%s%s", dev_id, cdev_fd >= 0 ? " with its cdev" : "",
+		dev->owns_fd ? " (owned)" : "");
 	*ret_dev = dev;
 	return 0;
 }
@@ -152,15 +170,20 @@ static int device_detach(struct iommufd_device *dev)
 
 	if (rc) {
 		log_err(dev->ctx, "VFIO DETACH device %u from %s %u: %s", dev->id,
-			iommufd_pt_kind_name(dev->attached), dev->attached->id,
-			iommufd_errname(rc));
+			dev->attached ? iommufd_pt_kind_name(dev->attached) : "page table",
+			dev->attached ? dev->attached->id : 0, iommufd_errname(rc));
 		return rc;
 	}
-	log_dbg(dev->ctx, "device %u detached from %s %u", dev->id,
-		iommufd_pt_kind_name(dev->attached), dev->attached->id);
-	iommufd_pt_left(dev->attached);
+	if (dev->attached) {
+		log_dbg(dev->ctx, "device %u detached from %s %u", dev->id,
+			iommufd_pt_kind_name(dev->attached), dev->attached->id);
+		iommufd_pt_left(dev->attached);
+	}
 	dev->attached = NULL;
 	dev->attached_hwpt_id = 0;
+	dev->attach_unknown = false;
+	/* What the device was attached to may have a deferred destroy. */
+	iommufd_retry_deferred(dev->ctx);
 	return 0;
 }
 
@@ -359,8 +382,11 @@ IOMMUFD_EXPORT struct iommufd_device *iommufd_device_unref(struct iommufd_device
 		iommufd_pt_left(dev->attached);
 		dev->attached = NULL;
 	}
-	if (dev->owns_fd)
+	if (dev->owns_fd) {
+		/* Closing the cdev unbinds it: what it used may now be destroyed. */
 		close(dev->fd);
+		iommufd_retry_deferred(dev->ctx);
+	}
 	iommufd_ctx_unref(dev->ctx);
 	free(dev);
 	return NULL;
@@ -378,6 +404,57 @@ IOMMUFD_EXPORT int iommufd_device_get_fd(const struct iommufd_device *dev)
 	return dev->fd >= 0 ? dev->fd : -EBADF;
 }
 
+/* The IOAS behind @pt, whose IOVA ranges explain an EADDRINUSE; 0 if unknown. */
+static uint32_t ioas_of(const struct iommufd_pt *pt)
+{
+	const struct iommufd_hwpt *hwpt =
+		pt->kind == PT_HWPT ? (const struct iommufd_hwpt *)pt : NULL;
+
+	while (hwpt && hwpt->parent && hwpt->parent->kind == PT_HWPT)
+		hwpt = (const struct iommufd_hwpt *)hwpt->parent;
+	if (!hwpt)
+		return pt->id;
+	return hwpt->parent ? hwpt->parent->id : 0;
+}
+
+/*
+ * A refused attach or replace. The kernel's EINVAL (incompatible page table)
+ * is an answer VMMs ask for by trying their HWPTs in turn: logged quietly.
+ */
+static void explain_attach_error(struct iommufd_device *dev, struct iommufd_pt *pt,
+				 uint32_t pt_id, const char *verb, int rc)
+{
+	const struct iommufd_hwpt *hwpt =
+		pt->kind == PT_HWPT ? (const struct iommufd_hwpt *)pt : NULL;
+	const char *kind = hwpt && hwpt->kernel_allocated ? "IOAS" : iommufd_pt_kind_name(pt);
+	const char *stays = dev->attached ? "; the device stays on its old page table" :
+			    dev->attach_unknown ? "; the device stays where it was" : "";
+	char why[512], more[400];
+	uint32_t ioas_id;
+
+	switch (rc) {
+	case -EINVAL:
+		log_expected(dev->ctx, "%s device %u to %s %u: EINVAL: the page table is"
+			     " incompatible with the device (e.g. dirty tracking it lacks, another"
+			     " IOMMU's domain) or was destroyed%s", verb, dev->id, kind, pt_id, stays);
+		return;
+	case -ENOMEM:
+		snprintf(why, sizeof(why), ": attaching pins the IOAS's pages: %s",
+			 iommufd_explain_memlock(more, sizeof(more)));
+		break;
+	case -EADDRINUSE:
+		ioas_id = ioas_of(pt);
+		snprintf(why, sizeof(why), ": the IOAS maps or allows IOVAs the device reserves (e.g."
+			 " its MSI window) or its IOMMU cannot reach%s", ioas_id ?
+			 iommufd_explain_ranges(dev->ctx, ioas_id, more, sizeof(more)) : "");
+		break;
+	default:
+		why[0] = '\0';
+	}
+	log_err(dev->ctx, "%s device %u to %s %u: %s%s%s", verb, dev->id, kind, pt_id,
+		iommufd_errname(rc), why, stays);
+}
+
 int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
 			  const char *verb)
 {
@@ -391,12 +468,7 @@ int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
 	int rc = kernel_ioctl(dev->fd, KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, &cmd);
 
 	if (rc) {
-		log_err(dev->ctx, "%s device %u to %s %u: %s%s%s", verb, dev->id,
-			hwpt && hwpt->kernel_allocated ? "IOAS" : iommufd_pt_kind_name(pt),
-			cmd.pt_id, iommufd_errname(rc),
-			rc == -EINVAL ? ": the page table is incompatible with the device"
-					" (e.g. dirty tracking it lacks) or was destroyed" : "",
-			old ? "; the device stays on its old page table" : "");
+		explain_attach_error(dev, pt, cmd.pt_id, verb, rc);
 		return rc;
 	}
 	if (hwpt && hwpt->kernel_allocated && old != pt) {
@@ -417,6 +489,10 @@ int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
 		iommufd_pt_unref(old);	/* replaced onto the same table: still there */
 	else if (old)
 		iommufd_pt_left(old);
+	/* What the device left may have a deferred destroy. */
+	if (old != pt && (old || dev->attach_unknown))
+		iommufd_retry_deferred(dev->ctx);
+	dev->attach_unknown = false;
 	log_dbg(dev->ctx, "%s device %u to %s %u: kernel uses HWPT %u", verb, dev->id,
 		iommufd_pt_kind_name(pt), pt->id, cmd.pt_id);
 	return 0;
@@ -428,15 +504,15 @@ static int check_attach_args(struct iommufd_device *dev, struct iommufd_pt *pt,
 {
 	if (!dev)
 		return -EINVAL;
-	if (dev->fd < 0) {
-		log_err(dev->ctx, "%s device %u: the handle was made from an ID, without the cdev:"
-			" the code that owns the cdev attaches it", verb, dev->id);
-		return -EOPNOTSUPP;
-	}
 	if (!pt) {
 		log_err(dev->ctx, "%s device %u: NULL page table%s", verb, dev->id,
 			dev->attached ? " (use iommufd_device_detach to detach)" : "");
 		return -EINVAL;
+	}
+	if (dev->fd < 0) {
+		log_err(dev->ctx, "%s device %u: the handle was made from an ID, without the cdev:"
+			" the code that owns the cdev attaches it", verb, dev->id);
+		return -EOPNOTSUPP;
 	}
 	if (pt->ctx != dev->ctx) {
 		log_err(dev->ctx, "%s device %u: %s %u belongs to another context",
@@ -468,7 +544,7 @@ IOMMUFD_EXPORT int iommufd_device_replace(struct iommufd_device *dev,
 
 	if (rc)
 		return rc;
-	if (!dev->attached) {
+	if (!dev->attached && !dev->attach_unknown) {
 		log_err(dev->ctx, "REPLACE device %u: not attached (use iommufd_device_attach)",
 			dev->id);
 		return -EINVAL;
@@ -484,7 +560,7 @@ IOMMUFD_EXPORT int iommufd_device_detach(struct iommufd_device *dev)
 		log_err(dev->ctx, "DETACH device %u: made from an ID, without the cdev", dev->id);
 		return -EOPNOTSUPP;
 	}
-	if (!dev->attached) {
+	if (!dev->attached && !dev->attach_unknown) {
 		log_err(dev->ctx, "DETACH device %u: not attached", dev->id);
 		return -EINVAL;
 	}

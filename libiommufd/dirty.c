@@ -41,8 +41,8 @@ static int check_dirty_args(struct iommufd_hwpt *hwpt, uint64_t iova,
 {
 	const char *why = NULL;
 
-	if (!bitmap || ((uintptr_t)bitmap & 7))
-		why = "the bitmap must be a non-NULL, 8-byte aligned array";
+	if (!bitmap)
+		why = "the bitmap is NULL";
 	else if (!is_pow2(page_size) || page_size < 4096)
 		why = "the page size must be a power of two of at least 4096";
 	else if (!length || (iova | length) & (page_size - 1))

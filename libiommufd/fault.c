@@ -54,11 +54,34 @@ iommufd_fault_queue_unref(struct iommufd_fault_queue *queue)
 	if (!queue || atomic_fetch_sub(&queue->refcount, 1) != 1)
 		return NULL;
 	/* The fd holds the object too: close it first, then the ID can go. */
-	close(queue->fd);
-	iommufd_destroy_id(queue->ctx, queue->id, "fault queue");
+	if (queue->fd >= 0)
+		close(queue->fd);
+	iommufd_release_id(queue->ctx, queue->id, "fault queue");
 	iommufd_ctx_unref(queue->ctx);
 	free(queue);
 	return NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue)
+{
+	int rc;
+
+	if (!queue)
+		return -EINVAL;
+	rc = iommufd_destroy_check(queue->ctx, atomic_load(&queue->refcount), queue->id,
+				   "fault queue");
+	if (rc)
+		return rc;
+	/* The kernel holds the queue while its fd is open. */
+	if (queue->fd >= 0)
+		close(queue->fd);
+	queue->fd = -1;
+	rc = iommufd_destroy_now(queue->ctx, queue->id, "fault queue");
+	if (rc)
+		return rc;
+	iommufd_ctx_unref(queue->ctx);
+	free(queue);
+	return 0;
 }
 
 IOMMUFD_EXPORT uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_queue *queue)
@@ -68,7 +91,9 @@ IOMMUFD_EXPORT uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_qu
 
 IOMMUFD_EXPORT int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue)
 {
-	return queue ? queue->fd : -EINVAL;
+	if (!queue)
+		return -EINVAL;
+	return queue->fd >= 0 ? queue->fd : -EBADF;
 }
 
 static void fault_from_kernel(struct iommufd_fault *f, const struct kabi_pgfault *k)

@@ -55,6 +55,7 @@ uint32_t iommufd_pt_attach_id(const struct iommufd_pt *pt)
 /* What a validated request asks for, and where. */
 struct hwpt_request {
 	uint32_t flags;
+	uint32_t fallback;	/* enum iommufd_hwpt_fallback */
 	struct iommufd_fault_queue *fault_queue;
 	uint32_t data_type;	/* 0 when there is no data */
 	const void *data;
@@ -109,7 +110,12 @@ static int parse_opts(struct iommufd_device *dev, const struct iommufd_hwpt_opts
 	if (rc)
 		return rc;
 	req->flags = OPTS_GET(opts, flags, 0);
+	req->fallback = OPTS_GET(opts, fallback, IOMMUFD_HWPT_FALLBACK_NONE);
 	req->fault_queue = OPTS_GET(opts, fault_queue, NULL);
+	if (req->fallback > IOMMUFD_HWPT_FALLBACK_REPLACE) {
+		log_err(ctx, "HWPT_ALLOC device %u: unknown fallback %u", dev->id, req->fallback);
+		return -EINVAL;
+	}
 	if (req->fault_queue && req->fault_queue->ctx != ctx) {
 		log_err(ctx, "HWPT_ALLOC device %u: the fault queue belongs to another context",
 			dev->id);
@@ -165,6 +171,8 @@ static int hwpt_alloc_plain(struct iommufd_device *dev, struct iommufd_pt *ioas,
 
 	if (!hwpt)
 		return -ENOMEM;
+	log_dbg(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: refused, taking the plain path"
+		" the caller opted in to", dev->id, ioas->id);
 	rc = iommufd_device_set_pt(dev, &hwpt->pt, "HWPT_ALLOC fallback: ATTACH");
 	if (rc) {
 		hwpt_free(hwpt);
@@ -199,9 +207,35 @@ static const char *unsupported_reason(int rc, const struct hwpt_request *req)
 	return "the driver cannot allocate this HWPT";
 }
 
-/* @rc is the kernel's answer, @ret what the caller gets (named in the log). */
+/* Why a plain request the kernel refused did not take the plain path. */
+static const char *no_plain_path(const struct iommufd_device *dev,
+				 const struct hwpt_request *req)
+{
+	if (req->fallback == IOMMUFD_HWPT_FALLBACK_NONE)
+		return "; no plain path: the caller did not opt in (iommufd_hwpt_opts.fallback)";
+	if (dev->fd < 0)
+		return "; no plain path: the device handle has no cdev to attach";
+	return "; no plain path: the device is attached (IOMMUFD_HWPT_FALLBACK_REPLACE would"
+	       " move it)";
+}
+
+static bool plain_path_allowed(const struct iommufd_device *dev,
+			       const struct hwpt_request *req)
+{
+	bool attached = dev->attached || dev->attach_unknown;
+
+	if (req->fallback == IOMMUFD_HWPT_FALLBACK_NONE || dev->fd < 0)
+		return false;
+	return !attached || req->fallback == IOMMUFD_HWPT_FALLBACK_REPLACE;
+}
+
+/*
+ * @rc is the kernel's answer, @ret what the caller gets (named in the log),
+ * @tail what follows the reason (e.g. why no plain path was taken).
+ */
 static void explain_alloc_error(struct iommufd_device *dev,
-				const struct hwpt_request *req, int rc, int ret)
+				const struct hwpt_request *req, int rc, int ret,
+				const char *tail)
 {
 	char names[64], detail[128], nest_why[256];
 	const char *why = "";
@@ -230,11 +264,11 @@ static void explain_alloc_error(struct iommufd_device *dev,
 		why = "the parent is not a nest-parent HWPT, or the vendor data is invalid";
 	else if (rc == -EINVAL)
 		why = "invalid request";
-	log_err(dev->ctx, "HWPT_ALLOC %s device %u on %s %u%s: %s%s%s",
+	log_err(dev->ctx, "HWPT_ALLOC %s device %u on %s %u%s: %s%s%s%s",
 		req->nested ? "nested" : flag_names(req->flags, names, sizeof(names)),
 		dev->id, req->target,
 		req->target_id, req->data_len ? " with vendor data" : "",
-		iommufd_errname(ret), *why ? ": " : "", why);
+		iommufd_errname(ret), *why ? ": " : "", why, tail);
 }
 
 /* Fill in where the request goes; -EINVAL when the handles do not match. */
@@ -270,6 +304,7 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 	struct kabi_hwpt_alloc cmd = { .size = sizeof(cmd) };
 	struct hwpt_request req = { 0 };
 	struct iommufd_hwpt *hwpt;
+	bool plain;
 	int ret, rc = locate_target(dev, pt, viommu, &req);
 
 	if (!rc)
@@ -298,27 +333,22 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 	}
 	hwpt_free(hwpt);
 
-	if ((rc == -ENOTTY || rc == -EOPNOTSUPP) && !req.flags && !req.data_len &&
-	    !req.fault_queue && !req.nested && dev->fd >= 0) {
-		log_dbg(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: %s, taking the plain path",
-			dev->id, pt->id, iommufd_errname(rc));
+	plain = (rc == -ENOTTY || rc == -EOPNOTSUPP) && !req.flags && !req.data_len &&
+		!req.fault_queue && !req.nested;
+	if (plain && plain_path_allowed(dev, &req))
 		return hwpt_alloc_plain(dev, pt, ret_hwpt);
-	}
 	/*
 	 * Asked-for features the kernel does not know are unsupported too; a
 	 * plain request that had no way back keeps the kernel's own errno.
 	 */
 	ret = rc == -ENOTTY && (req.flags || req.data_len || req.fault_queue) ?
 	      -EOPNOTSUPP : rc;
-	explain_alloc_error(dev, &req, rc, ret);
-	if (dev->fd < 0 && !req.flags && !req.data_len)
-		log_err(dev->ctx, "HWPT_ALLOC device %u: no plain path: the handle has no cdev to attach",
-			dev->id);
+	explain_alloc_error(dev, &req, rc, ret, plain ? no_plain_path(dev, &req) : "");
 	return ret;
 }
 
-IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_device *dev,
-				      struct iommufd_pt *pt,
+IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_pt *pt,
+				      struct iommufd_device *dev,
 				      const struct iommufd_hwpt_opts *opts,
 				      struct iommufd_hwpt **ret_hwpt)
 {
@@ -390,10 +420,51 @@ IOMMUFD_EXPORT struct iommufd_hwpt *iommufd_hwpt_unref(struct iommufd_hwpt *hwpt
 	if (!hwpt || atomic_fetch_sub(&hwpt->pt.refcount, 1) != 1)
 		return NULL;
 	/* The kernel frees its own domains when the last device leaves them. */
-	if (!hwpt->kernel_allocated)
-		iommufd_destroy_id(hwpt->pt.ctx, hwpt->pt.id, "HWPT");
+	if (!hwpt->kernel_allocated && !hwpt->pt.borrowed)
+		iommufd_release_id(hwpt->pt.ctx, hwpt->pt.id, "HWPT");
 	hwpt_free(hwpt);
 	return NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
+{
+	int rc;
+
+	if (!hwpt)
+		return -EINVAL;
+	rc = iommufd_destroy_check(hwpt->pt.ctx, atomic_load(&hwpt->pt.refcount),
+				   hwpt->pt.id, "HWPT");
+	if (!rc && !hwpt->kernel_allocated)
+		rc = iommufd_destroy_now(hwpt->pt.ctx, hwpt->pt.id, "HWPT");
+	if (!rc)
+		hwpt_free(hwpt);
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_hwpt_new_from_id(struct iommufd_ctx *ctx, uint32_t hwpt_id,
+					    uint32_t flags, uint32_t adopt,
+					    struct iommufd_hwpt **ret_hwpt)
+{
+	struct hwpt_request req = { .flags = flags };
+	struct iommufd_hwpt *hwpt;
+	int rc;
+
+	if (!ctx || !hwpt_id || !ret_hwpt || (flags & ~(uint32_t)KNOWN_HWPT_FLAGS)) {
+		log_err(ctx, "hwpt_new_from_id: NULL context or result, ID 0 or unknown flags 0x%x",
+			flags);
+		return -EINVAL;
+	}
+	rc = iommufd_check_adopt(ctx, adopt, "hwpt_new_from_id");
+	if (rc)
+		return rc;
+	hwpt = hwpt_new(ctx, NULL, NULL, &req, false);
+	if (!hwpt)
+		return -ENOMEM;
+	hwpt->pt.id = hwpt_id;
+	hwpt->pt.borrowed = adopt == IOMMUFD_ADOPT_BORROW;
+	log_dbg(ctx, "HWPT %u adopted (%s)", hwpt_id, hwpt->pt.borrowed ? "borrowed" : "owned");
+	*ret_hwpt = hwpt;
+	return 0;
 }
 
 IOMMUFD_EXPORT uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt)
@@ -401,7 +472,7 @@ IOMMUFD_EXPORT uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt)
 	return hwpt ? hwpt->pt.id : 0;
 }
 
-IOMMUFD_EXPORT struct iommufd_pt *iommufd_hwpt_pt(struct iommufd_hwpt *hwpt)
+IOMMUFD_EXPORT struct iommufd_pt *iommufd_hwpt_as_pt(struct iommufd_hwpt *hwpt)
 {
 	return hwpt ? &hwpt->pt : NULL;
 }

@@ -2,10 +2,76 @@
 /*
  * HW queues: queues in guest memory that the IOMMU hardware consumes
  * directly (Tegra241 CMDQV virtual command queues), attached to a vIOMMU.
+ *
+ * The kernel allocates the queues of a type from index 0 upwards and
+ * destroys them from the top down (a queue with one above it answers
+ * DESTROY with EBUSY). The library holds that order as references: a queue
+ * references the handle of the queue below it, so the handles can be
+ * released in any order and the kernel still sees the top one go first.
  */
 #include <stdlib.h>
 
 #include "private.h"
+
+/* A reference on a queue, unless its last reference is being dropped. */
+static struct iommufd_hw_queue *try_ref(struct iommufd_hw_queue *queue)
+{
+	int refs = atomic_load(&queue->refcount);
+
+	while (refs > 0)
+		if (atomic_compare_exchange_weak(&queue->refcount, &refs, refs + 1))
+			return queue;
+	return NULL;
+}
+
+/* The vIOMMU's queue of @type at @index, referenced, or NULL. */
+static struct iommufd_hw_queue *find_queue(struct iommufd_viommu *viommu, uint32_t type,
+					   uint32_t index)
+{
+	struct iommufd_hw_queue *found = NULL;
+
+	pthread_mutex_lock(&viommu->ctx->lock);
+	for (struct iommufd_hw_queue *q = viommu->hw_queues; q && !found; q = q->next)
+		if (q->type == type && q->index == index)
+			found = try_ref(q);
+	pthread_mutex_unlock(&viommu->ctx->lock);
+	return found;
+}
+
+static void link_queue(struct iommufd_hw_queue *queue)
+{
+	struct iommufd_viommu *viommu = queue->viommu;
+
+	pthread_mutex_lock(&viommu->ctx->lock);
+	queue->next = viommu->hw_queues;
+	viommu->hw_queues = queue;
+	pthread_mutex_unlock(&viommu->ctx->lock);
+}
+
+static void unlink_queue(struct iommufd_hw_queue *queue)
+{
+	struct iommufd_viommu *viommu = queue->viommu;
+	struct iommufd_hw_queue **link;
+
+	pthread_mutex_lock(&viommu->ctx->lock);
+	for (link = &viommu->hw_queues; *link; link = &(*link)->next)
+		if (*link == queue) {
+			*link = queue->next;
+			break;
+		}
+	pthread_mutex_unlock(&viommu->ctx->lock);
+}
+
+static void explain_alloc_error(struct iommufd_viommu *viommu, const struct kabi_hw_queue_alloc *cmd,
+				int rc)
+{
+	log_err(viommu->ctx, "HW_QUEUE_ALLOC type 0x%x index %u on vIOMMU %u iova 0x%llx length 0x%llx: %s%s",
+		cmd->type, cmd->index, viommu->id, (unsigned long long)cmd->nesting_parent_iova,
+		(unsigned long long)cmd->length, iommufd_errname(rc),
+		rc == -ENOTTY ? ": the kernel has no HW queues (before 6.17)" :
+		rc == -EOPNOTSUPP ? ": the vIOMMU has no HW queue of this type" :
+		rc == -EINVAL ? ": bad index order, size or alignment, or the memory is not mapped in stage 2" : "");
+}
 
 IOMMUFD_EXPORT int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_t type,
 					  uint32_t index, uint64_t guest_iova,
@@ -35,18 +101,17 @@ IOMMUFD_EXPORT int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_
 	cmd.viommu_id = viommu->id;
 	rc = kernel_ioctl(viommu->ctx->fd, KABI_IOMMU_HW_QUEUE_ALLOC, &cmd);
 	if (rc) {
-		log_err(viommu->ctx, "HW_QUEUE_ALLOC type 0x%x index %u on vIOMMU %u iova 0x%llx length 0x%llx: %s%s",
-			type, index, viommu->id, (unsigned long long)guest_iova,
-			(unsigned long long)length, iommufd_errname(rc),
-			rc == -ENOTTY ? ": the kernel has no HW queues (before 6.17)" :
-			rc == -EOPNOTSUPP ? ": the vIOMMU has no HW queue of this type" :
-			rc == -EINVAL ? ": bad index order, size or alignment, or the memory is not mapped in stage 2" : "");
+		explain_alloc_error(viommu, &cmd, rc);
 		free(queue);
 		return rc;
 	}
 	atomic_init(&queue->refcount, 1);
 	queue->viommu = iommufd_viommu_ref(viommu);
 	queue->id = cmd.out_hw_queue_id;
+	queue->type = type;
+	queue->index = index;
+	queue->below = index ? find_queue(viommu, type, index - 1) : NULL;
+	link_queue(queue);
 	*ret_queue = queue;
 	return 0;
 }
@@ -58,14 +123,37 @@ IOMMUFD_EXPORT struct iommufd_hw_queue *iommufd_hw_queue_ref(struct iommufd_hw_q
 	return queue;
 }
 
+static void hw_queue_free(struct iommufd_hw_queue *queue)
+{
+	unlink_queue(queue);
+	iommufd_hw_queue_unref(queue->below);
+	iommufd_viommu_unref(queue->viommu);
+	free(queue);
+}
+
 IOMMUFD_EXPORT struct iommufd_hw_queue *iommufd_hw_queue_unref(struct iommufd_hw_queue *queue)
 {
 	if (!queue || atomic_fetch_sub(&queue->refcount, 1) != 1)
 		return NULL;
-	iommufd_destroy_id(queue->viommu->ctx, queue->id, "HW queue");
-	iommufd_viommu_unref(queue->viommu);
-	free(queue);
+	iommufd_release_id(queue->viommu->ctx, queue->id, "HW queue");
+	hw_queue_free(queue);
 	return NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue)
+{
+	struct iommufd_ctx *ctx;
+	int rc;
+
+	if (!queue)
+		return -EINVAL;
+	ctx = queue->viommu->ctx;
+	rc = iommufd_destroy_check(ctx, atomic_load(&queue->refcount), queue->id, "HW queue");
+	if (!rc)
+		rc = iommufd_destroy_now(ctx, queue->id, "HW queue");
+	if (!rc)
+		hw_queue_free(queue);
+	return rc;
 }
 
 IOMMUFD_EXPORT uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue)

@@ -3,6 +3,7 @@
  * IO address spaces: allocation, mapping user memory, unmapping and the
  * IOVA ranges a mapping may use.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "private.h"
@@ -44,14 +45,117 @@ IOMMUFD_EXPORT struct iommufd_ioas *iommufd_ioas_ref(struct iommufd_ioas *ioas)
 	return ioas;
 }
 
+static void ioas_free(struct iommufd_ioas *ioas)
+{
+	iommufd_ctx_unref(ioas->pt.ctx);
+	free(ioas);
+}
+
 IOMMUFD_EXPORT struct iommufd_ioas *iommufd_ioas_unref(struct iommufd_ioas *ioas)
 {
 	if (!ioas || atomic_fetch_sub(&ioas->pt.refcount, 1) != 1)
 		return NULL;
-	iommufd_destroy_id(ioas->pt.ctx, ioas->pt.id, "IOAS");
-	iommufd_ctx_unref(ioas->pt.ctx);
-	free(ioas);
+	if (!ioas->pt.borrowed)
+		iommufd_release_id(ioas->pt.ctx, ioas->pt.id, "IOAS");
+	ioas_free(ioas);
 	return NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
+{
+	int rc;
+
+	if (!ioas)
+		return -EINVAL;
+	rc = iommufd_destroy_check(ioas->pt.ctx, atomic_load(&ioas->pt.refcount),
+				   ioas->pt.id, "IOAS");
+	if (!rc)
+		rc = iommufd_destroy_now(ioas->pt.ctx, ioas->pt.id, "IOAS");
+	if (!rc)
+		ioas_free(ioas);
+	return rc;
+}
+
+/* One IOVA_RANGES call into @ranges (room for *count); updates *count. */
+static int query_ranges(struct iommufd_ctx *ctx, uint32_t ioas_id,
+			struct kabi_iova_range *ranges, size_t *count,
+			uint64_t *alignment)
+{
+	struct kabi_ioas_iova_ranges cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.num_iovas = (uint32_t)*count,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	int rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_IOVA_RANGES, &cmd);
+
+	if (rc == 0 || rc == -EMSGSIZE)
+		*count = cmd.num_iovas;
+	if (rc == 0)
+		*alignment = cmd.out_iova_alignment;
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_new_from_id(struct iommufd_ctx *ctx, uint32_t ioas_id,
+					    uint32_t adopt, struct iommufd_ioas **ret_ioas)
+{
+	struct iommufd_ioas *ioas;
+	uint64_t alignment;
+	size_t count = 0;
+	int rc;
+
+	if (!ctx || !ioas_id || !ret_ioas) {
+		log_err(ctx, "ioas_new_from_id: NULL context or result, or ID 0");
+		return -EINVAL;
+	}
+	rc = iommufd_check_adopt(ctx, adopt, "ioas_new_from_id");
+	if (rc)
+		return rc;
+	/* Only an IOAS answers IOVA_RANGES: 0, or EMSGSIZE with no room given. */
+	rc = query_ranges(ctx, ioas_id, NULL, &count, &alignment);
+	if (rc && rc != -EMSGSIZE) {
+		log_err(ctx, "ioas_new_from_id: ID %u: IOAS_IOVA_RANGES gave %s%s", ioas_id,
+			iommufd_errname(rc), rc == -ENOENT ? ": no IOAS of this ID in the context" : "");
+		return rc;
+	}
+	ioas = calloc(1, sizeof(*ioas));
+	if (!ioas)
+		return -ENOMEM;
+	atomic_init(&ioas->pt.refcount, 1);
+	ioas->pt.kind = PT_IOAS;
+	ioas->pt.id = ioas_id;
+	ioas->pt.borrowed = adopt == IOMMUFD_ADOPT_BORROW;
+	ioas->pt.ctx = iommufd_ctx_ref(ctx);
+	log_dbg(ctx, "IOAS %u adopted (%s)", ioas_id, ioas->pt.borrowed ? "borrowed" : "owned");
+	*ret_ioas = ioas;
+	return 0;
+}
+
+const char *iommufd_explain_ranges(struct iommufd_ctx *ctx, uint32_t ioas_id,
+				   char *buf, size_t len)
+{
+	struct kabi_iova_range ranges[4];
+	size_t count = ARRAY_SIZE(ranges), used;
+	uint64_t alignment = 0;
+	int rc = query_ranges(ctx, ioas_id, ranges, &count, &alignment);
+
+	if (rc && rc != -EMSGSIZE)
+		return "";
+	if (!count || (count == 1 && ranges[0].start == 0 && ranges[0].last == 0)) {
+		snprintf(buf, len, "; IOAS %u has no usable IOVA range left: a kernel bug gives a"
+			 " HWPT allocated on an IOAS that already has mappings the aperture [0, 0]"
+			 " (6.12 with virtio-iommu; fixed by 7.2): allocate HWPTs before mapping",
+			 ioas_id);
+		return buf;
+	}
+	used = (size_t)snprintf(buf, len, "; usable IOVA ranges of IOAS %u:", ioas_id);
+	for (size_t i = 0; i < count && i < ARRAY_SIZE(ranges) && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, " [0x%llx, 0x%llx]",
+					 (unsigned long long)ranges[i].start,
+					 (unsigned long long)ranges[i].last);
+	if (count > ARRAY_SIZE(ranges) && used < len)
+		snprintf(buf + used, len - used, " ...");
+	return buf;
 }
 
 IOMMUFD_EXPORT uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas)
@@ -59,7 +163,7 @@ IOMMUFD_EXPORT uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas)
 	return ioas ? ioas->pt.id : 0;
 }
 
-IOMMUFD_EXPORT struct iommufd_pt *iommufd_ioas_pt(struct iommufd_ioas *ioas)
+IOMMUFD_EXPORT struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas)
 {
 	return ioas ? &ioas->pt : NULL;
 }
@@ -98,6 +202,30 @@ static int check_map_args(struct iommufd_ioas *ioas, void *va, uint64_t length,
 	return 0;
 }
 
+/* Why IOAS_MAP or IOAS_MAP_FILE failed, as ": ..." (asks the kernel on EINVAL/ENOSPC). */
+static const char *explain_map_error(struct iommufd_ioas *ioas, int rc, char *buf,
+				     size_t len)
+{
+	char more[384];
+
+	switch (rc) {
+	case -EEXIST:
+		return ": the IOVA range is already mapped";
+	case -ENOMEM:
+		snprintf(buf, len, ": %s", iommufd_explain_memlock(more, sizeof(more)));
+		return buf;
+	case -ENOSPC:
+	case -EINVAL:
+		snprintf(buf, len, "%s%s", rc == -ENOSPC ?
+			 ": no free IOVA range is large enough" :
+			 ": misaligned for a domain attached to the IOAS, or outside its usable IOVA ranges",
+			 iommufd_explain_ranges(ioas->pt.ctx, ioas->pt.id, more, sizeof(more)));
+		return buf;
+	default:
+		return "";
+	}
+}
+
 static uint32_t map_flags(uint32_t prot, bool fixed)
 {
 	return (fixed ? KABI_IOAS_MAP_FIXED_IOVA : 0) |
@@ -122,13 +250,12 @@ static int ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
 		return rc;
 	rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_MAP, &cmd);
 	if (rc) {
+		char why[512];
+
 		log_err(ioas->pt.ctx, "IOAS_MAP IOAS %u va %p length 0x%llx iova %s0x%llx: %s%s",
 			ioas->pt.id, va, (unsigned long long)length,
 			fixed ? "" : "(any) ", (unsigned long long)iova,
-			iommufd_errname(rc),
-			rc == -EEXIST ? ": the IOVA range is already mapped" :
-			rc == -ENOSPC ? ": no free IOVA range is large enough" :
-			rc == -EINVAL ? ": misaligned or outside the allowed IOVA ranges" : "");
+			iommufd_errname(rc), explain_map_error(ioas, rc, why, sizeof(why)));
 		return rc;
 	}
 	if (ret_iova)
@@ -155,7 +282,7 @@ IOMMUFD_EXPORT int iommufd_ioas_map_fixed(struct iommufd_ioas *ioas, void *va,
 }
 
 static int ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
-		      uint64_t *ret_unmapped)
+		      uint32_t flags, uint64_t *ret_unmapped)
 {
 	struct kabi_ioas_unmap cmd = {
 		.size = sizeof(cmd),
@@ -165,6 +292,14 @@ static int ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
 	};
 	int rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_UNMAP, &cmd);
 
+	if (rc == -ENOENT && (flags & IOMMUFD_UNMAP_ABSENT_OK)) {
+		log_dbg(ioas->pt.ctx, "IOAS_UNMAP IOAS %u iova 0x%llx length 0x%llx: nothing"
+			" (whole) mapped there, as the caller allows", ioas->pt.id,
+			(unsigned long long)iova, (unsigned long long)length);
+		if (ret_unmapped)
+			*ret_unmapped = 0;
+		return 0;
+	}
 	if (rc) {
 		log_err(ioas->pt.ctx, "IOAS_UNMAP IOAS %u iova 0x%llx length 0x%llx: %s%s",
 			ioas->pt.id, (unsigned long long)iova,
@@ -178,16 +313,18 @@ static int ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
 }
 
 IOMMUFD_EXPORT int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
-				      uint64_t length, uint64_t *ret_unmapped)
+				      uint64_t length, uint32_t flags,
+				      uint64_t *ret_unmapped)
 {
 	if (!ioas)
 		return -EINVAL;
-	if (!length || range_wraps(iova, length)) {
+	if (!length || range_wraps(iova, length) || (flags & ~(uint32_t)IOMMUFD_UNMAP_ABSENT_OK)) {
 		log_err(ioas->pt.ctx, "IOAS_UNMAP IOAS %u: %s", ioas->pt.id,
-			!length ? "zero length" : "range wraps around");
+			!length ? "zero length" : flags & ~(uint32_t)IOMMUFD_UNMAP_ABSENT_OK ?
+			"unknown flags" : "range wraps around");
 		return -EINVAL;
 	}
-	return ioas_unmap(ioas, iova, length, ret_unmapped);
+	return ioas_unmap(ioas, iova, length, flags, ret_unmapped);
 }
 
 IOMMUFD_EXPORT int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas,
@@ -196,26 +333,7 @@ IOMMUFD_EXPORT int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas,
 	if (!ioas)
 		return -EINVAL;
 	/* The kernel's spelling of "all": IOVA 0, length of the whole space. */
-	return ioas_unmap(ioas, 0, UINT64_MAX, ret_unmapped);
-}
-
-/* One IOVA_RANGES call into @ranges (room for *count); updates *count. */
-static int query_ranges(struct iommufd_ioas *ioas, struct kabi_iova_range *ranges,
-			size_t *count, uint64_t *alignment)
-{
-	struct kabi_ioas_iova_ranges cmd = {
-		.size = sizeof(cmd),
-		.ioas_id = ioas->pt.id,
-		.num_iovas = (uint32_t)*count,
-		.allowed_iovas = (uintptr_t)ranges,
-	};
-	int rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_IOVA_RANGES, &cmd);
-
-	if (rc == 0 || rc == -EMSGSIZE)
-		*count = cmd.num_iovas;
-	if (rc == 0)
-		*alignment = cmd.out_iova_alignment;
-	return rc;
+	return ioas_unmap(ioas, 0, UINT64_MAX, 0, ret_unmapped);
 }
 
 _Static_assert(sizeof(struct iommufd_iova_range) == sizeof(struct kabi_iova_range),
@@ -246,7 +364,7 @@ IOMMUFD_EXPORT int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
 			room = count;
 		}
 		count = room;
-		rc = query_ranges(ioas, ranges, &count, &alignment);
+		rc = query_ranges(ioas->pt.ctx, ioas->pt.id, ranges, &count, &alignment);
 	}
 	if (rc) {
 		log_err(ioas->pt.ctx, "IOAS_IOVA_RANGES IOAS %u: %s", ioas->pt.id,
@@ -293,10 +411,12 @@ static int ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
 	}
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_MAP_FILE, &cmd);
 	if (rc) {
+		char why[512];
+
 		log_err(ctx, "IOAS_MAP_FILE IOAS %u fd %d length 0x%llx: %s%s", ioas->pt.id,
 			fd, (unsigned long long)length, iommufd_errname(rc),
 			rc == -ENOTTY ? ": the kernel cannot map files (before 6.13)" :
-			rc == -EEXIST ? ": the IOVA range is already mapped" : "");
+			explain_map_error(ioas, rc, why, sizeof(why)));
 		return rc;
 	}
 	if (ret_iova)
@@ -419,9 +539,3 @@ IOMMUFD_EXPORT int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas,
 	return rc;
 }
 
-IOMMUFD_EXPORT int iommufd_ioas_set_vfio_compat(struct iommufd_ioas *ioas)
-{
-	if (!ioas)
-		return -EINVAL;
-	return iommufd_vfio_ioas(ioas->pt.ctx, KABI_VFIO_IOAS_SET, ioas->pt.id, NULL);
-}

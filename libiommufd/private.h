@@ -7,6 +7,7 @@
 #define LIBIOMMUFD_PRIVATE_H
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -22,13 +23,26 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* A destroy the kernel refused at a last unref (EBUSY), to be retried. */
+struct deferred_destroy {
+	struct deferred_destroy *next;
+	uint32_t id;
+	const char *what;	/* "HWPT", "IOAS"...: a static string */
+};
+
 struct iommufd_ctx {
 	atomic_int refcount;
 	int fd;
-	bool owns_fd;		/* false when adopted from the caller */
+	bool owns_fd;		/* false when borrowed from the caller */
 	iommufd_log_fn log_fn;
 	void *log_userdata;
 	int log_priority;
+	/*
+	 * Guards the deferred destroys and the vIOMMUs' lists of HW queues:
+	 * bookkeeping that handles used from different threads share.
+	 */
+	pthread_mutex_t lock;
+	struct deferred_destroy *deferred;
 };
 
 /*
@@ -44,6 +58,7 @@ struct iommufd_pt {
 	atomic_int refcount;
 	enum pt_kind kind;
 	uint32_t id;
+	bool borrowed;			/* adopted by ID without ownership */
 	struct iommufd_ctx *ctx;	/* referenced */
 };
 
@@ -54,16 +69,19 @@ struct iommufd_ioas {
 struct iommufd_viommu {
 	atomic_int refcount;
 	struct iommufd_ctx *ctx;	/* referenced */
-	struct iommufd_hwpt *parent;	/* referenced: the nest-parent HWPT */
+	struct iommufd_hwpt *parent;	/* referenced: the nest-parent HWPT (NULL when adopted) */
 	uint32_t id;
 	uint32_t type;
+	bool borrowed;
+	struct iommufd_hw_queue *hw_queues;	/* not referenced; under ctx->lock */
 };
 
 struct iommufd_vdevice {
 	atomic_int refcount;
 	struct iommufd_viommu *viommu;	/* referenced */
-	struct iommufd_device *dev;	/* referenced */
+	struct iommufd_device *dev;	/* referenced, or NULL (adopted without) */
 	uint32_t id;
+	bool borrowed;
 	uint64_t virt_id;
 };
 
@@ -87,7 +105,12 @@ struct iommufd_veventq {
 struct iommufd_hw_queue {
 	atomic_int refcount;
 	struct iommufd_viommu *viommu;	/* referenced */
+	/* Referenced: the queue at index - 1, which the kernel frees after us. */
+	struct iommufd_hw_queue *below;
+	struct iommufd_hw_queue *next;	/* in viommu->hw_queues */
 	uint32_t id;
+	uint32_t type;
+	uint32_t index;
 };
 
 struct iommufd_hwpt {
@@ -121,6 +144,12 @@ struct iommufd_device {
 	bool owns_fd;			/* opened by the library */
 	uint32_t id;
 	struct iommufd_pt *attached;	/* referenced, NULL when detached */
+	/*
+	 * Adopted with its cdev: the kernel may have it attached to a page
+	 * table the handle does not know, until the first attach, replace or
+	 * detach through the handle.
+	 */
+	bool attach_unknown;
 	uint32_t attached_hwpt_id;	/* what the kernel reported */
 	/*
 	 * The last default hw-info record the caller read through this handle
@@ -141,10 +170,19 @@ struct iommufd_device {
 const char *iommufd_nesting_missing(uint32_t type, const void *rec, size_t len,
 				    char *buf, size_t buflen);
 
-/* ---- logging ----------------------------------------------------------- */
+/* ---- logging and the per-thread explanation of failures ----------------- */
 
 void iommufd_log(const struct iommufd_ctx *ctx, int priority, const char *file,
 		 int line, const char *fn, const char *format, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/*
+ * A failure: the sentence becomes the calling thread's iommufd_last_error()
+ * and goes to the log function at @priority (LOG_ERR for errors, LOG_DEBUG
+ * for errnos that callers ask for as answers). @ctx may be NULL.
+ */
+void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
+		  int line, const char *fn, const char *format, ...)
 	__attribute__((format(printf, 6, 7)));
 
 /* Formats nothing unless the message will be logged. */
@@ -156,7 +194,11 @@ void iommufd_log(const struct iommufd_ctx *ctx, int priority, const char *file,
 				    __VA_ARGS__);				\
 	} while (0)
 
-#define log_err(ctx, ...)  iommufd_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+#define log_err(ctx, ...)							\
+	iommufd_fail((ctx), LOG_ERR, __FILE__, __LINE__, __func__, __VA_ARGS__)
+/* A failure that is an answer the caller asked for: explained, logged quietly. */
+#define log_expected(ctx, ...)							\
+	iommufd_fail((ctx), LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
 #define log_info(ctx, ...) iommufd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define log_dbg(ctx, ...)  iommufd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
 
@@ -179,8 +221,42 @@ int iommufd_option(struct iommufd_ctx *ctx, uint32_t option_id, uint16_t op,
 int iommufd_vfio_ioas(struct iommufd_ctx *ctx, uint16_t op, uint32_t ioas_id,
 		      uint32_t *ret_id);
 
-/* IOMMU_DESTROY of @id; failures are logged, not returned. */
-void iommufd_destroy_id(struct iommufd_ctx *ctx, uint32_t id, const char *what);
+/*
+ * Destroys at a last unref: IOMMU_DESTROY of @id (@what names its kind, a
+ * static string). A refusal with EBUSY (still in use) is deferred on @ctx
+ * and retried later, other failures are logged. Never fails.
+ */
+void iommufd_release_id(struct iommufd_ctx *ctx, uint32_t id, const char *what);
+
+/* An explicit destroy: IOMMU_DESTROY of @id now, 0 or the kernel's -errno. */
+int iommufd_destroy_now(struct iommufd_ctx *ctx, uint32_t id, const char *what);
+
+/*
+ * Whether an explicit destroy may go ahead: the caller's reference is the
+ * only one (@refs), else -EBUSY with an explanation.
+ */
+int iommufd_destroy_check(struct iommufd_ctx *ctx, int refs, uint32_t id,
+			  const char *what);
+
+/* Something was destroyed or detached: retry the deferred destroys. */
+void iommufd_retry_deferred(struct iommufd_ctx *ctx);
+
+/* Validates an iommufd_adopt value; -EINVAL with a log line otherwise. */
+int iommufd_check_adopt(struct iommufd_ctx *ctx, uint32_t adopt, const char *what);
+
+/*
+ * For an ENOMEM from a command that pins pages: "RLIMIT_MEMLOCK is ..., this
+ * process has ... pinned" into @buf (always a usable string).
+ */
+const char *iommufd_explain_memlock(char *buf, size_t len);
+
+/*
+ * For a failure that the IOAS's usable IOVA ranges may explain: ": usable
+ * IOVA ranges of IOAS N: [a, b] ..." into @buf; names the kernel bug that
+ * leaves an IOAS with none (6.12 virtio-iommu). Asks the kernel.
+ */
+const char *iommufd_explain_ranges(struct iommufd_ctx *ctx, uint32_t ioas_id,
+				   char *buf, size_t len);
 
 /* ---- extensible options (size_t sz first) ------------------------------ */
 

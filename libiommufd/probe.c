@@ -107,7 +107,7 @@ static int try_hwpt(struct iommufd_device *dev, uint32_t ioas_id, uint32_t flags
 	if (rc == 0 && ret_id)
 		*ret_id = cmd.out_hwpt_id;
 	else if (rc == 0)
-		iommufd_destroy_id(dev->ctx, cmd.out_hwpt_id, "probe HWPT");
+		iommufd_release_id(dev->ctx, cmd.out_hwpt_id, "probe HWPT");
 	return rc;
 }
 
@@ -119,7 +119,7 @@ static int try_viommu(struct iommufd_device *dev, uint32_t parent_id, uint32_t t
 	int rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_VIOMMU_ALLOC, &cmd);
 
 	if (rc == 0)
-		iommufd_destroy_id(dev->ctx, cmd.out_viommu_id, "probe vIOMMU");
+		iommufd_release_id(dev->ctx, cmd.out_viommu_id, "probe vIOMMU");
 	return rc;
 }
 
@@ -227,7 +227,7 @@ static void probe_hwpts(struct iommufd_device *dev, struct iommufd_probe *p,
 	SET(p, nesting, f);
 	probe_viommus(dev, p, rc, parent_id);
 	if (!rc)
-		iommufd_destroy_id(dev->ctx, parent_id, "probe HWPT");
+		iommufd_release_id(dev->ctx, parent_id, "probe HWPT");
 	rc = try_hwpt(dev, ioas_id, KABI_HWPT_ALLOC_DIRTY_TRACKING, NULL);
 	SET(p, dirty_tracking, verdict(rc));
 	rc = try_hwpt(dev, ioas_id, KABI_HWPT_ALLOC_PASID, NULL);
@@ -267,7 +267,7 @@ IOMMUFD_EXPORT int iommufd_device_probe(struct iommufd_device *dev,
 		return rc;
 	}
 	probe_hwpts(dev, &full, ioas.out_ioas_id, nests);
-	iommufd_destroy_id(dev->ctx, ioas.out_ioas_id, "probe IOAS");
+	iommufd_release_id(dev->ctx, ioas.out_ioas_id, "probe IOAS");
 	return copy_out(ret_probe, &full);
 }
 

@@ -58,15 +58,68 @@ IOMMUFD_EXPORT struct iommufd_vdevice *iommufd_vdevice_ref(struct iommufd_vdevic
 	return vdev;
 }
 
+static void vdevice_free(struct iommufd_vdevice *vdev)
+{
+	iommufd_device_unref(vdev->dev);
+	iommufd_viommu_unref(vdev->viommu);
+	free(vdev);
+}
+
 IOMMUFD_EXPORT struct iommufd_vdevice *iommufd_vdevice_unref(struct iommufd_vdevice *vdev)
 {
 	if (!vdev || atomic_fetch_sub(&vdev->refcount, 1) != 1)
 		return NULL;
-	iommufd_destroy_id(vdev->viommu->ctx, vdev->id, "vDevice");
-	iommufd_device_unref(vdev->dev);
-	iommufd_viommu_unref(vdev->viommu);
-	free(vdev);
+	if (!vdev->borrowed)
+		iommufd_release_id(vdev->viommu->ctx, vdev->id, "vDevice");
+	vdevice_free(vdev);
 	return NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev)
+{
+	struct iommufd_ctx *ctx;
+	int rc;
+
+	if (!vdev)
+		return -EINVAL;
+	ctx = vdev->viommu->ctx;
+	rc = iommufd_destroy_check(ctx, atomic_load(&vdev->refcount), vdev->id, "vDevice");
+	if (!rc)
+		rc = iommufd_destroy_now(ctx, vdev->id, "vDevice");
+	if (!rc)
+		vdevice_free(vdev);
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_vdevice_new_from_id(struct iommufd_viommu *viommu,
+					       struct iommufd_device *dev,
+					       uint32_t vdevice_id, uint64_t virt_id,
+					       uint32_t adopt,
+					       struct iommufd_vdevice **ret_vdev)
+{
+	struct iommufd_ctx *ctx = viommu ? viommu->ctx : NULL;
+	struct iommufd_vdevice *vdev;
+	int rc;
+
+	if (!viommu || !vdevice_id || !ret_vdev || (dev && dev->ctx != ctx)) {
+		log_err(ctx, "vdevice_new_from_id: NULL vIOMMU or result, ID 0, or a device of"
+			" another context");
+		return -EINVAL;
+	}
+	rc = iommufd_check_adopt(ctx, adopt, "vdevice_new_from_id");
+	if (rc)
+		return rc;
+	vdev = calloc(1, sizeof(*vdev));
+	if (!vdev)
+		return -ENOMEM;
+	atomic_init(&vdev->refcount, 1);
+	vdev->viommu = iommufd_viommu_ref(viommu);
+	vdev->dev = iommufd_device_ref(dev);
+	vdev->id = vdevice_id;
+	vdev->virt_id = virt_id;
+	vdev->borrowed = adopt == IOMMUFD_ADOPT_BORROW;
+	*ret_vdev = vdev;
+	return 0;
 }
 
 IOMMUFD_EXPORT uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev)

@@ -76,11 +76,35 @@ IOMMUFD_EXPORT struct iommufd_veventq *iommufd_veventq_unref(struct iommufd_veve
 {
 	if (!queue || atomic_fetch_sub(&queue->refcount, 1) != 1)
 		return NULL;
-	close(queue->fd);
-	iommufd_destroy_id(queue->viommu->ctx, queue->id, "vEVENTQ");
+	if (queue->fd >= 0)
+		close(queue->fd);
+	iommufd_release_id(queue->viommu->ctx, queue->id, "vEVENTQ");
 	iommufd_viommu_unref(queue->viommu);
 	free(queue);
 	return NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_veventq_destroy(struct iommufd_veventq *queue)
+{
+	struct iommufd_ctx *ctx;
+	int rc;
+
+	if (!queue)
+		return -EINVAL;
+	ctx = queue->viommu->ctx;
+	rc = iommufd_destroy_check(ctx, atomic_load(&queue->refcount), queue->id, "vEVENTQ");
+	if (rc)
+		return rc;
+	/* The kernel holds the queue while its fd is open. */
+	if (queue->fd >= 0)
+		close(queue->fd);
+	queue->fd = -1;
+	rc = iommufd_destroy_now(ctx, queue->id, "vEVENTQ");
+	if (rc)
+		return rc;
+	iommufd_viommu_unref(queue->viommu);
+	free(queue);
+	return 0;
 }
 
 IOMMUFD_EXPORT uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *queue)
@@ -90,7 +114,9 @@ IOMMUFD_EXPORT uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *que
 
 IOMMUFD_EXPORT int iommufd_veventq_get_fd(const struct iommufd_veventq *queue)
 {
-	return queue ? queue->fd : -EINVAL;
+	if (!queue)
+		return -EINVAL;
+	return queue->fd >= 0 ? queue->fd : -EBADF;
 }
 
 /* Events missing between the last sequence seen and @seq; records @seq. */

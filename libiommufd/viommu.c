@@ -49,8 +49,8 @@ static int check_viommu_args(struct iommufd_device *dev, struct iommufd_hwpt *pa
 	return 0;
 }
 
-IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_device *dev,
-					struct iommufd_hwpt *parent, uint32_t type,
+IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
+					struct iommufd_device *dev, uint32_t type,
 					const struct iommufd_viommu_opts *opts,
 					struct iommufd_viommu **ret_viommu)
 {
@@ -94,15 +94,63 @@ IOMMUFD_EXPORT struct iommufd_viommu *iommufd_viommu_ref(struct iommufd_viommu *
 	return viommu;
 }
 
+static void viommu_free(struct iommufd_viommu *viommu)
+{
+	iommufd_hwpt_unref(viommu->parent);
+	iommufd_ctx_unref(viommu->ctx);
+	free(viommu);
+}
+
 IOMMUFD_EXPORT struct iommufd_viommu *iommufd_viommu_unref(struct iommufd_viommu *viommu)
 {
 	if (!viommu || atomic_fetch_sub(&viommu->refcount, 1) != 1)
 		return NULL;
-	iommufd_destroy_id(viommu->ctx, viommu->id, "vIOMMU");
-	iommufd_hwpt_unref(viommu->parent);
-	iommufd_ctx_unref(viommu->ctx);
-	free(viommu);
+	if (!viommu->borrowed)
+		iommufd_release_id(viommu->ctx, viommu->id, "vIOMMU");
+	viommu_free(viommu);
 	return NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_viommu_destroy(struct iommufd_viommu *viommu)
+{
+	int rc;
+
+	if (!viommu)
+		return -EINVAL;
+	rc = iommufd_destroy_check(viommu->ctx, atomic_load(&viommu->refcount), viommu->id,
+				   "vIOMMU");
+	if (!rc)
+		rc = iommufd_destroy_now(viommu->ctx, viommu->id, "vIOMMU");
+	if (!rc)
+		viommu_free(viommu);
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_viommu_new_from_id(struct iommufd_ctx *ctx, uint32_t viommu_id,
+					      uint32_t type, uint32_t adopt,
+					      struct iommufd_viommu **ret_viommu)
+{
+	struct iommufd_viommu *viommu;
+	int rc;
+
+	if (!ctx || !viommu_id || !type || !ret_viommu) {
+		log_err(ctx, "viommu_new_from_id: NULL context or result, ID %u, type 0x%x",
+			viommu_id, type);
+		return -EINVAL;
+	}
+	rc = iommufd_check_adopt(ctx, adopt, "viommu_new_from_id");
+	if (rc)
+		return rc;
+	viommu = calloc(1, sizeof(*viommu));
+	if (!viommu)
+		return -ENOMEM;
+	atomic_init(&viommu->refcount, 1);
+	viommu->ctx = iommufd_ctx_ref(ctx);
+	viommu->id = viommu_id;
+	viommu->type = type;
+	viommu->borrowed = adopt == IOMMUFD_ADOPT_BORROW;
+	*ret_viommu = viommu;
+	return 0;
 }
 
 IOMMUFD_EXPORT uint32_t iommufd_viommu_get_id(const struct iommufd_viommu *viommu)

@@ -182,7 +182,7 @@ static void opts_sz_too_small_gives_einval(void **state)
 	assert_int_equal(iommufd_ctx_new(&opts, &ctx), -EINVAL);
 	opts.sz = 0;
 	assert_int_equal(iommufd_ctx_new(&opts, &ctx), -EINVAL);
-	assert_int_equal(iommufd_ctx_new_from_fd(0, &opts, &ctx), -EINVAL);
+	assert_int_equal(iommufd_ctx_new_from_fd(0, IOMMUFD_ADOPT_BORROW, &opts, &ctx), -EINVAL);
 	assert_null(ctx);
 }
 
@@ -228,7 +228,7 @@ static void new_from_fd_never_closes_the_fd(void **state)
 
 	(void)state;
 	assert_true(fd >= 0);
-	assert_int_equal(iommufd_ctx_new_from_fd(fd, &opts, &ctx), 0);
+	assert_int_equal(iommufd_ctx_new_from_fd(fd, IOMMUFD_ADOPT_BORROW, &opts, &ctx), 0);
 	assert_int_equal(iommufd_ctx_get_fd(ctx), fd);
 	assert_logged("adopted");
 	assert_null(iommufd_ctx_unref(ctx));
@@ -242,7 +242,7 @@ static void new_from_fd_without_opts(void **state)
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	(void)state;
-	assert_int_equal(iommufd_ctx_new_from_fd(fd, NULL, &ctx), 0);
+	assert_int_equal(iommufd_ctx_new_from_fd(fd, IOMMUFD_ADOPT_BORROW, NULL, &ctx), 0);
 	assert_int_equal(iommufd_ctx_get_fd(ctx), fd);
 	assert_int_equal(iommufd_ctx_get_log_priority(ctx), LOG_ERR);
 	iommufd_ctx_unref(ctx);
@@ -260,11 +260,11 @@ static void new_from_fd_rejects_bad_arguments(void **state)
 	struct iommufd_ctx *ctx = NULL;
 
 	(void)state;
-	assert_int_equal(iommufd_ctx_new_from_fd(-1, NULL, &ctx), -EINVAL);
-	assert_int_equal(iommufd_ctx_new_from_fd(0, NULL, NULL), -EINVAL);
-	assert_int_equal(iommufd_ctx_new_from_fd(0, &with_path, &ctx), -EINVAL);
+	assert_int_equal(iommufd_ctx_new_from_fd(-1, IOMMUFD_ADOPT_BORROW, NULL, &ctx), -EINVAL);
+	assert_int_equal(iommufd_ctx_new_from_fd(0, IOMMUFD_ADOPT_BORROW, NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_ctx_new_from_fd(0, IOMMUFD_ADOPT_BORROW, &with_path, &ctx), -EINVAL);
 	assert_logged("path makes no sense");
-	assert_int_equal(iommufd_ctx_new_from_fd(0, &newer.known, &ctx), -E2BIG);
+	assert_int_equal(iommufd_ctx_new_from_fd(0, IOMMUFD_ADOPT_BORROW, &newer.known, &ctx), -E2BIG);
 	assert_null(ctx);
 }
 

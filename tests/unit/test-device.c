@@ -56,7 +56,7 @@ static int teardown(void **state)
 
 static struct iommufd_pt *ioas_pt(struct fixture *f)
 {
-	return iommufd_ioas_pt(f->ioas);
+	return iommufd_ioas_as_pt(f->ioas);
 }
 
 /* Asserts the device is attached to @pt with the kernel's HWPT @hwpt_id. */
@@ -313,7 +313,7 @@ static void attach_while_attached_is_ebusy(void **state)
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
 
 	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
-	assert_int_equal(iommufd_device_attach(f->dev, iommufd_ioas_pt(other)), -EBUSY);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_ioas_as_pt(other)), -EBUSY);
 	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -EBUSY);
 	assert_logged("already attached to IOAS 3", "iommufd_device_replace");
 	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
@@ -345,7 +345,7 @@ static void attach_rejects_bad_arguments(void **state)
 
 	assert_int_equal(iommufd_device_attach(NULL, ioas_pt(f)), -EINVAL);
 	assert_int_equal(iommufd_device_attach(f->dev, NULL), -EINVAL);
-	assert_int_equal(iommufd_device_attach(f->dev, iommufd_ioas_pt(other)), -EINVAL);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_ioas_as_pt(other)), -EINVAL);
 	assert_logged("another context");
 	assert_detached(f->dev);
 	expect_destroy(IOAS_ID, 0);
@@ -359,7 +359,7 @@ static struct iommufd_hwpt *alloc_hwpt(struct fixture *f)
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
 	return hwpt;
 }
 
@@ -369,8 +369,8 @@ static void attach_to_hwpt_sends_its_id(void **state)
 	struct iommufd_hwpt *hwpt = alloc_hwpt(f);
 
 	expect_attach(HWPT_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_pt(hwpt)), 0);
-	assert_attached(f->dev, iommufd_hwpt_pt(hwpt), HWPT_ID);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_as_pt(hwpt)), 0);
+	assert_attached(f->dev, iommufd_hwpt_as_pt(hwpt), HWPT_ID);
 	iommufd_hwpt_unref(hwpt);		/* the device holds it */
 	expect_detach(0);
 	expect_destroy(HWPT_ID, 0);
@@ -384,7 +384,7 @@ static struct iommufd_hwpt *plain_hwpt(struct fixture *f)
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
 	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
 	return hwpt;
 }
@@ -396,8 +396,8 @@ static void attach_to_kernel_allocated_hwpt_sends_the_ioas_id(void **state)
 	struct iommufd_device *dev2 = test_device_new(f->ctx, 9);
 
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_device_attach(dev2, iommufd_hwpt_pt(hwpt)), 0);
-	assert_attached(dev2, iommufd_hwpt_pt(hwpt), KERNEL_HWPT_ID);
+	assert_int_equal(iommufd_device_attach(dev2, iommufd_hwpt_as_pt(hwpt)), 0);
+	assert_attached(dev2, iommufd_hwpt_as_pt(hwpt), KERNEL_HWPT_ID);
 	iommufd_hwpt_unref(hwpt);
 	expect_detach(0);			/* dev2, no DESTROY of a kernel HWPT */
 	iommufd_device_unref(dev2);
@@ -414,9 +414,9 @@ static void kernel_allocated_hwpt_follows_a_new_kernel_id(void **state)
 	assert_int_equal(iommufd_device_detach(f->dev), 0);
 	/* ...and makes a new one with a new ID on the next attach. */
 	expect_attach(IOAS_ID, KERNEL_HWPT2_ID, 0);
-	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_pt(hwpt)), 0);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_as_pt(hwpt)), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT2_ID);
-	assert_attached(f->dev, iommufd_hwpt_pt(hwpt), KERNEL_HWPT2_ID);
+	assert_attached(f->dev, iommufd_hwpt_as_pt(hwpt), KERNEL_HWPT2_ID);
 	iommufd_hwpt_unref(hwpt);
 }
 
@@ -429,8 +429,8 @@ static void replace_moves_without_detach(void **state)
 
 	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, 0);	/* and no DETACH before */
-	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_pt(other)), 0);
-	assert_attached(f->dev, iommufd_ioas_pt(other), KERNEL_HWPT2_ID);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)), 0);
+	assert_attached(f->dev, iommufd_ioas_as_pt(other), KERNEL_HWPT2_ID);
 	/* The old IOAS is no longer held: the caller's unref destroys it. */
 	expect_destroy(IOAS_ID, 0);
 	iommufd_ioas_unref(f->ioas);
@@ -445,8 +445,8 @@ static void replace_to_a_hwpt(void **state)
 
 	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	expect_attach(HWPT_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_device_replace(f->dev, iommufd_hwpt_pt(hwpt)), 0);
-	assert_attached(f->dev, iommufd_hwpt_pt(hwpt), HWPT_ID);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_hwpt_as_pt(hwpt)), 0);
+	assert_attached(f->dev, iommufd_hwpt_as_pt(hwpt), HWPT_ID);
 	iommufd_hwpt_unref(hwpt);
 	expect_detach(0);
 	expect_destroy(HWPT_ID, 0);
@@ -462,7 +462,7 @@ static void replace_failure_keeps_the_old_attachment(void **state)
 	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, errs[i]);
-		assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_pt(other)),
+		assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)),
 				 -errs[i]);
 		assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
 	}
@@ -502,7 +502,7 @@ static void replace_allocates_nothing(void **state)
 	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	before = alloc_count();
 	expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, 0);
-	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_pt(other)), 0);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)), 0);
 	expect_attach(IOAS_ID, 0, EBUSY);
 	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), -EBUSY);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
@@ -525,7 +525,7 @@ static void replace_rejects_bad_arguments(void **state)
 	assert_int_equal(iommufd_device_replace(NULL, ioas_pt(f)), -EINVAL);
 	assert_int_equal(iommufd_device_replace(f->dev, NULL), -EINVAL);
 	assert_logged("NULL page table", "iommufd_device_detach");
-	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_pt(foreign)), -EINVAL);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(foreign)), -EINVAL);
 	assert_logged("another context");
 	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
 	expect_destroy(IOAS2_ID, 0)->fd = iommufd_ctx_get_fd(other_ctx);
@@ -622,7 +622,7 @@ static void release_in_order(const enum obj order[O_COUNT], bool kernel_hwpt)
 		hwpt = plain_hwpt(&f);
 	} else {
 		hwpt = alloc_hwpt(&f);
-		test_attach(f.dev, iommufd_hwpt_pt(hwpt), HWPT_ID, HWPT_ID);
+		test_attach(f.dev, iommufd_hwpt_as_pt(hwpt), HWPT_ID, HWPT_ID);
 	}
 	script_assert_done();
 
@@ -786,7 +786,7 @@ static void device_by_id_cannot_attach_replace_or_detach(void **state)
 	struct fixture *f = *state;
 	struct iommufd_device *dev = NULL;
 
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	assert_int_equal(iommufd_device_get_id(dev), 11);
 	assert_int_equal(iommufd_device_get_fd(dev), -EBADF);
 	assert_int_equal(iommufd_device_attach(dev, ioas_pt(f)), -EOPNOTSUPP);
@@ -803,7 +803,7 @@ static void device_by_id_reads_hw_info(void **state)
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hw_info info = { .sz = sizeof(info) };
 
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	expect_hw_info(11, NULL, 0, &vtd_reply, 0);
 	assert_int_equal(iommufd_device_get_hw_info(dev, NULL, 0, &info), 0);
 	assert_int_equal(info.type, IOMMUFD_HW_INFO_INTEL_VTD);
@@ -815,9 +815,9 @@ static void device_by_id_rejects_bad_arguments(void **state)
 	struct fixture *f = *state;
 	struct iommufd_device *dev = NULL;
 
-	assert_int_equal(iommufd_device_new_from_id(NULL, 11, &dev), -EINVAL);
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, 0, &dev), -EINVAL);
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, NULL), -EINVAL);
+	assert_int_equal(iommufd_device_new_from_id(NULL, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 0, -1, IOMMUFD_ADOPT_BORROW, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, NULL), -EINVAL);
 	assert_null(dev);
 }
 

@@ -37,7 +37,7 @@ static int setup(void **state)
 	f.dev = test_device_new(f.ctx, DEV_ID);
 	f.hwpt = NULL;
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f.dev, iommufd_ioas_pt(f.ioas), &opts, &f.hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f.ioas), f.dev, &opts, &f.hwpt), 0);
 	script_assert_done();
 	log_reset();
 	*state = &f;

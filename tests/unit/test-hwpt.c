@@ -54,7 +54,7 @@ static int teardown(void **state)
 
 static struct iommufd_pt *ioas_pt(struct fixture *f)
 {
-	return iommufd_ioas_pt(f->ioas);
+	return iommufd_ioas_as_pt(f->ioas);
 }
 
 /* A request the library must fail without the plain path: no ATTACH. */
@@ -63,7 +63,7 @@ static void assert_no_fallback(struct fixture *f, const struct iommufd_hwpt_opts
 {
 	struct iommufd_hwpt *hwpt = (void *)0x1;
 
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), opts, &hwpt), expected);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, opts, &hwpt), expected);
 	assert_ptr_equal(hwpt, (void *)0x1);
 	assert_null(iommufd_device_get_pt(f->dev));
 }
@@ -76,9 +76,9 @@ static void alloc_success_records_the_kernel_id(void **state)
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID);
-	assert_int_equal(iommufd_pt_get_id(iommufd_hwpt_pt(hwpt)), HWPT_ID);
+	assert_int_equal(iommufd_pt_get_id(iommufd_hwpt_as_pt(hwpt)), HWPT_ID);
 	assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
 	assert_int_equal(iommufd_hwpt_get_flags(hwpt), 0);
 	assert_null(iommufd_device_get_pt(f->dev));	/* allocating is not attaching */
@@ -103,7 +103,7 @@ static void alloc_flags_become_kernel_flags(void **state)
 		struct iommufd_hwpt *hwpt = NULL;
 
 		expect_hwpt_alloc(cases[i].kflags, DEV_ID, IOAS_ID, HWPT_ID + 10 + i, 0);
-		assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+		assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
 		assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID + 10 + i);
 		assert_int_equal(iommufd_hwpt_get_flags(hwpt), cases[i].flags);
 		assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
@@ -121,11 +121,11 @@ static void plain_path_on(struct fixture *f, int alloc_err)
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, alloc_err);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID);
 	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
 	assert_int_equal(iommufd_hwpt_get_flags(hwpt), 0);
-	assert_ptr_equal(iommufd_device_get_pt(f->dev), iommufd_hwpt_pt(hwpt));
+	assert_ptr_equal(iommufd_device_get_pt(f->dev), iommufd_hwpt_as_pt(hwpt));
 	assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), 0);
 	assert_int_equal(hwpt_id, KERNEL_HWPT_ID);
 	assert_logged("plain path taken", "HWPT 7");
@@ -155,7 +155,7 @@ static void plain_path_replaces_a_current_attachment(void **state)
 	test_attach(f->dev, ioas_pt(f), IOAS_ID, 8);
 	expect_hwpt_alloc(0, DEV_ID, 4, 0, ENOTTY);
 	expect_attach(4, 9, 0);		/* no DETACH in between */
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(other), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, NULL, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), 9);
 	assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), 0);
 	assert_int_equal(hwpt_id, 9);
@@ -183,10 +183,10 @@ static void kernel_hwpt_id_follows_its_first_device(void **state)
 	script_set_devfd(iommufd_device_get_fd(f->dev));
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOTTY);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
 	script_set_devfd(iommufd_device_get_fd(dev2));
 	expect_attach(IOAS_ID, 11, 0);
-	assert_int_equal(iommufd_device_attach(dev2, iommufd_hwpt_pt(hwpt)), 0);
+	assert_int_equal(iommufd_device_attach(dev2, iommufd_hwpt_as_pt(hwpt)), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID);
 	assert_int_equal(iommufd_device_get_hwpt_id(dev2, &id), 0);
 	assert_int_equal(id, 11);
@@ -198,11 +198,11 @@ static void kernel_hwpt_id_follows_its_first_device(void **state)
 	assert_int_equal(iommufd_device_detach(f->dev), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), 0);
 	expect_attach(IOAS_ID, 13, 0);
-	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_pt(hwpt)), 0);
+	assert_int_equal(iommufd_device_attach(f->dev, iommufd_hwpt_as_pt(hwpt)), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), 13);
 	/* Replaced onto the same handle: still one device, same ID. */
 	expect_attach(IOAS_ID, 13, 0);
-	assert_int_equal(iommufd_device_replace(f->dev, iommufd_hwpt_pt(hwpt)), 0);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_hwpt_as_pt(hwpt)), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), 13);
 	iommufd_hwpt_unref(hwpt);	/* the device holds it; teardown detaches */
 	iommufd_device_unref(dev2);
@@ -218,16 +218,16 @@ static void nested_on_a_plain_hwpt_is_rejected(void **state)
 	struct iommufd_hwpt *plain = NULL, *kernel = NULL, *nested = (void *)0x1;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &plain), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &plain), 0);
 	log_reset();
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(plain), &opts, &nested),
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(plain), f->dev, &opts, &nested),
 			 -EINVAL);
 	assert_logged("HWPT_ALLOC device 2 on HWPT", "IOMMUFD_HWPT_NEST_PARENT");
 	/* A kernel-allocated HWPT is never a parent, and its IOAS is not asked. */
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &kernel), 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(kernel), &opts, &nested),
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &kernel), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(kernel), f->dev, &opts, &nested),
 			 -EINVAL);
 	assert_ptr_equal(nested, (void *)0x1);
 	iommufd_hwpt_unref(kernel);
@@ -242,7 +242,7 @@ static void kernel_hwpt_outlives_the_caller_ref_until_detach(void **state)
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
 	/* The caller drops its IOAS and HWPT: the device keeps both. */
 	iommufd_ioas_unref(f->ioas);
 	iommufd_hwpt_unref(hwpt);
@@ -362,7 +362,7 @@ static void all_zero_data_is_sent_as_no_data(void **state)
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);	/* type 0, len 0, NULL */
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(hwpt);
 }
@@ -376,7 +376,7 @@ static void empty_data_is_sent_as_no_data(void **state)
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(hwpt);
 }
@@ -391,7 +391,7 @@ static void all_zero_data_takes_the_plain_path(void **state)
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOTTY);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
 	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
 	iommufd_hwpt_unref(hwpt);
 }
@@ -406,7 +406,7 @@ static void nonzero_data_is_sent_as_given(void **state)
 
 	expect_hwpt_alloc_data(0, DEV_ID, IOAS_ID, KABI_HWPT_DATA_SELFTEST, data,
 			       sizeof(data), HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
 	assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(hwpt);
@@ -462,9 +462,9 @@ static void alloc_rejects_null(void **state)
 	struct fixture *f = *state;
 	struct iommufd_hwpt *hwpt = NULL;
 
-	assert_int_equal(iommufd_hwpt_alloc(NULL, ioas_pt(f), NULL, &hwpt), -EINVAL);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, NULL, NULL, &hwpt), -EINVAL);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), NULL, NULL, &hwpt), -EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(NULL, f->dev, NULL, &hwpt), -EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, NULL), -EINVAL);
 	assert_null(hwpt);
 }
 
@@ -513,7 +513,7 @@ static void alloc_rejects_pt_of_another_ctx(void **state)
 	struct iommufd_ioas *other = test_ioas_new(other_ctx, IOAS_ID);
 	struct iommufd_hwpt *hwpt = (void *)0x1;
 
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(other), NULL, &hwpt),
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, NULL, &hwpt),
 			 -EINVAL);
 	assert_ptr_equal(hwpt, (void *)0x1);
 	assert_logged("another context");
@@ -547,7 +547,7 @@ static void alloc_ignores_members_past_an_older_sz(void **state)
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(hwpt);
 }
@@ -560,7 +560,7 @@ static struct iommufd_hwpt *nest_parent(struct fixture *f)
 	struct iommufd_hwpt *parent = NULL;
 
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, ioas_pt(f), &opts, &parent), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &parent), 0);
 	return parent;
 }
 
@@ -575,7 +575,7 @@ static void nested_alloc_sends_parent_and_data(void **state)
 
 	expect_hwpt_alloc_data(0, DEV_ID, HWPT_ID, KABI_HWPT_DATA_ARM_SMMUV3, ste,
 			       sizeof(ste), NESTED_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &opts,
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(parent), f->dev, &opts,
 					    &nested), 0);
 	assert_int_equal(iommufd_hwpt_get_id(nested), NESTED_ID);
 	/* The nested HWPT holds its parent: child first, then the parent. */
@@ -591,7 +591,7 @@ static void nested_alloc_without_data_is_rejected(void **state)
 	struct iommufd_hwpt *parent = nest_parent(f);
 	struct iommufd_hwpt *nested = (void *)0x1;
 
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), NULL,
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(parent), f->dev, NULL,
 					    &nested), -EINVAL);
 	assert_ptr_equal(nested, (void *)0x1);
 	assert_logged("nested HWPT needs vendor data");
@@ -611,7 +611,7 @@ static void nested_all_zero_data_is_sent_as_given(void **state)
 
 	expect_hwpt_alloc_data(0, DEV_ID, HWPT_ID, KABI_HWPT_DATA_VTD_S1, zeros,
 			       sizeof(zeros), 0, EINVAL);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &zero,
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(parent), f->dev, &zero,
 					    &nested), -EINVAL);
 	assert_ptr_equal(nested, (void *)0x1);
 	expect_destroy(HWPT_ID, 0);
@@ -629,12 +629,12 @@ static void nested_alloc_errors_are_not_downgraded(void **state)
 
 	expect_hwpt_alloc_data(0, DEV_ID, HWPT_ID, KABI_HWPT_DATA_VTD_S1, data,
 			       sizeof(data), 0, EINVAL);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &opts,
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(parent), f->dev, &opts,
 					    &nested), -EINVAL);
 	assert_logged("on HWPT 5", "not a nest-parent");
 	expect_hwpt_alloc_data(0, DEV_ID, HWPT_ID, KABI_HWPT_DATA_VTD_S1, data,
 			       sizeof(data), 0, ENOTTY);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(parent), &opts,
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(parent), f->dev, &opts,
 					    &nested), -EOPNOTSUPP);
 	assert_ptr_equal(nested, (void *)0x1);
 	expect_destroy(HWPT_ID, 0);
@@ -692,7 +692,7 @@ static void null_handle_getters(void **state)
 	assert_null(iommufd_hwpt_ref(NULL));
 	assert_null(iommufd_hwpt_unref(NULL));
 	assert_int_equal(iommufd_hwpt_get_id(NULL), 0);
-	assert_null(iommufd_hwpt_pt(NULL));
+	assert_null(iommufd_hwpt_as_pt(NULL));
 	assert_int_equal(iommufd_hwpt_get_flags(NULL), 0);
 	assert_false(iommufd_hwpt_is_kernel_allocated(NULL));
 }
@@ -706,11 +706,11 @@ static void device_by_id_has_no_plain_path(void **state)
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hwpt *hwpt = (void *)0x1;
 
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_hwpt_alloc(0, 11, IOAS_ID, 0, errs[i]);
 		/* No fallback possible: the kernel's errno, unchanged. */
-		assert_int_equal(iommufd_hwpt_alloc(dev, ioas_pt(f), NULL, &hwpt),
+		assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, NULL, &hwpt),
 				 -errs[i]);
 	}
 	assert_ptr_equal(hwpt, (void *)0x1);
@@ -726,9 +726,9 @@ static void device_by_id_allocates(void **state)
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hwpt *hwpt = NULL;
 
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	expect_hwpt_alloc(0, 11, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(dev, ioas_pt(f), NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, NULL, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID);
 	iommufd_device_unref(dev);
 	expect_destroy(HWPT_ID, 0);

@@ -436,13 +436,13 @@ static void vfio_compat_set_get_clear_send_their_ops(void **state)
 	uint32_t id = 0;
 
 	expect_vfio_ioas(KABI_VFIO_IOAS_SET, IOAS_ID, IOAS_ID, 0);
-	assert_int_equal(iommufd_ioas_set_vfio_compat(f->ioas), 0);
+	assert_int_equal(iommufd_ctx_set_vfio_compat_ioas(f->ctx, f->ioas), 0);
 	/* GET sends IOAS ID 0 and reads the kernel's back. */
 	expect_vfio_ioas(KABI_VFIO_IOAS_GET, 0, 0x7654321, 0);
 	assert_int_equal(iommufd_ctx_get_vfio_compat_ioas(f->ctx, &id), 0);
 	assert_int_equal(id, 0x7654321);
 	expect_vfio_ioas(KABI_VFIO_IOAS_CLEAR, 0, 0, 0);
-	assert_int_equal(iommufd_ctx_clear_vfio_compat(f->ctx), 0);
+	assert_int_equal(iommufd_ctx_clear_vfio_compat_ioas(f->ctx), 0);
 }
 
 static void vfio_compat_passes_kernel_errnos_through(void **state)
@@ -455,7 +455,7 @@ static void vfio_compat_passes_kernel_errnos_through(void **state)
 
 		log_reset();
 		expect_vfio_ioas(KABI_VFIO_IOAS_SET, IOAS_ID, 0, err);
-		assert_int_equal(iommufd_ioas_set_vfio_compat(f->ioas), -err);
+		assert_int_equal(iommufd_ctx_set_vfio_compat_ioas(f->ctx, f->ioas), -err);
 		assert_logged("VFIO_IOAS SET IOAS 3", strerrorname_np(err));
 		log_reset();
 		expect_vfio_ioas(KABI_VFIO_IOAS_GET, 0, 0, err);
@@ -464,7 +464,7 @@ static void vfio_compat_passes_kernel_errnos_through(void **state)
 		assert_logged("VFIO_IOAS GET", strerrorname_np(err));
 		log_reset();
 		expect_vfio_ioas(KABI_VFIO_IOAS_CLEAR, 0, 0, err);
-		assert_int_equal(iommufd_ctx_clear_vfio_compat(f->ctx), -err);
+		assert_int_equal(iommufd_ctx_clear_vfio_compat_ioas(f->ctx), -err);
 		assert_logged("VFIO_IOAS CLEAR", strerrorname_np(err));
 	}
 	log_reset();
@@ -478,10 +478,10 @@ static void vfio_compat_rejects_null(void **state)
 	struct fixture *f = *state;
 	uint32_t id;
 
-	assert_int_equal(iommufd_ioas_set_vfio_compat(NULL), -EINVAL);
+	assert_int_equal(iommufd_ctx_set_vfio_compat_ioas(NULL, f->ioas), -EINVAL);
 	assert_int_equal(iommufd_ctx_get_vfio_compat_ioas(NULL, &id), -EINVAL);
 	assert_int_equal(iommufd_ctx_get_vfio_compat_ioas(f->ctx, NULL), -EINVAL);
-	assert_int_equal(iommufd_ctx_clear_vfio_compat(NULL), -EINVAL);
+	assert_int_equal(iommufd_ctx_clear_vfio_compat_ioas(NULL), -EINVAL);
 }
 
 /* ==== rlimit mode ========================================================= */

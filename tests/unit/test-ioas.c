@@ -56,8 +56,8 @@ static void alloc_returns_the_kernel_id(void **state)
 	expect_ioas_alloc(42, 0);
 	assert_int_equal(iommufd_ioas_alloc(ctx, &ioas), 0);
 	assert_int_equal(iommufd_ioas_get_id(ioas), 42);
-	assert_ptr_equal(iommufd_ioas_pt(ioas), (void *)ioas);
-	assert_int_equal(iommufd_pt_get_id(iommufd_ioas_pt(ioas)), 42);
+	assert_ptr_equal(iommufd_ioas_as_pt(ioas), (void *)ioas);
+	assert_int_equal(iommufd_pt_get_id(iommufd_ioas_as_pt(ioas)), 42);
 	expect_destroy(42, 0);
 	assert_null(iommufd_ioas_unref(ioas));
 	iommufd_ctx_unref(ctx);
@@ -135,7 +135,7 @@ static void null_handle_getters(void **state)
 	assert_null(iommufd_ioas_ref(NULL));
 	assert_null(iommufd_ioas_unref(NULL));
 	assert_int_equal(iommufd_ioas_get_id(NULL), 0);
-	assert_null(iommufd_ioas_pt(NULL));
+	assert_null(iommufd_ioas_as_pt(NULL));
 	assert_int_equal(iommufd_pt_get_id(NULL), 0);
 }
 
@@ -266,10 +266,10 @@ static void unmap_returns_the_length_unmapped(void **state)
 	uint64_t unmapped = 0;
 
 	expect_ioas_unmap(IOAS_ID, 0x100000, 0x4000, 0x2000, 0);
-	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x100000, 0x4000, &unmapped), 0);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x100000, 0x4000, 0, &unmapped), 0);
 	assert_int_equal(unmapped, 0x2000);
 	expect_ioas_unmap(IOAS_ID, 0x100000, 0x4000, 0x4000, 0);
-	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x100000, 0x4000, NULL), 0);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x100000, 0x4000, 0, NULL), 0);
 }
 
 static void unmap_errors_pass_through(void **state)
@@ -278,10 +278,10 @@ static void unmap_errors_pass_through(void **state)
 	uint64_t unmapped = 0x5a5a;
 
 	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0, ENOENT);
-	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, &unmapped), -ENOENT);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, 0, &unmapped), -ENOENT);
 	assert_logged("IOAS_UNMAP IOAS 3", "ENOENT", "cuts a mapping");
 	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0, EBUSY);
-	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, &unmapped), -EBUSY);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, 0, &unmapped), -EBUSY);
 	assert_int_equal(unmapped, 0x5a5a);
 }
 
@@ -289,10 +289,10 @@ static void unmap_rejects_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_int_equal(iommufd_ioas_unmap(NULL, 0, 4096, NULL), -EINVAL);
-	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0, NULL), -EINVAL);
+	assert_int_equal(iommufd_ioas_unmap(NULL, 0, 4096, 0, NULL), -EINVAL);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0, 0, NULL), -EINVAL);
 	assert_logged("zero length");
-	assert_int_equal(iommufd_ioas_unmap(f->ioas, UINT64_MAX - 4095, 8192, NULL),
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, UINT64_MAX - 4095, 8192, 0, NULL),
 			 -EINVAL);
 	assert_logged("wraps");
 }
@@ -329,7 +329,7 @@ static void map_and_unmap_allocate_nothing(void **state)
 	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | K_RW, buf, 4096, 0x2000, 0x2000, 0);
 	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0x2000, RW), 0);
 	expect_ioas_unmap(IOAS_ID, 0x1000, 4096, 4096, 0);
-	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 4096, &unmapped), 0);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 4096, 0, &unmapped), 0);
 	expect_ioas_unmap(IOAS_ID, 0, UINT64_MAX, 4096, 0);
 	assert_int_equal(iommufd_ioas_unmap_all(f->ioas, &unmapped), 0);
 	assert_int_equal(alloc_count(), before);

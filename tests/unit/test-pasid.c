@@ -34,7 +34,7 @@ static struct iommufd_hwpt *pasid_hwpt_new(struct iommufd_device *dev,
 
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_PASID, iommufd_device_get_id(dev),
 			  iommufd_ioas_get_id(ioas), id, 0);
-	assert_int_equal(iommufd_hwpt_alloc(dev, iommufd_ioas_pt(ioas), &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, &opts, &hwpt), 0);
 	return hwpt;
 }
 
@@ -89,8 +89,8 @@ static void expect_pasid_bits(uint8_t bits)
 	expect_hw_info(2, NULL, 0, &reply, 0);
 }
 
-static struct iommufd_pt *pt_a(struct fixture *f) { return iommufd_hwpt_pt(f->a); }
-static struct iommufd_pt *pt_b(struct fixture *f) { return iommufd_hwpt_pt(f->b); }
+static struct iommufd_pt *pt_a(struct fixture *f) { return iommufd_hwpt_as_pt(f->a); }
+static struct iommufd_pt *pt_b(struct fixture *f) { return iommufd_hwpt_as_pt(f->b); }
 
 static const int kernel_errnos[] = {
 	EINVAL, EOPNOTSUPP, EBUSY, ENOMEM, ENOENT, EFAULT, ENODEV, EIO, EEXIST, ENOTTY,
@@ -127,7 +127,7 @@ static void attach_pasid_sends_argsz_16_with_the_pasid_flag(void **state)
 static void attach_pasid_to_an_ioas_and_pasid_0(void **state)
 {
 	struct fixture *f = *state;
-	struct iommufd_pt *ioas = iommufd_ioas_pt(f->ioas);
+	struct iommufd_pt *ioas = iommufd_ioas_as_pt(f->ioas);
 
 	expect_attach_pasid(IOAS_ID, 0, 0);
 	assert_int_equal(iommufd_device_attach_pasid(f->dev, 0, ioas), 0);
@@ -145,13 +145,13 @@ static void attach_pasid_beside_the_device_attachment(void **state)
 {
 	struct fixture *f = *state;
 
-	test_attach(f->dev, iommufd_ioas_pt(f->ioas), IOAS_ID, 9);
+	test_attach(f->dev, iommufd_ioas_as_pt(f->ioas), IOAS_ID, 9);
 	expect_attach_pasid(HWPT_A, PASID, 0);
 	assert_int_equal(iommufd_device_attach_pasid(f->dev, PASID, pt_a(f)), 0);
-	assert_ptr_equal(iommufd_device_get_pt(f->dev), iommufd_ioas_pt(f->ioas));
+	assert_ptr_equal(iommufd_device_get_pt(f->dev), iommufd_ioas_as_pt(f->ioas));
 	expect_detach_pasid(PASID, 0);
 	assert_int_equal(iommufd_device_detach_pasid(f->dev, PASID), 0);
-	assert_ptr_equal(iommufd_device_get_pt(f->dev), iommufd_ioas_pt(f->ioas));
+	assert_ptr_equal(iommufd_device_get_pt(f->dev), iommufd_ioas_as_pt(f->ioas));
 	/* The teardown detaches the device. */
 }
 
@@ -248,7 +248,7 @@ static void pasid_calls_on_a_handle_without_cdev_are_eopnotsupp(void **state)
 	struct fixture *f = *state;
 	struct iommufd_device *byid = NULL;
 
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &byid), 0);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &byid), 0);
 	log_reset();
 	assert_int_equal(iommufd_device_attach_pasid(byid, PASID, pt_a(f)), -EOPNOTSUPP);
 	assert_logged("ATTACH PASID of device 11", "without the cdev");
@@ -271,13 +271,13 @@ static void pasid_calls_reject_a_page_table_of_another_context(void **state)
 
 	script_set_iommufd(iommufd_ctx_get_fd(f->ctx));
 	log_reset();
-	assert_int_equal(iommufd_device_attach_pasid(f->dev, PASID, iommufd_ioas_pt(o)),
+	assert_int_equal(iommufd_device_attach_pasid(f->dev, PASID, iommufd_ioas_as_pt(o)),
 			 -EINVAL);
 	assert_logged("ATTACH PASID of device 2", "IOAS 13 belongs to another context");
 	expect_attach_pasid(HWPT_A, PASID, 0);
 	assert_int_equal(iommufd_device_attach_pasid(f->dev, PASID, pt_a(f)), 0);
 	log_reset();
-	assert_int_equal(iommufd_device_replace_pasid(f->dev, PASID, iommufd_ioas_pt(o)),
+	assert_int_equal(iommufd_device_replace_pasid(f->dev, PASID, iommufd_ioas_as_pt(o)),
 			 -EINVAL);
 	assert_logged("REPLACE PASID of device 2", "IOAS 13 belongs to another context");
 	assert_ptr_equal(iommufd_device_get_pasid_pt(f->dev, PASID), pt_a(f));
@@ -453,7 +453,7 @@ static void device_unref_detaches_every_pasid_then_the_device(void **state)
 	struct fixture *f = *state;
 	static const uint32_t pasids[] = { 10, 11, 12, 13, 14 };
 
-	test_attach(f->dev, iommufd_ioas_pt(f->ioas), IOAS_ID, 9);
+	test_attach(f->dev, iommufd_ioas_as_pt(f->ioas), IOAS_ID, 9);
 	for (size_t i = 0; i < 5; i++) {
 		expect_attach_pasid(i % 2 ? HWPT_B : HWPT_A, pasids[i], 0);
 		assert_int_equal(iommufd_device_attach_pasid(f->dev, pasids[i],

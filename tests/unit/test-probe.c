@@ -756,7 +756,7 @@ static void device_probe_of_a_device_adopted_by_id(void **state)
 	struct kernel k = all_good();
 	struct iommufd_probe p = { .sz = sizeof(p) };
 
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, DEV_ID, &byid), 0);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, DEV_ID, -1, IOMMUFD_ADOPT_BORROW, &byid), 0);
 	script_device_probe(&k, 0, 0);
 	assert_int_equal(iommufd_device_probe(byid, &p), 0);
 	assert_feature(p.nesting, SUP, 0);

@@ -240,10 +240,10 @@ static int setup(void **state)
 	f.dev = test_device_new(f.ctx, DEV_ID);
 	f.parent = NULL;
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, PARENT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f.dev, iommufd_ioas_pt(f.ioas), &opts, &f.parent), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f.ioas), f.dev, &opts, &f.parent), 0);
 	f.viommu = NULL;
 	expect_viommu_alloc(DEV_ID, PARENT_ID, IOMMUFD_VIOMMU_ARM_SMMUV3, NULL, 0, VIOMMU_ID, 0);
-	assert_int_equal(iommufd_viommu_alloc(f.dev, f.parent, IOMMUFD_VIOMMU_ARM_SMMUV3, NULL,
+	assert_int_equal(iommufd_viommu_alloc(f.parent, f.dev, IOMMUFD_VIOMMU_ARM_SMMUV3, NULL,
 					      &f.viommu), 0);
 	script_assert_done();
 	log_reset();
@@ -773,7 +773,7 @@ static void hwpt_fault_queue_sends_fault_id_valid_and_the_id(void **state)
 
 		expect_hwpt_alloc_fault(cases[i].kflags | KABI_HWPT_FAULT_ID_VALID, DEV_ID,
 					IOAS_ID, FAULT_ID, HWPT_ID, 0);
-		assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(f->ioas), &opts,
+		assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts,
 						    &hwpt), 0);
 		assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID);
 		assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
@@ -795,7 +795,7 @@ static void hwpt_holds_its_fault_queue(void **state)
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc_fault(KABI_HWPT_FAULT_ID_VALID, DEV_ID, IOAS_ID, FAULT_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(f->ioas), &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts, &hwpt), 0);
 	assert_null(iommufd_fault_queue_unref(queue));	/* the caller's: nothing yet */
 	script_assert_done();
 	assert_true(fd_is_open(fd));
@@ -816,17 +816,17 @@ static void hwpt_fault_queue_is_never_downgraded(void **state)
 	/* No ATTACH is scripted after either: one would fail the test. */
 	expect_hwpt_alloc_fault(KABI_HWPT_FAULT_ID_VALID, DEV_ID, IOAS_ID, FAULT_ID, 0,
 				EOPNOTSUPP);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(f->ioas), &opts, &hwpt),
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts, &hwpt),
 			 -EOPNOTSUPP);
 	assert_logged("HWPT_ALLOC", "device 2", "EOPNOTSUPP", "I/O page faults");
 	log_reset();
 	expect_hwpt_alloc_fault(KABI_HWPT_FAULT_ID_VALID, DEV_ID, IOAS_ID, FAULT_ID, 0, ENOTTY);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(f->ioas), &opts, &hwpt),
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts, &hwpt),
 			 -EOPNOTSUPP);
 	assert_logged("HWPT_ALLOC", "EOPNOTSUPP", "no IOMMU_HWPT_ALLOC");
 	log_reset();
 	expect_hwpt_alloc_fault(KABI_HWPT_FAULT_ID_VALID, DEV_ID, IOAS_ID, FAULT_ID, 0, E2BIG);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(f->ioas), &opts, &hwpt),
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts, &hwpt),
 			 -E2BIG);
 	assert_logged("HWPT_ALLOC", "E2BIG", "fault queues 6.11");
 	assert_ptr_equal(hwpt, (void *)0x1);
@@ -850,7 +850,7 @@ static void hwpt_fault_queue_passes_kernel_errnos_through(void **state)
 		log_reset();
 		expect_hwpt_alloc_fault(KABI_HWPT_ALLOC_NEST_PARENT | KABI_HWPT_FAULT_ID_VALID,
 					DEV_ID, IOAS_ID, FAULT_ID, 0, err);
-		assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(f->ioas), &opts,
+		assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts,
 						    &hwpt), -err);
 		assert_ptr_equal(hwpt, (void *)0x1);
 		assert_logged("HWPT_ALLOC", "device 2", strerrorname_np(err));
@@ -873,7 +873,7 @@ static void hwpt_rejects_a_fault_queue_of_another_context(void **state)
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .fault_queue = queue);
 
 		log_reset();
-		assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(f->ioas), &opts,
+		assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts,
 						    &hwpt), -EINVAL);
 		assert_logged("HWPT_ALLOC device 2", "fault queue belongs to another context");
 	}

@@ -42,7 +42,7 @@ static struct iommufd_hwpt *nest_parent_new(struct iommufd_device *dev,
 
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, iommufd_device_get_id(dev),
 			  iommufd_ioas_get_id(ioas), id, 0);
-	assert_int_equal(iommufd_hwpt_alloc(dev, iommufd_ioas_pt(ioas), &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, &opts, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), id);
 	return hwpt;
 }
@@ -92,7 +92,7 @@ static struct iommufd_viommu *viommu_new(struct fixture *f, uint32_t type, uint3
 	struct iommufd_viommu *viommu = NULL;
 
 	expect_viommu_alloc(DEV_ID, PARENT_ID, type, NULL, 0, id, 0);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, type, NULL, &viommu), 0);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, type, NULL, &viommu), 0);
 	assert_int_equal(iommufd_viommu_get_id(viommu), id);
 	return viommu;
 }
@@ -148,7 +148,7 @@ static void other_new(struct fixture *f, struct other *o)
 	o->parent = nest_parent_new(o->dev, o->ioas, PARENT_ID + 10);
 	expect_viommu_alloc(DEV_ID + 10, PARENT_ID + 10, IOMMUFD_VIOMMU_ARM_SMMUV3, NULL,
 			    0, VIOMMU_ID + 10, 0);
-	assert_int_equal(iommufd_viommu_alloc(o->dev, o->parent, IOMMUFD_VIOMMU_ARM_SMMUV3,
+	assert_int_equal(iommufd_viommu_alloc(o->parent, o->dev, IOMMUFD_VIOMMU_ARM_SMMUV3,
 					      NULL, &o->viommu), 0);
 	script_assert_done();
 	use_fixture_fds(f);
@@ -184,7 +184,7 @@ static void viommu_alloc_sends_the_fields_and_records_the_id(void **state)
 	struct iommufd_viommu *viommu = NULL;
 
 	expect_viommu_alloc(DEV_ID, PARENT_ID, 1, NULL, 0, VIOMMU_ID, 0);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, IOMMUFD_VIOMMU_ARM_SMMUV3,
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, IOMMUFD_VIOMMU_ARM_SMMUV3,
 					      NULL, &viommu), 0);
 	assert_non_null(viommu);
 	assert_int_equal(iommufd_viommu_get_id(viommu), VIOMMU_ID);
@@ -201,7 +201,7 @@ static void viommu_alloc_sends_type_data(void **state)
 	struct iommufd_viommu *viommu = NULL;
 
 	expect_viommu_alloc(DEV_ID, PARENT_ID, 2, data, sizeof(data), VIOMMU_ID, 0);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent,
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev,
 					      IOMMUFD_VIOMMU_TEGRA241_CMDQV, &opts,
 					      &viommu), 0);
 	assert_int_equal(iommufd_viommu_get_type(viommu), 2);
@@ -227,7 +227,7 @@ static void viommu_alloc_accepts_zero_bytes_past_the_known_options(void **state)
 	struct iommufd_viommu *viommu = NULL;
 
 	expect_viommu_alloc(DEV_ID, PARENT_ID, 1, NULL, 0, VIOMMU_ID, 0);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 1, &newer.known, &viommu), 0);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 1, &newer.known, &viommu), 0);
 	viommu_free(viommu);
 }
 
@@ -240,7 +240,7 @@ static void viommu_alloc_passes_kernel_errnos_through(void **state)
 
 		log_reset();
 		expect_viommu_alloc(DEV_ID, PARENT_ID, 1, NULL, 0, VIOMMU_ID, kernel_errnos[i]);
-		assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 1, NULL, &viommu),
+		assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 1, NULL, &viommu),
 				 -kernel_errnos[i]);
 		assert_ptr_equal(viommu, (void *)0x1);
 		assert_logged("VIOMMU_ALLOC", "type 0x1", "device 2",
@@ -255,14 +255,14 @@ static void viommu_alloc_explains_its_errors(void **state)
 	struct iommufd_viommu *viommu = NULL;
 
 	expect_viommu_alloc(DEV_ID, PARENT_ID, 1, NULL, 0, 0, EOPNOTSUPP);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 1, NULL, &viommu),
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 1, NULL, &viommu),
 			 -EOPNOTSUPP);
 	assert_logged("VIOMMU_ALLOC", "EOPNOTSUPP", "IOMMU driver", "no vIOMMU of this type");
 	expect_viommu_alloc(DEV_ID, PARENT_ID, 1, NULL, 0, 0, ENOTTY);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 1, NULL, &viommu), -ENOTTY);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 1, NULL, &viommu), -ENOTTY);
 	assert_logged("VIOMMU_ALLOC", "ENOTTY", "no vIOMMU objects", "6.13");
 	expect_viommu_alloc(DEV_ID, PARENT_ID, 1, NULL, 0, 0, EINVAL);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 1, NULL, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 1, NULL, &viommu), -EINVAL);
 	assert_logged("VIOMMU_ALLOC", "EINVAL", "nest-parent");
 	assert_null(viommu);
 }
@@ -272,9 +272,9 @@ static void viommu_alloc_rejects_null(void **state)
 	struct fixture *f = *state;
 	struct iommufd_viommu *viommu = NULL;
 
-	assert_int_equal(iommufd_viommu_alloc(NULL, f->parent, 1, NULL, &viommu), -EINVAL);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, NULL, 1, NULL, &viommu), -EINVAL);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 1, NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, NULL, 1, NULL, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(NULL, f->dev, 1, NULL, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 1, NULL, NULL), -EINVAL);
 	assert_null(viommu);
 }
 
@@ -283,7 +283,7 @@ static void viommu_alloc_rejects_type_0(void **state)
 	struct fixture *f = *state;
 	struct iommufd_viommu *viommu = (void *)0x1;
 
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 0, NULL, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 0, NULL, &viommu), -EINVAL);
 	assert_ptr_equal(viommu, (void *)0x1);
 	assert_logged("VIOMMU_ALLOC", "type 0");
 }
@@ -301,10 +301,10 @@ static void viommu_alloc_rejects_a_parent_without_nest_parent(void **state)
 		struct iommufd_hwpt *hwpt = NULL;
 
 		expect_hwpt_alloc(kflags[i], DEV_ID, IOAS_ID, PLAIN_ID, 0);
-		assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_ioas_pt(f->ioas), &opts,
+		assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts,
 						    &hwpt), 0);
 		log_reset();
-		assert_int_equal(iommufd_viommu_alloc(f->dev, hwpt, 1, NULL, &viommu), -EINVAL);
+		assert_int_equal(iommufd_viommu_alloc(hwpt, f->dev, 1, NULL, &viommu), -EINVAL);
 		assert_ptr_equal(viommu, (void *)0x1);
 		assert_logged("VIOMMU_ALLOC", "NEST_PARENT");
 		expect_destroy(PLAIN_ID, 0);
@@ -319,7 +319,7 @@ static void viommu_alloc_rejects_a_nested_hwpt_as_parent(void **state)
 	struct iommufd_hwpt *nested = nested_new(viommu, f->dev, NESTED_ID);
 	struct iommufd_viommu *other = (void *)0x1;
 
-	assert_int_equal(iommufd_viommu_alloc(f->dev, nested, 1, NULL, &other), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(nested, f->dev, 1, NULL, &other), -EINVAL);
 	assert_ptr_equal(other, (void *)0x1);
 	expect_destroy(NESTED_ID, 0);
 	expect_destroy(VIOMMU_ID, 0);
@@ -334,9 +334,9 @@ static void viommu_alloc_rejects_handles_of_different_contexts(void **state)
 	struct other o;
 
 	other_new(f, &o);
-	assert_int_equal(iommufd_viommu_alloc(f->dev, o.parent, 1, NULL, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(o.parent, f->dev, 1, NULL, &viommu), -EINVAL);
 	assert_logged("VIOMMU_ALLOC", "device 2", "another context");
-	assert_int_equal(iommufd_viommu_alloc(o.dev, f->parent, 1, NULL, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, o.dev, 1, NULL, &viommu), -EINVAL);
 	assert_ptr_equal(viommu, (void *)0x1);
 	other_free(f, &o);
 }
@@ -347,11 +347,11 @@ static void viommu_alloc_rejects_data_len_without_data(void **state)
 	LIBIOMMUFD_OPTS(iommufd_viommu_opts, opts, .data_len = 16);
 	struct iommufd_viommu *viommu = (void *)0x1;
 
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 2, &opts, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 2, &opts, &viommu), -EINVAL);
 	assert_logged("VIOMMU_ALLOC", "16 bytes of data at NULL");
 	opts.data = &opts;
 	opts.data_len = (size_t)UINT32_MAX + 1;
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 2, &opts, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 2, &opts, &viommu), -EINVAL);
 	assert_ptr_equal(viommu, (void *)0x1);
 }
 
@@ -365,10 +365,10 @@ static void viommu_alloc_rejects_unknown_option_bytes(void **state)
 	struct iommufd_viommu_opts tiny = { .sz = 3 };
 	struct iommufd_viommu *viommu = (void *)0x1;
 
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 1, &newer.known, &viommu),
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 1, &newer.known, &viommu),
 			 -E2BIG);
 	assert_logged("VIOMMU_ALLOC", "option byte");
-	assert_int_equal(iommufd_viommu_alloc(f->dev, f->parent, 1, &tiny, &viommu), -EINVAL);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, 1, &tiny, &viommu), -EINVAL);
 	assert_ptr_equal(viommu, (void *)0x1);
 }
 
@@ -411,7 +411,7 @@ static void viommu_hwpt_sends_the_viommu_id_and_the_data(void **state)
 			       NESTED_ID, 0);
 	assert_int_equal(iommufd_viommu_alloc_hwpt(viommu, f->dev, &opts, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), NESTED_ID);
-	assert_int_equal(iommufd_pt_get_id(iommufd_hwpt_pt(hwpt)), NESTED_ID);
+	assert_int_equal(iommufd_pt_get_id(iommufd_hwpt_as_pt(hwpt)), NESTED_ID);
 	assert_int_equal(iommufd_hwpt_get_flags(hwpt), 0);
 	assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
 	assert_null(iommufd_device_get_pt(f->dev));
@@ -446,7 +446,7 @@ static void viommu_hwpt_works_for_a_device_adopted_by_id(void **state)
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hwpt *hwpt;
 
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, &dev), 0);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	hwpt = nested_new(viommu, dev, NESTED_ID);
 	iommufd_device_unref(dev);
 	expect_destroy(NESTED_ID, 0);
@@ -899,7 +899,7 @@ static void hwpt_invalidate_on_a_nest_parent_child(void **state)
 	uint32_t done = 99;
 
 	expect_hwpt_alloc_data(0, DEV_ID, PARENT_ID, 1, s1, sizeof(s1), NESTED_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(f->dev, iommufd_hwpt_pt(f->parent), &opts,
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(f->parent), f->dev, &opts,
 					    &nested), 0);
 	expect_hwpt_invalidate(NESTED_ID, 0, some_entries, 24, 1, 1, 0);
 	assert_int_equal(iommufd_hwpt_invalidate(nested, 0, some_entries, 24, 1, &done), 0);
@@ -1143,7 +1143,7 @@ static void vdevice_keeps_its_viommu_and_device_alive(void **state)
 	struct iommufd_vdevice *vdev = NULL;
 
 	vdev_fd = iommufd_device_get_fd(f->dev);
-	test_attach(f->dev, iommufd_hwpt_pt(f->parent), PARENT_ID, PARENT_ID);
+	test_attach(f->dev, iommufd_hwpt_as_pt(f->parent), PARENT_ID, PARENT_ID);
 	expect_vdevice_alloc(VIOMMU_ID, DEV_ID, VIRT_ID, VDEV_ID, 0);
 	assert_int_equal(iommufd_vdevice_alloc(viommu, f->dev, VIRT_ID, &vdev), 0);
 
@@ -1284,12 +1284,12 @@ static void world_new(struct world *w, enum attach attach)
 	w->dev_fd = iommufd_device_get_fd(w->dev);
 	w->parent = nest_parent_new(w->dev, w->ioas, PARENT_ID);
 	expect_viommu_alloc(DEV_ID, PARENT_ID, 1, NULL, 0, VIOMMU_ID, 0);
-	assert_int_equal(iommufd_viommu_alloc(w->dev, w->parent, 1, NULL, &w->viommu), 0);
+	assert_int_equal(iommufd_viommu_alloc(w->parent, w->dev, 1, NULL, &w->viommu), 0);
 	w->nested = nested_new(w->viommu, w->dev, NESTED_ID);
 	if (attach == AT_PARENT)
-		test_attach(w->dev, iommufd_hwpt_pt(w->parent), PARENT_ID, PARENT_ID);
+		test_attach(w->dev, iommufd_hwpt_as_pt(w->parent), PARENT_ID, PARENT_ID);
 	else if (attach == AT_NESTED)
-		test_attach(w->dev, iommufd_hwpt_pt(w->nested), NESTED_ID, NESTED_ID);
+		test_attach(w->dev, iommufd_hwpt_as_pt(w->nested), NESTED_ID, NESTED_ID);
 	expect_vdevice_alloc(VIOMMU_ID, DEV_ID, VIRT_ID, VDEV_ID, 0);
 	assert_int_equal(iommufd_vdevice_alloc(w->viommu, w->dev, VIRT_ID, &w->vdev), 0);
 	script_assert_done();

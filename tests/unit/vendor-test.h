@@ -70,7 +70,7 @@ static inline int vt_setup(void **state)
 	vt_null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (vt_null_fd < 0)
 		return -1;
-	return iommufd_ctx_new_from_fd(vt_null_fd, &opts, &vt_ctx);
+	return iommufd_ctx_new_from_fd(vt_null_fd, IOMMUFD_ADOPT_BORROW, &opts, &vt_ctx);
 }
 
 static inline int vt_teardown(void **state)

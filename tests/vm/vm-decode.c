@@ -499,7 +499,7 @@ static void test_nest_parent_refused(struct vmt_case *t)
 
 	CHECK_RC(iommufd_ioas_alloc(r.ctx, &ioas), 0);
 	vmt_log_reset();
-	rc = iommufd_hwpt_alloc(r.dev, iommufd_ioas_pt(ioas), &o, &hwpt);
+	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), r.dev, &o, &hwpt);
 	CHECK(rc == -EOPNOTSUPP, "NEST_PARENT on %s = %s, expected EOPNOTSUPP", vmt_machine(),
 	      vmt_errname(rc));
 	CHECK(hwpt == NULL, "ret_hwpt written on failure");

@@ -84,7 +84,7 @@ static bool env_setup(struct vmt_case *t, struct env *e, uint64_t npages)
 		return false;
 	if (!vmt_mock_device(t, e->ctx, iommufd_ioas_get_id(e->ioas), 0, &e->stdev, &e->dev))
 		return false;
-	rc = iommufd_hwpt_alloc(e->dev, iommufd_ioas_pt(e->ioas), &o, &e->hwpt);
+	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(e->ioas), e->dev, &o, &e->hwpt);
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "DIRTY_TRACKING HWPT for the mock: %s (%s)",
 			vmt_errname(rc), vmt_log_last()))
 		return false;
@@ -328,7 +328,7 @@ static void test_no_dirty_device(struct vmt_case *t)
 	/* And a dirty-tracking HWPT for it is refused, not downgraded. */
 	before = vmt_next_free_id(e.ctx);
 	vmt_log_reset();
-	CHECK_RC(iommufd_hwpt_alloc(nd, iommufd_ioas_pt(e.ioas), &o, &h), -EOPNOTSUPP);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), nd, &o, &h), -EOPNOTSUPP);
 	CHECK(h == marker, "ret_hwpt written on failure");
 	CHECK(vmt_log_has("dirty") || vmt_log_has("DIRTY"),
 	      "the log does not say dirty tracking was refused: '%s'", vmt_log_last());
@@ -375,7 +375,7 @@ static void test_refused(struct vmt_case *t)
 	      (unsigned long long)info.capabilities);
 	before = vmt_next_free_id(ctx);
 	vmt_log_reset();
-	CHECK_RC(iommufd_hwpt_alloc(dev, iommufd_ioas_pt(ioas), &o, &h), -EOPNOTSUPP);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, &o, &h), -EOPNOTSUPP);
 	CHECK(h == marker, "ret_hwpt written on failure");
 	CHECK(iommufd_device_get_pt(dev) == NULL,
 	      "the refused request attached the device (a downgrade to the plain path)");

@@ -80,7 +80,7 @@ static bool fx_setup(struct vmt_case *t, struct fx *f)
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	/* Attach before mapping: the mappings must respect the device's reserved ranges. */
-	rc = iommufd_device_attach(f->dev, iommufd_ioas_pt(f->ioas1));
+	rc = iommufd_device_attach(f->dev, iommufd_ioas_as_pt(f->ioas1));
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_attach(IOAS %u): %s",
 			iommufd_ioas_get_id(f->ioas1), vmt_errname(rc)))
 		return false;
@@ -236,20 +236,20 @@ static void replace_dma(struct vmt_case *t, bool use_hwpt)
 		 * HWPT reserves the device's reserved ranges in its IOAS, and
 		 * that fails (EADDRINUSE) over an existing mapping.
 		 */
-		CHECK_RC(iommufd_hwpt_alloc(f.dev, iommufd_ioas_pt(ioas2), NULL, &hwpt_b), 0);
+		CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas2), f.dev, NULL, &hwpt_b), 0);
 		vmt_note("HWPT B %u on IOAS %u (%s)", iommufd_hwpt_get_id(hwpt_b),
 			 iommufd_ioas_get_id(ioas2),
 			 iommufd_hwpt_is_kernel_allocated(hwpt_b) ? "kernel-allocated" : "HWPT_ALLOC");
 		/* The allocation did not move the device (no plain-path attach). */
-		CHECK(iommufd_device_get_pt(f.dev) == iommufd_ioas_pt(f.ioas1),
+		CHECK(iommufd_device_get_pt(f.dev) == iommufd_ioas_as_pt(f.ioas1),
 		      "allocating HWPT B moved the device");
 		if (!ioas_allows(ioas2, f.iova_in, PAGE))
 			no_aperture_skip(t, ioas2, f.iova_in, "HWPT_ALLOC");
 		if (t->failed || t->skipped)
 			goto out;
-		target = iommufd_hwpt_pt(hwpt_b);
+		target = iommufd_hwpt_as_pt(hwpt_b);
 	} else {
-		target = iommufd_ioas_pt(ioas2);
+		target = iommufd_ioas_as_pt(ioas2);
 	}
 
 	/* Pattern 2 into the device while on IOAS 1, then replace and write it out. */
@@ -286,8 +286,8 @@ static void replace_dma(struct vmt_case *t, bool use_hwpt)
 		 (unsigned long long)f.iova_in);
 
 	/* Back to IOAS 1: the same IOVA is buffer A again. */
-	CHECK_RC(iommufd_device_replace(f.dev, iommufd_ioas_pt(f.ioas1)), 0);
-	CHECK(iommufd_device_get_pt(f.dev) == iommufd_ioas_pt(f.ioas1), "get_pt is not IOAS 1");
+	CHECK_RC(iommufd_device_replace(f.dev, iommufd_ioas_as_pt(f.ioas1)), 0);
+	CHECK(iommufd_device_get_pt(f.dev) == iommufd_ioas_as_pt(f.ioas1), "get_pt is not IOAS 1");
 	CHECK_RC(iommufd_device_get_hwpt_id(f.dev, &id), 0);
 	CHECK(id != on_b, "still on HWPT %u after replacing back", on_b);
 	CHECK_RC(load_device(&f, 3), 0);	/* reads IOAS 1's out-buffer: proves it too */
@@ -347,7 +347,7 @@ static void replace_fail_edu(struct vmt_case *t)
 	CHECK_RC(iommufd_ioas_alloc(f.ctx, &ioas3), 0);
 	CHECK_RC(vmt_destroy(fd, iommufd_ioas_get_id(ioas3)), 0);
 	vmt_log_reset();
-	rc = iommufd_device_replace(f.dev, iommufd_ioas_pt(ioas3));
+	rc = iommufd_device_replace(f.dev, iommufd_ioas_as_pt(ioas3));
 	CHECK(rc == -ENOENT, "replace to destroyed IOAS %u = %d (%s), expected ENOENT",
 	      iommufd_ioas_get_id(ioas3), rc, vmt_errname(rc));
 	CHECK(vmt_log_has("stays on its old page table"),
@@ -356,12 +356,12 @@ static void replace_fail_edu(struct vmt_case *t)
 
 	/* A HWPT made for this very device, then destroyed behind the library's back. */
 	CHECK_RC(iommufd_ioas_alloc(f.ctx, &ioas2), 0);
-	CHECK_RC(iommufd_hwpt_alloc(f.dev, iommufd_ioas_pt(ioas2), NULL, &hwpt_c), 0);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas2), f.dev, NULL, &hwpt_c), 0);
 	CHECK(!iommufd_hwpt_is_kernel_allocated(hwpt_c),
 	      "HWPT_ALLOC took the plain path: this kernel/driver cannot allocate a HWPT");
 	CHECK_STILL_ON(f.dev, pt1, hwpt1);
 	CHECK_RC(vmt_destroy(fd, iommufd_hwpt_get_id(hwpt_c)), 0);
-	rc = iommufd_device_replace(f.dev, iommufd_hwpt_pt(hwpt_c));
+	rc = iommufd_device_replace(f.dev, iommufd_hwpt_as_pt(hwpt_c));
 	CHECK(rc == -ENOENT, "replace to destroyed HWPT %u = %d (%s), expected ENOENT",
 	      iommufd_hwpt_get_id(hwpt_c), rc, vmt_errname(rc));
 	CHECK_STILL_ON(f.dev, pt1, hwpt1);
@@ -403,11 +403,11 @@ static void replace_fail_mock(struct vmt_case *t)
 	fd = iommufd_ctx_get_fd(ctx);
 	CHECK_RC(iommufd_ioas_alloc(ctx, &ioas), 0);
 	CHECK_RC(vmt_st_mock_domain(fd, iommufd_ioas_get_id(ioas), 0, &stdev_a, NULL, &idev_a), 0);
-	CHECK_RC(iommufd_device_new_from_id(ctx, idev_a, &dev_a), 0);
+	CHECK_RC(iommufd_device_new_from_id(ctx, idev_a, -1, IOMMUFD_ADOPT_BORROW, &dev_a), 0);
 	{
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
 
-		CHECK_RC(iommufd_hwpt_alloc(dev_a, iommufd_ioas_pt(ioas), &o, &hwpt_d), 0);
+		CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev_a, &o, &hwpt_d), 0);
 	}
 	CHECK(iommufd_hwpt_get_flags(hwpt_d) == IOMMUFD_HWPT_DIRTY_TRACKING,
 	      "HWPT D flags 0x%x", iommufd_hwpt_get_flags(hwpt_d));
@@ -417,12 +417,12 @@ static void replace_fail_mock(struct vmt_case *t)
 
 	CHECK_RC(vmt_st_mock_domain(fd, iommufd_ioas_get_id(ioas), ST_MOCK_DEV_NO_DIRTY,
 				    &stdev_b, &h, &idev_b), 0);
-	CHECK_RC(iommufd_device_new_from_id(ctx, idev_b, &dev_b), 0);
+	CHECK_RC(iommufd_device_new_from_id(ctx, idev_b, -1, IOMMUFD_ADOPT_BORROW, &dev_b), 0);
 	vmt_note("mock device B (stdev %u, device %u, no dirty tracking) on HWPT %u; dirty HWPT D %u",
 		 stdev_b, idev_b, h, iommufd_hwpt_get_id(hwpt_d));
 
 	/* The library cannot replace a device it holds by ID only: by design. */
-	CHECK_RC(iommufd_device_replace(dev_b, iommufd_hwpt_pt(hwpt_d)), -EOPNOTSUPP);
+	CHECK_RC(iommufd_device_replace(dev_b, iommufd_hwpt_as_pt(hwpt_d)), -EOPNOTSUPP);
 
 	/* Probe the 7.x op that reads which domain a mock device sits on. */
 	rc = vmt_st_pasid_check(fd, stdev_b, 0, h);
@@ -447,7 +447,7 @@ static void replace_fail_mock(struct vmt_case *t)
 	CHECK_RC(vmt_st_check_map(fd, h, ST_MOCK_APERTURE_START, PAGE, buf), 0);
 
 	/* A replace the kernel accepts moves B off H, and H (kernel-made) goes away. */
-	CHECK_RC(iommufd_hwpt_alloc(dev_b, iommufd_ioas_pt(ioas), NULL, &hwpt_p), 0);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev_b, NULL, &hwpt_p), 0);
 	CHECK_RC(vmt_st_replace(fd, stdev_b, iommufd_hwpt_get_id(hwpt_p), &got), 0);
 	CHECK(got == iommufd_hwpt_get_id(hwpt_p), "replace reports HWPT %u", got);
 	if (have_pasid_check)

@@ -74,7 +74,7 @@ static bool env_device(struct vmt_case *t, struct env *e)
 	if (!vmt_mock_device(t, e->ctx, iommufd_ioas_get_id(e->ioas), 0, &e->stdev, &e->dev))
 		return false;
 	e->idev = iommufd_device_get_id(e->dev);
-	rc = iommufd_hwpt_alloc(e->dev, iommufd_ioas_pt(e->ioas), &np, &e->parent);
+	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(e->ioas), e->dev, &np, &e->parent);
 	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "NEST_PARENT HWPT: %s (%s)",
 			  vmt_errname(rc), vmt_log_last());
 }
@@ -179,7 +179,7 @@ static void test_fault_queue(struct vmt_case *t)
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = type, .data = data,
 				.data_len = len, .fault_queue = q);
 
-		CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_hwpt_pt(e.parent), &o, &iopf), 0);
+		CHECK_RC(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(e.parent), e.dev, &o, &iopf), 0);
 	}
 	hid = iommufd_hwpt_get_id(iopf);
 	/* The HWPT holds the queue in the kernel. */
@@ -282,7 +282,7 @@ static void test_fault_queue_refused(struct vmt_case *t)
 	CHECK_RC(iommufd_fault_queue_alloc(e.ctx, &q), 0);
 	o.fault_queue = q;
 	before = vmt_next_free_id(e.ctx);
-	CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), &o, &h), -EOPNOTSUPP);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, &o, &h), -EOPNOTSUPP);
 	CHECK(h == NULL, "ret_hwpt written on failure");
 	after = vmt_next_free_id(e.ctx);
 	CHECK(after == before, "next object ID %u -> %u", before, after);
@@ -292,14 +292,14 @@ static void test_fault_queue_refused(struct vmt_case *t)
 	 */
 	o.flags = 0;
 	if (vmt_kernel_version() < VMT_KV(7, 0, 0)) {
-		CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), &o, &plain),
+		CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, &o, &plain),
 			 -EOPNOTSUPP);
 		CHECK(plain == NULL, "ret_hwpt written on failure");
 		vmt_note("kernel %s: NEST_PARENT + fault queue EOPNOTSUPP, paging HWPT + fault "
 			 "queue EOPNOTSUPP (nested HWPTs only)", vmt_kernel_release());
 		goto out;
 	}
-	CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), &o, &plain), 0);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, &o, &plain), 0);
 	CHECK(!iommufd_hwpt_is_kernel_allocated(plain), "a fault-queue request took the plain path");
 	CHECK_RC(vmt_st_replace(e.fd, e.stdev, iommufd_hwpt_get_id(plain), &used), 0);
 	CHECK_RC(vmt_st_trigger_iopf(e.fd, e.idev, 0, 9, IOMMUFD_FAULT_READ, 0x1000000), 0);
@@ -379,7 +379,7 @@ static bool env_for(struct vmt_case *t, struct env *e, const char *name, size_t 
 	if (vmt_machine_is("mock") || vmt_kernel_version() >= VMT_KV(7, 0, 0)) {
 		if (!env_device(t, e))
 			return false;
-		rc = iommufd_viommu_alloc(e->dev, e->parent, IOMMUFD_VIOMMU_SELFTEST, NULL, &v);
+		rc = iommufd_viommu_alloc(e->parent, e->dev, IOMMUFD_VIOMMU_SELFTEST, NULL, &v);
 		iommufd_viommu_unref(v);
 		if (!vmt_check_(t, rc == e->probe.viommu_cmds.err, __FILE__, __LINE__,
 				"iommufd_viommu_alloc = %s, the probe said %s", vmt_errname(rc),
@@ -401,7 +401,7 @@ static bool vstack_setup(struct vmt_case *t, struct env *e, struct vstack *v)
 	int rc;
 
 	memset(v, 0, sizeof(*v));
-	rc = iommufd_viommu_alloc(e->dev, e->parent, IOMMUFD_VIOMMU_SELFTEST, NULL, &v->viommu);
+	rc = iommufd_viommu_alloc(e->parent, e->dev, IOMMUFD_VIOMMU_SELFTEST, NULL, &v->viommu);
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest vIOMMU: %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_vdevice_alloc(v->viommu, e->dev, VIRT_ID, &v->vdev);
@@ -543,7 +543,7 @@ static void test_hw_queue(struct vmt_case *t)
 
 	if (!env_for(t, &e, "hw_queue", offsetof(struct iommufd_probe, hw_queue)))
 		goto out;
-	CHECK_RC(iommufd_viommu_alloc(e.dev, e.parent, IOMMUFD_VIOMMU_SELFTEST, NULL, &viommu), 0);
+	CHECK_RC(iommufd_viommu_alloc(e.parent, e.dev, IOMMUFD_VIOMMU_SELFTEST, NULL, &viommu), 0);
 	/* The queue memory must be mapped in the parent's IOAS. */
 	CHECK_RC(iommufd_hw_queue_alloc(viommu, IOMMUFD_HW_QUEUE_SELFTEST, 0, BASE, PAGE, &bad),
 		 -ENOENT);
@@ -566,8 +566,8 @@ static void test_hw_queue(struct vmt_case *t)
 	CHECK_RC(iommufd_hw_queue_alloc(viommu, IOMMUFD_HW_QUEUE_SELFTEST, 0, BASE, PAGE, &bad),
 		 -EEXIST);
 	/* The queue owns its page: no unmap under it; the next page is free. */
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, BASE, PAGE, &unmapped), -EBUSY);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, BASE + PAGE, PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, BASE, PAGE, 0, &unmapped), -EBUSY);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, BASE + PAGE, PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == PAGE, "unmapped %llu", (unsigned long long)unmapped);
 	/* Queue 1, inside the same page (not page aligned). */
 	CHECK_RC(iommufd_hw_queue_alloc(viommu, IOMMUFD_HW_QUEUE_SELFTEST, 1, BASE + PAGE / 2,
@@ -585,7 +585,7 @@ static void test_hw_queue(struct vmt_case *t)
 	CHECK(!vmt_log_has("DESTROY"), "the library failed a DESTROY: '%s'", vmt_log_last());
 	CHECK_RC(vmt_destroy(e.fd, id1), -ENOENT);
 	CHECK_RC(vmt_destroy(e.fd, id0), -ENOENT);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, BASE, PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, BASE, PAGE, 0, &unmapped), 0);
 	vmt_note("HW queues %u (index 0) and %u (index 1): ENOENT/EIO/EINVAL/EOPNOTSUPP/EEXIST "
 		 "as the kernel rules, unmap EBUSY under a queue, freed downwards", id0, id1);
 out:

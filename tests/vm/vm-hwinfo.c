@@ -79,7 +79,7 @@ static void hw_info_mock(struct vmt_case *t, struct iommufd_ctx *ctx)
 
 	CHECK_RC(iommufd_ioas_alloc(ctx, &ioas), 0);
 	CHECK_RC(vmt_st_mock_domain(fd, iommufd_ioas_get_id(ioas), 0, &stdev, NULL, &idev), 0);
-	CHECK_RC(iommufd_device_new_from_id(ctx, idev, &dev), 0);
+	CHECK_RC(iommufd_device_new_from_id(ctx, idev, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	memset(&rec, 0xa5, sizeof(rec));
 	CHECK_RC(iommufd_device_get_hw_info(dev, &rec, sizeof(rec), &info), 0);
 	vmt_note("mock: type 0x%x, %u bytes, capabilities 0x%llx, max PASID log2 %u", info.type,
@@ -97,7 +97,7 @@ static void hw_info_mock(struct vmt_case *t, struct iommufd_ctx *ctx)
 
 	CHECK_RC(vmt_st_mock_domain(fd, iommufd_ioas_get_id(ioas), ST_MOCK_DEV_NO_DIRTY, &stdev2,
 				    NULL, &idev2), 0);
-	CHECK_RC(iommufd_device_new_from_id(ctx, idev2, &nodirty), 0);
+	CHECK_RC(iommufd_device_new_from_id(ctx, idev2, -1, IOMMUFD_ADOPT_BORROW, &nodirty), 0);
 	CHECK_RC(iommufd_device_get_hw_info(nodirty, NULL, 0, &info), 0);
 	CHECK(info.type == IOMMUFD_HW_INFO_SELFTEST, "no-dirty device: type 0x%x", info.type);
 	CHECK(!(info.capabilities & IOMMUFD_HW_CAP_DIRTY_TRACKING),

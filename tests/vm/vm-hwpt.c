@@ -44,7 +44,7 @@ static bool env_setup(struct vmt_case *t, struct env *e, uint32_t mock_flags)
 		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest MOCK_DOMAIN: %s",
 				vmt_errname(rc)))
 			return false;
-		rc = iommufd_device_new_from_id(e->ctx, idev, &e->dev);
+		rc = iommufd_device_new_from_id(e->ctx, idev, -1, IOMMUFD_ADOPT_BORROW, &e->dev);
 		return vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_new_from_id: %s",
 				  vmt_errname(rc));
 	}
@@ -81,7 +81,7 @@ static void test_nest_parent(struct vmt_case *t)
 	if (!env_setup(t, &e, 0))
 		goto out;
 	vmt_log_reset();
-	rc = iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), &o, &hwpt);
+	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, &o, &hwpt);
 	if (e.stdev) {
 		/* The mock driver nests. */
 		CHECK(rc == 0, "mock NEST_PARENT: %s", vmt_errname(rc));
@@ -103,9 +103,9 @@ static void test_nest_parent(struct vmt_case *t)
 	CHECK(iommufd_device_get_pt(e.dev) == NULL, "the failed NEST_PARENT attached the device");
 
 	/* A plain allocation still works and the device can use it. */
-	CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), NULL, &plain), 0);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, NULL, &plain), 0);
 	CHECK(iommufd_hwpt_get_id(plain) != 0, "plain HWPT has ID 0");
-	CHECK_RC(iommufd_device_attach(e.dev, iommufd_hwpt_pt(plain)), 0);
+	CHECK_RC(iommufd_device_attach(e.dev, iommufd_hwpt_as_pt(plain)), 0);
 	CHECK_RC(iommufd_device_get_hwpt_id(e.dev, &id), 0);
 	CHECK(id == iommufd_hwpt_get_id(plain), "attached to HWPT %u, expected %u", id,
 	      iommufd_hwpt_get_id(plain));
@@ -136,12 +136,12 @@ static void test_nested(struct vmt_case *t)
 	if (!env_setup(t, &e, 0))
 		goto out;
 	fd = iommufd_ctx_get_fd(e.ctx);
-	CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), &np_opts, &np), 0);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, &np_opts, &np), 0);
 	{
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = ST_HWPT_DATA_TYPE,
 				.data = &data, .data_len = sizeof(data));
 
-		CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_hwpt_pt(np), &o, &nested), 0);
+		CHECK_RC(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(np), e.dev, &o, &nested), 0);
 	}
 	CHECK(iommufd_hwpt_get_id(nested) != 0, "nested HWPT has ID 0");
 	/* The vendor data reached the mock driver: every IOTLB entry holds it. */
@@ -156,7 +156,7 @@ static void test_nested(struct vmt_case *t)
 	{
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = ST_HWPT_DATA_TYPE);
 
-		CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_hwpt_pt(np), &o, &bad), -EINVAL);
+		CHECK_RC(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(np), e.dev, &o, &bad), -EINVAL);
 		CHECK(bad == NULL, "ret_hwpt written on failure");
 	}
 	/* All-zero nested data is sent as given (it can mean something): IOTLB 0. */
@@ -164,7 +164,7 @@ static void test_nested(struct vmt_case *t)
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = ST_HWPT_DATA_TYPE,
 				.data = &zero, .data_len = sizeof(zero));
 
-		CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_hwpt_pt(np), &o, &zeroed), 0);
+		CHECK_RC(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(np), e.dev, &o, &zeroed), 0);
 		for (uint32_t i = 0; i < ST_NESTED_IOTLB_ENTRIES; i++)
 			CHECK_RC(vmt_st_check_iotlb(fd, iommufd_hwpt_get_id(zeroed), i, 0), 0);
 	}
@@ -190,8 +190,8 @@ static void test_plain_alloc(struct vmt_case *t)
 
 	if (!env_setup(t, &e, 0))
 		goto out;
-	CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), NULL, &a), 0);
-	CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), NULL, &b), 0);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, NULL, &a), 0);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, NULL, &b), 0);
 	CHECK(iommufd_hwpt_get_id(a) && iommufd_hwpt_get_id(b) &&
 	      iommufd_hwpt_get_id(a) != iommufd_hwpt_get_id(b),
 	      "HWPT IDs %u and %u", iommufd_hwpt_get_id(a), iommufd_hwpt_get_id(b));
@@ -202,8 +202,8 @@ static void test_plain_alloc(struct vmt_case *t)
 		CHECK_RC(vmt_st_replace(iommufd_ctx_get_fd(e.ctx), e.stdev, iommufd_hwpt_get_id(b),
 					&id), 0);
 	} else {
-		CHECK_RC(iommufd_device_attach(e.dev, iommufd_hwpt_pt(a)), 0);
-		CHECK_RC(iommufd_device_replace(e.dev, iommufd_hwpt_pt(b)), 0);
+		CHECK_RC(iommufd_device_attach(e.dev, iommufd_hwpt_as_pt(a)), 0);
+		CHECK_RC(iommufd_device_replace(e.dev, iommufd_hwpt_as_pt(b)), 0);
 		CHECK_RC(iommufd_device_get_hwpt_id(e.dev, &id), 0);
 	}
 	CHECK(id == iommufd_hwpt_get_id(b), "device on HWPT %u, expected %u", id,
@@ -229,7 +229,7 @@ static void test_dirty_no_downgrade(struct vmt_case *t)
 	if (!env_setup(t, &e, ST_MOCK_DEV_NO_DIRTY))
 		goto out;
 	vmt_log_reset();
-	rc = iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), &o, &hwpt);
+	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, &o, &hwpt);
 	CHECK(rc == -EOPNOTSUPP, "DIRTY_TRACKING = %d (%s), expected EOPNOTSUPP", rc,
 	      vmt_errname(rc));
 	CHECK(hwpt == NULL, "ret_hwpt written on failure");

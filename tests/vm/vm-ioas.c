@@ -88,7 +88,7 @@ static bool env_setup(struct vmt_case *t, struct env *e)
 	} else {
 		if (!vmt_edu_bind(t, e->ctx, &e->dev))
 			return false;
-		rc = iommufd_device_attach(e->dev, iommufd_ioas_pt(e->ioas));
+		rc = iommufd_device_attach(e->dev, iommufd_ioas_as_pt(e->ioas));
 		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_attach: %s",
 				vmt_errname(rc)))
 			return false;
@@ -143,10 +143,10 @@ static void test_map_fixed(struct vmt_case *t)
 		CHECK(mock_maps(&e, e.base, PAGE, b + 8 * PAGE) != 0,
 		      "MD_CHECK_MAP accepts a page that is not mapped there");
 	}
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, 4 * PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, 4 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 4 * PAGE, "unmapped 0x%llx bytes, expected 0x%llx",
 	      (unsigned long long)unmapped, 4 * PAGE);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 8 * PAGE, PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 8 * PAGE, PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == PAGE, "unmapped 0x%llx bytes of the read-only page",
 	      (unsigned long long)unmapped);
 	if (is_mock(&e))
@@ -196,9 +196,9 @@ static void test_map_auto(struct vmt_case *t)
 	/* The kernel's choice is a real mapping: a fixed map over it collides. */
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, b + 4 * PAGE, PAGE, iova1, IOMMUFD_MAP_READ),
 		 -EEXIST);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova1, 2 * PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova1, 2 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 2 * PAGE, "unmapped 0x%llx", (unsigned long long)unmapped);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova2, 2 * PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova2, 2 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 2 * PAGE, "unmapped 0x%llx", (unsigned long long)unmapped);
 out:
 	free(r);
@@ -293,7 +293,7 @@ static void test_eexist(struct vmt_case *t)
 					IOMMUFD_MAP_READ), 0);
 	if (is_mock(&e))	/* the failed maps did not replace the first one */
 		CHECK_RC(mock_maps(&e, e.base + 4 * PAGE, 2 * PAGE, b), 0);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 4 * PAGE, 3 * PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 4 * PAGE, 3 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 3 * PAGE, "unmapped 0x%llx", (unsigned long long)unmapped);
 out:
 	env_teardown(&e);
@@ -309,22 +309,22 @@ static void test_enoent(struct vmt_case *t)
 		goto out;
 	b = e.buf;
 	vmt_log_reset();
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, NULL), -ENOENT);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, 0, NULL), -ENOENT);
 	CHECK(vmt_log_has("ENOENT"), "no log line names ENOENT: '%s'", vmt_log_last());
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, b, 2 * PAGE, e.base,
 					IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE), 0);
 	/* The kernel never splits a mapping: both halves are ENOENT. */
 	unmapped = 12345;
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, &unmapped), -ENOENT);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, 0, &unmapped), -ENOENT);
 	CHECK(unmapped == 12345, "ret_unmapped was written on failure");
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + PAGE, PAGE, NULL), -ENOENT);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + PAGE, 4 * PAGE, NULL), -ENOENT);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + PAGE, PAGE, 0, NULL), -ENOENT);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + PAGE, 4 * PAGE, 0, NULL), -ENOENT);
 	if (is_mock(&e))
 		CHECK_RC(mock_maps(&e, e.base, 2 * PAGE, b), 0);
 	/* A range covering the whole mapping and more works. */
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base - PAGE, 8 * PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base - PAGE, 8 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 2 * PAGE, "unmapped 0x%llx", (unsigned long long)unmapped);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, 2 * PAGE, NULL), -ENOENT);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, 2 * PAGE, 0, NULL), -ENOENT);
 out:
 	env_teardown(&e);
 }
@@ -345,7 +345,7 @@ static void test_einval_align(struct vmt_case *t)
 	 */
 	CHECK_RC(iommufd_ioas_alloc(e.ctx, &empty), 0);
 	CHECK_RC(iommufd_ioas_map_fixed(empty, b, PAGE, e.base + 1, IOMMUFD_MAP_READ), 0);
-	CHECK_RC(iommufd_ioas_unmap(empty, e.base + 1, PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(empty, e.base + 1, PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == PAGE, "unmapped 0x%llx", (unsigned long long)unmapped);
 
 	/* With a domain attached the kernel enforces its page size. */
@@ -369,7 +369,7 @@ static void test_einval_align(struct vmt_case *t)
 	CHECK(unmapped == 0, "failed maps left 0x%llx bytes mapped", (unsigned long long)unmapped);
 	/* And the aligned request works. */
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, b, PAGE, e.base, IOMMUFD_MAP_READ), 0);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, NULL), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, 0, NULL), 0);
 out:
 	iommufd_ioas_unref(empty);
 	env_teardown(&e);
@@ -391,8 +391,8 @@ static void test_unmap_all(struct vmt_case *t)
 	CHECK_RC(iommufd_ioas_unmap_all(e.ioas, &unmapped), 0);
 	CHECK(unmapped == 4 * PAGE, "unmap-all unmapped 0x%llx bytes, expected 0x%llx",
 	      (unsigned long long)unmapped, 4 * PAGE);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, NULL), -ENOENT);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova, PAGE, NULL), -ENOENT);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, 0, NULL), -ENOENT);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova, PAGE, 0, NULL), -ENOENT);
 	if (is_mock(&e)) {
 		CHECK(mock_maps(&e, e.base, PAGE, b) != 0, "mock domain still maps 0x%llx",
 		      (unsigned long long)e.base);

@@ -66,7 +66,7 @@ static bool env_setup(struct vmt_case *t, struct env *e)
 	if (!vmt_mock_device(t, e->ctx, iommufd_ioas_get_id(e->ioas), 0, &e->stdev, &e->dev))
 		return false;
 	e->idev = iommufd_device_get_id(e->dev);
-	rc = iommufd_hwpt_alloc(e->dev, iommufd_ioas_pt(e->ioas), &np, &e->parent);
+	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(e->ioas), e->dev, &np, &e->parent);
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "NEST_PARENT HWPT on the mock: %s (%s)",
 			vmt_errname(rc), vmt_log_last()))
 		return false;
@@ -104,7 +104,7 @@ static int nested_alloc(struct env *e, struct iommufd_pt *on, uint32_t iotlb,
 	if (rc)
 		return rc;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = type, .data = data, .data_len = len);
-	return iommufd_hwpt_alloc(e->dev, on, &o, ret);
+	return iommufd_hwpt_alloc(on, e->dev, &o, ret);
 }
 
 static int viommu_nested_alloc(struct env *e, struct iommufd_viommu *viommu, uint32_t iotlb,
@@ -185,7 +185,7 @@ static void test_nested_iotlb(struct vmt_case *t)
 	     (uint32_t)data[3] << 24;
 	CHECK(le == v, "builder bytes hold 0x%x, not 0x%x", le, v);
 
-	CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), v, &nested), 0);
+	CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), v, &nested), 0);
 	CHECK(iommufd_hwpt_get_id(nested) != 0 && iommufd_hwpt_get_flags(nested) == 0,
 	      "nested HWPT id %u flags 0x%x", iommufd_hwpt_get_id(nested),
 	      iommufd_hwpt_get_flags(nested));
@@ -227,8 +227,8 @@ static void test_invalidate(struct vmt_case *t)
 
 	if (!env_setup(t, &e))
 		goto out;
-	CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), a, &na), 0);
-	CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), b, &nb), 0);
+	CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), a, &na), 0);
+	CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), b, &nb), 0);
 	ida = iommufd_hwpt_get_id(na);
 	idb = iommufd_hwpt_get_id(nb);
 
@@ -278,7 +278,7 @@ static void test_invalidate_partial(struct vmt_case *t)
 
 	if (!env_setup(t, &e))
 		goto out;
-	CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), v, &n), 0);
+	CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), v, &n), 0);
 	id = iommufd_hwpt_get_id(n);
 	/* The builder refuses an IOTLB ID the mock does not have... */
 	CHECK_RC(iommufd_selftest_inv_build(e.ctx, 0, NENT, &spare, sizeof(spare), NULL, NULL),
@@ -327,8 +327,8 @@ static void test_invalidate_probe(struct vmt_case *t)
 
 	if (!env_setup(t, &e))
 		goto out;
-	CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), v, &n), 0);
-	CHECK_RC(iommufd_hwpt_alloc(e.dev, iommufd_ioas_pt(e.ioas), NULL, &plain), 0);
+	CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), v, &n), 0);
+	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e.ioas), e.dev, NULL, &plain), 0);
 
 	/* entry_num 0 on a nested HWPT with its own data type: supported. */
 	CHECK_RC(iommufd_hwpt_invalidate(n, IOMMUFD_INVALIDATE_SELFTEST, NULL, 0, 0, &done), 0);
@@ -372,8 +372,8 @@ static void test_replace_nested(struct vmt_case *t)
 
 	if (!env_setup(t, &e))
 		goto out;
-	CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), a, &na), 0);
-	CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), b, &nb), 0);
+	CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), a, &na), 0);
+	CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), b, &nb), 0);
 	ida = iommufd_hwpt_get_id(na);
 	idb = iommufd_hwpt_get_id(nb);
 	idp = iommufd_hwpt_get_id(e.parent);
@@ -476,8 +476,8 @@ static void test_destroy_orders(struct vmt_case *t)
 
 		if (!env_setup(t, &e))
 			goto out;
-		CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), 0x11110000u + o, &na), 0);
-		CHECK_RC(nested_alloc(&e, iommufd_hwpt_pt(e.parent), 0x22220000u + o, &nb), 0);
+		CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), 0x11110000u + o, &na), 0);
+		CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), 0x22220000u + o, &nb), 0);
 		ids[n++] = iommufd_ioas_get_id(e.ioas);
 		ids[n++] = iommufd_hwpt_get_id(e.parent);
 		ids[n++] = iommufd_hwpt_get_id(na);
@@ -542,7 +542,7 @@ out:
  */
 static bool viommu_setup(struct vmt_case *t, struct env *e, struct iommufd_viommu **ret)
 {
-	int rc = iommufd_viommu_alloc(e->dev, e->parent, IOMMUFD_VIOMMU_SELFTEST, NULL, ret);
+	int rc = iommufd_viommu_alloc(e->parent, e->dev, IOMMUFD_VIOMMU_SELFTEST, NULL, ret);
 
 	if (!kernel_has_viommu()) {
 		if (!vmt_check_(t, rc == -ENOTTY && *ret == NULL, __FILE__, __LINE__,

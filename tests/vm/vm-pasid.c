@@ -81,7 +81,7 @@ static bool env_setup(struct vmt_case *t, struct env *e)
 		rc = vmt_st_mock_domain(e->fd, iommufd_ioas_get_id(e->ioas), 0, &e->stdev, NULL,
 					&idev);
 		if (!rc) {
-			rc = iommufd_device_new_from_id(e->ctx, idev, &e->dev);
+			rc = iommufd_device_new_from_id(e->ctx, idev, -1, IOMMUFD_ADOPT_BORROW, &e->dev);
 			if (!vmt_check_(t, rc == 0, __FILE__, __LINE__,
 					"iommufd_device_new_from_id: %s", vmt_errname(rc)))
 				return false;
@@ -117,7 +117,7 @@ static int hwpt(struct env *e, struct iommufd_pt *on, uint32_t flags, struct iom
 {
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = flags);
 
-	return iommufd_hwpt_alloc(e->dev, on, &o, ret);
+	return iommufd_hwpt_alloc(on, e->dev, &o, ret);
 }
 
 static int nested(struct env *e, struct iommufd_hwpt *parent, uint32_t flags,
@@ -133,7 +133,7 @@ static int nested(struct env *e, struct iommufd_hwpt *parent, uint32_t flags,
 		return rc;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = flags, .data_type = type, .data = data,
 			.data_len = len, .fault_queue = q);
-	return iommufd_hwpt_alloc(e->dev, iommufd_hwpt_pt(parent), &o, ret);
+	return iommufd_hwpt_alloc(iommufd_hwpt_as_pt(parent), e->dev, &o, ret);
 }
 
 /* Is PASID @pasid of the mock device on @id (0: on nothing)? */
@@ -160,9 +160,9 @@ static void test_pasid_mock(struct vmt_case *t)
 	      "probe: %s, %s, width %u", vmt_verdict("pasid", p.pasid),
 	      vmt_verdict("pasid_hwpt", p.pasid_hwpt), p.max_pasid_log2);
 
-	CHECK_RC(hwpt(&e, iommufd_ioas_pt(e.ioas), IOMMUFD_HWPT_PASID, &s2a), 0);
-	CHECK_RC(hwpt(&e, iommufd_ioas_pt(e.ioas), IOMMUFD_HWPT_PASID, &s2b), 0);
-	CHECK_RC(hwpt(&e, iommufd_ioas_pt(e.ioas), IOMMUFD_HWPT_NEST_PARENT, &np), 0);
+	CHECK_RC(hwpt(&e, iommufd_ioas_as_pt(e.ioas), IOMMUFD_HWPT_PASID, &s2a), 0);
+	CHECK_RC(hwpt(&e, iommufd_ioas_as_pt(e.ioas), IOMMUFD_HWPT_PASID, &s2b), 0);
+	CHECK_RC(hwpt(&e, iommufd_ioas_as_pt(e.ioas), IOMMUFD_HWPT_NEST_PARENT, &np), 0);
 	CHECK_RC(nested(&e, np, IOMMUFD_HWPT_PASID, NULL, &nest), 0);
 	CHECK(iommufd_hwpt_get_flags(s2a) == IOMMUFD_HWPT_PASID && !iommufd_hwpt_is_kernel_allocated(s2a),
 	      "PASID HWPT flags 0x%x", iommufd_hwpt_get_flags(s2a));
@@ -237,18 +237,18 @@ static void test_pasid_no_cdev(struct vmt_case *t)
 
 	if (!env_setup(t, &e))
 		goto out;
-	CHECK_RC(hwpt(&e, iommufd_ioas_pt(e.ioas), IOMMUFD_HWPT_PASID, &s2), 0);
+	CHECK_RC(hwpt(&e, iommufd_ioas_as_pt(e.ioas), IOMMUFD_HWPT_PASID, &s2), 0);
 	CHECK_RC(vmt_st_replace(e.fd, e.stdev, iommufd_hwpt_get_id(s2), &used), 0);
 	vmt_log_reset();
-	CHECK_RC(iommufd_device_attach_pasid(e.dev, PASID_A, iommufd_hwpt_pt(s2)), -EOPNOTSUPP);
+	CHECK_RC(iommufd_device_attach_pasid(e.dev, PASID_A, iommufd_hwpt_as_pt(s2)), -EOPNOTSUPP);
 	CHECK(vmt_log_has("without the cdev"), "the log does not say why: '%s'", vmt_log_last());
 	CHECK(iommufd_device_get_pasid_pt(e.dev, PASID_A) == NULL, "the refused PASID is recorded");
 	CHECK_ON(&e, PASID_A, 0);
-	CHECK_RC(iommufd_device_replace_pasid(e.dev, PASID_A, iommufd_hwpt_pt(s2)), -EOPNOTSUPP);
+	CHECK_RC(iommufd_device_replace_pasid(e.dev, PASID_A, iommufd_hwpt_as_pt(s2)), -EOPNOTSUPP);
 	CHECK_RC(iommufd_device_detach_pasid(e.dev, PASID_A), -EOPNOTSUPP);
 	/* Argument checks come first. */
 	CHECK_RC(iommufd_device_attach_pasid(e.dev, PASID_A, NULL), -EINVAL);
-	CHECK_RC(iommufd_device_attach_pasid(NULL, PASID_A, iommufd_hwpt_pt(s2)), -EINVAL);
+	CHECK_RC(iommufd_device_attach_pasid(NULL, PASID_A, iommufd_hwpt_as_pt(s2)), -EINVAL);
 	vmt_note("handle from ID %u: attach/replace/detach PASID EOPNOTSUPP, nothing attached",
 		 e.idev);
 out:
@@ -271,8 +271,8 @@ static void test_pasid_iopf(struct vmt_case *t)
 	if (!env_setup(t, &e))
 		goto out;
 	CHECK_RC(iommufd_fault_queue_alloc(e.ctx, &q), 0);
-	CHECK_RC(hwpt(&e, iommufd_ioas_pt(e.ioas), IOMMUFD_HWPT_PASID, &s2), 0);
-	CHECK_RC(hwpt(&e, iommufd_ioas_pt(e.ioas), IOMMUFD_HWPT_NEST_PARENT, &np), 0);
+	CHECK_RC(hwpt(&e, iommufd_ioas_as_pt(e.ioas), IOMMUFD_HWPT_PASID, &s2), 0);
+	CHECK_RC(hwpt(&e, iommufd_ioas_as_pt(e.ioas), IOMMUFD_HWPT_NEST_PARENT, &np), 0);
 	CHECK_RC(nested(&e, np, IOMMUFD_HWPT_PASID, q, &iopf), 0);
 	CHECK_RC(vmt_st_replace(e.fd, e.stdev, iommufd_hwpt_get_id(s2), &used), 0);
 	CHECK_RC(vmt_st_pasid_attach(e.fd, e.stdev, PASID_IOPF, iommufd_hwpt_get_id(iopf), &used),
@@ -322,7 +322,7 @@ static void test_pasid_edu(struct vmt_case *t)
 	if (!vmt_edu_bind(t, ctx, &dev))
 		goto out;
 	CHECK_RC(iommufd_ioas_alloc(ctx, &ioas), 0);
-	CHECK_RC(iommufd_device_attach(dev, iommufd_ioas_pt(ioas)), 0);
+	CHECK_RC(iommufd_device_attach(dev, iommufd_ioas_as_pt(ioas)), 0);
 	CHECK_RC(iommufd_device_get_hwpt_id(dev, &hwpt_before), 0);
 	CHECK_RC(iommufd_device_get_hw_info(dev, NULL, 0, &info), 0);
 	CHECK(info.max_pasid_log2 == 0, "edu on %s reports %u PASID bits", vmt_machine(),
@@ -338,7 +338,7 @@ static void test_pasid_edu(struct vmt_case *t)
 	 */
 	want = -EOPNOTSUPP;
 	vmt_log_reset();
-	rc = iommufd_device_attach_pasid(dev, 1, iommufd_ioas_pt(ioas));
+	rc = iommufd_device_attach_pasid(dev, 1, iommufd_ioas_as_pt(ioas));
 	vmt_note("attach_pasid(1, IOAS): %s (%s)", vmt_errname(rc), vmt_log_last());
 	CHECK(rc == want && rc == p.pasid.err, "attach_pasid(1, IOAS) = %s, expected %s",
 	      vmt_errname(rc), vmt_errname(want));
@@ -347,7 +347,7 @@ static void test_pasid_edu(struct vmt_case *t)
 	CHECK(vmt_log_has("6.15"), "the log does not name the kernel version: '%s'",
 	      vmt_log_last());
 	/* A PASID-capable HWPT for a device without PASIDs. */
-	prc = iommufd_hwpt_alloc(dev, iommufd_ioas_pt(ioas), &po, &ph);
+	prc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, &po, &ph);
 	vmt_note("HWPT_ALLOC PASID for edu: %s; %s", vmt_errname(prc),
 		 vmt_verdict("pasid_hwpt", p.pasid_hwpt));
 	CHECK(prc == p.pasid_hwpt.err || (p.pasid_hwpt.support == IOMMUFD_FEATURE_NO_KERNEL &&
@@ -355,21 +355,21 @@ static void test_pasid_edu(struct vmt_case *t)
 	      "PASID HWPT alloc = %s, the probe said %s", vmt_errname(prc),
 	      vmt_verdict("pasid_hwpt", p.pasid_hwpt));
 	if (prc == 0) {
-		rc = iommufd_device_attach_pasid(dev, 1, iommufd_hwpt_pt(ph));
+		rc = iommufd_device_attach_pasid(dev, 1, iommufd_hwpt_as_pt(ph));
 		vmt_note("attach_pasid(1, PASID HWPT): %s (%s)", vmt_errname(rc), vmt_log_last());
 		CHECK(rc < 0, "edu attached PASID 1 to a HWPT");
 	}
 	/* The handle's state: no PASID recorded, the device still where it was. */
 	CHECK(iommufd_device_get_pasid_pt(dev, 1) == NULL, "the refused PASID is recorded");
-	CHECK(iommufd_device_get_pt(dev) == iommufd_ioas_pt(ioas), "the device left its IOAS");
+	CHECK(iommufd_device_get_pt(dev) == iommufd_ioas_as_pt(ioas), "the device left its IOAS");
 	CHECK_RC(iommufd_device_get_hwpt_id(dev, &hwpt_after), 0);
 	CHECK(hwpt_after == hwpt_before, "device HWPT %u -> %u", hwpt_before, hwpt_after);
 	/* The library's own bookkeeping: nothing to replace or detach. */
-	CHECK_RC(iommufd_device_replace_pasid(dev, 1, iommufd_ioas_pt(ioas)), -EINVAL);
+	CHECK_RC(iommufd_device_replace_pasid(dev, 1, iommufd_ioas_as_pt(ioas)), -EINVAL);
 	CHECK_RC(iommufd_device_detach_pasid(dev, 1), -EINVAL);
 	/* The device still works on its IOAS: detach and attach again. */
 	CHECK_RC(iommufd_device_detach(dev), 0);
-	CHECK_RC(iommufd_device_attach(dev, iommufd_ioas_pt(ioas)), 0);
+	CHECK_RC(iommufd_device_attach(dev, iommufd_ioas_as_pt(ioas)), 0);
 	vmt_note("edu on %s: attach_pasid %s, state unchanged (HWPT %u)", vmt_machine(),
 		 vmt_errname(want), hwpt_after);
 out:

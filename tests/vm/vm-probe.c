@@ -354,7 +354,7 @@ static void test_ctx_use(struct vmt_case *t)
 	rc = iommufd_ctx_change_process(ctx);
 	add(rows, &n, "ctx", "change_process", p.change_process, USE_RESULT, rc,
 				  "iommufd_ctx_change_process");
-	rc = iommufd_ioas_set_vfio_compat(a);
+	rc = iommufd_ctx_set_vfio_compat_ioas(ctx, a);
 	if (!rc)
 		rc = iommufd_ctx_get_vfio_compat_ioas(ctx, &id);
 	if (!rc && id != iommufd_ioas_get_id(a))
@@ -426,7 +426,7 @@ static bool dev_setup(struct vmt_case *t, struct dev_env *d, uint32_t mock_flags
 				       &d->stdev, &d->dev);
 	if (!vmt_edu_bind(t, d->ctx, &d->dev))
 		return false;
-	rc = iommufd_device_attach(d->dev, iommufd_ioas_pt(d->ioas));
+	rc = iommufd_device_attach(d->dev, iommufd_ioas_as_pt(d->ioas));
 	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "attach edu: %s", vmt_errname(rc));
 }
 
@@ -434,7 +434,7 @@ static int alloc_flags(struct dev_env *d, uint32_t flags, struct iommufd_hwpt **
 {
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = flags);
 
-	return iommufd_hwpt_alloc(d->dev, iommufd_ioas_pt(d->ioas), &o, ret);
+	return iommufd_hwpt_alloc(iommufd_ioas_as_pt(d->ioas), d->dev, &o, ret);
 }
 
 /* Nested data of the IOMMU type the probe named, for a nested HWPT on @parent. */
@@ -452,7 +452,7 @@ static int alloc_nested(struct dev_env *d, struct iommufd_hwpt *parent, uint32_t
 	if (!rc) {
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = type, .data = data,
 				.data_len = len);
-		rc = iommufd_hwpt_alloc(d->dev, iommufd_hwpt_pt(parent), &o, ret);
+		rc = iommufd_hwpt_alloc(iommufd_hwpt_as_pt(parent), d->dev, &o, ret);
 	}
 	return rc;
 }
@@ -466,7 +466,7 @@ static int use_pasid(struct dev_env *d, const struct iommufd_probe *p, const cha
 
 	if (!d->stdev) {
 		*how = "iommufd_device_attach_pasid(1, IOAS)";
-		rc = iommufd_device_attach_pasid(d->dev, 1, iommufd_ioas_pt(d->ioas));
+		rc = iommufd_device_attach_pasid(d->dev, 1, iommufd_ioas_as_pt(d->ioas));
 		if (!rc)
 			iommufd_device_detach_pasid(d->dev, 1);
 		return rc;
@@ -499,7 +499,7 @@ static int use_viommu(struct dev_env *d, struct iommufd_hwpt *parent, int parent
 
 	if (parent_rc)
 		return parent_rc;	/* what stands in the way: no stage 2 */
-	rc = iommufd_viommu_alloc(d->dev, parent, type, NULL, &v);
+	rc = iommufd_viommu_alloc(parent, d->dev, type, NULL, &v);
 	iommufd_viommu_unref(v);
 	return rc;
 }
@@ -513,7 +513,7 @@ static int use_viommu_objects(struct dev_env *d, struct iommufd_hwpt *parent, in
 	struct iommufd_veventq *q = NULL;
 	struct iommufd_hw_queue *hq = NULL;
 	void *mem = vmt_pages(PAGE);
-	int rc = iommufd_viommu_alloc(d->dev, parent, IOMMUFD_VIOMMU_SELFTEST, NULL, &v);
+	int rc = iommufd_viommu_alloc(parent, d->dev, IOMMUFD_VIOMMU_SELFTEST, NULL, &v);
 
 	if (rc)
 		goto out;
@@ -530,7 +530,7 @@ out:
 	iommufd_vdevice_unref(vd);
 	iommufd_viommu_unref(v);
 	if (mem)
-		iommufd_ioas_unmap(d->ioas, BASE + 64 * PAGE, PAGE, NULL);
+		iommufd_ioas_unmap(d->ioas, BASE + 64 * PAGE, PAGE, 0, NULL);
 	vmt_pages_free(mem, PAGE);
 	return rc;
 }
@@ -578,7 +578,7 @@ static void device_rows(struct vmt_case *t, struct dev_env *d, const char *scope
 	       p.nested_data_type, (unsigned long long)p.capabilities, p.max_pasid_log2);
 
 	/* Kernel commands, used with the device. */
-	rc = iommufd_hwpt_alloc(d->dev, iommufd_ioas_pt(d->ioas), NULL, &plain);
+	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(d->ioas), d->dev, NULL, &plain);
 	add(rows, &n, scope, "hwpt_alloc", p.hwpt_alloc, USE_RESULT, rc,
 				  "iommufd_hwpt_alloc (plain)");
 	rc = iommufd_device_get_hw_info(d->dev, NULL, 0, &info);

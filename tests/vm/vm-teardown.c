@@ -99,21 +99,21 @@ static bool build(struct vmt_case *t, struct graph *g, struct iommufd_ctx *ctx)
 		add_id(g, g->stdev, "mock stdev");
 		add_id(g, idev, "mock device");
 		add_id(g, hwpt_id, "kernel-made HWPT");
-		if ((rc = iommufd_device_new_from_id(ctx, idev, &dev)))
+		if ((rc = iommufd_device_new_from_id(ctx, idev, -1, IOMMUFD_ADOPT_BORROW, &dev)))
 			return vmt_check_(t, false, __FILE__, __LINE__, "new_from_id: %s",
 					  vmt_errname(rc));
 		add_handle(g, K_DEV, dev, "dev");
-		if ((rc = iommufd_hwpt_alloc(dev, iommufd_ioas_pt(ioas2), NULL, &hwpt)))
+		if ((rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas2), dev, NULL, &hwpt)))
 			return vmt_check_(t, false, __FILE__, __LINE__, "hwpt_alloc: %s",
 					  vmt_errname(rc));
 		add_handle(g, K_HWPT, hwpt, "hwpt");
 		add_id(g, iommufd_hwpt_get_id(hwpt), "hwpt");
-		if ((rc = iommufd_hwpt_alloc(dev, iommufd_ioas_pt(ioas1), &np_opts, &np)))
+		if ((rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas1), dev, &np_opts, &np)))
 			return vmt_check_(t, false, __FILE__, __LINE__, "nest parent: %s",
 					  vmt_errname(rc));
 		add_handle(g, K_HWPT, np, "nest-parent");
 		add_id(g, iommufd_hwpt_get_id(np), "nest-parent");
-		if ((rc = iommufd_hwpt_alloc(dev, iommufd_hwpt_pt(np), &n_opts, &nested)))
+		if ((rc = iommufd_hwpt_alloc(iommufd_hwpt_as_pt(np), dev, &n_opts, &nested)))
 			return vmt_check_(t, false, __FILE__, __LINE__, "nested: %s",
 					  vmt_errname(rc));
 		add_handle(g, K_HWPT, nested, "nested");
@@ -128,16 +128,16 @@ static bool build(struct vmt_case *t, struct graph *g, struct iommufd_ctx *ctx)
 			return false;
 		add_handle(g, K_DEV, dev, "dev");
 		add_id(g, iommufd_device_get_id(dev), "device");
-		if ((rc = iommufd_device_attach(dev, iommufd_ioas_pt(ioas1))) ||
+		if ((rc = iommufd_device_attach(dev, iommufd_ioas_as_pt(ioas1))) ||
 		    (rc = iommufd_device_get_hwpt_id(dev, &hwpt_id)))
 			return vmt_check_(t, false, __FILE__, __LINE__, "attach: %s", vmt_errname(rc));
 		add_id(g, hwpt_id, "kernel-made HWPT");
-		if ((rc = iommufd_hwpt_alloc(dev, iommufd_ioas_pt(ioas2), NULL, &hwpt)))
+		if ((rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas2), dev, NULL, &hwpt)))
 			return vmt_check_(t, false, __FILE__, __LINE__, "hwpt_alloc: %s",
 					  vmt_errname(rc));
 		add_handle(g, K_HWPT, hwpt, "hwpt");
 		add_id(g, iommufd_hwpt_get_id(hwpt), "hwpt");
-		if ((rc = iommufd_device_replace(dev, iommufd_hwpt_pt(hwpt))))
+		if ((rc = iommufd_device_replace(dev, iommufd_hwpt_as_pt(hwpt))))
 			return vmt_check_(t, false, __FILE__, __LINE__, "replace: %s", vmt_errname(rc));
 		iova = 0x100000;
 	}

@@ -91,7 +91,7 @@ static bool attach_something(struct vmt_case *t, struct env *e, struct iommufd_i
 		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "edu: %s", err))
 			return false;
 	}
-	rc = iommufd_device_attach(e->edu, iommufd_ioas_pt(ioas));
+	rc = iommufd_device_attach(e->edu, iommufd_ioas_as_pt(ioas));
 	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "attach edu to IOAS %u: %s (%s)",
 			  iommufd_ioas_get_id(ioas), vmt_errname(rc), vmt_log_last());
 }
@@ -216,7 +216,7 @@ static void test_map_file(struct vmt_case *t)
 		/* edu cannot reach IOVAs above 256 MiB: map it again where it can. */
 		uint64_t u = 0;
 
-		CHECK_RC(iommufd_ioas_unmap(e.ioas, iova, flen, &u), 0);
+		CHECK_RC(iommufd_ioas_unmap(e.ioas, iova, flen, 0, &u), 0);
 		iova = e.base;
 		CHECK_RC(iommufd_ioas_map_file_fixed(e.ioas, mfd, 0, flen, iova, RW), 0);
 	}
@@ -245,9 +245,9 @@ static void test_map_file(struct vmt_case *t)
 		CHECK(memcmp((char *)va + PAGE, va, VMT_EDU_DMA_LEN) == 0,
 		      "the DMA into the memfd did not land in its pages");
 	}
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, fixed, 16 * PAGE, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, fixed, 16 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 16 * PAGE, "unmapped %llu", (unsigned long long)unmapped);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova, flen, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova, flen, 0, &unmapped), 0);
 	CHECK(unmapped == flen, "unmapped %llu", (unsigned long long)unmapped);
 	/* Library checks: no fd, no length. */
 	CHECK_RC(iommufd_ioas_map_file(e.ioas, -1, 0, PAGE, RW, &iova), -EINVAL);
@@ -308,12 +308,12 @@ static void test_copy(struct vmt_case *t)
 	/* Within one IOAS. */
 	CHECK_RC(iommufd_ioas_copy(e.ioas, src + MIB, e.ioas, src, len, RW), 0);
 	/* The copy is a mapping of B: its own length, its own unmap. */
-	CHECK_RC(iommufd_ioas_unmap(b, dst, len, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(b, dst, len, 0, &unmapped), 0);
 	CHECK(unmapped == len, "unmap of the copy: %llu bytes", (unsigned long long)unmapped);
 	CHECK(device_sees(&e, bhwpt, dst, buf, PAGE, scratch, sc_iova) != 0,
 	      "B still maps the pages after unmapping the copy");
 	/* A's mapping is untouched. */
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, src, len, &unmapped), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, src, len, 0, &unmapped), 0);
 	CHECK(unmapped == len, "unmap of the source: %llu", (unsigned long long)unmapped);
 	vmt_note("IOAS %u -> IOAS %u: copy seen by the %s, partial copy, ENOENT/EEXIST, "
 		 "unmapped on its own", iommufd_ioas_get_id(e.ioas), iommufd_ioas_get_id(b),
@@ -369,7 +369,7 @@ static void test_allow_iovas(struct vmt_case *t)
 	CHECK_RC(iommufd_ioas_map(e.ioas, buf, 2 * MIB, RW, &out), -ENOSPC);
 	/* A fixed IOVA outside is the caller's choice: the kernel accepts it. */
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, buf, 16 * PAGE, e.base + 4 * MIB, RW), 0);
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 4 * MIB, 16 * PAGE, &u), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 4 * MIB, 16 * PAGE, 0, &u), 0);
 	/* A range over what the attached device reserves: EADDRINUSE. */
 	r[1] = clash;
 	CHECK_RC(iommufd_ioas_allow_iovas(e.ioas, &r[1], 1), -EADDRINUSE);
@@ -395,13 +395,13 @@ static void test_allow_iovas(struct vmt_case *t)
 		CHECK(rc == -EADDRINUSE, "mock device on an IOAS allowing its reserved range: %s",
 		      vmt_errname(rc));
 	} else {
-		rc = iommufd_device_replace(e.edu, iommufd_ioas_pt(fresh));
+		rc = iommufd_device_replace(e.edu, iommufd_ioas_as_pt(fresh));
 		CHECK(rc == -EADDRINUSE, "edu replace onto an IOAS allowing its reserved range: %s",
 		      vmt_errname(rc));
-		CHECK(iommufd_device_get_pt(e.edu) == iommufd_ioas_pt(e.ioas),
+		CHECK(iommufd_device_get_pt(e.edu) == iommufd_ioas_as_pt(e.ioas),
 		      "the failed replace moved edu");
 		CHECK_RC(iommufd_device_detach(e.edu), 0);
-		rc = iommufd_device_attach(e.edu, iommufd_ioas_pt(fresh));
+		rc = iommufd_device_attach(e.edu, iommufd_ioas_as_pt(fresh));
 		CHECK(rc == -EADDRINUSE, "edu attach to an IOAS allowing its reserved range: %s",
 		      vmt_errname(rc));
 		CHECK(iommufd_device_get_pt(e.edu) == NULL, "the failed attach attached edu");
@@ -582,13 +582,13 @@ static void test_change_process(struct vmt_case *t)
 	vmt_log_reset();
 	CHECK_RC(iommufd_ctx_change_process(e.ctx), -EINVAL);
 	CHECK(vmt_log_has("user address"), "the log does not say why: '%s'", vmt_log_last());
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, uiova, 16 * PAGE, &u), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, uiova, 16 * PAGE, 0, &u), 0);
 	/* A new process (a live update's successor) takes the accounting over. */
 	pid = fork();
 	CHECK(pid >= 0, "fork: %s", vmt_errname(errno));
 	if (pid == 0) {
 		struct iommufd_ctx *c = NULL;
-		int r = iommufd_ctx_new_from_fd(iommufd_ctx_get_fd(e.ctx), NULL, &c);
+		int r = iommufd_ctx_new_from_fd(iommufd_ctx_get_fd(e.ctx), IOMMUFD_ADOPT_BORROW, NULL, &c);
 
 		if (!r)
 			r = iommufd_ctx_change_process(c);
@@ -604,7 +604,7 @@ static void test_change_process(struct vmt_case *t)
 		vmt_fill(va, flen, 0x77);
 		CHECK_RC(vmt_st_check_map(e.fd, e.mock_hwpt, e.base, flen, va), 0);
 	}
-	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, flen, &u), 0);
+	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, flen, 0, &u), 0);
 	CHECK(u == flen, "unmapped %llu", (unsigned long long)u);
 	vmt_note("change_process: 0 empty, 0 with a memfd mapping, EINVAL with user memory, "
 		 "0 in a forked successor and back");
@@ -631,20 +631,20 @@ static void test_vfio_compat(struct vmt_case *t)
 	/* None set: the kernel's ENODEV. */
 	CHECK_RC(iommufd_ctx_get_vfio_compat_ioas(e.ctx, &id), -ENODEV);
 	CHECK(id == 0, "ret_ioas_id written on failure");
-	CHECK_RC(iommufd_ioas_set_vfio_compat(e.ioas), 0);
+	CHECK_RC(iommufd_ctx_set_vfio_compat_ioas(e.ctx, e.ioas), 0);
 	CHECK_RC(iommufd_ctx_get_vfio_compat_ioas(e.ctx, &id), 0);
 	CHECK(id == aid, "compat IOAS %u, expected %u", id, aid);
 	CHECK_RC(iommufd_ioas_alloc(e.ctx, &b), 0);
-	CHECK_RC(iommufd_ioas_set_vfio_compat(b), 0);
+	CHECK_RC(iommufd_ctx_set_vfio_compat_ioas(e.ctx, b), 0);
 	CHECK_RC(iommufd_ctx_get_vfio_compat_ioas(e.ctx, &id), 0);
 	CHECK(id == iommufd_ioas_get_id(b), "compat IOAS %u after setting %u", id,
 	      iommufd_ioas_get_id(b));
-	CHECK_RC(iommufd_ctx_clear_vfio_compat(e.ctx), 0);
+	CHECK_RC(iommufd_ctx_clear_vfio_compat_ioas(e.ctx), 0);
 	CHECK_RC(iommufd_ctx_get_vfio_compat_ioas(e.ctx, &id), -ENODEV);
 	/* Clearing twice is fine. */
-	CHECK_RC(iommufd_ctx_clear_vfio_compat(e.ctx), 0);
+	CHECK_RC(iommufd_ctx_clear_vfio_compat_ioas(e.ctx), 0);
 	/* The compat IOAS going away clears it. */
-	CHECK_RC(iommufd_ioas_set_vfio_compat(b), 0);
+	CHECK_RC(iommufd_ctx_set_vfio_compat_ioas(e.ctx, b), 0);
 	b = iommufd_ioas_unref(b);
 	CHECK_RC(iommufd_ctx_get_vfio_compat_ioas(e.ctx, &id), -ENODEV);
 	vmt_note("compat IOAS: ENODEV when none, set/get %u, replaced, cleared, gone with "

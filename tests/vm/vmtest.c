@@ -270,7 +270,7 @@ int vmt_ctx_adopt(int fd, struct iommufd_ctx **ret_ctx)
 {
 	LIBIOMMUFD_OPTS(iommufd_ctx_opts, o, .log_fn = vmt_log_fn, .log_priority = LOG_INFO);
 
-	return iommufd_ctx_new_from_fd(fd, &o, ret_ctx);
+	return iommufd_ctx_new_from_fd(fd, IOMMUFD_ADOPT_BORROW, &o, ret_ctx);
 }
 
 /* ---- raw kernel commands ------------------------------------------------- */
@@ -539,7 +539,7 @@ bool vmt_mock_device(struct vmt_case *t, struct iommufd_ctx *ctx, uint32_t pt_id
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest MOCK_DOMAIN on %u: %s",
 			pt_id, vmt_errname(rc)))
 		return false;
-	rc = iommufd_device_new_from_id(ctx, idev, ret_dev);
+	rc = iommufd_device_new_from_id(ctx, idev, -1, IOMMUFD_ADOPT_BORROW, ret_dev);
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_new_from_id(%u): %s",
 			idev, vmt_errname(rc))) {
 		vmt_destroy(fd, stdev);
