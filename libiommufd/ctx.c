@@ -69,6 +69,12 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
 		log_message(ctx, priority, file, line, fn, last_error);
 }
 
+int iommufd_bad_args(const char *fn, const char *what)
+{
+	snprintf(last_error, sizeof(last_error), "%s: invalid arguments: %s", fn, what);
+	return -EINVAL;
+}
+
 const char *iommufd_errname(int err)
 {
 	const char *name = strerrorname_np(err < 0 ? -err : err);
@@ -251,7 +257,7 @@ IOMMUFD_EXPORT int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *r
 	size_t left;
 
 	if (!ctx)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx");
 	iommufd_retry_deferred(ctx);
 	pthread_mutex_lock(&ctx->lock);
 	left = count_deferred(ctx);
@@ -371,7 +377,7 @@ static int ctx_new_checked(const struct iommufd_ctx_opts *opts,
 	int prio, rc;
 
 	if (opts && opts->sz < sizeof(size_t))
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "opts && opts->sz < sizeof(size_t)");
 	rc = ctx_setup(opts, &ctx);
 	if (rc)
 		return rc;
@@ -412,7 +418,7 @@ IOMMUFD_EXPORT int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 	int rc;
 
 	if (!ret_ctx)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ret_ctx");
 	rc = ctx_new_checked(opts, &ctx);
 	if (rc)
 		return rc;
@@ -518,7 +524,7 @@ IOMMUFD_EXPORT int iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx,
 					  iommufd_log_fn fn, void *userdata)
 {
 	if (!ctx)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx");
 	ctx->log_fn = fn;
 	ctx->log_userdata = userdata;
 	return 0;
@@ -528,7 +534,7 @@ IOMMUFD_EXPORT int iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx,
 						int priority)
 {
 	if (!ctx || priority < LOG_EMERG || priority > LOG_DEBUG)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || priority < LOG_EMERG || priority > LOG_DEBUG");
 	ctx->log_priority = priority;
 	return 0;
 }
@@ -574,11 +580,14 @@ int iommufd_vfio_ioas(struct iommufd_ctx *ctx, uint16_t op, uint32_t ioas_id,
 	struct kabi_vfio_ioas cmd = { .size = sizeof(cmd), .ioas_id = ioas_id, .op = op };
 	int rc = kernel_ioctl(ctx->fd, KABI_IOMMU_VFIO_IOAS, &cmd);
 
+	if ((rc == -ENODEV || rc == -ENOENT) && op == KABI_VFIO_IOAS_GET) {
+		/* "None set" is an answer, not a failure of the library or kernel. */
+		log_expected(ctx, "VFIO_IOAS GET IOAS 0: %s: no compat IOAS is set",
+			     iommufd_errname(rc));
+		return rc;
+	}
 	if (rc) {
-		log_err(ctx, "VFIO_IOAS %s IOAS %u: %s%s", names[op], ioas_id,
-			iommufd_errname(rc),
-			(rc == -ENODEV || rc == -ENOENT) && op == KABI_VFIO_IOAS_GET ?
-			": no compat IOAS is set" : "");
+		log_err(ctx, "VFIO_IOAS %s IOAS %u: %s", names[op], ioas_id, iommufd_errname(rc));
 		return rc;
 	}
 	if (ret_id)
@@ -591,7 +600,7 @@ IOMMUFD_EXPORT int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t
 	uint64_t val = mode;
 
 	if (!ctx || mode > IOMMUFD_RLIMIT_PER_PROCESS)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || mode > IOMMUFD_RLIMIT_PER_PROCESS");
 	return iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_SET, 0, &val,
 			      "RLIMIT_MODE");
 }
@@ -603,7 +612,7 @@ IOMMUFD_EXPORT int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ctx || !ret_mode)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || !ret_mode");
 	rc = iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_GET, 0, &val,
 			    "RLIMIT_MODE");
 	if (!rc)
@@ -617,7 +626,7 @@ IOMMUFD_EXPORT int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 	int rc;
 
 	if (!ctx)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx");
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
 	if (rc)
 		log_err(ctx, "IOAS_CHANGE_PROCESS: %s%s", iommufd_errname(rc),
@@ -630,7 +639,7 @@ IOMMUFD_EXPORT int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
 						    uint32_t *ret_ioas_id)
 {
 	if (!ctx || !ret_ioas_id)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || !ret_ioas_id");
 	return iommufd_vfio_ioas(ctx, KABI_VFIO_IOAS_GET, 0, ret_ioas_id);
 }
 
@@ -638,7 +647,7 @@ IOMMUFD_EXPORT int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
 						    struct iommufd_ioas *ioas)
 {
 	if (!ctx || !ioas)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || !ioas");
 	if (ioas->pt.ctx != ctx) {
 		log_err(ctx, "VFIO_IOAS SET IOAS %u: the IOAS belongs to another context",
 			ioas->pt.id);
@@ -650,6 +659,6 @@ IOMMUFD_EXPORT int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
 IOMMUFD_EXPORT int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx)
 {
 	if (!ctx)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx");
 	return iommufd_vfio_ioas(ctx, KABI_VFIO_IOAS_CLEAR, 0, NULL);
 }

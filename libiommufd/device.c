@@ -70,7 +70,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
 					  struct iommufd_device **ret_dev)
 {
 	if (!ctx || cdev_fd < 0 || !ret_dev)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || cdev_fd < 0 || !ret_dev");
 	return device_bind(ctx, cdev_fd, false, NULL, ret_dev);
 }
 
@@ -79,7 +79,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cde
 						struct iommufd_device **ret_dev)
 {
 	if (!ctx || cdev_fd < 0 || !vf_token || !ret_dev)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || cdev_fd < 0 || !vf_token || !ret_dev");
 	return device_bind(ctx, cdev_fd, false, vf_token, ret_dev);
 }
 
@@ -90,7 +90,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_path(struct iommufd_ctx *ctx,
 	int fd, rc;
 
 	if (!ctx || !cdev_path || !*cdev_path || !ret_dev)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || !cdev_path || !*cdev_path || !ret_dev");
 	fd = open(cdev_path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
@@ -111,7 +111,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_pci(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ctx || !pci_addr || !ret_dev)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || !pci_addr || !ret_dev");
 	rc = iommufd_discover_pci(ctx, pci_addr, &path);
 	if (rc)
 		return rc;
@@ -248,7 +248,7 @@ static int check_pasid_args(struct iommufd_device *dev, struct iommufd_pt *pt,
 			    bool need_pt, const char *verb)
 {
 	if (!dev || (need_pt && !pt))
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!dev || (need_pt && !pt)");
 	if (dev->fd < 0) {
 		log_err(dev->ctx, "%s PASID of device %u: the handle was made from an ID, without the cdev",
 			verb, dev->id);
@@ -400,7 +400,7 @@ IOMMUFD_EXPORT uint32_t iommufd_device_get_id(const struct iommufd_device *dev)
 IOMMUFD_EXPORT int iommufd_device_get_fd(const struct iommufd_device *dev)
 {
 	if (!dev)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!dev");
 	return dev->fd >= 0 ? dev->fd : -EBADF;
 }
 
@@ -503,7 +503,7 @@ static int check_attach_args(struct iommufd_device *dev, struct iommufd_pt *pt,
 			     const char *verb)
 {
 	if (!dev)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!dev");
 	if (!pt) {
 		log_err(dev->ctx, "%s device %u: NULL page table%s", verb, dev->id,
 			dev->attached ? " (use iommufd_device_detach to detach)" : "");
@@ -555,7 +555,7 @@ IOMMUFD_EXPORT int iommufd_device_replace(struct iommufd_device *dev,
 IOMMUFD_EXPORT int iommufd_device_detach(struct iommufd_device *dev)
 {
 	if (!dev)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!dev");
 	if (dev->fd < 0) {
 		log_err(dev->ctx, "DETACH device %u: made from an ID, without the cdev", dev->id);
 		return -EOPNOTSUPP;
@@ -576,7 +576,7 @@ IOMMUFD_EXPORT int iommufd_device_get_hwpt_id(const struct iommufd_device *dev,
 					      uint32_t *ret_hwpt_id)
 {
 	if (!dev || !ret_hwpt_id)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!dev || !ret_hwpt_id");
 	if (!dev->attached)
 		return -ENOENT;
 	*ret_hwpt_id = dev->attached_hwpt_id;
@@ -601,7 +601,8 @@ static int get_hw_info(struct iommufd_device *dev, bool by_type, uint32_t type,
 
 	if (!dev || !ret_info || !INFO_HAS(ret_info, type) || (!data && data_len) ||
 	    data_len > UINT32_MAX)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "NULL device or info, info.sz too small,"
+					" or a length without a buffer");
 	cmd.dev_id = dev->id;
 	cmd.data_len = (uint32_t)data_len;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_GET_HW_INFO, &cmd);
@@ -644,6 +645,6 @@ IOMMUFD_EXPORT int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev
 						      struct iommufd_hw_info *ret_info)
 {
 	if (!type)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!type");
 	return get_hw_info(dev, true, type, data, data_len, ret_info);
 }

@@ -20,7 +20,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ctx || !ret_queue)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || !ret_queue");
 	queue = calloc(1, sizeof(*queue));
 	if (!queue)
 		return -ENOMEM;
@@ -67,7 +67,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue
 	int rc;
 
 	if (!queue)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!queue");
 	rc = iommufd_destroy_check(queue->ctx, atomic_load(&queue->refcount), queue->id,
 				   "fault queue");
 	if (rc)
@@ -92,7 +92,7 @@ IOMMUFD_EXPORT uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_qu
 IOMMUFD_EXPORT int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue)
 {
 	if (!queue)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!queue");
 	return queue->fd >= 0 ? queue->fd : -EBADF;
 }
 
@@ -130,7 +130,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
 
 	if (!queue || !faults || !max || !ret_count ||
 	    max > SSIZE_MAX / sizeof(struct kabi_pgfault))
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "NULL queue, buffer or count, or max 0 or too large");
 	/*
 	 * The kernel hands out whole groups that fit the read size and keeps
 	 * the rest queued. When even the first group does not fit, kernels
@@ -184,7 +184,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue
 	ssize_t n;
 
 	if (!queue || response > IOMMUFD_FAULT_RESPONSE_INVALID)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!queue || response > IOMMUFD_FAULT_RESPONSE_INVALID");
 	n = write(queue->fd, &resp, sizeof(resp));
 	if (n == (ssize_t)sizeof(resp))
 		return 0;

@@ -353,7 +353,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_pt *pt,
 				      struct iommufd_hwpt **ret_hwpt)
 {
 	if (!dev || !pt || !ret_hwpt)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!dev || !pt || !ret_hwpt");
 	return iommufd_hwpt_alloc_on(dev, pt, NULL, opts, ret_hwpt);
 }
 
@@ -387,8 +387,10 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 			what, id);
 		return rc;
 	}
+	/* With no entries the call is a support probe: its refusal is an answer. */
 	if (rc)
-		log_err(ctx, "INVALIDATE %s %u type 0x%x: %s after %u of %u entries%s", what,
+		iommufd_fail(ctx, entry_num ? LOG_ERR : LOG_DEBUG, __FILE__, __LINE__, __func__,
+			"INVALIDATE %s %u type 0x%x: %s after %u of %u entries%s", what,
 			id, data_type, iommufd_errname(rc), cmd.entry_num, entry_num,
 			rc == -EOPNOTSUPP && cmd.entry_num == 0 ?
 			": no invalidation of this kind here, or the first entry's flags are refused" :
@@ -403,7 +405,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt,
 					   uint32_t *ret_done)
 {
 	if (!hwpt)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!hwpt");
 	return iommufd_invalidate_id(hwpt->pt.ctx, hwpt->pt.id, "HWPT", data_type,
 				     entries, entry_len, entry_num, ret_done);
 }
@@ -431,7 +433,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
 	int rc;
 
 	if (!hwpt)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!hwpt");
 	rc = iommufd_destroy_check(hwpt->pt.ctx, atomic_load(&hwpt->pt.refcount),
 				   hwpt->pt.id, "HWPT");
 	if (!rc && !hwpt->kernel_allocated)

@@ -19,7 +19,7 @@ IOMMUFD_EXPORT int iommufd_ioas_alloc(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ctx || !ret_ioas)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || !ret_ioas");
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
 		return -ENOMEM;
@@ -66,7 +66,7 @@ IOMMUFD_EXPORT int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 	int rc;
 
 	if (!ioas)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas");
 	rc = iommufd_destroy_check(ioas->pt.ctx, atomic_load(&ioas->pt.refcount),
 				   ioas->pt.id, "IOAS");
 	if (!rc)
@@ -268,7 +268,7 @@ IOMMUFD_EXPORT int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va,
 				    uint64_t *ret_iova)
 {
 	if (!ioas || !ret_iova)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas || !ret_iova");
 	return ioas_map(ioas, va, length, 0, prot, false, ret_iova);
 }
 
@@ -277,7 +277,7 @@ IOMMUFD_EXPORT int iommufd_ioas_map_fixed(struct iommufd_ioas *ioas, void *va,
 					  uint32_t prot)
 {
 	if (!ioas)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas");
 	return ioas_map(ioas, va, length, iova, prot, true, NULL);
 }
 
@@ -317,7 +317,7 @@ IOMMUFD_EXPORT int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
 				      uint64_t *ret_unmapped)
 {
 	if (!ioas)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas");
 	if (!length || range_wraps(iova, length) || (flags & ~(uint32_t)IOMMUFD_UNMAP_ABSENT_OK)) {
 		log_err(ioas->pt.ctx, "IOAS_UNMAP IOAS %u: %s", ioas->pt.id,
 			!length ? "zero length" : flags & ~(uint32_t)IOMMUFD_UNMAP_ABSENT_OK ?
@@ -331,7 +331,7 @@ IOMMUFD_EXPORT int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas,
 					  uint64_t *ret_unmapped)
 {
 	if (!ioas)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas");
 	/* The kernel's spelling of "all": IOVA 0, length of the whole space. */
 	return ioas_unmap(ioas, 0, UINT64_MAX, 0, ret_unmapped);
 }
@@ -350,7 +350,7 @@ IOMMUFD_EXPORT int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
 	int rc = -EMSGSIZE;
 
 	if (!ioas || !ret_ranges || !ret_count)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas || !ret_ranges || !ret_count");
 	/* Ask with the room we have; on EMSGSIZE grow to what the kernel says. */
 	for (int tries = 0; rc == -EMSGSIZE && tries < IOVA_RANGES_TRIES; tries++) {
 		if (count > room) {
@@ -429,7 +429,7 @@ IOMMUFD_EXPORT int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd,
 					 uint32_t prot, uint64_t *ret_iova)
 {
 	if (!ioas || !ret_iova)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas || !ret_iova");
 	return ioas_map_file(ioas, fd, start, length, 0, prot, false, ret_iova);
 }
 
@@ -438,7 +438,7 @@ IOMMUFD_EXPORT int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd
 					       uint64_t iova, uint32_t prot)
 {
 	if (!ioas)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas");
 	return ioas_map_file(ioas, fd, start, length, iova, prot, true, NULL);
 }
 
@@ -459,7 +459,7 @@ IOMMUFD_EXPORT int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova
 	int rc;
 
 	if (!dst || !src)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!dst || !src");
 	if (dst->pt.ctx != src->pt.ctx || !length || range_wraps(dst_iova, length) ||
 	    range_wraps(src_iova, length) || !prot ||
 	    (prot & ~(uint32_t)(IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE))) {
@@ -492,7 +492,7 @@ IOMMUFD_EXPORT int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
 	int rc;
 
 	if (!ioas || (count && !ranges) || count > UINT32_MAX)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas || (count && !ranges) || count > UINT32_MAX");
 	for (size_t i = 0; i < count; i++) {
 		if (ranges[i].start > ranges[i].last) {
 			log_err(ioas->pt.ctx, "IOAS_ALLOW_IOVAS IOAS %u: range %zu ends before it starts",
@@ -519,7 +519,7 @@ IOMMUFD_EXPORT int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool e
 	uint64_t val = enable;
 
 	if (!ioas)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas");
 	return iommufd_option(ioas->pt.ctx, KABI_OPTION_HUGE_PAGES, KABI_OPTION_OP_SET,
 			      ioas->pt.id, &val, "HUGE_PAGES");
 }
@@ -531,7 +531,7 @@ IOMMUFD_EXPORT int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas,
 	int rc;
 
 	if (!ioas || !ret_enabled)
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ioas || !ret_enabled");
 	rc = iommufd_option(ioas->pt.ctx, KABI_OPTION_HUGE_PAGES, KABI_OPTION_OP_GET,
 			    ioas->pt.id, &val, "HUGE_PAGES");
 	if (!rc)

@@ -199,6 +199,13 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
 /* A failure that is an answer the caller asked for: explained, logged quietly. */
 #define log_expected(ctx, ...)							\
 	iommufd_fail((ctx), LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
+/*
+ * A public call refused its arguments before any handle could explain it:
+ * records "<function>: invalid arguments: <what>" for iommufd_last_error()
+ * and returns -EINVAL.
+ */
+int iommufd_bad_args(const char *fn, const char *what);
+
 #define log_info(ctx, ...) iommufd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define log_dbg(ctx, ...)  iommufd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
 

@@ -88,7 +88,7 @@ IOMMUFD_EXPORT int iommufd_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_pro
 	struct iommufd_probe full = { .sz = sizeof(full) };
 
 	if (!ctx || !probe_struct_ok(ret_probe))
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!ctx || !probe_struct_ok(ret_probe)");
 	probe_commands(ctx, &full);
 	return copy_out(ret_probe, &full);
 }
@@ -251,7 +251,7 @@ IOMMUFD_EXPORT int iommufd_device_probe(struct iommufd_device *dev,
 	int rc;
 
 	if (!dev || !probe_struct_ok(ret_probe))
-		return -EINVAL;
+		return iommufd_bad_args(__func__, "!dev || !probe_struct_ok(ret_probe)");
 	probe_commands(dev->ctx, &full);
 	if (full.hw_info.support != IOMMUFD_FEATURE_SUPPORTED)
 		return copy_out(ret_probe, &full);	/* no HWPTs either (< 6.6) */
