@@ -53,7 +53,11 @@
  * handles may be used from distinct threads at the same time; one handle
  * must not be used from two threads at once, and a call taking several
  * handles counts as using all of them. Reference counts are atomic, so
- * `*_ref()`/`*_unref()` may be called from any thread.
+ * `*_ref()`/`*_unref()` may be called from any thread, and the bookkeeping
+ * handles share behind the caller's back (deferred destroys, the HW queues
+ * of a vIOMMU) is locked. iommufd_last_error() is per thread. Changing a
+ * context's log function or priority counts as using the context and every
+ * handle made from it.
  */
 #ifndef LIBIOMMUFD_H
 #define LIBIOMMUFD_H
