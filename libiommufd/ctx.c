@@ -233,14 +233,21 @@ int iommufd_destroy_now(struct iommufd_ctx *ctx, uint32_t id, const char *what)
 	return 0;
 }
 
-int iommufd_destroy_check(struct iommufd_ctx *ctx, int refs, uint32_t id,
-			  const char *what)
+int iommufd_destroy_handle(struct iommufd_ctx *ctx, atomic_int *refcount,
+			   int *fd, uint32_t id, const char *what)
 {
-	if (refs == 1)
-		return 0;
-	log_err(ctx, "DESTROY %s %u: EBUSY: %d other references hold the handle (child"
-		" objects, attached devices or the caller's own)", what, id, refs - 1);
-	return -EBUSY;
+	int refs = atomic_load(refcount);
+
+	if (refs != 1) {
+		log_err(ctx, "DESTROY %s %u: EBUSY: %d other references hold the handle (child"
+			" objects, attached devices or the caller's own)", what, id, refs - 1);
+		return -EBUSY;
+	}
+	if (fd && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	return iommufd_destroy_now(ctx, id, what);
 }
 
 int iommufd_check_adopt(struct iommufd_ctx *ctx, uint32_t adopt, const char *what)

@@ -68,15 +68,8 @@ IOMMUFD_EXPORT int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue
 
 	if (!queue)
 		return iommufd_bad_args(__func__, "!queue");
-	rc = iommufd_destroy_check(queue->ctx, atomic_load(&queue->refcount), queue->id,
-				   "fault queue");
-	if (rc)
-		return rc;
-	/* The kernel holds the queue while its fd is open. */
-	if (queue->fd >= 0)
-		close(queue->fd);
-	queue->fd = -1;
-	rc = iommufd_destroy_now(queue->ctx, queue->id, "fault queue");
+	rc = iommufd_destroy_handle(queue->ctx, &queue->refcount, &queue->fd, queue->id,
+				    "fault queue");
 	if (rc)
 		return rc;
 	iommufd_ctx_unref(queue->ctx);

@@ -434,10 +434,12 @@ IOMMUFD_EXPORT int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
 
 	if (!hwpt)
 		return iommufd_bad_args(__func__, "!hwpt");
-	rc = iommufd_destroy_check(hwpt->pt.ctx, atomic_load(&hwpt->pt.refcount),
-				   hwpt->pt.id, "HWPT");
-	if (!rc && !hwpt->kernel_allocated)
-		rc = iommufd_destroy_now(hwpt->pt.ctx, hwpt->pt.id, "HWPT");
+	/* The kernel's own domain goes with its last device: nothing to destroy. */
+	if (hwpt->kernel_allocated && atomic_load(&hwpt->pt.refcount) == 1)
+		rc = 0;
+	else
+		rc = iommufd_destroy_handle(hwpt->pt.ctx, &hwpt->pt.refcount, NULL, hwpt->pt.id,
+					    "HWPT");
 	if (!rc)
 		hwpt_free(hwpt);
 	return rc;

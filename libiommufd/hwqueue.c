@@ -148,9 +148,7 @@ IOMMUFD_EXPORT int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue)
 	if (!queue)
 		return iommufd_bad_args(__func__, "!queue");
 	ctx = queue->viommu->ctx;
-	rc = iommufd_destroy_check(ctx, atomic_load(&queue->refcount), queue->id, "HW queue");
-	if (!rc)
-		rc = iommufd_destroy_now(ctx, queue->id, "HW queue");
+	rc = iommufd_destroy_handle(ctx, &queue->refcount, NULL, queue->id, "HW queue");
 	if (!rc)
 		hw_queue_free(queue);
 	return rc;

@@ -67,10 +67,7 @@ IOMMUFD_EXPORT int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 
 	if (!ioas)
 		return iommufd_bad_args(__func__, "!ioas");
-	rc = iommufd_destroy_check(ioas->pt.ctx, atomic_load(&ioas->pt.refcount),
-				   ioas->pt.id, "IOAS");
-	if (!rc)
-		rc = iommufd_destroy_now(ioas->pt.ctx, ioas->pt.id, "IOAS");
+	rc = iommufd_destroy_handle(ioas->pt.ctx, &ioas->pt.refcount, NULL, ioas->pt.id, "IOAS");
 	if (!rc)
 		ioas_free(ioas);
 	return rc;

@@ -239,11 +239,13 @@ void iommufd_release_id(struct iommufd_ctx *ctx, uint32_t id, const char *what);
 int iommufd_destroy_now(struct iommufd_ctx *ctx, uint32_t id, const char *what);
 
 /*
- * Whether an explicit destroy may go ahead: the caller's reference is the
- * only one (@refs), else -EBUSY with an explanation.
+ * An explicit destroy through a handle: -EBUSY (explained) unless the
+ * caller's reference is the only one of @refcount; then closes *@fd (a
+ * queue's, which holds the kernel object; NULL for none, -1 after) and
+ * goes on as iommufd_destroy_now(). On 0 the caller frees the handle.
  */
-int iommufd_destroy_check(struct iommufd_ctx *ctx, int refs, uint32_t id,
-			  const char *what);
+int iommufd_destroy_handle(struct iommufd_ctx *ctx, atomic_int *refcount,
+			   int *fd, uint32_t id, const char *what);
 
 /* Something was destroyed or detached: retry the deferred destroys. */
 void iommufd_retry_deferred(struct iommufd_ctx *ctx);

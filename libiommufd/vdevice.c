@@ -83,9 +83,7 @@ IOMMUFD_EXPORT int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev)
 	if (!vdev)
 		return iommufd_bad_args(__func__, "!vdev");
 	ctx = vdev->viommu->ctx;
-	rc = iommufd_destroy_check(ctx, atomic_load(&vdev->refcount), vdev->id, "vDevice");
-	if (!rc)
-		rc = iommufd_destroy_now(ctx, vdev->id, "vDevice");
+	rc = iommufd_destroy_handle(ctx, &vdev->refcount, NULL, vdev->id, "vDevice");
 	if (!rc)
 		vdevice_free(vdev);
 	return rc;

@@ -92,14 +92,7 @@ IOMMUFD_EXPORT int iommufd_veventq_destroy(struct iommufd_veventq *queue)
 	if (!queue)
 		return iommufd_bad_args(__func__, "!queue");
 	ctx = queue->viommu->ctx;
-	rc = iommufd_destroy_check(ctx, atomic_load(&queue->refcount), queue->id, "vEVENTQ");
-	if (rc)
-		return rc;
-	/* The kernel holds the queue while its fd is open. */
-	if (queue->fd >= 0)
-		close(queue->fd);
-	queue->fd = -1;
-	rc = iommufd_destroy_now(ctx, queue->id, "vEVENTQ");
+	rc = iommufd_destroy_handle(ctx, &queue->refcount, &queue->fd, queue->id, "vEVENTQ");
 	if (rc)
 		return rc;
 	iommufd_viommu_unref(queue->viommu);

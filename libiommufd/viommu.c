@@ -117,10 +117,7 @@ IOMMUFD_EXPORT int iommufd_viommu_destroy(struct iommufd_viommu *viommu)
 
 	if (!viommu)
 		return iommufd_bad_args(__func__, "!viommu");
-	rc = iommufd_destroy_check(viommu->ctx, atomic_load(&viommu->refcount), viommu->id,
-				   "vIOMMU");
-	if (!rc)
-		rc = iommufd_destroy_now(viommu->ctx, viommu->id, "vIOMMU");
+	rc = iommufd_destroy_handle(viommu->ctx, &viommu->refcount, NULL, viommu->id, "vIOMMU");
 	if (!rc)
 		viommu_free(viommu);
 	return rc;
