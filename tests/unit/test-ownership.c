@@ -82,6 +82,7 @@ static void deferred_destroy_is_retried_after_the_next_destroy(void **state)
 	expect_destroy(10, 0);
 	expect_destroy(IOAS_ID, 0);
 	assert_int_equal(iommufd_ioas_destroy(c), 0);
+	script_assert_done();		/* not left for the close to find */
 	assert_logged("<7>", "DESTROY IOAS 3: done, once what used it went");
 	iommufd_ctx_unref(ctx);		/* nothing left: no ioctl at close */
 }
@@ -559,6 +560,7 @@ static void explicit_destroy_retries_the_deferred(void **state)
 	expect_destroy(HWPT_ID, 0);
 	expect_destroy(IOAS_ID, 0);
 	assert_int_equal(iommufd_hwpt_destroy(hwpt), 0);
+	script_assert_done();		/* not left for the close to find */
 	iommufd_ctx_unref(ctx);
 }
 
