@@ -867,6 +867,11 @@ static void ctx_new_from_fd_refuses_a_file_that_is_not_an_iommufd(void **state)
 	assert_int_equal(iommufd_ctx_new_from_fd(fd, IOMMUFD_ADOPT_OWN, &opts, &ctx), -ENOTTY);
 	assert_false(fd_is_open(fd));
 	assert_ptr_equal(ctx, (void *)0x1);
+	/* Also when the arguments are refused: ownership was handed over. */
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(iommufd_ctx_new_from_fd(fd, IOMMUFD_ADOPT_OWN, &opts, NULL), -EINVAL);
+	assert_false(fd_is_open(fd));
 }
 
 static void ctx_new_from_fd_of_a_closed_fd_is_ebadf(void **state)
