@@ -478,6 +478,9 @@ IOMMUFD_EXPORT int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
 		iommufd_fail(NULL, LOG_ERR, __FILE__, __LINE__, __func__,
 			     "ctx_new_from_fd: fd %d, adopt %u, ret_ctx %p: invalid argument",
 			     fd, adopt, (void *)ret_ctx);
+		/* Ownership was handed over, as on every other failure: no leak. */
+		if (adopt == IOMMUFD_ADOPT_OWN && fd >= 0)
+			close(fd);
 		return -EINVAL;
 	}
 	rc = ctx_new_checked(opts, &ctx);

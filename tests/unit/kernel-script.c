@@ -999,8 +999,14 @@ static void reply_get_dirty_bitmap(const struct ks_entry *e, void *arg)
 {
 	struct kabi_hwpt_get_dirty_bitmap *cmd = arg;
 
-	if (!e->err && e->out[0])
-		*(uint64_t *)(uintptr_t)cmd->data |= e->out[0];
+	uint64_t word;
+
+	/* Byte-wise: the kernel accepts a bitmap at any alignment. */
+	if (!e->err && e->out[0]) {
+		memcpy(&word, (void *)(uintptr_t)cmd->data, sizeof(word));
+		word |= e->out[0];
+		memcpy((void *)(uintptr_t)cmd->data, &word, sizeof(word));
+	}
 }
 
 struct ks_entry *expect_get_dirty_bitmap_(uint32_t hwpt_id, uint32_t flags, uint64_t iova,

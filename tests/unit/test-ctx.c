@@ -228,6 +228,9 @@ static void new_from_fd_never_closes_the_fd(void **state)
 
 	(void)state;
 	assert_true(fd >= 0);
+	/* The fd is checked to be an iommufd: DESTROY of ID 0 says ENOENT. */
+	script_set_iommufd(fd);
+	expect_destroy(0, ENOENT);
 	assert_int_equal(iommufd_ctx_new_from_fd(fd, IOMMUFD_ADOPT_BORROW, &opts, &ctx), 0);
 	assert_int_equal(iommufd_ctx_get_fd(ctx), fd);
 	assert_logged("adopted");
@@ -242,6 +245,9 @@ static void new_from_fd_without_opts(void **state)
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 	(void)state;
+	assert_true(fd >= 0);
+	script_set_iommufd(fd);
+	expect_destroy(0, ENOENT);
 	assert_int_equal(iommufd_ctx_new_from_fd(fd, IOMMUFD_ADOPT_BORROW, NULL, &ctx), 0);
 	assert_int_equal(iommufd_ctx_get_fd(ctx), fd);
 	assert_int_equal(iommufd_ctx_get_log_priority(ctx), LOG_ERR);

@@ -170,9 +170,10 @@ static void bind_errors_pass_through_and_are_explained(void **state)
 {
 	static const struct { int err; const char *w1, *w2; } cases[] = {
 		{ EPERM, "no interrupt remapping", "allow_unsafe_interrupts" },
-		{ EBUSY, "EBUSY", "already bound" },
+		{ EBUSY, "EBUSY", "VFIO group" },
 		{ ENOTTY, "ENOTTY", "not a VFIO device cdev" },
-		{ EINVAL, "EINVAL", "not an iommufd" },
+		/* Both kernels answer a second bind with EINVAL (issue 8, defect 7). */
+		{ EINVAL, "bound already", "iommufd_device_new_from_id" },
 		{ ENOMEM, "ENOMEM", "VFIO BIND" },
 	};
 	struct iommufd_ctx *ctx = test_ctx_new();
@@ -337,6 +338,97 @@ static void attach_errors_pass_through(void **state)
 	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
 }
 
+/*
+ * VMMs try their HWPTs in turn and take EINVAL as "incompatible": an
+ * expected answer, logged at LOG_DEBUG (issue 8, defect 4), but still the
+ * thread's last error.
+ */
+static void attach_einval_is_logged_at_debug(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
+
+	expect_attach(IOAS_ID, 0, EINVAL);
+	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -EINVAL);
+	assert_logged("<7>", "ATTACH device 2 to IOAS 3", "EINVAL", "incompatible");
+	assert_false(log_has("<3>"));
+	assert_non_null(strstr(iommufd_last_error(), "ATTACH device 2 to IOAS 3: EINVAL"));
+	/* The same for a replace. */
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	log_reset();
+	expect_attach(IOAS2_ID, 0, EINVAL);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)), -EINVAL);
+	assert_logged("<7>", "REPLACE device 2 to IOAS 4", "EINVAL", "stays on its old");
+	assert_false(log_has("<3>"));
+	assert_non_null(strstr(iommufd_last_error(), "REPLACE device 2 to IOAS 4: EINVAL"));
+	expect_destroy(IOAS2_ID, 0);
+	iommufd_ioas_unref(other);
+}
+
+/* Pinning happens at attach: an ENOMEM there names RLIMIT_MEMLOCK. */
+static void attach_enomem_explains_memlock(void **state)
+{
+	struct fixture *f = *state;
+
+	expect_attach(IOAS_ID, 0, ENOMEM);
+	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -ENOMEM);
+	assert_logged("<3>", "ATTACH device 2 to IOAS 3", "ENOMEM", "pins", "RLIMIT_MEMLOCK",
+		      "KiB pinned");
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	log_reset();
+	expect_attach(IOAS_ID, 0, ENOMEM);
+	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), -ENOMEM);
+	assert_logged("<3>", "REPLACE device 2 to IOAS 3", "ENOMEM", "RLIMIT_MEMLOCK");
+	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+}
+
+static const struct kabi_iova_range low_range[] = {
+	{ .start = 0x1000, .last = 0xfedfffff },
+};
+static const struct kabi_iova_range zero_range[] = { { .start = 0, .last = 0 } };
+
+/* EADDRINUSE: the IOAS's usable ranges are asked for and shown. */
+static void attach_eaddrinuse_lists_the_iova_ranges(void **state)
+{
+	struct fixture *f = *state;
+
+	expect_attach(IOAS_ID, 0, EADDRINUSE);
+	expect_iova_ranges(IOAS_ID, 4, low_range, 1, 4096, 0);
+	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -EADDRINUSE);
+	assert_logged("<3>", "ATTACH device 2 to IOAS 3", "EADDRINUSE", "reserves",
+		      "usable IOVA ranges of IOAS 3: [0x1000, 0xfedfffff]");
+	assert_detached(f->dev);
+}
+
+/* 6.12 virtio-iommu: an IOAS left with the aperture [0, 0] is named. */
+static void replace_eaddrinuse_names_the_zero_aperture_bug(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
+	struct iommufd_hwpt *hwpt = NULL;
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	log_reset();
+	expect_attach(IOAS2_ID, 0, EADDRINUSE);
+	expect_iova_ranges(IOAS2_ID, 4, zero_range, 1, 4096, 0);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)), -EADDRINUSE);
+	assert_logged("<3>", "REPLACE device 2 to IOAS 4", "EADDRINUSE",
+		      "no usable IOVA range", "[0, 0]", "6.12", "virtio-iommu");
+	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	/* A HWPT on the IOAS: the ranges asked for are its IOAS's. */
+	expect_hwpt_alloc(0, DEV_ID, IOAS2_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, NULL, &hwpt), 0);
+	log_reset();
+	expect_attach(HWPT_ID, 0, EADDRINUSE);
+	expect_iova_ranges(IOAS2_ID, 4, NULL, 0, 4096, 0);
+	assert_int_equal(iommufd_device_replace(f->dev, iommufd_hwpt_as_pt(hwpt)), -EADDRINUSE);
+	assert_logged("REPLACE device 2 to HWPT 5", "EADDRINUSE", "no usable IOVA range");
+	expect_destroy(HWPT_ID, 0);
+	expect_destroy(IOAS2_ID, 0);
+	iommufd_hwpt_unref(hwpt);
+	iommufd_ioas_unref(other);
+}
+
 static void attach_rejects_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
@@ -382,9 +474,11 @@ static struct iommufd_hwpt *plain_hwpt(struct fixture *f)
 {
 	struct iommufd_hwpt *hwpt = NULL;
 
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .fallback = IOMMUFD_HWPT_FALLBACK_ATTACH);
+
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
 	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
 	return hwpt;
 }
@@ -793,6 +887,9 @@ static void device_by_id_cannot_attach_replace_or_detach(void **state)
 	assert_logged("ATTACH device 11", "without the cdev");
 	assert_int_equal(iommufd_device_replace(dev, ioas_pt(f)), -EOPNOTSUPP);
 	assert_int_equal(iommufd_device_detach(dev), -EOPNOTSUPP);
+	/* A NULL page table is the caller's mistake whatever the handle. */
+	assert_int_equal(iommufd_device_attach(dev, NULL), -EINVAL);
+	assert_int_equal(iommufd_device_replace(dev, NULL), -EINVAL);
 	assert_detached(dev);
 	iommufd_device_unref(dev);	/* no ioctl, no close */
 }
@@ -818,6 +915,12 @@ static void device_by_id_rejects_bad_arguments(void **state)
 	assert_int_equal(iommufd_device_new_from_id(NULL, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), -EINVAL);
 	assert_int_equal(iommufd_device_new_from_id(f->ctx, 0, -1, IOMMUFD_ADOPT_BORROW, &dev), -EINVAL);
 	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, NULL), -EINVAL);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -2, IOMMUFD_ADOPT_BORROW, &dev), -EINVAL);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, 2, &dev), -EINVAL);
+	assert_logged("adopt 2");
+	/* Owning nothing: without a cdev there is no fd to close. */
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_OWN, &dev), -EINVAL);
+	assert_logged("nothing to own");
 	assert_null(dev);
 }
 
@@ -839,6 +942,10 @@ int main(void)
 		T(attached_device_holds_its_ioas),
 		T(attach_while_attached_is_ebusy),
 		T(attach_errors_pass_through),
+		T(attach_einval_is_logged_at_debug),
+		T(attach_enomem_explains_memlock),
+		T(attach_eaddrinuse_lists_the_iova_ranges),
+		T(replace_eaddrinuse_names_the_zero_aperture_bug),
 		T(attach_rejects_bad_arguments),
 		T(attach_to_hwpt_sends_its_id),
 		T(attach_to_kernel_allocated_hwpt_sends_the_ioas_id),

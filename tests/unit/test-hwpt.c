@@ -112,16 +112,25 @@ static void alloc_flags_become_kernel_flags(void **state)
 	}
 }
 
-/* ---- (2), (3) the plain path ------------------------------------------- */
+/* ---- (2), (3) the plain path, opted in ---------------------------------- */
 
-static void plain_path_on(struct fixture *f, int alloc_err)
+/* The caller's opt-in to the plain path (issue 8: no hidden attach). */
+static const struct iommufd_hwpt_opts opt_attach = {
+	.sz = sizeof(struct iommufd_hwpt_opts), .fallback = IOMMUFD_HWPT_FALLBACK_ATTACH,
+};
+static const struct iommufd_hwpt_opts opt_replace = {
+	.sz = sizeof(struct iommufd_hwpt_opts), .fallback = IOMMUFD_HWPT_FALLBACK_REPLACE,
+};
+
+static void plain_path_on(struct fixture *f, int alloc_err,
+			  const struct iommufd_hwpt_opts *opts)
 {
 	struct iommufd_hwpt *hwpt = NULL;
 	uint32_t hwpt_id = 0;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, alloc_err);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, opts, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID);
 	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
 	assert_int_equal(iommufd_hwpt_get_flags(hwpt), 0);
@@ -137,12 +146,58 @@ static void plain_path_on(struct fixture *f, int alloc_err)
 
 static void enotty_without_flags_takes_the_plain_path(void **state)
 {
-	plain_path_on(*state, ENOTTY);
+	plain_path_on(*state, ENOTTY, &opt_attach);
 }
 
 static void eopnotsupp_without_flags_takes_the_plain_path(void **state)
 {
-	plain_path_on(*state, EOPNOTSUPP);
+	plain_path_on(*state, EOPNOTSUPP, &opt_attach);
+}
+
+/* FALLBACK_REPLACE includes the detached case. */
+static void fallback_replace_attaches_a_detached_device(void **state)
+{
+	plain_path_on(*state, EOPNOTSUPP, &opt_replace);
+}
+
+/* Without the opt-in nothing is attached: the kernel's errno, explained. */
+static void fallback_none_never_attaches(void **state)
+{
+	static const int errs[] = { ENOTTY, EOPNOTSUPP };
+	struct fixture *f = *state;
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, none, .fallback = IOMMUFD_HWPT_FALLBACK_NONE);
+
+	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		log_reset();
+		expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, errs[i]);
+		assert_no_fallback(f, NULL, -errs[i]);
+		assert_logged("<3>", "HWPT_ALLOC plain device 2 on IOAS 3", "no plain path",
+			      "did not opt in", "iommufd_hwpt_opts.fallback");
+		expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, errs[i]);
+		assert_no_fallback(f, &none, -errs[i]);
+	}
+}
+
+/* FALLBACK_ATTACH never moves a device attached elsewhere. */
+static void fallback_attach_refuses_an_attached_device(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_ioas *other = test_ioas_new(f->ctx, 4);
+	struct iommufd_hwpt *hwpt = (void *)0x1;
+	uint32_t hwpt_id = 0;
+
+	test_attach(f->dev, ioas_pt(f), IOAS_ID, 8);
+	log_reset();
+	expect_hwpt_alloc(0, DEV_ID, 4, 0, EOPNOTSUPP);	/* and no ATTACH after it */
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, &opt_attach,
+					    &hwpt), -EOPNOTSUPP);
+	assert_ptr_equal(hwpt, (void *)0x1);
+	assert_ptr_equal(iommufd_device_get_pt(f->dev), ioas_pt(f));
+	assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), 0);
+	assert_int_equal(hwpt_id, 8);
+	assert_logged("no plain path", "the device is attached", "IOMMUFD_HWPT_FALLBACK_REPLACE");
+	expect_destroy(4, 0);
+	iommufd_ioas_unref(other);
 }
 
 static void plain_path_replaces_a_current_attachment(void **state)
@@ -155,7 +210,9 @@ static void plain_path_replaces_a_current_attachment(void **state)
 	test_attach(f->dev, ioas_pt(f), IOAS_ID, 8);
 	expect_hwpt_alloc(0, DEV_ID, 4, 0, ENOTTY);
 	expect_attach(4, 9, 0);		/* no DETACH in between */
-	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, &opt_replace,
+					    &hwpt), 0);
+	assert_ptr_equal(iommufd_device_get_pt(f->dev), iommufd_hwpt_as_pt(hwpt));
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), 9);
 	assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), 0);
 	assert_int_equal(hwpt_id, 9);
@@ -183,7 +240,7 @@ static void kernel_hwpt_id_follows_its_first_device(void **state)
 	script_set_devfd(iommufd_device_get_fd(f->dev));
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOTTY);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opt_attach, &hwpt), 0);
 	script_set_devfd(iommufd_device_get_fd(dev2));
 	expect_attach(IOAS_ID, 11, 0);
 	assert_int_equal(iommufd_device_attach(dev2, iommufd_hwpt_as_pt(hwpt)), 0);
@@ -226,7 +283,7 @@ static void nested_on_a_plain_hwpt_is_rejected(void **state)
 	/* A kernel-allocated HWPT is never a parent, and its IOAS is not asked. */
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &kernel), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opt_attach, &kernel), 0);
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(kernel), f->dev, &opts, &nested),
 			 -EINVAL);
 	assert_ptr_equal(nested, (void *)0x1);
@@ -242,7 +299,7 @@ static void kernel_hwpt_outlives_the_caller_ref_until_detach(void **state)
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opt_attach, &hwpt), 0);
 	/* The caller drops its IOAS and HWPT: the device keeps both. */
 	iommufd_ioas_unref(f->ioas);
 	iommufd_hwpt_unref(hwpt);
@@ -386,7 +443,8 @@ static void all_zero_data_takes_the_plain_path(void **state)
 	static const uint8_t zeros[16];
 	struct fixture *f = *state;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_ARM_SMMUV3,
-			.data = zeros, .data_len = sizeof(zeros));
+			.data = zeros, .data_len = sizeof(zeros),
+			.fallback = IOMMUFD_HWPT_FALLBACK_ATTACH);
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOTTY);
@@ -423,7 +481,7 @@ static void plain_path_attach_failure_changes_nothing(void **state)
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
 		expect_attach(IOAS_ID, KERNEL_HWPT_ID, errs[i]);
-		assert_no_fallback(f, NULL, -errs[i]);
+		assert_no_fallback(f, &opt_attach, -errs[i]);
 		assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), -ENOENT);
 	}
 	assert_int_equal(hwpt_id, 0x5a5a);
@@ -442,10 +500,12 @@ static void other_errors_pass_through_without_fallback(void **state)
 	struct fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+		/* Opted in, yet only ENOTTY/EOPNOTSUPP take the plain path. */
 		expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, errs[i]);
-		assert_no_fallback(f, NULL, -errs[i]);
+		assert_no_fallback(f, &opt_replace, -errs[i]);
 	}
 	assert_logged("HWPT_ALLOC plain device 2 on IOAS 3", "ENOENT");
+	assert_false(log_has("plain path"));
 }
 
 static void eaddrinuse_explains_reserved_iovas(void **state)
@@ -709,14 +769,38 @@ static void device_by_id_has_no_plain_path(void **state)
 	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_hwpt_alloc(0, 11, IOAS_ID, 0, errs[i]);
-		/* No fallback possible: the kernel's errno, unchanged. */
-		assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, NULL, &hwpt),
+		/* Opted in, but no fallback possible: the kernel's errno, unchanged. */
+		assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, &opt_replace, &hwpt),
 				 -errs[i]);
 	}
 	assert_ptr_equal(hwpt, (void *)0x1);
 	assert_logged("device 11", "no plain path", "no cdev");
 	/* The log names the errno the caller gets (the last one: ENOTTY). */
 	assert_logged("HWPT_ALLOC", "device 11", "ENOTTY");
+	iommufd_device_unref(dev);
+}
+
+/*
+ * Defect 8 of issue 8: an ENOENT (say, a stale IOAS ID) through a device
+ * handle made from an ID was followed by "no plain path", which has
+ * nothing to do with it.
+ */
+static void device_by_id_enoent_does_not_mention_the_plain_path(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_device *dev = NULL;
+	struct iommufd_hwpt *hwpt = (void *)0x1;
+
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
+	log_reset();
+	expect_hwpt_alloc(0, 11, IOAS_ID, 0, ENOENT);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, NULL, &hwpt), -ENOENT);
+	assert_logged("<3>", "HWPT_ALLOC", "device 11", "ENOENT");
+	assert_false(log_has("plain path"));
+	expect_hwpt_alloc(0, 11, IOAS_ID, 0, ENOENT);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, &opt_attach, &hwpt), -ENOENT);
+	assert_false(log_has("plain path"));
+	assert_ptr_equal(hwpt, (void *)0x1);
 	iommufd_device_unref(dev);
 }
 
@@ -742,6 +826,9 @@ int main(void)
 		T(alloc_flags_become_kernel_flags),
 		T(enotty_without_flags_takes_the_plain_path),
 		T(eopnotsupp_without_flags_takes_the_plain_path),
+		T(fallback_replace_attaches_a_detached_device),
+		T(fallback_none_never_attaches),
+		T(fallback_attach_refuses_an_attached_device),
 		T(plain_path_replaces_a_current_attachment),
 		T(kernel_hwpt_outlives_the_caller_ref_until_detach),
 		T(kernel_hwpt_id_follows_its_first_device),
@@ -777,6 +864,7 @@ int main(void)
 		T(hwpt_keeps_its_ctx_alive),
 		T(null_handle_getters),
 		T(device_by_id_has_no_plain_path),
+		T(device_by_id_enoent_does_not_mention_the_plain_path),
 		T(device_by_id_allocates),
 	};
 

@@ -123,10 +123,27 @@ static void destroy_error_is_logged_not_fatal(void **state)
 	struct iommufd_ioas *ioas = test_ioas_new(ctx, 9);
 
 	(void)state;
+	/* Not EBUSY: nothing to wait for, so logged and not retried. */
+	expect_destroy(9, ENOENT);
+	assert_null(iommufd_ioas_unref(ioas));
+	assert_logged("<3>", "DESTROY IOAS 9", "ENOENT", "already gone");
+	log_reset();
+	iommufd_ctx_unref(ctx);		/* nothing scripted: no retry at close */
+	assert_int_equal(log_count(), 0);
+}
+
+static void destroy_ebusy_is_retried_at_close(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = test_ioas_new(ctx, 9);
+
+	(void)state;
 	expect_destroy(9, EBUSY);
 	assert_null(iommufd_ioas_unref(ioas));
-	assert_logged("DESTROY IOAS 9", "EBUSY");
+	assert_logged("<6>", "DESTROY IOAS 9", "EBUSY", "retried");
+	expect_destroy(9, 0);
 	iommufd_ctx_unref(ctx);
+	assert_logged("<7>", "DESTROY IOAS 9: done");
 }
 
 static void null_handle_getters(void **state)
@@ -178,22 +195,36 @@ static void map_fixed_sends_fixed_iova(void **state)
 						IOMMUFD_MAP_READ), 0);
 }
 
+static const struct kabi_iova_range two_ranges[] = {
+	{ .start = 0, .last = 0xfedfffff },
+	{ .start = 0xfef00000, .last = UINT64_MAX },
+};
+
 static void map_errors_pass_through(void **state)
 {
-	static const struct { int err; const char *why; } cases[] = {
-		{ ENOSPC, "no free IOVA range" },
-		{ EINVAL, "misaligned" },
-		{ ENOMEM, "ENOMEM" },
-		{ EFAULT, "EFAULT" },
+	static const struct { int err; const char *why; bool ranges; } cases[] = {
+		{ ENOSPC, "no free IOVA range", true },
+		{ EINVAL, "misaligned", true },
+		{ ENOMEM, "RLIMIT_MEMLOCK", false },
+		{ EFAULT, "EFAULT", false },
 	};
 	struct fixture *f = *state;
 	uint64_t iova = 0x5a5a;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		log_reset();
 		expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0x1000, cases[i].err);
+		/* EINVAL and ENOSPC are explained by the usable IOVA ranges. */
+		if (cases[i].ranges)
+			expect_iova_ranges(IOAS_ID, 4, two_ranges, 2, 4096, 0);
 		assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova),
 				 -cases[i].err);
-		assert_logged("IOAS_MAP IOAS 3", cases[i].why);
+		assert_logged("<3>", "IOAS_MAP IOAS 3", cases[i].why);
+		if (cases[i].ranges)
+			assert_logged("usable IOVA ranges of IOAS 3: [0x0, 0xfedfffff]"
+				      " [0xfef00000, 0xffffffffffffffff]");
+		else
+			assert_false(log_has("usable IOVA ranges"));
 	}
 	assert_int_equal(iova, 0x5a5a);		/* untouched on failure */
 }
@@ -206,10 +237,33 @@ static void map_fixed_errors_pass_through(void **state)
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | K_RW, buf, 4096,
 				0x10000, 0x10000, errs[i]);
+		if (errs[i] == EINVAL)
+			expect_iova_ranges(IOAS_ID, 4, two_ranges, 2, 4096, 0);
 		assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0x10000, RW),
 				 -errs[i]);
 	}
 	assert_logged("EEXIST", "already mapped");
+}
+
+static void map_enospc_names_the_zero_aperture_bug(void **state)
+{
+	static const struct kabi_iova_range zero[] = { { .start = 0, .last = 0 } };
+	struct fixture *f = *state;
+	uint64_t iova;
+
+	/* 6.12 virtio-iommu: the IOAS is left with the aperture [0, 0]. */
+	expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0, ENOSPC);
+	expect_iova_ranges(IOAS_ID, 4, zero, 1, 4096, 0);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova), -ENOSPC);
+	assert_logged("<3>", "IOAS_MAP IOAS 3", "ENOSPC", "no usable IOVA range", "[0, 0]",
+		      "6.12", "virtio-iommu");
+	/* An IOAS with no range at all is the same story. */
+	log_reset();
+	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | K_RW, buf, 4096, 0x1000, 0x1000,
+			EINVAL);
+	expect_iova_ranges(IOAS_ID, 4, NULL, 0, 4096, 0);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0x1000, RW), -EINVAL);
+	assert_logged("EINVAL", "no usable IOVA range", "6.12");
 }
 
 static void map_rejects_bad_arguments(void **state)
@@ -285,6 +339,51 @@ static void unmap_errors_pass_through(void **state)
 	assert_int_equal(unmapped, 0x5a5a);
 }
 
+static void unmap_absent_ok_turns_enoent_into_zero_bytes(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t unmapped = 0x5a5a;
+
+	/* A redundant unmap, as QEMU makes: success, 0 bytes, debug only. */
+	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0, ENOENT);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, IOMMUFD_UNMAP_ABSENT_OK,
+					    &unmapped), 0);
+	assert_int_equal(unmapped, 0);
+	assert_logged("<7>", "IOAS_UNMAP IOAS 3", "as the caller allows");
+	assert_false(log_has("<3>", "IOAS_UNMAP"));
+	/* NULL ret is fine too. */
+	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0, ENOENT);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, IOMMUFD_UNMAP_ABSENT_OK,
+					    NULL), 0);
+	/* A mapping that is there is unmapped as usual. */
+	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0x1000, 0);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, IOMMUFD_UNMAP_ABSENT_OK,
+					    &unmapped), 0);
+	assert_int_equal(unmapped, 0x1000);
+	assert_false(log_has("<3>", "IOAS_UNMAP"));
+}
+
+static void unmap_absent_ok_keeps_other_errors(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t unmapped = 0x5a5a;
+
+	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0, EBUSY);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, IOMMUFD_UNMAP_ABSENT_OK,
+					    &unmapped), -EBUSY);
+	assert_int_equal(unmapped, 0x5a5a);
+	assert_logged("<3>", "IOAS_UNMAP IOAS 3", "EBUSY");
+	/* Without the flag ENOENT stays an error, at LOG_ERR. */
+	log_reset();
+	expect_ioas_unmap(IOAS_ID, 0x1000, 0x1000, 0, ENOENT);
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, 0, &unmapped), -ENOENT);
+	assert_int_equal(unmapped, 0x5a5a);
+	assert_logged("<3>", "IOAS_UNMAP IOAS 3", "ENOENT");
+	/* Unknown flags never reach the kernel. */
+	assert_int_equal(iommufd_ioas_unmap(f->ioas, 0x1000, 0x1000, 2, &unmapped), -EINVAL);
+	assert_logged("unknown flags");
+}
+
 static void unmap_rejects_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
@@ -325,6 +424,7 @@ static void map_and_unmap_allocate_nothing(void **state)
 	expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0x1000, 0);
 	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova), 0);
 	expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0, ENOSPC);
+	expect_iova_ranges(IOAS_ID, 4, two_ranges, 2, 4096, 0);	/* on the stack */
 	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova), -ENOSPC);
 	expect_ioas_map(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | K_RW, buf, 4096, 0x2000, 0x2000, 0);
 	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0x2000, RW), 0);
@@ -347,11 +447,6 @@ static void alloc_count_sees_the_library(void **state)
 }
 
 /* ---- IOVA ranges ------------------------------------------------------- */
-
-static const struct kabi_iova_range two_ranges[] = {
-	{ .start = 0, .last = 0xfedfffff },
-	{ .start = 0xfef00000, .last = UINT64_MAX },
-};
 
 static void iova_ranges_grow_on_emsgsize(void **state)
 {
@@ -470,17 +565,21 @@ int main(void)
 		KS_TEST(destroy_only_at_last_unref),
 		KS_TEST(ioas_keeps_its_ctx_alive),
 		KS_TEST(destroy_error_is_logged_not_fatal),
+		KS_TEST(destroy_ebusy_is_retried_at_close),
 		KS_TEST(null_handle_getters),
 		T(map_returns_the_kernel_iova),
 		T(map_prot_becomes_kernel_flags),
 		T(map_fixed_sends_fixed_iova),
 		T(map_errors_pass_through),
 		T(map_fixed_errors_pass_through),
+		T(map_enospc_names_the_zero_aperture_bug),
 		T(map_rejects_bad_arguments),
 		T(map_fixed_rejects_bad_arguments),
 		T(map_fixed_up_to_the_last_byte_is_not_a_wrap),
 		T(unmap_returns_the_length_unmapped),
 		T(unmap_errors_pass_through),
+		T(unmap_absent_ok_turns_enoent_into_zero_bytes),
+		T(unmap_absent_ok_keeps_other_errors),
 		T(unmap_rejects_bad_arguments),
 		T(unmap_all_sends_the_whole_space),
 		T(map_and_unmap_allocate_nothing),

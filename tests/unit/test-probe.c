@@ -357,6 +357,7 @@ static void script_device_probe(const struct kernel *k, int info_err, int ioas_e
 		KABI_VIOMMU_TYPE_SELFTEST,
 	};
 	static const uint32_t ids[3] = { VIOMMU_SMMU, VIOMMU_CMDQV, VIOMMU_SELFTEST };
+	bool deferred;
 
 	script_commands(k->cmd);
 	if (!knows(k, KABI_IOMMU_GET_HW_INFO))
@@ -377,13 +378,27 @@ static void script_device_probe(const struct kernel *k, int info_err, int ioas_e
 	}
 	if (!k->nest_parent)
 		expect_destroy(PARENT, k->parent_destroy);
+	/*
+	 * A parent DESTROY refused with EBUSY is deferred and retried after
+	 * the next destroy that succeeds; this kernel lets the retry succeed.
+	 */
+	deferred = !k->nest_parent && k->parent_destroy == EBUSY;
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, TMP_IOAS, DIRTY_HWPT, k->dirty);
 	if (!k->dirty)
 		expect_destroy(DIRTY_HWPT, 0);
+	if (deferred && !k->dirty) {
+		expect_destroy(PARENT, 0);
+		deferred = false;
+	}
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_PASID, DEV_ID, TMP_IOAS, PASID_HWPT, k->pasid);
 	if (!k->pasid)
 		expect_destroy(PASID_HWPT, 0);
-	expect_destroy(TMP_IOAS, 0);
+	if (deferred && !k->pasid) {
+		expect_destroy(PARENT, 0);
+		deferred = false;
+	}
+	/* Still deferred: the IOAS under the parent is refused too, until then. */
+	expect_destroy(TMP_IOAS, deferred ? EBUSY : 0);
 }
 
 static void device_probe(struct fixture *f, const struct kernel *k, struct iommufd_probe *p)
@@ -712,10 +727,28 @@ static void device_probe_carries_on_past_a_failed_destroy(void **state)
 	struct kernel k = all_good();
 	struct iommufd_probe p;
 
-	k.parent_destroy = EBUSY;
+	k.parent_destroy = ENOENT;
 	device_probe(f, &k, &p);	/* the dirty and PASID trials, the IOAS's DESTROY */
-	assert_logged("DESTROY probe HWPT 41", "EBUSY");
+	assert_logged("<3>", "DESTROY probe HWPT 41", "ENOENT");
 	assert_feature(p.nest_parent, SUP, 0);
+	assert_feature(p.dirty_tracking, SUP, 0);
+}
+
+/*
+ * A trial object the kernel still holds (EBUSY) is not left behind: its
+ * destroy is retried after the next one that succeeds (issue 8, defect 1).
+ */
+static void device_probe_retries_a_refused_destroy(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.parent_destroy = EBUSY;
+	device_probe(f, &k, &p);	/* DESTROY 41 again after the dirty HWPT's */
+	assert_logged("<6>", "DESTROY probe HWPT 41", "EBUSY", "retried");
+	assert_logged("<7>", "DESTROY probe HWPT 41: done, once what used it went");
+	assert_false(log_has("<3>", "DESTROY"));
 	assert_feature(p.dirty_tracking, SUP, 0);
 }
 
@@ -800,6 +833,7 @@ int main(void)
 		T(device_probe_on_a_kernel_without_hwpt_alloc),
 		T(device_probe_fails_when_hw_info_or_the_ioas_fails),
 		T(device_probe_carries_on_past_a_failed_destroy),
+		T(device_probe_retries_a_refused_destroy),
 		T(device_probe_fills_only_what_fits_in_sz),
 		T(device_probe_of_a_device_adopted_by_id),
 		T(device_probe_rejects_bad_arguments),
