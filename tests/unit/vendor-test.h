@@ -5,13 +5,14 @@
  * host-endian words of vendor records.
  *
  * The vendor calls make no kernel call, so these tests link the library as
- * it is (no ioctl wrapping): the context adopts an fd of /dev/null and is
- * only used for its log.
+ * it is (no ioctl wrapping): the context opens /dev/null as its node and is
+ * only used for its log. (iommufd_ctx_new_from_fd() would refuse /dev/null:
+ * it checks an adopted fd is an iommufd; iommufd_ctx_new() opens whatever
+ * node it is told to, which is what a test wants here.)
  */
 #ifndef VENDOR_TEST_H
 #define VENDOR_TEST_H
 
-#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -20,7 +21,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 #include <cmocka.h>
 
 #include "libiommufd.h"
@@ -28,7 +28,6 @@
 /* Every log line of the test's context, one per line. */
 static char vt_log[16384];
 static size_t vt_log_len;
-static int vt_null_fd = -1;
 static struct iommufd_ctx *vt_ctx;
 
 static inline void vt_log_fn(void *userdata, int priority, const char *file,
@@ -62,23 +61,18 @@ static inline void vt_log_clear(void)
 
 static inline int vt_setup(void **state)
 {
-	LIBIOMMUFD_OPTS(iommufd_ctx_opts, opts, .log_fn = vt_log_fn,
-			.log_priority = LOG_DEBUG);
+	LIBIOMMUFD_OPTS(iommufd_ctx_opts, opts, .path = "/dev/null",
+			.log_fn = vt_log_fn, .log_priority = LOG_DEBUG);
 
 	(void)state;
 	vt_log_clear();
-	vt_null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-	if (vt_null_fd < 0)
-		return -1;
-	return iommufd_ctx_new_from_fd(vt_null_fd, IOMMUFD_ADOPT_BORROW, &opts, &vt_ctx);
+	return iommufd_ctx_new(&opts, &vt_ctx);
 }
 
 static inline int vt_teardown(void **state)
 {
 	(void)state;
 	vt_ctx = iommufd_ctx_unref(vt_ctx);
-	close(vt_null_fd);
-	vt_null_fd = -1;
 	return 0;
 }
 
