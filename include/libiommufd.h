@@ -1907,6 +1907,12 @@ void iommufd_discover_list_free(struct iommufd_vfio_cdev **list);
  * checking every field first so the kernel never sees a malformed one.
  *
  * Common rules of these calls:
+ * - Every vendor decoder is `(ctx, data, data_len, ret_info)`
+ *   (iommufd_hw_info_decode() adds the record's type before `data`), and
+ *   every builder is `(ctx, in, hw, buf, buf_len, ret_type, ret_len)`:
+ *   `in` is the builder's input struct, `hw` the vendor's decoded hardware
+ *   information or NULL. Builders take no fields as scalars, so that each
+ *   can grow with the kernel's structs without a new symbol.
  * - @p ctx is used for log lines only and may be NULL (silent). Every
  *   refusal logs the field at fault and why.
  * - Decoder output structs and builder input structs start with `size_t sz`
@@ -1915,10 +1921,10 @@ void iommufd_discover_list_free(struct iommufd_vfio_cdev **list);
  *   members that fit and returns -E2BIG when bytes it does not know are set.
  * - A builder writes its bytes to @p buf only on success; @p ret_type (the
  *   kernel's data type number) and @p ret_len (bytes written) may be NULL.
- * - Builders taking decoded hardware information (`hw`) also check the
- *   request against it and return -EOPNOTSUPP, naming the register field,
- *   when the IOMMU lacks what the request needs; with `hw` NULL only the
- *   hardware-independent checks are made.
+ * - Given `hw`, a builder also checks the request against it and returns
+ *   -EOPNOTSUPP, naming the register field, when the IOMMU lacks what the
+ *   request needs (each builder says which fields it checks, and why not
+ *   others); with `hw` NULL only the hardware-independent checks are made.
  * - Errors: -EINVAL for NULL pointers, a too small `sz` or buffer, a vendor
  *   record shorter than its layout, and malformed field values.
  * @{
@@ -2116,13 +2122,13 @@ struct iommufd_vtd_info {
  * @brief Decode the VT-d record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 24 (more are ignored)
+ * @param data_len bytes at @p data: at least 24 (more are ignored)
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_vtd_info::cap_reg); filled with what fits on success
  * @return 0, or -EINVAL
  */
 int iommufd_vtd_info_decode(struct iommufd_ctx *ctx, const void *data,
-			    size_t len, struct iommufd_vtd_info *ret_info);
+			    size_t data_len, struct iommufd_vtd_info *ret_info);
 
 /** @brief Flags of struct iommufd_vtd_s1 (first-stage PASID-entry bits). */
 enum iommufd_vtd_s1_flags {
@@ -2173,31 +2179,59 @@ int iommufd_vtd_s1_build(struct iommufd_ctx *ctx,
 			 const struct iommufd_vtd_info *hw, void *buf,
 			 size_t buf_len, uint32_t *ret_type, size_t *ret_len);
 
-/** @brief Flags of iommufd_vtd_inv_build(). */
+/** @brief Flags of struct iommufd_vtd_inv. */
 enum iommufd_vtd_inv_flags {
 	/** Only leaf entries changed: paging-structure caches may stay. */
 	IOMMUFD_VTD_INV_LEAF = 1 << 0,
 };
 
-/** @brief @p npages of iommufd_vtd_inv_build() that means "everything". */
+/** @brief iommufd_vtd_inv::npages that means "everything". */
 #define IOMMUFD_VTD_INV_ALL UINT64_MAX
 
 /**
- * @brief Build one ::IOMMUFD_INVALIDATE_VTD_S1 entry: the guest changed
- * its first-stage table for [addr, addr + npages * 4 KiB).
+ * @brief A change the guest made to its first-stage table, the input of
+ * iommufd_vtd_inv_build(): [addr, addr + npages * 4 KiB) is to be
+ * invalidated.
+ */
+struct iommufd_vtd_inv {
+	/** sizeof(struct iommufd_vtd_inv); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/** First address: 4 KiB aligned; 0 with #IOMMUFD_VTD_INV_ALL. */
+	uint64_t addr;
+	/**
+	 * Number of 4 KiB pages (non-zero; the range must not pass 2^64), or
+	 * #IOMMUFD_VTD_INV_ALL for the whole table.
+	 */
+	uint64_t npages;
+	/** Mask of ::iommufd_vtd_inv_flags. */
+	uint32_t flags;
+};
+
+/**
+ * @brief Build one ::IOMMUFD_INVALIDATE_VTD_S1 entry for a nested HWPT.
+ *
+ * With @p hw the call checks only that the IOMMU can nest: the entry means
+ * nothing without a nested stage-1 HWPT. It does not check the range
+ * against CAP.PSI (page-selective invalidation) or CAP.MAMV (the largest
+ * address mask), on purpose: the kernel takes any aligned range and makes
+ * of it what its IOMMU can do (page-selective invalidations when PSI is
+ * there and the range's mask fits MAMV, a domain-selective one otherwise),
+ * so these bits never make a range wrong; and the guest sends ranges shaped
+ * by the CAP of its virtual IOMMU, which the VMM chose, not by the host's.
  * @param ctx a context for logging, or NULL
- * @param addr first address: 4 KiB aligned; 0 with #IOMMUFD_VTD_INV_ALL
- * @param npages number of 4 KiB pages (non-zero, the range must not pass
- * 2^64), or #IOMMUFD_VTD_INV_ALL for the whole table
- * @param flags mask of ::iommufd_vtd_inv_flags
+ * @param inv the range and flags
+ * @param hw the decoded hardware information, or NULL; with it the call
+ * also requires nesting support (ECAP.SMTS, NEST, FSTS, SSTS)
  * @param buf where the entry goes
  * @param buf_len bytes at @p buf: at least #IOMMUFD_INVALIDATE_VTD_S1_LEN
  * @param[out] ret_type ::IOMMUFD_INVALIDATE_VTD_S1, or NULL
  * @param[out] ret_len bytes written, or NULL
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL (unknown flags, misaligned address, empty range or
+ * one passing 2^64), -E2BIG, -EOPNOTSUPP (the IOMMU cannot nest)
  */
-int iommufd_vtd_inv_build(struct iommufd_ctx *ctx, uint64_t addr,
-			  uint64_t npages, uint32_t flags, void *buf,
+int iommufd_vtd_inv_build(struct iommufd_ctx *ctx,
+			  const struct iommufd_vtd_inv *inv,
+			  const struct iommufd_vtd_info *hw, void *buf,
 			  size_t buf_len, uint32_t *ret_type, size_t *ret_len);
 
 /* ---- ARM SMMUv3 and its NVIDIA Tegra241 CMDQV extension ---------------- */
@@ -2306,13 +2340,13 @@ struct iommufd_smmuv3_info {
  * @brief Decode the SMMUv3 record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 40
+ * @param data_len bytes at @p data: at least 40
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_smmuv3_info::idr); filled with what fits on success
  * @return 0, or -EINVAL
  */
 int iommufd_smmuv3_info_decode(struct iommufd_ctx *ctx, const void *data,
-			       size_t len, struct iommufd_smmuv3_info *ret_info);
+			       size_t data_len, struct iommufd_smmuv3_info *ret_info);
 
 /** @brief What a nested SMMUv3 STE does (struct iommufd_smmuv3_ste::config). */
 enum iommufd_smmuv3_ste_config {
@@ -2507,13 +2541,13 @@ struct iommufd_tegra241_cmdqv_info {
  * @brief Decode the Tegra241 CMDQV record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 8
+ * @param data_len bytes at @p data: at least 8
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_tegra241_cmdqv_info::flags); filled with what fits on success
  * @return 0, or -EINVAL
  */
 int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
-				       const void *data, size_t len,
+				       const void *data, size_t data_len,
 				       struct iommufd_tegra241_cmdqv_info *ret_info);
 
 /* ---- AMD ---------------------------------------------------------------- */
@@ -2602,13 +2636,13 @@ struct iommufd_amd_info {
  * @brief Decode the AMD record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 16
+ * @param data_len bytes at @p data: at least 16
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_amd_info::efr); filled with what fits on success
  * @return 0, or -EINVAL
  */
 int iommufd_amd_info_decode(struct iommufd_ctx *ctx, const void *data,
-			    size_t len, struct iommufd_amd_info *ret_info);
+			    size_t data_len, struct iommufd_amd_info *ret_info);
 
 /**
  * @brief A guest's AMD device table entry, the input of
@@ -2689,65 +2723,133 @@ struct iommufd_selftest_info {
  * @brief Decode the selftest record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 8
+ * @param data_len bytes at @p data: at least 8
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_selftest_info::flags); filled with what fits on success
  * @return 0, or -EINVAL
  */
 int iommufd_selftest_info_decode(struct iommufd_ctx *ctx, const void *data,
-				 size_t len, struct iommufd_selftest_info *ret_info);
+				 size_t data_len, struct iommufd_selftest_info *ret_info);
+
+/**
+ * @brief A mock nested HWPT, the input of iommufd_selftest_hwpt_build().
+ */
+struct iommufd_selftest_hwpt {
+	/** sizeof(struct iommufd_selftest_hwpt); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/**
+	 * The initial value of the mock IOTLB entries (non-zero: all-zero
+	 * data would mean "no data" to iommufd_hwpt_alloc()).
+	 */
+	uint32_t iotlb;
+};
 
 /**
  * @brief Build #IOMMUFD_HWPT_DATA_SELFTEST data: a mock nested HWPT whose
- * IOTLB entries all start as @p iotlb.
+ * IOTLB entries all start as iommufd_selftest_hwpt::iotlb.
  * @param ctx a context for logging, or NULL
- * @param iotlb the initial value of the mock IOTLB entries (non-zero:
- * all-zero data would mean "no data" to iommufd_hwpt_alloc())
+ * @param hwpt the mock HWPT
+ * @param hw the decoded mock record, or NULL; with it the call also
+ * requires its test_reg to be #IOMMUFD_SELFTEST_TEST_REG (a working mock
+ * driver)
  * @param buf where the bytes go
  * @param buf_len bytes at @p buf: at least #IOMMUFD_HWPT_DATA_SELFTEST_LEN
  * @param[out] ret_type #IOMMUFD_HWPT_DATA_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
  */
-int iommufd_selftest_hwpt_build(struct iommufd_ctx *ctx, uint32_t iotlb,
+int iommufd_selftest_hwpt_build(struct iommufd_ctx *ctx,
+				const struct iommufd_selftest_hwpt *hwpt,
+				const struct iommufd_selftest_info *hw,
 				void *buf, size_t buf_len, uint32_t *ret_type,
 				size_t *ret_len);
 
 /**
+ * @brief An invalidation of a mock nested HWPT, the input of
+ * iommufd_selftest_inv_build().
+ */
+struct iommufd_selftest_inv {
+	/** sizeof(struct iommufd_selftest_inv); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/** 0 or #IOMMUFD_SELFTEST_INV_ALL. */
+	uint32_t flags;
+	/**
+	 * The entry to clear (up to #IOMMUFD_SELFTEST_IOTLB_ID_MAX, checked
+	 * by the kernel even with #IOMMUFD_SELFTEST_INV_ALL).
+	 */
+	uint32_t iotlb_id;
+};
+
+/**
  * @brief Build one #IOMMUFD_INVALIDATE_SELFTEST entry for a mock nested HWPT.
  * @param ctx a context for logging, or NULL
- * @param flags 0 or #IOMMUFD_SELFTEST_INV_ALL
- * @param iotlb_id the entry to clear (up to #IOMMUFD_SELFTEST_IOTLB_ID_MAX)
+ * @param inv the entry's fields
+ * @param hw the decoded mock record, or NULL; with it the call also
+ * requires its test_reg to be #IOMMUFD_SELFTEST_TEST_REG
  * @param buf where the entry goes
  * @param buf_len bytes at @p buf: at least #IOMMUFD_INVALIDATE_SELFTEST_LEN
  * @param[out] ret_type #IOMMUFD_INVALIDATE_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
  */
-int iommufd_selftest_inv_build(struct iommufd_ctx *ctx, uint32_t flags,
-			       uint32_t iotlb_id, void *buf, size_t buf_len,
-			       uint32_t *ret_type, size_t *ret_len);
+int iommufd_selftest_inv_build(struct iommufd_ctx *ctx,
+			       const struct iommufd_selftest_inv *inv,
+			       const struct iommufd_selftest_info *hw,
+			       void *buf, size_t buf_len, uint32_t *ret_type,
+			       size_t *ret_len);
+
+/**
+ * @brief An invalidation of a mock vIOMMU's per-vDEVICE cache, the input of
+ * iommufd_selftest_viommu_inv_build().
+ */
+struct iommufd_selftest_viommu_inv {
+	/** sizeof(struct iommufd_selftest_viommu_inv); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/** 0 or #IOMMUFD_SELFTEST_INV_ALL. */
+	uint32_t flags;
+	/** The virtual ID of the vDEVICE whose cache to clear. */
+	uint32_t vdev_id;
+	/**
+	 * The entry to clear (up to #IOMMUFD_SELFTEST_CACHE_ID_MAX, checked
+	 * by the kernel even with #IOMMUFD_SELFTEST_INV_ALL).
+	 */
+	uint32_t cache_id;
+};
 
 /**
  * @brief Build one #IOMMUFD_INVALIDATE_SELFTEST entry for a mock vIOMMU
  * (kernels after 6.12).
  * @param ctx a context for logging, or NULL
- * @param flags 0 or #IOMMUFD_SELFTEST_INV_ALL
- * @param vdev_id the virtual ID of the vDEVICE whose cache to clear
- * @param cache_id the entry to clear (up to #IOMMUFD_SELFTEST_CACHE_ID_MAX)
+ * @param inv the entry's fields
+ * @param hw the decoded mock record, or NULL; with it the call also
+ * requires its test_reg to be #IOMMUFD_SELFTEST_TEST_REG
  * @param buf where the entry goes
  * @param buf_len bytes at @p buf: at least
  * #IOMMUFD_INVALIDATE_SELFTEST_VIOMMU_LEN
  * @param[out] ret_type #IOMMUFD_INVALIDATE_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
  */
-int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx, uint32_t flags,
-				      uint32_t vdev_id, uint32_t cache_id,
+int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx,
+				      const struct iommufd_selftest_viommu_inv *inv,
+				      const struct iommufd_selftest_info *hw,
 				      void *buf, size_t buf_len,
 				      uint32_t *ret_type, size_t *ret_len);
 
 /* ---- any type ----------------------------------------------------------- */
+
+/**
+ * @brief The name of a vendor record type, for people: "Intel VT-d",
+ * "ARM SMMUv3", "NVIDIA Tegra241 CMDQV", "AMD IOMMU", "iommufd selftest
+ * mock", "none" for ::IOMMUFD_HW_INFO_NONE and "unknown" for a type this
+ * library does not know (print the number beside it).
+ *
+ * The strings are for messages; programs compare the numbers. They do not
+ * change within a major version.
+ * @param type a struct iommufd_hw_info::type
+ * @return a static string, never NULL
+ */
+const char *iommufd_hw_info_type_name(uint32_t type);
 
 /**
  * @brief A vendor record of any type, filled by iommufd_hw_info_decode().
@@ -2783,14 +2885,14 @@ struct iommufd_hw_info_decoded {
  * `known` false and the raw bytes.
  * @param ctx a context for logging, or NULL
  * @param type the record's type (struct iommufd_hw_info::type)
- * @param data the record, or NULL with @p len 0
- * @param len bytes at @p data; for a known type at least its layout's size
+ * @param data the record, or NULL with @p data_len 0
+ * @param data_len bytes at @p data; for a known type at least its layout's size
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_hw_info_decoded::raw_len); filled with what fits on success
  * @return 0, or -EINVAL (a known type shorter than its layout included)
  */
 int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type,
-			   const void *data, size_t len,
+			   const void *data, size_t data_len,
 			   struct iommufd_hw_info_decoded *ret_info);
 
 /** @} */
