@@ -64,6 +64,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "libiommufd/version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -138,6 +140,21 @@ enum iommufd_adopt {
  * an empty string when nothing failed in this thread yet
  */
 const char *iommufd_last_error(void);
+
+/**
+ * @brief The version of the library loaded at run time, e.g. "1.0.0".
+ *
+ * A string, not numbers, because what a program does with it is print it
+ * (in a log line or a bug report, beside @ref LIBIOMMUFD_VERSION, the
+ * headers' version): deciding what the library can do needs no version
+ * arithmetic. A call added in a later release lives in a later symbol
+ * version node, so a program using it does not even load with an older
+ * library; kernel features are asked of the kernel (iommufd_ctx_probe()).
+ * One call without out-parameters or a struct also has no ABI of its own
+ * to keep.
+ * @return a static string, "MAJOR.MINOR.MICRO", never NULL
+ */
+const char *iommufd_version(void);
 
 /* ==== context ============================================================ */
 
