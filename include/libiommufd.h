@@ -81,13 +81,29 @@ extern "C" {
  * when a program built against a later header sets members this library
  * does not know. Members added in later versions always start at or after
  * the struct's size in the version before (never in its tail padding), so
- * that check sees them. The macro zeroes the padding too. Requires GNU C
- * (gcc, clang).
+ * that check sees them. The macro zeroes the padding too.
+ *
+ * Compilers: gcc and clang, as C99 or later and as C++11 or later, also
+ * with `-Wall -Wextra -Werror` and `-pedantic-errors`. It uses two GNU
+ * extensions, a statement expression and (in C++ before C++20) designated
+ * initialisers, marked `__extension__` so that pedantic modes accept them;
+ * and it turns off `-Wmissing-field-initializers` for its own initialiser
+ * only, because leaving members out is the point (C++ compilers warn about
+ * every member left out). Two rules come from C++ and apply there only:
+ * members are named in their declaration order, and strict modes before
+ * C++20 (and C before C23) want at least one argument after @p NAME: write
+ * `LIBIOMMUFD_OPTS(iommufd_ctx_opts, o, );` to set no member.
  */
 #define LIBIOMMUFD_OPTS(TYPE, NAME, ...)					\
-	struct TYPE NAME = ({							\
+	struct TYPE NAME = __extension__ ({					\
+		_Pragma("GCC diagnostic push")					\
+		_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
+		struct TYPE libiommufd_opts_ = {				\
+			.sz = sizeof(struct TYPE), __VA_ARGS__			\
+		};								\
+		_Pragma("GCC diagnostic pop")					\
 		memset(&NAME, 0, sizeof(struct TYPE));				\
-		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };	\
+		libiommufd_opts_;						\
 	})
 
 /* Every handle type, declared once up front so any call may name any of them. */
