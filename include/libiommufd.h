@@ -48,6 +48,9 @@
  *   their handle.
  * - Every handle exposes its kernel object ID, and the context its file
  *   descriptor, so callers can mix library calls with their own ioctls.
+ * - `@since` names the release that added a symbol (its symbol version
+ *   node is LIBIOMMUFD_ and that release's major.minor); struct members and
+ *   enumerators without their own `@since` came with their struct or enum.
  *
  * **Thread safety** (the one statement for the whole library): distinct
  * handles may be used from distinct threads at the same time; one handle
@@ -93,6 +96,7 @@ extern "C" {
  * members are named in their declaration order, and strict modes before
  * C++20 (and C before C23) want at least one argument after @p NAME: write
  * `LIBIOMMUFD_OPTS(iommufd_ctx_opts, o, );` to set no member.
+ * @since 1.0
  */
 #define LIBIOMMUFD_OPTS(TYPE, NAME, ...)					\
 	struct TYPE NAME = __extension__ ({					\
@@ -129,12 +133,16 @@ struct iommufd_hw_queue;
  * @param fn function name
  * @param format printf-style format of the message (no trailing newline)
  * @param args arguments of @p format
+ * @since 1.0
  */
 typedef void (*iommufd_log_fn)(void *userdata, int priority, const char *file,
 			       int line, const char *fn, const char *format,
 			       va_list args);
 
-/** @brief Whether a handle made for an existing object or fd owns it. */
+/**
+ * @brief Whether a handle made for an existing object or fd owns it.
+ * @since 1.0
+ */
 enum iommufd_adopt {
 	/** The caller keeps ownership: the library never destroys or closes it. */
 	IOMMUFD_ADOPT_BORROW = 0,
@@ -154,6 +162,7 @@ enum iommufd_adopt {
  * leave it unchanged.
  * @return the sentence, valid until the next failing call of this thread;
  * an empty string when nothing failed in this thread yet
+ * @since 1.0
  */
 const char *iommufd_last_error(void);
 
@@ -169,6 +178,7 @@ const char *iommufd_last_error(void);
  * One call without out-parameters or a struct also has no ABI of its own
  * to keep.
  * @return a static string, "MAJOR.MINOR.MICRO", never NULL
+ * @since 1.0
  */
 const char *iommufd_version(void);
 
@@ -177,6 +187,7 @@ const char *iommufd_version(void);
 /**
  * @struct iommufd_ctx
  * @brief An open iommufd (`/dev/iommu`): the parent of every other handle.
+ * @since 1.0
  */
 struct iommufd_ctx;
 
@@ -187,6 +198,7 @@ struct iommufd_ctx;
  * variable `LIBIOMMUFD_LOG` (read with secure_getenv(3)) names a priority
  * (`err`, `info`, `debug` or a number): messages at or above it then go to
  * stderr.
+ * @since 1.0
  */
 struct iommufd_ctx_opts {
 	/** sizeof(struct iommufd_ctx_opts); set by LIBIOMMUFD_OPTS(). */
@@ -211,6 +223,7 @@ struct iommufd_ctx_opts {
  * @return 0, or a negative errno: -ENOENT when the node is absent (the
  * running kernel has no iommufd: CONFIG_IOMMUFD), -EACCES when the caller may
  * not open it, -E2BIG for unknown option members, -EINVAL for bad options.
+ * @since 1.0
  */
 int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 		    struct iommufd_ctx **ret_ctx);
@@ -234,6 +247,7 @@ int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
  * @return 0, or -EINVAL (a negative fd, unknown @p adopt, a path in
  * @p opts), -EBADF (@p fd is not open), -ENOTTY (@p fd is not an iommufd),
  * -E2BIG
+ * @since 1.0
  */
 int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
 			    const struct iommufd_ctx_opts *opts,
@@ -243,6 +257,7 @@ int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
  * @brief Take a reference.
  * @param ctx a context, or NULL
  * @return @p ctx
+ * @since 1.0
  */
 struct iommufd_ctx *iommufd_ctx_ref(struct iommufd_ctx *ctx);
 
@@ -256,6 +271,7 @@ struct iommufd_ctx *iommufd_ctx_ref(struct iommufd_ctx *ctx);
  * after the last handle.
  * @param ctx a context, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
 
@@ -269,6 +285,7 @@ struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
  * @param[out] ret_left how many destroys are still deferred, or NULL
  * @return 0 when none is left, -EBUSY when some are (see the log or
  * iommufd_last_error() for which), -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *ret_left);
 
@@ -276,6 +293,7 @@ int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *ret_left);
  * @brief The iommufd file descriptor, for the caller's own ioctls.
  * @param ctx a context
  * @return the fd (still owned by the context), or -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx);
 
@@ -285,6 +303,7 @@ int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx);
  * @param fn the new function, or NULL to silence the context
  * @param userdata passed to @p fn
  * @return 0, or -EINVAL for a NULL @p ctx
+ * @since 1.0
  */
 int iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx, iommufd_log_fn fn,
 			   void *userdata);
@@ -294,6 +313,7 @@ int iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx, iommufd_log_fn fn,
  * @param ctx a context
  * @param priority LOG_EMERG (0) to LOG_DEBUG (7)
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx, int priority);
 
@@ -301,10 +321,14 @@ int iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx, int priority);
  * @brief The highest syslog priority that is logged.
  * @param ctx a context
  * @return the priority, or -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_ctx_get_log_priority(const struct iommufd_ctx *ctx);
 
-/** @brief How the kernel charges pinned pages against RLIMIT_MEMLOCK. */
+/**
+ * @brief How the kernel charges pinned pages against RLIMIT_MEMLOCK.
+ * @since 1.0
+ */
 enum iommufd_rlimit_mode {
 	IOMMUFD_RLIMIT_PER_USER = 0,	/**< per user (the default) */
 	IOMMUFD_RLIMIT_PER_PROCESS = 1,	/**< per process, as VFIO type1 does */
@@ -317,6 +341,7 @@ enum iommufd_rlimit_mode {
  * @param mode an ::iommufd_rlimit_mode
  * @return 0, or -EINVAL, -EPERM, -EBUSY (the context already has objects), a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t mode);
 
@@ -325,6 +350,7 @@ int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t mode);
  * @param ctx the context
  * @param[out] ret_mode an ::iommufd_rlimit_mode
  * @return 0, or a kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, uint32_t *ret_mode);
 
@@ -336,6 +362,7 @@ int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, uint32_t *ret_mode);
  * @param ctx the context
  * @return 0, or -EINVAL (a mapping was made from a user address), -ENOTTY,
  * a kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
 
@@ -346,6 +373,7 @@ int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
  * @param ioas an IOAS of @p ctx
  * @return 0, or -EINVAL (NULL, an IOAS of another context), -ENOTTY, a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
 				     struct iommufd_ioas *ioas);
@@ -355,6 +383,7 @@ int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
  * @param ctx the context
  * @param[out] ret_ioas_id its kernel object ID
  * @return 0, or -ENODEV (none set), -ENOTTY, a kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
 				     uint32_t *ret_ioas_id);
@@ -363,6 +392,7 @@ int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
  * @brief Forget the IOAS of the legacy VFIO container interface.
  * @param ctx the context
  * @return 0, or a kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx);
 
@@ -374,6 +404,7 @@ int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx);
  *
  * Obtained with iommufd_ioas_as_pt() or iommufd_hwpt_as_pt(); it is the same
  * object as that handle, not a new reference.
+ * @since 1.0
  */
 struct iommufd_pt;
 
@@ -381,6 +412,7 @@ struct iommufd_pt;
  * @brief The kernel object ID of a page table.
  * @param pt a page table
  * @return the ID, or 0 for NULL (the kernel never uses ID 0)
+ * @since 1.0
  */
 uint32_t iommufd_pt_get_id(const struct iommufd_pt *pt);
 
@@ -390,16 +422,23 @@ uint32_t iommufd_pt_get_id(const struct iommufd_pt *pt);
  * @struct iommufd_ioas
  * @brief An IO address space: IOVA → user memory mappings, shared by every
  * HWPT and device attached to it.
+ * @since 1.0
  */
 struct iommufd_ioas;
 
-/** @brief Map permissions (at least one is required). */
+/**
+ * @brief Map permissions (at least one is required).
+ * @since 1.0
+ */
 enum iommufd_map_prot {
 	IOMMUFD_MAP_READ = 1 << 0,	/**< the device may read the memory */
 	IOMMUFD_MAP_WRITE = 1 << 1,	/**< the device may write the memory */
 };
 
-/** @brief One IOVA interval, both ends inclusive. */
+/**
+ * @brief One IOVA interval, both ends inclusive.
+ * @since 1.0
+ */
 struct iommufd_iova_range {
 	uint64_t start;	/**< first IOVA of the interval */
 	uint64_t last;	/**< last IOVA of the interval (inclusive) */
@@ -410,6 +449,7 @@ struct iommufd_iova_range {
  * @param ctx the context
  * @param[out] ret_ioas the new IOAS; it holds a reference on @p ctx
  * @return 0 or a negative errno
+ * @since 1.0
  */
 int iommufd_ioas_alloc(struct iommufd_ctx *ctx, struct iommufd_ioas **ret_ioas);
 
@@ -417,6 +457,7 @@ int iommufd_ioas_alloc(struct iommufd_ctx *ctx, struct iommufd_ioas **ret_ioas);
  * @brief Take a reference.
  * @param ioas an IOAS, or NULL
  * @return @p ioas
+ * @since 1.0
  */
 struct iommufd_ioas *iommufd_ioas_ref(struct iommufd_ioas *ioas);
 
@@ -424,6 +465,7 @@ struct iommufd_ioas *iommufd_ioas_ref(struct iommufd_ioas *ioas);
  * @brief Drop a reference; the last one destroys the kernel object.
  * @param ioas an IOAS, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_ioas *iommufd_ioas_unref(struct iommufd_ioas *ioas);
 
@@ -438,6 +480,7 @@ struct iommufd_ioas *iommufd_ioas_unref(struct iommufd_ioas *ioas);
  * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
  * @param[out] ret_ioas the handle; it holds a reference on @p ctx
  * @return 0, or -EINVAL, -ENOENT (no IOAS of that ID), -ENOMEM
+ * @since 1.0
  */
 int iommufd_ioas_new_from_id(struct iommufd_ctx *ctx, uint32_t ioas_id,
 			     uint32_t adopt, struct iommufd_ioas **ret_ioas);
@@ -453,6 +496,7 @@ int iommufd_ioas_new_from_id(struct iommufd_ctx *ctx, uint32_t ioas_id,
  * @param ioas the IOAS
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_destroy(struct iommufd_ioas *ioas);
 
@@ -460,6 +504,7 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas);
  * @brief The kernel object ID.
  * @param ioas an IOAS
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas);
 
@@ -468,6 +513,7 @@ uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas);
  * a new reference.
  * @param ioas an IOAS
  * @return the same object, or NULL for NULL
+ * @since 1.0
  */
 struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
 
@@ -479,6 +525,7 @@ struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
  * @return 0, or -EINVAL (bad argument), -ENOSPC (no room), -ENOMEM, -EFAULT
+ * @since 1.0
  */
 int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
 		     uint32_t prot, uint64_t *ret_iova);
@@ -491,11 +538,15 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
  * @param iova where to map it (page aligned)
  * @param prot a mask of ::iommufd_map_prot
  * @return 0, or -EEXIST (the IOVA is taken), -EINVAL, -ENOMEM, -EFAULT
+ * @since 1.0
  */
 int iommufd_ioas_map_fixed(struct iommufd_ioas *ioas, void *va,
 			   uint64_t length, uint64_t iova, uint32_t prot);
 
-/** @brief Flags of iommufd_ioas_unmap(). */
+/**
+ * @brief Flags of iommufd_ioas_unmap().
+ * @since 1.0
+ */
 enum iommufd_unmap_flags {
 	/**
 	 * Nothing to unmap is success: the kernel's ENOENT gives 0 with 0
@@ -517,6 +568,7 @@ enum iommufd_unmap_flags {
  * @param flags a mask of ::iommufd_unmap_flags
  * @param[out] ret_unmapped bytes unmapped, or NULL if not wanted
  * @return 0, or -ENOENT, -EINVAL
+ * @since 1.0
  */
 int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
 		       uint64_t length, uint32_t flags, uint64_t *ret_unmapped);
@@ -526,6 +578,7 @@ int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
  * @param ioas the IOAS
  * @param[out] ret_unmapped bytes unmapped, or NULL if not wanted
  * @return 0 (also when nothing was mapped), or a negative errno
+ * @since 1.0
  */
 int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *ret_unmapped);
 
@@ -539,6 +592,7 @@ int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *ret_unmapped);
  * @param[out] ret_count number of ranges
  * @param[out] ret_alignment the IOVA alignment the IOAS requires, or NULL
  * @return 0, or -ENOMEM, or a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
 				 struct iommufd_iova_range **ret_ranges,
@@ -558,6 +612,7 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
  * @return 0, or -EINVAL, -ENOTTY (kernel before 6.13), a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
 			  uint64_t length, uint32_t prot, uint64_t *ret_iova);
@@ -571,6 +626,7 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
  * @param iova where to map it
  * @param prot a mask of ::iommufd_map_prot
  * @return as iommufd_ioas_map_file(), plus -EEXIST
+ * @since 1.0
  */
 int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd,
 				uint64_t start, uint64_t length, uint64_t iova,
@@ -589,6 +645,7 @@ int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd,
  * @param prot a mask of ::iommufd_map_prot
  * @return 0, or -EINVAL, -ENOENT (nothing mapped there in @p src), -EEXIST,
  * a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova,
 		      struct iommufd_ioas *src, uint64_t src_iova,
@@ -607,6 +664,7 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova,
  * @param count number of ranges
  * @return 0, or -EINVAL (bad ranges), -EADDRINUSE (a range overlaps a
  * reserved region of an attached device), a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
 			     const struct iommufd_iova_range *ranges,
@@ -620,6 +678,7 @@ int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
  * @param enable true for huge pages
  * @return 0, or -EINVAL (a device is attached and pages are mapped), a kernel
  * errno
+ * @since 1.0
  */
 int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
 
@@ -628,6 +687,7 @@ int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
  * @param ioas the IOAS
  * @param[out] ret_enabled the option
  * @return 0, or a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
 
@@ -636,6 +696,7 @@ int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
 /**
  * @struct iommufd_device
  * @brief A VFIO device cdev bound to a context.
+ * @since 1.0
  */
 struct iommufd_device;
 
@@ -650,6 +711,7 @@ struct iommufd_device;
  * iommufd_device_new_from_id()), -EBUSY (the device is open through its VFIO
  * group), -EPERM (the kernel refuses a device whose interrupts are not
  * isolated: no interrupt remapping; see iommufd_last_error()), a kernel errno
+ * @since 1.0
  */
 int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
 			   struct iommufd_device **ret_dev);
@@ -665,6 +727,7 @@ int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
  * @param[out] ret_dev the bound device
  * @return as iommufd_device_bind_fd(); -EINVAL also from kernels before
  * 6.17, which know no token flag
+ * @since 1.0
  */
 int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cdev_fd,
 				 const uint8_t vf_token[16],
@@ -677,6 +740,7 @@ int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cdev_fd,
  * (O_RDWR | O_CLOEXEC) and closes it on the last unref
  * @param[out] ret_dev the bound device
  * @return as iommufd_device_bind_fd(), plus open(2)'s errors
+ * @since 1.0
  */
 int iommufd_device_bind_path(struct iommufd_ctx *ctx, const char *cdev_path,
 			     struct iommufd_device **ret_dev);
@@ -687,6 +751,7 @@ int iommufd_device_bind_path(struct iommufd_ctx *ctx, const char *cdev_path,
  * @param pci_addr e.g. `0000:00:03.0` (the domain may be omitted)
  * @param[out] ret_dev the bound device
  * @return as iommufd_discover_pci() and iommufd_device_bind_path()
+ * @since 1.0
  */
 int iommufd_device_bind_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 			    struct iommufd_device **ret_dev);
@@ -713,6 +778,7 @@ int iommufd_device_bind_pci(struct iommufd_ctx *ctx, const char *pci_addr,
  * device); must be ::IOMMUFD_ADOPT_BORROW without a cdev
  * @param[out] ret_dev the handle
  * @return 0, or -EINVAL, -ENOMEM
+ * @since 1.0
  */
 int iommufd_device_new_from_id(struct iommufd_ctx *ctx, uint32_t dev_id,
 			       int cdev_fd, uint32_t adopt,
@@ -722,6 +788,7 @@ int iommufd_device_new_from_id(struct iommufd_ctx *ctx, uint32_t dev_id,
  * @brief Take a reference.
  * @param dev a device, or NULL
  * @return @p dev
+ * @since 1.0
  */
 struct iommufd_device *iommufd_device_ref(struct iommufd_device *dev);
 
@@ -730,6 +797,7 @@ struct iommufd_device *iommufd_device_ref(struct iommufd_device *dev);
  * and closes the cdev if the library opened it (which also unbinds it).
  * @param dev a device, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_device *iommufd_device_unref(struct iommufd_device *dev);
 
@@ -737,6 +805,7 @@ struct iommufd_device *iommufd_device_unref(struct iommufd_device *dev);
  * @brief The device's ID in the iommufd (the `dev_id` of the kernel ABI).
  * @param dev a device
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
 
@@ -744,6 +813,7 @@ uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
  * @brief The VFIO cdev file descriptor (for region access, interrupts...).
  * @param dev a device
  * @return the fd, or -EINVAL for NULL, -EBADF for a device adopted by ID
+ * @since 1.0
  */
 int iommufd_device_get_fd(const struct iommufd_device *dev);
 
@@ -763,6 +833,7 @@ int iommufd_device_get_fd(const struct iommufd_device *dev);
  * (iommufd_device_new_from_id()), -ENOMEM (also when pinning the IOAS's
  * pages exceeds RLIMIT_MEMLOCK: the explanation names the limit), or a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
 
@@ -781,6 +852,7 @@ int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
  * (no cdev), -EADDRINUSE (the IOAS maps IOVAs the device reserves or cannot
  * reach: the explanation shows the IOAS's usable ranges), -ENOMEM (as for
  * attach), or a kernel errno
+ * @since 1.0
  */
 int iommufd_device_replace(struct iommufd_device *dev, struct iommufd_pt *pt);
 
@@ -789,6 +861,7 @@ int iommufd_device_replace(struct iommufd_device *dev, struct iommufd_pt *pt);
  * @param dev an attached device (or adopted with its attachment unknown)
  * @return 0, or -EINVAL when not attached, -EOPNOTSUPP (no cdev), or a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_device_detach(struct iommufd_device *dev);
 
@@ -796,6 +869,7 @@ int iommufd_device_detach(struct iommufd_device *dev);
  * @brief The page table the device is attached to, as the caller chose it.
  * @param dev a device
  * @return the page table (no new reference), or NULL when detached
+ * @since 1.0
  */
 struct iommufd_pt *iommufd_device_get_pt(const struct iommufd_device *dev);
 
@@ -804,11 +878,15 @@ struct iommufd_pt *iommufd_device_get_pt(const struct iommufd_device *dev);
  * @param dev an attached device
  * @param[out] ret_hwpt_id the HWPT ID
  * @return 0, or -EINVAL for NULL arguments, -ENOENT when detached
+ * @since 1.0
  */
 int iommufd_device_get_hwpt_id(const struct iommufd_device *dev,
 			       uint32_t *ret_hwpt_id);
 
-/** @brief Capability bits of struct iommufd_hw_info. */
+/**
+ * @brief Capability bits of struct iommufd_hw_info.
+ * @since 1.0
+ */
 enum iommufd_hw_cap {
 	IOMMUFD_HW_CAP_DIRTY_TRACKING = 1 << 0,	/**< can track dirty IOVAs */
 	IOMMUFD_HW_CAP_PASID_EXEC = 1 << 1,	/**< PCI PASID execute permission */
@@ -817,7 +895,10 @@ enum iommufd_hw_cap {
 	IOMMUFD_HW_CAP_NO_ATS = 1 << 3,
 };
 
-/** @brief Vendor record types of struct iommufd_hw_info. */
+/**
+ * @brief Vendor record types of struct iommufd_hw_info.
+ * @since 1.0
+ */
 enum iommufd_hw_info_type {
 	IOMMUFD_HW_INFO_NONE = 0,		/**< the driver reports nothing */
 	IOMMUFD_HW_INFO_INTEL_VTD = 1,		/**< Intel VT-d (24 bytes) */
@@ -826,11 +907,15 @@ enum iommufd_hw_info_type {
 	IOMMUFD_HW_INFO_AMD = 4,		/**< AMD IOMMU (16 bytes) */
 };
 
-/** @brief Vendor record type of the kernel's selftest mock IOMMU. */
+/**
+ * @brief Vendor record type of the kernel's selftest mock IOMMU.
+ * @since 1.0
+ */
 #define IOMMUFD_HW_INFO_SELFTEST 0xfeedbeefu
 
 /**
  * @brief What IOMMU serves a device (filled by iommufd_device_get_hw_info()).
+ * @since 1.0
  */
 struct iommufd_hw_info {
 	/** sizeof(struct iommufd_hw_info), set by the caller. */
@@ -854,6 +939,7 @@ struct iommufd_hw_info {
  * @return 0, or -EINVAL (NULL @p dev or @p ret_info, `sz` smaller than the
  * first members, NULL @p data with a length), or a kernel errno (-ENOTTY
  * before kernel 6.6)
+ * @since 1.0
  */
 int iommufd_device_get_hw_info(struct iommufd_device *dev, void *data,
 			       size_t data_len,
@@ -864,16 +950,21 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, void *data,
 /**
  * @struct iommufd_hwpt
  * @brief A hardware page table (an IOMMU domain) allocated for a device.
+ * @since 1.0
  */
 struct iommufd_hwpt;
 
 /**
  * @struct iommufd_fault_queue
  * @brief A queue the kernel reports I/O page faults of HWPTs to.
+ * @since 1.0
  */
 struct iommufd_fault_queue;
 
-/** @brief Allocation flags of struct iommufd_hwpt_opts. */
+/**
+ * @brief Allocation flags of struct iommufd_hwpt_opts.
+ * @since 1.0
+ */
 enum iommufd_hwpt_flags {
 	/** Can serve as the stage-2 parent of nested HWPTs. */
 	IOMMUFD_HWPT_NEST_PARENT = 1 << 0,
@@ -885,6 +976,7 @@ enum iommufd_hwpt_flags {
 
 /**
  * @brief Options of iommufd_hwpt_alloc().
+ * @since 1.0
  */
 struct iommufd_hwpt_opts {
 	/** sizeof(struct iommufd_hwpt_opts); set by LIBIOMMUFD_OPTS(). */
@@ -909,7 +1001,10 @@ struct iommufd_hwpt_opts {
 	uint32_t fallback;
 };
 
-/** @brief May iommufd_hwpt_alloc() attach the device to get a plain HWPT? */
+/**
+ * @brief May iommufd_hwpt_alloc() attach the device to get a plain HWPT?
+ * @since 1.0
+ */
 enum iommufd_hwpt_fallback {
 	/** Never: the kernel's refusal is returned (the default). */
 	IOMMUFD_HWPT_FALLBACK_NONE = 0,
@@ -939,6 +1034,7 @@ enum iommufd_hwpt_fallback {
  * @param opts options, or NULL for a plain paging HWPT
  * @param[out] ret_hwpt the HWPT; it holds a reference on @p pt
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP, a kernel errno
+ * @since 1.0
  */
 int iommufd_hwpt_alloc(struct iommufd_pt *pt, struct iommufd_device *dev,
 		       const struct iommufd_hwpt_opts *opts,
@@ -948,6 +1044,7 @@ int iommufd_hwpt_alloc(struct iommufd_pt *pt, struct iommufd_device *dev,
  * @brief Take a reference.
  * @param hwpt a HWPT, or NULL
  * @return @p hwpt
+ * @since 1.0
  */
 struct iommufd_hwpt *iommufd_hwpt_ref(struct iommufd_hwpt *hwpt);
 
@@ -957,6 +1054,7 @@ struct iommufd_hwpt *iommufd_hwpt_ref(struct iommufd_hwpt *hwpt);
  * one still in use is destroyed later, see the conventions).
  * @param hwpt a HWPT, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_hwpt *iommufd_hwpt_unref(struct iommufd_hwpt *hwpt);
 
@@ -975,6 +1073,7 @@ struct iommufd_hwpt *iommufd_hwpt_unref(struct iommufd_hwpt *hwpt);
  * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
  * @param[out] ret_hwpt the handle; it holds a reference on @p ctx
  * @return 0, or -EINVAL (NULL, ID 0, unknown flags or @p adopt), -ENOMEM
+ * @since 1.0
  */
 int iommufd_hwpt_new_from_id(struct iommufd_ctx *ctx, uint32_t hwpt_id,
 			     uint32_t flags, uint32_t adopt,
@@ -994,6 +1093,7 @@ int iommufd_hwpt_new_from_id(struct iommufd_ctx *ctx, uint32_t hwpt_id,
  * @param hwpt the HWPT
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
 
@@ -1001,6 +1101,7 @@ int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
  * @brief The kernel object ID.
  * @param hwpt a HWPT
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt);
 
@@ -1009,6 +1110,7 @@ uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt);
  * a new reference.
  * @param hwpt a HWPT
  * @return the same object, or NULL for NULL
+ * @since 1.0
  */
 struct iommufd_pt *iommufd_hwpt_as_pt(struct iommufd_hwpt *hwpt);
 
@@ -1016,6 +1118,7 @@ struct iommufd_pt *iommufd_hwpt_as_pt(struct iommufd_hwpt *hwpt);
  * @brief The ::iommufd_hwpt_flags the HWPT was allocated with.
  * @param hwpt a HWPT
  * @return the flags, 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt);
 
@@ -1030,6 +1133,7 @@ uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt);
  * was freed and is made again, the handle takes the new ID.
  * @param hwpt a HWPT
  * @return true if kernel-allocated
+ * @since 1.0
  */
 bool iommufd_hwpt_is_kernel_allocated(const struct iommufd_hwpt *hwpt);
 
@@ -1046,6 +1150,7 @@ bool iommufd_hwpt_is_kernel_allocated(const struct iommufd_hwpt *hwpt);
  * @param[in,out] ret_info as for iommufd_device_get_hw_info()
  * @return 0, -EINVAL, -EOPNOTSUPP (kernel before 6.17, or the IOMMU has no
  * record of that type), or a kernel errno
+ * @since 1.0
  */
 int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
 				       uint32_t type, void *data,
@@ -1054,7 +1159,10 @@ int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
 
 /* ==== dirty tracking (live migration) ===================================== */
 
-/** @brief Flags of iommufd_hwpt_get_dirty_bitmap(). */
+/**
+ * @brief Flags of iommufd_hwpt_get_dirty_bitmap().
+ * @since 1.0
+ */
 enum iommufd_dirty_flags {
 	/** Read the dirty bits without clearing them in the IOMMU. */
 	IOMMUFD_DIRTY_NO_CLEAR = 1 << 0,
@@ -1067,6 +1175,7 @@ enum iommufd_dirty_flags {
  * @param enable start (true) or stop (false)
  * @return 0, or -EINVAL (the HWPT was not allocated for dirty tracking),
  * -EOPNOTSUPP, -ENOTTY, a kernel errno
+ * @since 1.0
  */
 int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable);
 
@@ -1090,6 +1199,7 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable);
  * accepts any pointer)
  * @param flags a mask of ::iommufd_dirty_flags
  * @return 0, or -EINVAL, -ENOTTY, a kernel errno
+ * @since 1.0
  */
 int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova,
 				  uint64_t length, uint64_t page_size,
@@ -1112,6 +1222,7 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova,
  * @param chunk the most IOVA bytes per kernel call (rounded down to a
  * multiple of 64 pages; at least 64 pages)
  * @return as iommufd_hwpt_get_dirty_bitmap()
+ * @since 1.0
  */
 int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hwpt,
 					  uint64_t iova, uint64_t length,
@@ -1131,6 +1242,7 @@ int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hwpt,
  * iommufd_device_replace_pasid()), -EOPNOTSUPP (a device without PASIDs, or
  * a kernel before 6.15: the kernel's EINVAL is checked against the device's
  * PASID bits; or a handle without its cdev), -ENOMEM, a kernel errno
+ * @since 1.0
  */
 int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid,
 				struct iommufd_pt *pt);
@@ -1142,6 +1254,7 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid,
  * @param pasid an attached PASID
  * @param pt the new page table
  * @return 0, or -EINVAL (not attached, NULL), a kernel errno
+ * @since 1.0
  */
 int iommufd_device_replace_pasid(struct iommufd_device *dev, uint32_t pasid,
 				 struct iommufd_pt *pt);
@@ -1151,6 +1264,7 @@ int iommufd_device_replace_pasid(struct iommufd_device *dev, uint32_t pasid,
  * @param dev the device
  * @param pasid an attached PASID
  * @return 0, or -EINVAL (not attached), a kernel errno
+ * @since 1.0
  */
 int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid);
 
@@ -1159,19 +1273,26 @@ int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid);
  * @param dev the device
  * @param pasid the PASID
  * @return the page table (no new reference), or NULL when not attached
+ * @since 1.0
  */
 struct iommufd_pt *iommufd_device_get_pasid_pt(const struct iommufd_device *dev,
 					       uint32_t pasid);
 
 /* ==== I/O page fault queues (kernel 6.11+) ================================ */
 
-/** @brief Flags of struct iommufd_fault. */
+/**
+ * @brief Flags of struct iommufd_fault.
+ * @since 1.0
+ */
 enum iommufd_fault_flags {
 	IOMMUFD_FAULT_PASID_VALID = 1 << 0,	/**< @ref iommufd_fault::pasid is valid */
 	IOMMUFD_FAULT_LAST_PAGE = 1 << 1,	/**< the last fault of its group */
 };
 
-/** @brief Access permissions of a fault (struct iommufd_fault::perm). */
+/**
+ * @brief Access permissions of a fault (struct iommufd_fault::perm).
+ * @since 1.0
+ */
 enum iommufd_fault_perm {
 	IOMMUFD_FAULT_READ = 1 << 0,	/**< read access */
 	IOMMUFD_FAULT_WRITE = 1 << 1,	/**< write access */
@@ -1179,13 +1300,19 @@ enum iommufd_fault_perm {
 	IOMMUFD_FAULT_PRIV = 1 << 3,	/**< privileged access */
 };
 
-/** @brief Responses to a fault group. */
+/**
+ * @brief Responses to a fault group.
+ * @since 1.0
+ */
 enum iommufd_fault_response {
 	IOMMUFD_FAULT_RESPONSE_SUCCESS = 0,	/**< handled: the device retries */
 	IOMMUFD_FAULT_RESPONSE_INVALID = 1,	/**< cannot be handled: do not retry */
 };
 
-/** @brief One I/O page fault, as read from a fault queue. */
+/**
+ * @brief One I/O page fault, as read from a fault queue.
+ * @since 1.0
+ */
 struct iommufd_fault {
 	uint32_t flags;		/**< mask of ::iommufd_fault_flags */
 	uint32_t dev_id;	/**< the device that faulted (its iommufd ID) */
@@ -1202,6 +1329,7 @@ struct iommufd_fault {
  * @param ctx the context
  * @param[out] ret_queue the queue; poll iommufd_fault_queue_get_fd() for input
  * @return 0, or -ENOTTY (kernel before 6.11), a kernel errno
+ * @since 1.0
  */
 int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
 			      struct iommufd_fault_queue **ret_queue);
@@ -1210,6 +1338,7 @@ int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
  * @brief Take a reference.
  * @param queue a fault queue, or NULL
  * @return @p queue
+ * @since 1.0
  */
 struct iommufd_fault_queue *iommufd_fault_queue_ref(struct iommufd_fault_queue *queue);
 
@@ -1217,6 +1346,7 @@ struct iommufd_fault_queue *iommufd_fault_queue_ref(struct iommufd_fault_queue *
  * @brief Drop a reference; the last one closes the queue's fd and destroys it.
  * @param queue a fault queue, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_fault_queue *iommufd_fault_queue_unref(struct iommufd_fault_queue *queue);
 
@@ -1234,6 +1364,7 @@ struct iommufd_fault_queue *iommufd_fault_queue_unref(struct iommufd_fault_queue
  * @param queue the fault queue
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue);
 
@@ -1241,6 +1372,7 @@ int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue);
  * @brief The kernel object ID.
  * @param queue a fault queue
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_queue *queue);
 
@@ -1248,6 +1380,7 @@ uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_queue *queue);
  * @brief The queue's file descriptor, to poll(2) for readable faults.
  * @param queue a fault queue
  * @return the fd (owned by the queue), or -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue);
 
@@ -1260,6 +1393,7 @@ int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue);
  * @param[out] ret_count faults read (0 when none are pending)
  * @return 0, or -EMSGSIZE (the first pending group alone has more faults
  * than @p max: call again with more room), -EINVAL, a read(2) errno
+ * @since 1.0
  */
 int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
 			     struct iommufd_fault *faults, size_t max,
@@ -1271,6 +1405,7 @@ int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
  * @param faults faults as read by iommufd_fault_queue_read()
  * @param count number of faults at @p faults
  * @return the group's length, or 0 when @p faults holds no complete group
+ * @since 1.0
  */
 size_t iommufd_fault_group_len(const struct iommufd_fault *faults, size_t count);
 
@@ -1280,6 +1415,7 @@ size_t iommufd_fault_group_len(const struct iommufd_fault *faults, size_t count)
  * @param cookie the group's @ref iommufd_fault::cookie
  * @param response an ::iommufd_fault_response
  * @return 0, or -EINVAL (unknown response or cookie), a write(2) errno
+ * @since 1.0
  */
 int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
 				uint32_t cookie, uint32_t response);
@@ -1303,25 +1439,36 @@ int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
 /**
  * @struct iommufd_viommu
  * @brief A virtual IOMMU instance: the guest's view of one physical IOMMU.
+ * @since 1.0
  */
 struct iommufd_viommu;
 
 /**
  * @struct iommufd_vdevice
  * @brief A device as the guest sees it behind a vIOMMU (its virtual ID).
+ * @since 1.0
  */
 struct iommufd_vdevice;
 
-/** @brief vIOMMU types (the kernel's numbers). */
+/**
+ * @brief vIOMMU types (the kernel's numbers).
+ * @since 1.0
+ */
 enum iommufd_viommu_type {
 	IOMMUFD_VIOMMU_ARM_SMMUV3 = 1,		/**< ARM SMMUv3 (kernel 6.13) */
 	IOMMUFD_VIOMMU_TEGRA241_CMDQV = 2,	/**< NVIDIA Tegra241 CMDQV (6.17) */
 };
 
-/** @brief vIOMMU type of the kernel's selftest mock driver. */
+/**
+ * @brief vIOMMU type of the kernel's selftest mock driver.
+ * @since 1.0
+ */
 #define IOMMUFD_VIOMMU_SELFTEST 0xdeadbeefu
 
-/** @brief Options of iommufd_viommu_alloc(). */
+/**
+ * @brief Options of iommufd_viommu_alloc().
+ * @since 1.0
+ */
 struct iommufd_viommu_opts {
 	/** sizeof(struct iommufd_viommu_opts); set by LIBIOMMUFD_OPTS(). */
 	size_t sz;
@@ -1342,6 +1489,7 @@ struct iommufd_viommu_opts {
  * different contexts), -E2BIG, -EOPNOTSUPP (the kernel or driver has no
  * vIOMMU of that type; -ENOTTY from kernels before 6.13 is reported as
  * such), or a kernel errno
+ * @since 1.0
  */
 int iommufd_viommu_alloc(struct iommufd_hwpt *parent, struct iommufd_device *dev,
 			 uint32_t type, const struct iommufd_viommu_opts *opts,
@@ -1351,6 +1499,7 @@ int iommufd_viommu_alloc(struct iommufd_hwpt *parent, struct iommufd_device *dev
  * @brief Take a reference.
  * @param viommu a vIOMMU, or NULL
  * @return @p viommu
+ * @since 1.0
  */
 struct iommufd_viommu *iommufd_viommu_ref(struct iommufd_viommu *viommu);
 
@@ -1358,6 +1507,7 @@ struct iommufd_viommu *iommufd_viommu_ref(struct iommufd_viommu *viommu);
  * @brief Drop a reference; the last one destroys the kernel object.
  * @param viommu a vIOMMU, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_viommu *iommufd_viommu_unref(struct iommufd_viommu *viommu);
 
@@ -1372,6 +1522,7 @@ struct iommufd_viommu *iommufd_viommu_unref(struct iommufd_viommu *viommu);
  * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
  * @param[out] ret_viommu the handle
  * @return 0, or -EINVAL, -ENOMEM
+ * @since 1.0
  */
 int iommufd_viommu_new_from_id(struct iommufd_ctx *ctx, uint32_t viommu_id,
 			       uint32_t type, uint32_t adopt,
@@ -1389,6 +1540,7 @@ int iommufd_viommu_new_from_id(struct iommufd_ctx *ctx, uint32_t viommu_id,
  * @param viommu the vIOMMU
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_viommu_destroy(struct iommufd_viommu *viommu);
 
@@ -1396,6 +1548,7 @@ int iommufd_viommu_destroy(struct iommufd_viommu *viommu);
  * @brief The kernel object ID.
  * @param viommu a vIOMMU
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_viommu_get_id(const struct iommufd_viommu *viommu);
 
@@ -1403,6 +1556,7 @@ uint32_t iommufd_viommu_get_id(const struct iommufd_viommu *viommu);
  * @brief The vIOMMU's type.
  * @param viommu a vIOMMU
  * @return the type, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_viommu_get_type(const struct iommufd_viommu *viommu);
 
@@ -1419,6 +1573,7 @@ uint32_t iommufd_viommu_get_type(const struct iommufd_viommu *viommu);
  * @param[out] ret_hwpt the nested HWPT; it holds a reference on @p viommu
  * @return 0, -EINVAL, -E2BIG, -EOPNOTSUPP, -EIO (the driver refused a field
  * of the data, e.g. an STE bit it does not accept), or a kernel errno
+ * @since 1.0
  */
 int iommufd_viommu_alloc_hwpt(struct iommufd_viommu *viommu,
 			      struct iommufd_device *dev,
@@ -1432,6 +1587,7 @@ int iommufd_viommu_alloc_hwpt(struct iommufd_viommu *viommu,
  * @param dev the device
  * @param[out] ret_hwpt the HWPT
  * @return as iommufd_viommu_alloc_hwpt(); -EOPNOTSUPP for other vIOMMU types
+ * @since 1.0
  */
 int iommufd_viommu_alloc_abort_hwpt(struct iommufd_viommu *viommu,
 				    struct iommufd_device *dev,
@@ -1444,6 +1600,7 @@ int iommufd_viommu_alloc_abort_hwpt(struct iommufd_viommu *viommu,
  * @param dev the device
  * @param[out] ret_hwpt the HWPT
  * @return as iommufd_viommu_alloc_abort_hwpt()
+ * @since 1.0
  */
 int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
 				     struct iommufd_device *dev,
@@ -1470,6 +1627,7 @@ int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
  * errno (-ENOTTY: a kernel before 6.8; -EOPNOTSUPP: the driver has no
  * invalidation for this HWPT, or refused an entry's flags; -EIO/-EINVAL: an
  * entry was refused; @p ret_done tells which)
+ * @since 1.0
  */
 int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t data_type,
 			    const void *entries, uint32_t entry_len,
@@ -1485,6 +1643,7 @@ int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t data_type,
  * @param entry_num number of entries (0 probes support)
  * @param[out] ret_done as for iommufd_hwpt_invalidate()
  * @return as iommufd_hwpt_invalidate()
+ * @since 1.0
  */
 int iommufd_viommu_invalidate(struct iommufd_viommu *viommu, uint32_t data_type,
 			      const void *entries, uint32_t entry_len,
@@ -1499,6 +1658,7 @@ int iommufd_viommu_invalidate(struct iommufd_viommu *viommu, uint32_t data_type,
  * @param[out] ret_vdev the vDevice; it holds references on @p viommu and @p dev
  * @return 0, -EINVAL, -EEXIST (the device already has a vDevice), or a kernel
  * errno
+ * @since 1.0
  */
 int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
 			  struct iommufd_device *dev, uint64_t virt_id,
@@ -1508,6 +1668,7 @@ int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
  * @brief Take a reference.
  * @param vdev a vDevice, or NULL
  * @return @p vdev
+ * @since 1.0
  */
 struct iommufd_vdevice *iommufd_vdevice_ref(struct iommufd_vdevice *vdev);
 
@@ -1515,6 +1676,7 @@ struct iommufd_vdevice *iommufd_vdevice_ref(struct iommufd_vdevice *vdev);
  * @brief Drop a reference; the last one destroys the kernel object.
  * @param vdev a vDevice, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_vdevice *iommufd_vdevice_unref(struct iommufd_vdevice *vdev);
 
@@ -1527,6 +1689,7 @@ struct iommufd_vdevice *iommufd_vdevice_unref(struct iommufd_vdevice *vdev);
  * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
  * @param[out] ret_vdev the handle; it holds references on @p viommu and @p dev
  * @return 0, or -EINVAL, -ENOMEM
+ * @since 1.0
  */
 int iommufd_vdevice_new_from_id(struct iommufd_viommu *viommu,
 				struct iommufd_device *dev, uint32_t vdevice_id,
@@ -1545,6 +1708,7 @@ int iommufd_vdevice_new_from_id(struct iommufd_viommu *viommu,
  * @param vdev the vDevice
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
 
@@ -1552,6 +1716,7 @@ int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
  * @brief The kernel object ID.
  * @param vdev a vDevice
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
 
@@ -1559,25 +1724,36 @@ uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
  * @brief The guest's ID of the device.
  * @param vdev a vDevice
  * @return the virtual ID, or 0 for NULL
+ * @since 1.0
  */
 uint64_t iommufd_vdevice_get_virt_id(const struct iommufd_vdevice *vdev);
 
 /**
  * @struct iommufd_veventq
  * @brief A queue of events a vIOMMU reports for the guest (kernel 6.15+).
+ * @since 1.0
  */
 struct iommufd_veventq;
 
-/** @brief vEVENTQ types (the kernel's numbers). */
+/**
+ * @brief vEVENTQ types (the kernel's numbers).
+ * @since 1.0
+ */
 enum iommufd_veventq_type {
 	IOMMUFD_VEVENTQ_ARM_SMMUV3 = 1,		/**< SMMUv3 events, 32 bytes each */
 	IOMMUFD_VEVENTQ_TEGRA241_CMDQV = 2,	/**< CMDQV error maps, 16 bytes each */
 };
 
-/** @brief vEVENTQ type of the kernel's selftest mock driver (4-byte events). */
+/**
+ * @brief vEVENTQ type of the kernel's selftest mock driver (4-byte events).
+ * @since 1.0
+ */
 #define IOMMUFD_VEVENTQ_SELFTEST 0xbeefbeefu
 
-/** @brief One event read from a vEVENTQ (valid during the callback only). */
+/**
+ * @brief One event read from a vEVENTQ (valid during the callback only).
+ * @since 1.0
+ */
 struct iommufd_vevent {
 	/** The kernel's sequence number of the event (0..INT_MAX, wrapping). */
 	uint32_t sequence;
@@ -1596,6 +1772,7 @@ struct iommufd_vevent {
  * @brief Called once per event by iommufd_veventq_read().
  * @param userdata as given to iommufd_veventq_read()
  * @param event the event
+ * @since 1.0
  */
 typedef void (*iommufd_vevent_fn)(void *userdata, const struct iommufd_vevent *event);
 
@@ -1608,6 +1785,7 @@ typedef void (*iommufd_vevent_fn)(void *userdata, const struct iommufd_vevent *e
  * @param[out] ret_queue the queue; it holds a reference on @p viommu
  * @return 0, or -EINVAL, -EEXIST (the vIOMMU has a queue of this type),
  * -EOPNOTSUPP, -ENOTTY (kernel before 6.15), a kernel errno
+ * @since 1.0
  */
 int iommufd_veventq_alloc(struct iommufd_viommu *viommu, uint32_t type,
 			  uint32_t depth, struct iommufd_veventq **ret_queue);
@@ -1616,6 +1794,7 @@ int iommufd_veventq_alloc(struct iommufd_viommu *viommu, uint32_t type,
  * @brief Take a reference.
  * @param queue a vEVENTQ, or NULL
  * @return @p queue
+ * @since 1.0
  */
 struct iommufd_veventq *iommufd_veventq_ref(struct iommufd_veventq *queue);
 
@@ -1623,6 +1802,7 @@ struct iommufd_veventq *iommufd_veventq_ref(struct iommufd_veventq *queue);
  * @brief Drop a reference; the last one closes the fd and destroys the queue.
  * @param queue a vEVENTQ, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_veventq *iommufd_veventq_unref(struct iommufd_veventq *queue);
 
@@ -1640,6 +1820,7 @@ struct iommufd_veventq *iommufd_veventq_unref(struct iommufd_veventq *queue);
  * @param queue the vEVENTQ
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_veventq_destroy(struct iommufd_veventq *queue);
 
@@ -1647,6 +1828,7 @@ int iommufd_veventq_destroy(struct iommufd_veventq *queue);
  * @brief The kernel object ID.
  * @param queue a vEVENTQ
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *queue);
 
@@ -1654,6 +1836,7 @@ uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *queue);
  * @brief The queue's file descriptor, to poll(2) for events.
  * @param queue a vEVENTQ
  * @return the fd, or -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_veventq_get_fd(const struct iommufd_veventq *queue);
 
@@ -1672,6 +1855,7 @@ int iommufd_veventq_get_fd(const struct iommufd_veventq *queue);
  * arrives as @ref iommufd_vevent::lost of the next event. NULL if not wanted
  * @return 0, or -EOPNOTSUPP (unknown record size of this type), -EIO (a
  * malformed record), a read(2) errno
+ * @since 1.0
  */
 int iommufd_veventq_read(struct iommufd_veventq *queue, iommufd_vevent_fn fn,
 			 void *userdata, size_t *ret_count,
@@ -1681,15 +1865,22 @@ int iommufd_veventq_read(struct iommufd_veventq *queue, iommufd_vevent_fn fn,
  * @struct iommufd_hw_queue
  * @brief A queue in guest memory that the IOMMU hardware reads directly,
  * e.g. a Tegra241 CMDQV virtual command queue (kernel 6.17+).
+ * @since 1.0
  */
 struct iommufd_hw_queue;
 
-/** @brief HW queue types (the kernel's numbers). */
+/**
+ * @brief HW queue types (the kernel's numbers).
+ * @since 1.0
+ */
 enum iommufd_hw_queue_type {
 	IOMMUFD_HW_QUEUE_TEGRA241_CMDQV = 1,	/**< Tegra241 CMDQV vCMDQ */
 };
 
-/** @brief HW queue type of the kernel's selftest mock driver. */
+/**
+ * @brief HW queue type of the kernel's selftest mock driver.
+ * @since 1.0
+ */
 #define IOMMUFD_HW_QUEUE_SELFTEST 0xdeadbeefu
 
 /**
@@ -1710,6 +1901,7 @@ enum iommufd_hw_queue_type {
  * handles can be released in any order
  * @return 0, or -EINVAL, -EOPNOTSUPP, -ENOTTY (kernel before 6.17), a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_t type,
 			   uint32_t index, uint64_t guest_iova, uint64_t length,
@@ -1719,6 +1911,7 @@ int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_t type,
  * @brief Take a reference.
  * @param queue a HW queue, or NULL
  * @return @p queue
+ * @since 1.0
  */
 struct iommufd_hw_queue *iommufd_hw_queue_ref(struct iommufd_hw_queue *queue);
 
@@ -1726,6 +1919,7 @@ struct iommufd_hw_queue *iommufd_hw_queue_ref(struct iommufd_hw_queue *queue);
  * @brief Drop a reference; the last one destroys the kernel object.
  * @param queue a HW queue, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_hw_queue *iommufd_hw_queue_unref(struct iommufd_hw_queue *queue);
 
@@ -1742,6 +1936,7 @@ struct iommufd_hw_queue *iommufd_hw_queue_unref(struct iommufd_hw_queue *queue);
  * @param queue the HW queue
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue);
 
@@ -1749,6 +1944,7 @@ int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue);
  * @brief The kernel object ID.
  * @param queue a HW queue
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
 
@@ -1769,7 +1965,10 @@ uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
  * @{
  */
 
-/** @brief Verdicts of struct iommufd_feature. */
+/**
+ * @brief Verdicts of struct iommufd_feature.
+ * @since 1.0
+ */
 enum iommufd_support {
 	/** Not asked: needs a device (iommufd_device_probe()) or a parent feature. */
 	IOMMUFD_FEATURE_UNTESTED = 0,
@@ -1784,7 +1983,10 @@ enum iommufd_support {
 	IOMMUFD_FEATURE_ERROR = 4,
 };
 
-/** @brief The verdict on one feature. */
+/**
+ * @brief The verdict on one feature.
+ * @since 1.0
+ */
 struct iommufd_feature {
 	/** An ::iommufd_support. */
 	uint32_t support;
@@ -1796,7 +1998,10 @@ struct iommufd_feature {
 	int32_t err;
 };
 
-/** @brief Features and facts found by iommufd_ctx_probe() / iommufd_device_probe(). */
+/**
+ * @brief Features and facts found by iommufd_ctx_probe() / iommufd_device_probe().
+ * @since 1.0
+ */
 struct iommufd_probe {
 	/** sizeof(struct iommufd_probe), set by the caller. */
 	size_t sz;
@@ -1849,6 +2054,7 @@ struct iommufd_probe {
  * @param ctx the context
  * @param[in,out] ret_probe its `sz` set by the caller; filled on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_probe *ret_probe);
 
@@ -1859,6 +2065,7 @@ int iommufd_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_probe *ret_probe);
  * @param[in,out] ret_probe its `sz` set by the caller; filled on success
  * @return 0, or -EINVAL, or the errno of an ioctl the probe needs (hw info,
  * IOAS allocation)
+ * @since 1.0
  */
 int iommufd_device_probe(struct iommufd_device *dev, struct iommufd_probe *ret_probe);
 
@@ -1866,6 +2073,7 @@ int iommufd_device_probe(struct iommufd_device *dev, struct iommufd_probe *ret_p
  * @brief A short English name for a verdict ("supported", "kernel lacks it"...).
  * @param support an ::iommufd_support
  * @return a static string
+ * @since 1.0
  */
 const char *iommufd_support_name(uint32_t support);
 
@@ -1873,7 +2081,10 @@ const char *iommufd_support_name(uint32_t support);
 
 /* ==== discovery of VFIO device cdevs (libudev) =========================== */
 
-/** @brief A VFIO device cdev found by iommufd_discover_list(). */
+/**
+ * @brief A VFIO device cdev found by iommufd_discover_list().
+ * @since 1.0
+ */
 struct iommufd_vfio_cdev {
 	/** Device node, e.g. `/dev/vfio/devices/vfio0`. */
 	char *cdev_path;
@@ -1896,6 +2107,7 @@ struct iommufd_vfio_cdev {
  * has no VFIO cdev: not bound to vfio-pci, or a kernel without
  * CONFIG_VFIO_DEVICE_CDEV), -ENOENT/-ENXIO (the node is absent or is not
  * that device), -ENOMEM
+ * @since 1.0
  */
 int iommufd_discover_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 			 char **ret_cdev_path);
@@ -1906,6 +2118,7 @@ int iommufd_discover_pci(struct iommufd_ctx *ctx, const char *pci_addr,
  * @param sysfs_path e.g. `/sys/bus/pci/devices/0000:00:03.0`
  * @param[out] ret_cdev_path malloc(3)ed device node path
  * @return as iommufd_discover_pci()
+ * @since 1.0
  */
 int iommufd_discover_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 			   char **ret_cdev_path);
@@ -1917,6 +2130,7 @@ int iommufd_discover_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
  * iommufd_discover_list_free()
  * @param[out] ret_count number of entries, or NULL
  * @return 0 (also with none found), or -ENOMEM, a libudev errno
+ * @since 1.0
  */
 int iommufd_discover_list(struct iommufd_ctx *ctx,
 			  struct iommufd_vfio_cdev ***ret_list,
@@ -1925,6 +2139,7 @@ int iommufd_discover_list(struct iommufd_ctx *ctx,
 /**
  * @brief Free a list from iommufd_discover_list().
  * @param list the list, or NULL
+ * @since 1.0
  */
 void iommufd_discover_list_free(struct iommufd_vfio_cdev **list);
 
@@ -1963,7 +2178,10 @@ void iommufd_discover_list_free(struct iommufd_vfio_cdev **list);
  * @{
  */
 
-/** @brief Data types of a nested HWPT (struct iommufd_hwpt_opts::data_type). */
+/**
+ * @brief Data types of a nested HWPT (struct iommufd_hwpt_opts::data_type).
+ * @since 1.0
+ */
 enum iommufd_hwpt_data_type {
 	IOMMUFD_HWPT_DATA_NONE = 0,		/**< no vendor data */
 	IOMMUFD_HWPT_DATA_VTD_S1 = 1,		/**< Intel VT-d stage-1 (kernel 6.7) */
@@ -1971,19 +2189,37 @@ enum iommufd_hwpt_data_type {
 	IOMMUFD_HWPT_DATA_AMD_GUEST = 3,	/**< AMD guest DTE (7.x kernels) */
 };
 
-/** @brief HWPT data type of the kernel's selftest mock IOMMU. */
+/**
+ * @brief HWPT data type of the kernel's selftest mock IOMMU.
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_SELFTEST 0xdeadu
 
-/** @brief Bytes of ::IOMMUFD_HWPT_DATA_VTD_S1 data. */
+/**
+ * @brief Bytes of ::IOMMUFD_HWPT_DATA_VTD_S1 data.
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_VTD_S1_LEN 24u
-/** @brief Bytes of ::IOMMUFD_HWPT_DATA_ARM_SMMUV3 data. */
+/**
+ * @brief Bytes of ::IOMMUFD_HWPT_DATA_ARM_SMMUV3 data.
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_ARM_SMMUV3_LEN 16u
-/** @brief Bytes of ::IOMMUFD_HWPT_DATA_AMD_GUEST data. */
+/**
+ * @brief Bytes of ::IOMMUFD_HWPT_DATA_AMD_GUEST data.
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_AMD_GUEST_LEN 32u
-/** @brief Bytes of #IOMMUFD_HWPT_DATA_SELFTEST data (all kernels take 4). */
+/**
+ * @brief Bytes of #IOMMUFD_HWPT_DATA_SELFTEST data (all kernels take 4).
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_SELFTEST_LEN 4u
 
-/** @brief Data types of invalidation entries (one type per array). */
+/**
+ * @brief Data types of invalidation entries (one type per array).
+ * @since 1.0
+ */
 enum iommufd_invalidate_data_type {
 	/** Intel VT-d stage-1, on a nested HWPT. */
 	IOMMUFD_INVALIDATE_VTD_S1 = 0,
@@ -1991,19 +2227,37 @@ enum iommufd_invalidate_data_type {
 	IOMMUFD_INVALIDATE_ARM_SMMUV3 = 1,
 };
 
-/** @brief Invalidation data type of the selftest mock IOMMU (HWPT and vIOMMU). */
+/**
+ * @brief Invalidation data type of the selftest mock IOMMU (HWPT and vIOMMU).
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_SELFTEST 0xdeadbeefu
 
-/** @brief Bytes of one ::IOMMUFD_INVALIDATE_VTD_S1 entry. */
+/**
+ * @brief Bytes of one ::IOMMUFD_INVALIDATE_VTD_S1 entry.
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_VTD_S1_LEN 24u
-/** @brief Bytes of one ::IOMMUFD_INVALIDATE_ARM_SMMUV3 entry. */
+/**
+ * @brief Bytes of one ::IOMMUFD_INVALIDATE_ARM_SMMUV3 entry.
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN 16u
-/** @brief Bytes of one #IOMMUFD_INVALIDATE_SELFTEST entry for a nested HWPT. */
+/**
+ * @brief Bytes of one #IOMMUFD_INVALIDATE_SELFTEST entry for a nested HWPT.
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_SELFTEST_LEN 8u
-/** @brief Bytes of one #IOMMUFD_INVALIDATE_SELFTEST entry for a vIOMMU. */
+/**
+ * @brief Bytes of one #IOMMUFD_INVALIDATE_SELFTEST entry for a vIOMMU.
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_SELFTEST_VIOMMU_LEN 12u
 
-/** @brief The most bytes any builder of this library writes. */
+/**
+ * @brief The most bytes any builder of this library writes.
+ * @since 1.0
+ */
 #define IOMMUFD_VENDOR_DATA_MAX 32u
 
 /* ---- Intel VT-d --------------------------------------------------------- */
@@ -2015,6 +2269,7 @@ enum iommufd_invalidate_data_type {
  * Register fields are named as in the Intel VT-d Architecture
  * Specification, 11.4.2 Capability Register (CAP) and 11.4.3 Extended
  * Capability Register (ECAP); a `bool` is a one-bit "supported" field.
+ * @since 1.0
  */
 struct iommufd_vtd_info {
 	/** sizeof(struct iommufd_vtd_info), set by the caller. */
@@ -2159,11 +2414,15 @@ struct iommufd_vtd_info {
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_vtd_info::cap_reg); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_vtd_info_decode(struct iommufd_ctx *ctx, const void *data,
 			    size_t data_len, struct iommufd_vtd_info *ret_info);
 
-/** @brief Flags of struct iommufd_vtd_s1 (first-stage PASID-entry bits). */
+/**
+ * @brief Flags of struct iommufd_vtd_s1 (first-stage PASID-entry bits).
+ * @since 1.0
+ */
 enum iommufd_vtd_s1_flags {
 	/** SRE: supervisor requests are allowed (needs ECAP.SRS). */
 	IOMMUFD_VTD_S1_SRE = 1 << 0,
@@ -2177,6 +2436,7 @@ enum iommufd_vtd_s1_flags {
  * @brief A guest's VT-d first-stage table, the input of
  * iommufd_vtd_s1_build(): the fields of its scalable-mode PASID-table entry
  * (VT-d spec 9.6) that nesting passes on.
+ * @since 1.0
  */
 struct iommufd_vtd_s1 {
 	/** sizeof(struct iommufd_vtd_s1); set by LIBIOMMUFD_OPTS(). */
@@ -2206,25 +2466,33 @@ struct iommufd_vtd_s1 {
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL (unknown flags, misaligned table, address width
  * not 48 or 57), -E2BIG, -EOPNOTSUPP (the hardware lacks a needed feature)
+ * @since 1.0
  */
 int iommufd_vtd_s1_build(struct iommufd_ctx *ctx,
 			 const struct iommufd_vtd_s1 *s1,
 			 const struct iommufd_vtd_info *hw, void *buf,
 			 size_t buf_len, uint32_t *ret_type, size_t *ret_len);
 
-/** @brief Flags of struct iommufd_vtd_inv. */
+/**
+ * @brief Flags of struct iommufd_vtd_inv.
+ * @since 1.0
+ */
 enum iommufd_vtd_inv_flags {
 	/** Only leaf entries changed: paging-structure caches may stay. */
 	IOMMUFD_VTD_INV_LEAF = 1 << 0,
 };
 
-/** @brief iommufd_vtd_inv::npages that means "everything". */
+/**
+ * @brief iommufd_vtd_inv::npages that means "everything".
+ * @since 1.0
+ */
 #define IOMMUFD_VTD_INV_ALL UINT64_MAX
 
 /**
  * @brief A change the guest made to its first-stage table, the input of
  * iommufd_vtd_inv_build(): [addr, addr + npages * 4 KiB) is to be
  * invalidated.
+ * @since 1.0
  */
 struct iommufd_vtd_inv {
 	/** sizeof(struct iommufd_vtd_inv); set by LIBIOMMUFD_OPTS(). */
@@ -2261,6 +2529,7 @@ struct iommufd_vtd_inv {
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL (unknown flags, misaligned address, empty range or
  * one passing 2^64), -E2BIG, -EOPNOTSUPP (the IOMMU cannot nest)
+ * @since 1.0
  */
 int iommufd_vtd_inv_build(struct iommufd_ctx *ctx,
 			  const struct iommufd_vtd_inv *inv,
@@ -2280,6 +2549,7 @@ int iommufd_vtd_inv_build(struct iommufd_ctx *ctx,
  * the granules (IDR5) when they build a virtual SMMU; S1P is to be assumed
  * where a nested HWPT can be made, COHACC always, and ATS per device. The
  * other fields describe the physical SMMU.
+ * @since 1.0
  */
 struct iommufd_smmuv3_info {
 	/** sizeof(struct iommufd_smmuv3_info), set by the caller. */
@@ -2377,11 +2647,15 @@ struct iommufd_smmuv3_info {
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_smmuv3_info::idr); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_smmuv3_info_decode(struct iommufd_ctx *ctx, const void *data,
 			       size_t data_len, struct iommufd_smmuv3_info *ret_info);
 
-/** @brief What a nested SMMUv3 STE does (struct iommufd_smmuv3_ste::config). */
+/**
+ * @brief What a nested SMMUv3 STE does (struct iommufd_smmuv3_ste::config).
+ * @since 1.0
+ */
 enum iommufd_smmuv3_ste_config {
 	/**
 	 * V=0: the guest's STE is not valid. The kernel blocks DMA and, with a
@@ -2396,14 +2670,20 @@ enum iommufd_smmuv3_ste_config {
 	IOMMUFD_SMMUV3_STE_S1_TRANSLATE = 4,
 };
 
-/** @brief STE.S1Fmt: layout of the context-descriptor table. */
+/**
+ * @brief STE.S1Fmt: layout of the context-descriptor table.
+ * @since 1.0
+ */
 enum iommufd_smmuv3_s1fmt {
 	IOMMUFD_SMMUV3_S1FMT_LINEAR = 0,	/**< a linear table of 2^S1CDMax CDs */
 	IOMMUFD_SMMUV3_S1FMT_2LVL_4K = 1,	/**< two levels, 4 KiB leaf tables (needs IDR0.CD2L) */
 	IOMMUFD_SMMUV3_S1FMT_2LVL_64K = 2,	/**< two levels, 64 KiB leaf tables (needs IDR0.CD2L) */
 };
 
-/** @brief STE.S1DSS: what DMA without a SubstreamID uses. */
+/**
+ * @brief STE.S1DSS: what DMA without a SubstreamID uses.
+ * @since 1.0
+ */
 enum iommufd_smmuv3_s1dss {
 	IOMMUFD_SMMUV3_S1DSS_TERMINATE = 0,	/**< it is terminated */
 	IOMMUFD_SMMUV3_S1DSS_BYPASS = 1,	/**< it bypasses stage 1 */
@@ -2415,6 +2695,7 @@ enum iommufd_smmuv3_s1dss {
  * iommufd_smmuv3_ste_build(): the fields of ARM IHI 0070, 5.2 Stream Table
  * Entry that the kernel lets a guest set. Only ::IOMMUFD_SMMUV3_STE_S1_TRANSLATE
  * uses the other members; they must be zero with other configs.
+ * @since 1.0
  */
 struct iommufd_smmuv3_ste {
 	/** sizeof(struct iommufd_smmuv3_ste); set by LIBIOMMUFD_OPTS(). */
@@ -2459,6 +2740,7 @@ struct iommufd_smmuv3_ste {
  * @param[out] ret_type ::IOMMUFD_HWPT_DATA_ARM_SMMUV3, or NULL
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP
+ * @since 1.0
  */
 int iommufd_smmuv3_ste_build(struct iommufd_ctx *ctx,
 			     const struct iommufd_smmuv3_ste *ste,
@@ -2469,6 +2751,7 @@ int iommufd_smmuv3_ste_build(struct iommufd_ctx *ctx,
  * @brief SMMUv3 command opcodes a vIOMMU invalidation accepts (ARM IHI 0070,
  * 4.1.1 Command opcodes). Others, CFGI_STE included, are refused by the
  * kernel: a changed STE is a new nested HWPT and a replace.
+ * @since 1.0
  */
 enum iommufd_smmuv3_cmd_opcode {
 	IOMMUFD_SMMUV3_CMD_CFGI_CD = 0x05,	/**< one CD of a stream */
@@ -2486,6 +2769,7 @@ enum iommufd_smmuv3_cmd_opcode {
  * iommufd_smmuv3_cmd_build(). Members an opcode does not use must be zero.
  * The kernel replaces the VMID with the vIOMMU's and the guest StreamID
  * with the physical one of the vDEVICE.
+ * @since 1.0
  */
 struct iommufd_smmuv3_cmd {
 	/** sizeof(struct iommufd_smmuv3_cmd); set by LIBIOMMUFD_OPTS(). */
@@ -2538,6 +2822,7 @@ struct iommufd_smmuv3_cmd {
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL (an opcode the kernel refuses included), -E2BIG,
  * -EOPNOTSUPP
+ * @since 1.0
  */
 int iommufd_smmuv3_cmd_build(struct iommufd_ctx *ctx,
 			     const struct iommufd_smmuv3_cmd *cmd,
@@ -2550,6 +2835,7 @@ int iommufd_smmuv3_cmd_build(struct iommufd_ctx *ctx,
  *
  * The kernel reports it only when asked for this type; the values fit the
  * PARAM register a VMM emulates (with one virtual interface).
+ * @since 1.0
  */
 struct iommufd_tegra241_cmdqv_info {
 	/** sizeof(struct iommufd_tegra241_cmdqv_info), set by the caller. */
@@ -2578,6 +2864,7 @@ struct iommufd_tegra241_cmdqv_info {
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_tegra241_cmdqv_info::flags); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
 				       const void *data, size_t data_len,
@@ -2594,6 +2881,7 @@ int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
  * Register (EFR) and MMIO Offset 01A0h IOMMU Extended Feature 2 Register
  * (EFR2). The kernel lets a VMM expose GTSup, GASup, GIoSup, PPRSup, EPHSup,
  * GATS, GLXSup and PASmax to a guest.
+ * @since 1.0
  */
 struct iommufd_amd_info {
 	/** sizeof(struct iommufd_amd_info), set by the caller. */
@@ -2673,6 +2961,7 @@ struct iommufd_amd_info {
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_amd_info::efr); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_amd_info_decode(struct iommufd_ctx *ctx, const void *data,
 			    size_t data_len, struct iommufd_amd_info *ret_info);
@@ -2682,6 +2971,7 @@ int iommufd_amd_info_decode(struct iommufd_ctx *ctx, const void *data,
  * iommufd_amd_dte_build(): the fields of 48882, 2.2.2 Device Table Entry
  * that the kernel's nesting uses. Host fields (Mode, the host table root)
  * belong to the nest parent and cannot be set.
+ * @since 1.0
  */
 struct iommufd_amd_dte {
 	/** sizeof(struct iommufd_amd_dte); set by LIBIOMMUFD_OPTS(). */
@@ -2723,6 +3013,7 @@ struct iommufd_amd_dte {
  * @param[out] ret_type ::IOMMUFD_HWPT_DATA_AMD_GUEST, or NULL
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP
+ * @since 1.0
  */
 int iommufd_amd_dte_build(struct iommufd_ctx *ctx,
 			  const struct iommufd_amd_dte *dte,
@@ -2731,18 +3022,36 @@ int iommufd_amd_dte_build(struct iommufd_ctx *ctx,
 
 /* ---- the kernel's selftest mock IOMMU (CONFIG_IOMMUFD_TEST) ------------- */
 
-/** @brief The value of iommufd_selftest_info::test_reg. */
+/**
+ * @brief The value of iommufd_selftest_info::test_reg.
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_TEST_REG 0xdeadbeefu
-/** @brief The mock IOTLB value the kernel's own tests give nested HWPTs. */
+/**
+ * @brief The mock IOTLB value the kernel's own tests give nested HWPTs.
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_IOTLB_DEFAULT 0xbadbeefu
-/** @brief Highest mock IOTLB entry ID of a nested HWPT. */
+/**
+ * @brief Highest mock IOTLB entry ID of a nested HWPT.
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_IOTLB_ID_MAX 3u
-/** @brief Highest mock cache entry ID of a vDEVICE. */
+/**
+ * @brief Highest mock cache entry ID of a vDEVICE.
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_CACHE_ID_MAX 3u
-/** @brief Flag of the selftest invalidation builders: every entry (the ID is ignored). */
+/**
+ * @brief Flag of the selftest invalidation builders: every entry (the ID is ignored).
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_INV_ALL 1u
 
-/** @brief The selftest mock IOMMU's record (#IOMMUFD_HW_INFO_SELFTEST). */
+/**
+ * @brief The selftest mock IOMMU's record (#IOMMUFD_HW_INFO_SELFTEST).
+ * @since 1.0
+ */
 struct iommufd_selftest_info {
 	/** sizeof(struct iommufd_selftest_info), set by the caller. */
 	size_t sz;
@@ -2760,12 +3069,14 @@ struct iommufd_selftest_info {
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_selftest_info::flags); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_selftest_info_decode(struct iommufd_ctx *ctx, const void *data,
 				 size_t data_len, struct iommufd_selftest_info *ret_info);
 
 /**
  * @brief A mock nested HWPT, the input of iommufd_selftest_hwpt_build().
+ * @since 1.0
  */
 struct iommufd_selftest_hwpt {
 	/** sizeof(struct iommufd_selftest_hwpt); set by LIBIOMMUFD_OPTS(). */
@@ -2790,6 +3101,7 @@ struct iommufd_selftest_hwpt {
  * @param[out] ret_type #IOMMUFD_HWPT_DATA_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
+ * @since 1.0
  */
 int iommufd_selftest_hwpt_build(struct iommufd_ctx *ctx,
 				const struct iommufd_selftest_hwpt *hwpt,
@@ -2800,6 +3112,7 @@ int iommufd_selftest_hwpt_build(struct iommufd_ctx *ctx,
 /**
  * @brief An invalidation of a mock nested HWPT, the input of
  * iommufd_selftest_inv_build().
+ * @since 1.0
  */
 struct iommufd_selftest_inv {
 	/** sizeof(struct iommufd_selftest_inv); set by LIBIOMMUFD_OPTS(). */
@@ -2824,6 +3137,7 @@ struct iommufd_selftest_inv {
  * @param[out] ret_type #IOMMUFD_INVALIDATE_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
+ * @since 1.0
  */
 int iommufd_selftest_inv_build(struct iommufd_ctx *ctx,
 			       const struct iommufd_selftest_inv *inv,
@@ -2834,6 +3148,7 @@ int iommufd_selftest_inv_build(struct iommufd_ctx *ctx,
 /**
  * @brief An invalidation of a mock vIOMMU's per-vDEVICE cache, the input of
  * iommufd_selftest_viommu_inv_build().
+ * @since 1.0
  */
 struct iommufd_selftest_viommu_inv {
 	/** sizeof(struct iommufd_selftest_viommu_inv); set by LIBIOMMUFD_OPTS(). */
@@ -2862,6 +3177,7 @@ struct iommufd_selftest_viommu_inv {
  * @param[out] ret_type #IOMMUFD_INVALIDATE_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
+ * @since 1.0
  */
 int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx,
 				      const struct iommufd_selftest_viommu_inv *inv,
@@ -2881,11 +3197,13 @@ int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx,
  * change within a major version.
  * @param type a struct iommufd_hw_info::type
  * @return a static string, never NULL
+ * @since 1.0
  */
 const char *iommufd_hw_info_type_name(uint32_t type);
 
 /**
  * @brief A vendor record of any type, filled by iommufd_hw_info_decode().
+ * @since 1.0
  */
 struct iommufd_hw_info_decoded {
 	/** sizeof(struct iommufd_hw_info_decoded), set by the caller. */
@@ -2923,6 +3241,7 @@ struct iommufd_hw_info_decoded {
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_hw_info_decoded::raw_len); filled with what fits on success
  * @return 0, or -EINVAL (a known type shorter than its layout included)
+ * @since 1.0
  */
 int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type,
 			   const void *data, size_t data_len,
