@@ -16,19 +16,6 @@
 
 #include <libiommufd.h>
 
-static const char *hw_type_name(uint32_t type)
-{
-	switch (type) {
-	case IOMMUFD_HW_INFO_NONE: return "none reported";
-	case IOMMUFD_HW_INFO_INTEL_VTD: return "Intel VT-d";
-	case IOMMUFD_HW_INFO_ARM_SMMUV3: return "ARM SMMUv3";
-	case IOMMUFD_HW_INFO_TEGRA241_CMDQV: return "NVIDIA Tegra241 CMDQV";
-	case IOMMUFD_HW_INFO_AMD: return "AMD IOMMU";
-	case IOMMUFD_HW_INFO_SELFTEST: return "kernel selftest mock";
-	default: return "unknown";
-	}
-}
-
 static void print_ranges(struct iommufd_ctx *ctx)
 {
 	struct iommufd_iova_range *ranges;
@@ -71,7 +58,7 @@ static void print_device(struct iommufd_ctx *ctx, const struct iommufd_vfio_cdev
 		printf("    hw info: %s\n", strerror(-rc));
 	else
 		printf("    device %u: IOMMU: %s (type %#x, %u bytes), capabilities %#llx, PASID bits %u\n",
-		       iommufd_device_get_id(dev), hw_type_name(info.type), info.type,
+		       iommufd_device_get_id(dev), iommufd_hw_info_type_name(info.type), info.type,
 		       info.data_len, (unsigned long long)info.capabilities,
 		       info.max_pasid_log2);
 	iommufd_device_unref(dev);

@@ -104,19 +104,6 @@ static void print_decoded(uint32_t type, const void *data, size_t len)
 	}
 }
 
-static const char *type_name(uint32_t type)
-{
-	switch (type) {
-	case IOMMUFD_HW_INFO_NONE: return "none reported";
-	case IOMMUFD_HW_INFO_INTEL_VTD: return "Intel VT-d";
-	case IOMMUFD_HW_INFO_ARM_SMMUV3: return "ARM SMMUv3";
-	case IOMMUFD_HW_INFO_TEGRA241_CMDQV: return "NVIDIA Tegra241 CMDQV";
-	case IOMMUFD_HW_INFO_AMD: return "AMD IOMMU";
-	case IOMMUFD_HW_INFO_SELFTEST: return "selftest mock";
-	default: return "unknown";
-	}
-}
-
 static int report_device(struct iommufd_device *dev)
 {
 	struct iommufd_probe probe = { .sz = sizeof(probe) };
@@ -130,7 +117,7 @@ static int report_device(struct iommufd_device *dev)
 		return 1;
 	}
 	printf("    iommu: %s (type %#x), capabilities %#llx, PASID bits %u\n",
-	       type_name(info.type), info.type, (unsigned long long)info.capabilities,
+	       iommufd_hw_info_type_name(info.type), info.type, (unsigned long long)info.capabilities,
 	       info.max_pasid_log2);
 	print_decoded(info.type, data, info.data_len < sizeof(data) ? info.data_len : sizeof(data));
 	rc = iommufd_device_probe(dev, &probe);

@@ -237,6 +237,7 @@ static void mock_show_iotlb(struct device *d, struct iommufd_hwpt *hwpt, const c
 struct iommu {
 	uint32_t type;			/* IOMMUFD_HW_INFO_* */
 	struct iommufd_vtd_info vtd;	/* when type is VT-d */
+	struct iommufd_selftest_info selftest;	/* when type is the mock */
 };
 
 /*
@@ -281,12 +282,14 @@ static bool iommu_can_nest(struct device *d, struct iommu *io)
 		    "not what this example drives", dec.u.smmuv3.s1p, dec.u.smmuv3.s2p);
 		return false;
 	case IOMMUFD_HW_INFO_SELFTEST:
+		io->selftest = dec.u.selftest;
 		SAY("the kernel's selftest mock IOMMU (test register 0x%x): it nests",
 		    dec.u.selftest.test_reg);
 		return true;
 	default:
-		SAY("IOMMU type %u reports %u bytes of hardware information and nothing "
-		    "about nesting", info.type, info.data_len);
+		SAY("IOMMU type %u (%s) reports %u bytes of hardware information and "
+		    "nothing about nesting", info.type, iommufd_hw_info_type_name(info.type),
+		    info.data_len);
 		return false;
 	}
 }
@@ -311,7 +314,9 @@ static int build_stage1(struct device *d, const struct iommu *io, uint64_t table
 	 * four "IOTLB" entries. Give it the table's page number, so the IOTLB
 	 * shows which guest table is live and what invalidation removed.
 	 */
-	return iommufd_selftest_hwpt_build(d->ctx, (uint32_t)(table_gpa >> 12), buf,
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, mock, .iotlb = (uint32_t)(table_gpa >> 12));
+
+	return iommufd_selftest_hwpt_build(d->ctx, &mock, &io->selftest, buf,
 					   IOMMUFD_VENDOR_DATA_MAX, type, len);
 }
 
@@ -345,14 +350,20 @@ static int forward_invalidation(struct device *d, const struct iommu *io,
 	size_t len;
 	int rc;
 
-	if (io->type == IOMMUFD_HW_INFO_INTEL_VTD)
-		rc = iommufd_vtd_inv_build(d->ctx, npages ? iova : 0,
-					   npages ? npages : IOMMUFD_VTD_INV_ALL, 0, entry,
-					   sizeof(entry), &type, &len);
-	else
-		rc = iommufd_selftest_inv_build(d->ctx, npages ? 0 : IOMMUFD_SELFTEST_INV_ALL,
-						(uint32_t)(iova >> 12) % MOCK_IOTLB_ENTRIES,
-						entry, sizeof(entry), &type, &len);
+	if (io->type == IOMMUFD_HW_INFO_INTEL_VTD) {
+		LIBIOMMUFD_OPTS(iommufd_vtd_inv, inv, .addr = npages ? iova : 0,
+				.npages = npages ? npages : IOMMUFD_VTD_INV_ALL);
+
+		rc = iommufd_vtd_inv_build(d->ctx, &inv, &io->vtd, entry, sizeof(entry),
+					   &type, &len);
+	} else {
+		LIBIOMMUFD_OPTS(iommufd_selftest_inv, inv,
+				.flags = npages ? 0 : IOMMUFD_SELFTEST_INV_ALL,
+				.iotlb_id = (uint32_t)(iova >> 12) % MOCK_IOTLB_ENTRIES);
+
+		rc = iommufd_selftest_inv_build(d->ctx, &inv, &io->selftest, entry,
+						sizeof(entry), &type, &len);
+	}
 	if (rc)
 		return rc;
 	/* One entry here; a VMM batches what the guest queued. */

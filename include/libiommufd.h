@@ -48,6 +48,9 @@
  *   their handle.
  * - Every handle exposes its kernel object ID, and the context its file
  *   descriptor, so callers can mix library calls with their own ioctls.
+ * - `@since` names the release that added a symbol (its symbol version
+ *   node is LIBIOMMUFD_ and that release's major.minor); struct members and
+ *   enumerators without their own `@since` came with their struct or enum.
  *
  * **Thread safety** (the one statement for the whole library): distinct
  * handles may be used from distinct threads at the same time; one handle
@@ -68,6 +71,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "libiommufd/version.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -83,13 +88,30 @@ extern "C" {
  * when a program built against a later header sets members this library
  * does not know. Members added in later versions always start at or after
  * the struct's size in the version before (never in its tail padding), so
- * that check sees them. The macro zeroes the padding too. Requires GNU C
- * (gcc, clang).
+ * that check sees them. The macro zeroes the padding too.
+ *
+ * Compilers: gcc and clang, as C99 or later and as C++11 or later, also
+ * with `-Wall -Wextra -Werror` and `-pedantic-errors`. It uses two GNU
+ * extensions, a statement expression and (in C++ before C++20) designated
+ * initialisers, marked `__extension__` so that pedantic modes accept them;
+ * and it turns off `-Wmissing-field-initializers` for its own initialiser
+ * only, because leaving members out is the point (C++ compilers warn about
+ * every member left out). Two rules come from C++ and apply there only:
+ * members are named in their declaration order, and strict modes before
+ * C++20 (and C before C23) want at least one argument after @p NAME: write
+ * `LIBIOMMUFD_OPTS(iommufd_ctx_opts, o, );` to set no member.
+ * @since 1.0
  */
 #define LIBIOMMUFD_OPTS(TYPE, NAME, ...)					\
-	struct TYPE NAME = ({							\
+	struct TYPE NAME = __extension__ ({					\
+		_Pragma("GCC diagnostic push")					\
+		_Pragma("GCC diagnostic ignored \"-Wmissing-field-initializers\"") \
+		struct TYPE libiommufd_opts_ = {				\
+			.sz = sizeof(struct TYPE), __VA_ARGS__			\
+		};								\
+		_Pragma("GCC diagnostic pop")					\
 		memset(&NAME, 0, sizeof(struct TYPE));				\
-		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };	\
+		libiommufd_opts_;						\
 	})
 
 /* Every handle type, declared once up front so any call may name any of them. */
@@ -115,12 +137,16 @@ struct iommufd_hw_queue;
  * @param fn function name
  * @param format printf-style format of the message (no trailing newline)
  * @param args arguments of @p format
+ * @since 1.0
  */
 typedef void (*iommufd_log_fn)(void *userdata, int priority, const char *file,
 			       int line, const char *fn, const char *format,
 			       va_list args);
 
-/** @brief Whether a handle made for an existing object or fd owns it. */
+/**
+ * @brief Whether a handle made for an existing object or fd owns it.
+ * @since 1.0
+ */
 enum iommufd_adopt {
 	/** The caller keeps ownership: the library never destroys or closes it. */
 	IOMMUFD_ADOPT_BORROW = 0,
@@ -140,14 +166,32 @@ enum iommufd_adopt {
  * leave it unchanged.
  * @return the sentence, valid until the next failing call of this thread;
  * an empty string when nothing failed in this thread yet
+ * @since 1.0
  */
 const char *iommufd_last_error(void);
+
+/**
+ * @brief The version of the library loaded at run time, e.g. "1.0.0".
+ *
+ * A string, not numbers, because what a program does with it is print it
+ * (in a log line or a bug report, beside @ref LIBIOMMUFD_VERSION, the
+ * headers' version): deciding what the library can do needs no version
+ * arithmetic. A call added in a later release lives in a later symbol
+ * version node, so a program using it does not even load with an older
+ * library; kernel features are asked of the kernel (iommufd_ctx_probe()).
+ * One call without out-parameters or a struct also has no ABI of its own
+ * to keep.
+ * @return a static string, "MAJOR.MINOR.MICRO", never NULL
+ * @since 1.0
+ */
+const char *iommufd_version(void);
 
 /* ==== context ============================================================ */
 
 /**
  * @struct iommufd_ctx
  * @brief An open iommufd (`/dev/iommu`): the parent of every other handle.
+ * @since 1.0
  */
 struct iommufd_ctx;
 
@@ -158,6 +202,7 @@ struct iommufd_ctx;
  * variable `LIBIOMMUFD_LOG` (read with secure_getenv(3)) names a priority
  * (`err`, `info`, `debug` or a number): messages at or above it then go to
  * stderr.
+ * @since 1.0
  */
 struct iommufd_ctx_opts {
 	/** sizeof(struct iommufd_ctx_opts); set by LIBIOMMUFD_OPTS(). */
@@ -182,6 +227,7 @@ struct iommufd_ctx_opts {
  * @return 0, or a negative errno: -ENOENT when the node is absent (the
  * running kernel has no iommufd: CONFIG_IOMMUFD), -EACCES when the caller may
  * not open it, -E2BIG for unknown option members, -EINVAL for bad options.
+ * @since 1.0
  */
 int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 		    struct iommufd_ctx **ret_ctx);
@@ -205,6 +251,7 @@ int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
  * @return 0, or -EINVAL (a negative fd, unknown @p adopt, a path in
  * @p opts), -EBADF (@p fd is not open), -ENOTTY (@p fd is not an iommufd),
  * -E2BIG
+ * @since 1.0
  */
 int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
 			    const struct iommufd_ctx_opts *opts,
@@ -214,6 +261,7 @@ int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
  * @brief Take a reference.
  * @param ctx a context, or NULL
  * @return @p ctx
+ * @since 1.0
  */
 struct iommufd_ctx *iommufd_ctx_ref(struct iommufd_ctx *ctx);
 
@@ -227,6 +275,7 @@ struct iommufd_ctx *iommufd_ctx_ref(struct iommufd_ctx *ctx);
  * after the last handle.
  * @param ctx a context, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
 
@@ -240,6 +289,7 @@ struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
  * @param[out] ret_left how many destroys are still deferred, or NULL
  * @return 0 when none is left, -EBUSY when some are (see the log or
  * iommufd_last_error() for which), -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *ret_left);
 
@@ -247,6 +297,7 @@ int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *ret_left);
  * @brief The iommufd file descriptor, for the caller's own ioctls.
  * @param ctx a context
  * @return the fd (still owned by the context), or -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx);
 
@@ -256,6 +307,7 @@ int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx);
  * @param fn the new function, or NULL to silence the context
  * @param userdata passed to @p fn
  * @return 0, or -EINVAL for a NULL @p ctx
+ * @since 1.0
  */
 int iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx, iommufd_log_fn fn,
 			   void *userdata);
@@ -265,6 +317,7 @@ int iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx, iommufd_log_fn fn,
  * @param ctx a context
  * @param priority LOG_EMERG (0) to LOG_DEBUG (7)
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx, int priority);
 
@@ -272,10 +325,14 @@ int iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx, int priority);
  * @brief The highest syslog priority that is logged.
  * @param ctx a context
  * @return the priority, or -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_ctx_get_log_priority(const struct iommufd_ctx *ctx);
 
-/** @brief How the kernel charges pinned pages against RLIMIT_MEMLOCK. */
+/**
+ * @brief How the kernel charges pinned pages against RLIMIT_MEMLOCK.
+ * @since 1.0
+ */
 enum iommufd_rlimit_mode {
 	IOMMUFD_RLIMIT_PER_USER = 0,	/**< per user (the default) */
 	IOMMUFD_RLIMIT_PER_PROCESS = 1,	/**< per process, as VFIO type1 does */
@@ -288,6 +345,7 @@ enum iommufd_rlimit_mode {
  * @param mode an ::iommufd_rlimit_mode
  * @return 0, or -EINVAL, -EPERM, -EBUSY (the context already has objects), a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t mode);
 
@@ -296,6 +354,7 @@ int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t mode);
  * @param ctx the context
  * @param[out] ret_mode an ::iommufd_rlimit_mode
  * @return 0, or a kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, uint32_t *ret_mode);
 
@@ -307,6 +366,7 @@ int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, uint32_t *ret_mode);
  * @param ctx the context
  * @return 0, or -EINVAL (a mapping was made from a user address), -ENOTTY,
  * a kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
 
@@ -317,6 +377,7 @@ int iommufd_ctx_change_process(struct iommufd_ctx *ctx);
  * @param ioas an IOAS of @p ctx
  * @return 0, or -EINVAL (NULL, an IOAS of another context), -ENOTTY, a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
 				     struct iommufd_ioas *ioas);
@@ -326,6 +387,7 @@ int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
  * @param ctx the context
  * @param[out] ret_ioas_id its kernel object ID
  * @return 0, or -ENODEV (none set), -ENOTTY, a kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
 				     uint32_t *ret_ioas_id);
@@ -334,6 +396,7 @@ int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
  * @brief Forget the IOAS of the legacy VFIO container interface.
  * @param ctx the context
  * @return 0, or a kernel errno
+ * @since 1.0
  */
 int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx);
 
@@ -345,6 +408,7 @@ int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx);
  *
  * Obtained with iommufd_ioas_as_pt() or iommufd_hwpt_as_pt(); it is the same
  * object as that handle, not a new reference.
+ * @since 1.0
  */
 struct iommufd_pt;
 
@@ -352,6 +416,7 @@ struct iommufd_pt;
  * @brief The kernel object ID of a page table.
  * @param pt a page table
  * @return the ID, or 0 for NULL (the kernel never uses ID 0)
+ * @since 1.0
  */
 uint32_t iommufd_pt_get_id(const struct iommufd_pt *pt);
 
@@ -361,16 +426,23 @@ uint32_t iommufd_pt_get_id(const struct iommufd_pt *pt);
  * @struct iommufd_ioas
  * @brief An IO address space: IOVA → user memory mappings, shared by every
  * HWPT and device attached to it.
+ * @since 1.0
  */
 struct iommufd_ioas;
 
-/** @brief Map permissions (at least one is required). */
+/**
+ * @brief Map permissions (at least one is required).
+ * @since 1.0
+ */
 enum iommufd_map_prot {
 	IOMMUFD_MAP_READ = 1 << 0,	/**< the device may read the memory */
 	IOMMUFD_MAP_WRITE = 1 << 1,	/**< the device may write the memory */
 };
 
-/** @brief One IOVA interval, both ends inclusive. */
+/**
+ * @brief One IOVA interval, both ends inclusive.
+ * @since 1.0
+ */
 struct iommufd_iova_range {
 	uint64_t start;	/**< first IOVA of the interval */
 	uint64_t last;	/**< last IOVA of the interval (inclusive) */
@@ -381,6 +453,7 @@ struct iommufd_iova_range {
  * @param ctx the context
  * @param[out] ret_ioas the new IOAS; it holds a reference on @p ctx
  * @return 0 or a negative errno
+ * @since 1.0
  */
 int iommufd_ioas_alloc(struct iommufd_ctx *ctx, struct iommufd_ioas **ret_ioas);
 
@@ -388,6 +461,7 @@ int iommufd_ioas_alloc(struct iommufd_ctx *ctx, struct iommufd_ioas **ret_ioas);
  * @brief Take a reference.
  * @param ioas an IOAS, or NULL
  * @return @p ioas
+ * @since 1.0
  */
 struct iommufd_ioas *iommufd_ioas_ref(struct iommufd_ioas *ioas);
 
@@ -395,6 +469,7 @@ struct iommufd_ioas *iommufd_ioas_ref(struct iommufd_ioas *ioas);
  * @brief Drop a reference; the last one destroys the kernel object.
  * @param ioas an IOAS, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_ioas *iommufd_ioas_unref(struct iommufd_ioas *ioas);
 
@@ -409,6 +484,7 @@ struct iommufd_ioas *iommufd_ioas_unref(struct iommufd_ioas *ioas);
  * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
  * @param[out] ret_ioas the handle; it holds a reference on @p ctx
  * @return 0, or -EINVAL, -ENOENT (no IOAS of that ID), -ENOMEM
+ * @since 1.0
  */
 int iommufd_ioas_new_from_id(struct iommufd_ctx *ctx, uint32_t ioas_id,
 			     uint32_t adopt, struct iommufd_ioas **ret_ioas);
@@ -424,6 +500,7 @@ int iommufd_ioas_new_from_id(struct iommufd_ctx *ctx, uint32_t ioas_id,
  * @param ioas the IOAS
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_destroy(struct iommufd_ioas *ioas);
 
@@ -431,6 +508,7 @@ int iommufd_ioas_destroy(struct iommufd_ioas *ioas);
  * @brief The kernel object ID.
  * @param ioas an IOAS
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas);
 
@@ -439,6 +517,7 @@ uint32_t iommufd_ioas_get_id(const struct iommufd_ioas *ioas);
  * a new reference.
  * @param ioas an IOAS
  * @return the same object, or NULL for NULL
+ * @since 1.0
  */
 struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
 
@@ -450,6 +529,7 @@ struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
  * @return 0, or -EINVAL (bad argument), -ENOSPC (no room), -ENOMEM, -EFAULT
+ * @since 1.0
  */
 int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
 		     uint32_t prot, uint64_t *ret_iova);
@@ -462,11 +542,15 @@ int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
  * @param iova where to map it (page aligned)
  * @param prot a mask of ::iommufd_map_prot
  * @return 0, or -EEXIST (the IOVA is taken), -EINVAL, -ENOMEM, -EFAULT
+ * @since 1.0
  */
 int iommufd_ioas_map_fixed(struct iommufd_ioas *ioas, void *va,
 			   uint64_t length, uint64_t iova, uint32_t prot);
 
-/** @brief Flags of iommufd_ioas_unmap(). */
+/**
+ * @brief Flags of iommufd_ioas_unmap().
+ * @since 1.0
+ */
 enum iommufd_unmap_flags {
 	/**
 	 * Nothing to unmap is success: the kernel's ENOENT gives 0 with 0
@@ -488,6 +572,7 @@ enum iommufd_unmap_flags {
  * @param flags a mask of ::iommufd_unmap_flags
  * @param[out] ret_unmapped bytes unmapped, or NULL if not wanted
  * @return 0, or -ENOENT, -EINVAL
+ * @since 1.0
  */
 int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
 		       uint64_t length, uint32_t flags, uint64_t *ret_unmapped);
@@ -497,6 +582,7 @@ int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
  * @param ioas the IOAS
  * @param[out] ret_unmapped bytes unmapped, or NULL if not wanted
  * @return 0 (also when nothing was mapped), or a negative errno
+ * @since 1.0
  */
 int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *ret_unmapped);
 
@@ -510,6 +596,7 @@ int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas, uint64_t *ret_unmapped);
  * @param[out] ret_count number of ranges
  * @param[out] ret_alignment the IOVA alignment the IOAS requires, or NULL
  * @return 0, or -ENOMEM, or a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
 				 struct iommufd_iova_range **ret_ranges,
@@ -529,6 +616,7 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
  * @return 0, or -EINVAL, -ENOTTY (kernel before 6.13), a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
 			  uint64_t length, uint32_t prot, uint64_t *ret_iova);
@@ -542,6 +630,7 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
  * @param iova where to map it
  * @param prot a mask of ::iommufd_map_prot
  * @return as iommufd_ioas_map_file(), plus -EEXIST
+ * @since 1.0
  */
 int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd,
 				uint64_t start, uint64_t length, uint64_t iova,
@@ -560,6 +649,7 @@ int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd,
  * @param prot a mask of ::iommufd_map_prot
  * @return 0, or -EINVAL, -ENOENT (nothing mapped there in @p src), -EEXIST,
  * a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova,
 		      struct iommufd_ioas *src, uint64_t src_iova,
@@ -578,6 +668,7 @@ int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova,
  * @param count number of ranges
  * @return 0, or -EINVAL (bad ranges), -EADDRINUSE (a range overlaps a
  * reserved region of an attached device), a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
 			     const struct iommufd_iova_range *ranges,
@@ -591,6 +682,7 @@ int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
  * @param enable true for huge pages
  * @return 0, or -EINVAL (a device is attached and pages are mapped), a kernel
  * errno
+ * @since 1.0
  */
 int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
 
@@ -599,6 +691,7 @@ int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
  * @param ioas the IOAS
  * @param[out] ret_enabled the option
  * @return 0, or a kernel errno
+ * @since 1.0
  */
 int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
 
@@ -607,6 +700,7 @@ int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
 /**
  * @struct iommufd_device
  * @brief A VFIO device cdev bound to a context.
+ * @since 1.0
  */
 struct iommufd_device;
 
@@ -621,6 +715,7 @@ struct iommufd_device;
  * iommufd_device_new_from_id()), -EBUSY (the device is open through its VFIO
  * group), -EPERM (the kernel refuses a device whose interrupts are not
  * isolated: no interrupt remapping; see iommufd_last_error()), a kernel errno
+ * @since 1.0
  */
 int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
 			   struct iommufd_device **ret_dev);
@@ -636,6 +731,7 @@ int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
  * @param[out] ret_dev the bound device
  * @return as iommufd_device_bind_fd(); -EINVAL also from kernels before
  * 6.17, which know no token flag
+ * @since 1.0
  */
 int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cdev_fd,
 				 const uint8_t vf_token[16],
@@ -648,6 +744,7 @@ int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cdev_fd,
  * (O_RDWR | O_CLOEXEC) and closes it on the last unref
  * @param[out] ret_dev the bound device
  * @return as iommufd_device_bind_fd(), plus open(2)'s errors
+ * @since 1.0
  */
 int iommufd_device_bind_path(struct iommufd_ctx *ctx, const char *cdev_path,
 			     struct iommufd_device **ret_dev);
@@ -658,6 +755,7 @@ int iommufd_device_bind_path(struct iommufd_ctx *ctx, const char *cdev_path,
  * @param pci_addr e.g. `0000:00:03.0` (the domain may be omitted)
  * @param[out] ret_dev the bound device
  * @return as iommufd_discover_pci() and iommufd_device_bind_path()
+ * @since 1.0
  */
 int iommufd_device_bind_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 			    struct iommufd_device **ret_dev);
@@ -684,6 +782,7 @@ int iommufd_device_bind_pci(struct iommufd_ctx *ctx, const char *pci_addr,
  * device); must be ::IOMMUFD_ADOPT_BORROW without a cdev
  * @param[out] ret_dev the handle
  * @return 0, or -EINVAL, -ENOMEM
+ * @since 1.0
  */
 int iommufd_device_new_from_id(struct iommufd_ctx *ctx, uint32_t dev_id,
 			       int cdev_fd, uint32_t adopt,
@@ -693,6 +792,7 @@ int iommufd_device_new_from_id(struct iommufd_ctx *ctx, uint32_t dev_id,
  * @brief Take a reference.
  * @param dev a device, or NULL
  * @return @p dev
+ * @since 1.0
  */
 struct iommufd_device *iommufd_device_ref(struct iommufd_device *dev);
 
@@ -701,6 +801,7 @@ struct iommufd_device *iommufd_device_ref(struct iommufd_device *dev);
  * and closes the cdev if the library opened it (which also unbinds it).
  * @param dev a device, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_device *iommufd_device_unref(struct iommufd_device *dev);
 
@@ -708,6 +809,7 @@ struct iommufd_device *iommufd_device_unref(struct iommufd_device *dev);
  * @brief The device's ID in the iommufd (the `dev_id` of the kernel ABI).
  * @param dev a device
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
 
@@ -715,6 +817,7 @@ uint32_t iommufd_device_get_id(const struct iommufd_device *dev);
  * @brief The VFIO cdev file descriptor (for region access, interrupts...).
  * @param dev a device
  * @return the fd, or -EINVAL for NULL, -EBADF for a device adopted by ID
+ * @since 1.0
  */
 int iommufd_device_get_fd(const struct iommufd_device *dev);
 
@@ -734,6 +837,7 @@ int iommufd_device_get_fd(const struct iommufd_device *dev);
  * (iommufd_device_new_from_id()), -ENOMEM (also when pinning the IOAS's
  * pages exceeds RLIMIT_MEMLOCK: the explanation names the limit), or a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
 
@@ -752,6 +856,7 @@ int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
  * (no cdev), -EADDRINUSE (the IOAS maps IOVAs the device reserves or cannot
  * reach: the explanation shows the IOAS's usable ranges), -ENOMEM (as for
  * attach), or a kernel errno
+ * @since 1.0
  */
 int iommufd_device_replace(struct iommufd_device *dev, struct iommufd_pt *pt);
 
@@ -760,6 +865,7 @@ int iommufd_device_replace(struct iommufd_device *dev, struct iommufd_pt *pt);
  * @param dev an attached device (or adopted with its attachment unknown)
  * @return 0, or -EINVAL when not attached, -EOPNOTSUPP (no cdev), or a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_device_detach(struct iommufd_device *dev);
 
@@ -767,6 +873,7 @@ int iommufd_device_detach(struct iommufd_device *dev);
  * @brief The page table the device is attached to, as the caller chose it.
  * @param dev a device
  * @return the page table (no new reference), or NULL when detached
+ * @since 1.0
  */
 struct iommufd_pt *iommufd_device_get_pt(const struct iommufd_device *dev);
 
@@ -775,11 +882,15 @@ struct iommufd_pt *iommufd_device_get_pt(const struct iommufd_device *dev);
  * @param dev an attached device
  * @param[out] ret_hwpt_id the HWPT ID
  * @return 0, or -EINVAL for NULL arguments, -ENOENT when detached
+ * @since 1.0
  */
 int iommufd_device_get_hwpt_id(const struct iommufd_device *dev,
 			       uint32_t *ret_hwpt_id);
 
-/** @brief Capability bits of struct iommufd_hw_info. */
+/**
+ * @brief Capability bits of struct iommufd_hw_info.
+ * @since 1.0
+ */
 enum iommufd_hw_cap {
 	IOMMUFD_HW_CAP_DIRTY_TRACKING = 1 << 0,	/**< can track dirty IOVAs */
 	IOMMUFD_HW_CAP_PASID_EXEC = 1 << 1,	/**< PCI PASID execute permission */
@@ -788,7 +899,10 @@ enum iommufd_hw_cap {
 	IOMMUFD_HW_CAP_NO_ATS = 1 << 3,
 };
 
-/** @brief Vendor record types of struct iommufd_hw_info. */
+/**
+ * @brief Vendor record types of struct iommufd_hw_info.
+ * @since 1.0
+ */
 enum iommufd_hw_info_type {
 	IOMMUFD_HW_INFO_NONE = 0,		/**< the driver reports nothing */
 	IOMMUFD_HW_INFO_INTEL_VTD = 1,		/**< Intel VT-d (24 bytes) */
@@ -797,11 +911,15 @@ enum iommufd_hw_info_type {
 	IOMMUFD_HW_INFO_AMD = 4,		/**< AMD IOMMU (16 bytes) */
 };
 
-/** @brief Vendor record type of the kernel's selftest mock IOMMU. */
+/**
+ * @brief Vendor record type of the kernel's selftest mock IOMMU.
+ * @since 1.0
+ */
 #define IOMMUFD_HW_INFO_SELFTEST 0xfeedbeefu
 
 /**
  * @brief What IOMMU serves a device (filled by iommufd_device_get_hw_info()).
+ * @since 1.0
  */
 struct iommufd_hw_info {
 	/** sizeof(struct iommufd_hw_info), set by the caller. */
@@ -825,6 +943,7 @@ struct iommufd_hw_info {
  * @return 0, or -EINVAL (NULL @p dev or @p ret_info, `sz` smaller than the
  * first members, NULL @p data with a length), or a kernel errno (-ENOTTY
  * before kernel 6.6)
+ * @since 1.0
  */
 int iommufd_device_get_hw_info(struct iommufd_device *dev, void *data,
 			       size_t data_len,
@@ -835,16 +954,21 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, void *data,
 /**
  * @struct iommufd_hwpt
  * @brief A hardware page table (an IOMMU domain) allocated for a device.
+ * @since 1.0
  */
 struct iommufd_hwpt;
 
 /**
  * @struct iommufd_fault_queue
  * @brief A queue the kernel reports I/O page faults of HWPTs to.
+ * @since 1.0
  */
 struct iommufd_fault_queue;
 
-/** @brief Allocation flags of struct iommufd_hwpt_opts. */
+/**
+ * @brief Allocation flags of struct iommufd_hwpt_opts.
+ * @since 1.0
+ */
 enum iommufd_hwpt_flags {
 	/** Can serve as the stage-2 parent of nested HWPTs. */
 	IOMMUFD_HWPT_NEST_PARENT = 1 << 0,
@@ -856,6 +980,7 @@ enum iommufd_hwpt_flags {
 
 /**
  * @brief Options of iommufd_hwpt_alloc().
+ * @since 1.0
  */
 struct iommufd_hwpt_opts {
 	/** sizeof(struct iommufd_hwpt_opts); set by LIBIOMMUFD_OPTS(). */
@@ -880,7 +1005,10 @@ struct iommufd_hwpt_opts {
 	uint32_t fallback;
 };
 
-/** @brief May iommufd_hwpt_alloc() attach the device to get a plain HWPT? */
+/**
+ * @brief May iommufd_hwpt_alloc() attach the device to get a plain HWPT?
+ * @since 1.0
+ */
 enum iommufd_hwpt_fallback {
 	/** Never: the kernel's refusal is returned (the default). */
 	IOMMUFD_HWPT_FALLBACK_NONE = 0,
@@ -910,6 +1038,7 @@ enum iommufd_hwpt_fallback {
  * @param opts options, or NULL for a plain paging HWPT
  * @param[out] ret_hwpt the HWPT; it holds a reference on @p pt
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP, a kernel errno
+ * @since 1.0
  */
 int iommufd_hwpt_alloc(struct iommufd_pt *pt, struct iommufd_device *dev,
 		       const struct iommufd_hwpt_opts *opts,
@@ -919,6 +1048,7 @@ int iommufd_hwpt_alloc(struct iommufd_pt *pt, struct iommufd_device *dev,
  * @brief Take a reference.
  * @param hwpt a HWPT, or NULL
  * @return @p hwpt
+ * @since 1.0
  */
 struct iommufd_hwpt *iommufd_hwpt_ref(struct iommufd_hwpt *hwpt);
 
@@ -928,6 +1058,7 @@ struct iommufd_hwpt *iommufd_hwpt_ref(struct iommufd_hwpt *hwpt);
  * one still in use is destroyed later, see the conventions).
  * @param hwpt a HWPT, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_hwpt *iommufd_hwpt_unref(struct iommufd_hwpt *hwpt);
 
@@ -946,6 +1077,7 @@ struct iommufd_hwpt *iommufd_hwpt_unref(struct iommufd_hwpt *hwpt);
  * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
  * @param[out] ret_hwpt the handle; it holds a reference on @p ctx
  * @return 0, or -EINVAL (NULL, ID 0, unknown flags or @p adopt), -ENOMEM
+ * @since 1.0
  */
 int iommufd_hwpt_new_from_id(struct iommufd_ctx *ctx, uint32_t hwpt_id,
 			     uint32_t flags, uint32_t adopt,
@@ -965,6 +1097,7 @@ int iommufd_hwpt_new_from_id(struct iommufd_ctx *ctx, uint32_t hwpt_id,
  * @param hwpt the HWPT
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
 
@@ -972,6 +1105,7 @@ int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
  * @brief The kernel object ID.
  * @param hwpt a HWPT
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt);
 
@@ -980,6 +1114,7 @@ uint32_t iommufd_hwpt_get_id(const struct iommufd_hwpt *hwpt);
  * a new reference.
  * @param hwpt a HWPT
  * @return the same object, or NULL for NULL
+ * @since 1.0
  */
 struct iommufd_pt *iommufd_hwpt_as_pt(struct iommufd_hwpt *hwpt);
 
@@ -987,6 +1122,7 @@ struct iommufd_pt *iommufd_hwpt_as_pt(struct iommufd_hwpt *hwpt);
  * @brief The ::iommufd_hwpt_flags the HWPT was allocated with.
  * @param hwpt a HWPT
  * @return the flags, 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt);
 
@@ -1001,6 +1137,7 @@ uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt);
  * was freed and is made again, the handle takes the new ID.
  * @param hwpt a HWPT
  * @return true if kernel-allocated
+ * @since 1.0
  */
 bool iommufd_hwpt_is_kernel_allocated(const struct iommufd_hwpt *hwpt);
 
@@ -1017,6 +1154,7 @@ bool iommufd_hwpt_is_kernel_allocated(const struct iommufd_hwpt *hwpt);
  * @param[in,out] ret_info as for iommufd_device_get_hw_info()
  * @return 0, -EINVAL, -EOPNOTSUPP (kernel before 6.17, or the IOMMU has no
  * record of that type), or a kernel errno
+ * @since 1.0
  */
 int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
 				       uint32_t type, void *data,
@@ -1025,7 +1163,10 @@ int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
 
 /* ==== dirty tracking (live migration) ===================================== */
 
-/** @brief Flags of iommufd_hwpt_get_dirty_bitmap(). */
+/**
+ * @brief Flags of iommufd_hwpt_get_dirty_bitmap().
+ * @since 1.0
+ */
 enum iommufd_dirty_flags {
 	/** Read the dirty bits without clearing them in the IOMMU. */
 	IOMMUFD_DIRTY_NO_CLEAR = 1 << 0,
@@ -1038,6 +1179,7 @@ enum iommufd_dirty_flags {
  * @param enable start (true) or stop (false)
  * @return 0, or -EINVAL (the HWPT was not allocated for dirty tracking),
  * -EOPNOTSUPP, -ENOTTY, a kernel errno
+ * @since 1.0
  */
 int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable);
 
@@ -1061,6 +1203,7 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt, bool enable);
  * accepts any pointer)
  * @param flags a mask of ::iommufd_dirty_flags
  * @return 0, or -EINVAL, -ENOTTY, a kernel errno
+ * @since 1.0
  */
 int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova,
 				  uint64_t length, uint64_t page_size,
@@ -1083,6 +1226,7 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt, uint64_t iova,
  * @param chunk the most IOVA bytes per kernel call (rounded down to a
  * multiple of 64 pages; at least 64 pages)
  * @return as iommufd_hwpt_get_dirty_bitmap()
+ * @since 1.0
  */
 int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hwpt,
 					  uint64_t iova, uint64_t length,
@@ -1102,6 +1246,7 @@ int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hwpt,
  * iommufd_device_replace_pasid()), -EOPNOTSUPP (a device without PASIDs, or
  * a kernel before 6.15: the kernel's EINVAL is checked against the device's
  * PASID bits; or a handle without its cdev), -ENOMEM, a kernel errno
+ * @since 1.0
  */
 int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid,
 				struct iommufd_pt *pt);
@@ -1113,6 +1258,7 @@ int iommufd_device_attach_pasid(struct iommufd_device *dev, uint32_t pasid,
  * @param pasid an attached PASID
  * @param pt the new page table
  * @return 0, or -EINVAL (not attached, NULL), a kernel errno
+ * @since 1.0
  */
 int iommufd_device_replace_pasid(struct iommufd_device *dev, uint32_t pasid,
 				 struct iommufd_pt *pt);
@@ -1122,6 +1268,7 @@ int iommufd_device_replace_pasid(struct iommufd_device *dev, uint32_t pasid,
  * @param dev the device
  * @param pasid an attached PASID
  * @return 0, or -EINVAL (not attached), a kernel errno
+ * @since 1.0
  */
 int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid);
 
@@ -1130,19 +1277,26 @@ int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid);
  * @param dev the device
  * @param pasid the PASID
  * @return the page table (no new reference), or NULL when not attached
+ * @since 1.0
  */
 struct iommufd_pt *iommufd_device_get_pasid_pt(const struct iommufd_device *dev,
 					       uint32_t pasid);
 
 /* ==== I/O page fault queues (kernel 6.11+) ================================ */
 
-/** @brief Flags of struct iommufd_fault. */
+/**
+ * @brief Flags of struct iommufd_fault.
+ * @since 1.0
+ */
 enum iommufd_fault_flags {
 	IOMMUFD_FAULT_PASID_VALID = 1 << 0,	/**< @ref iommufd_fault::pasid is valid */
 	IOMMUFD_FAULT_LAST_PAGE = 1 << 1,	/**< the last fault of its group */
 };
 
-/** @brief Access permissions of a fault (struct iommufd_fault::perm). */
+/**
+ * @brief Access permissions of a fault (struct iommufd_fault::perm).
+ * @since 1.0
+ */
 enum iommufd_fault_perm {
 	IOMMUFD_FAULT_READ = 1 << 0,	/**< read access */
 	IOMMUFD_FAULT_WRITE = 1 << 1,	/**< write access */
@@ -1150,13 +1304,19 @@ enum iommufd_fault_perm {
 	IOMMUFD_FAULT_PRIV = 1 << 3,	/**< privileged access */
 };
 
-/** @brief Responses to a fault group. */
+/**
+ * @brief Responses to a fault group.
+ * @since 1.0
+ */
 enum iommufd_fault_response {
 	IOMMUFD_FAULT_RESPONSE_SUCCESS = 0,	/**< handled: the device retries */
 	IOMMUFD_FAULT_RESPONSE_INVALID = 1,	/**< cannot be handled: do not retry */
 };
 
-/** @brief One I/O page fault, as read from a fault queue. */
+/**
+ * @brief One I/O page fault, as read from a fault queue.
+ * @since 1.0
+ */
 struct iommufd_fault {
 	uint32_t flags;		/**< mask of ::iommufd_fault_flags */
 	uint32_t dev_id;	/**< the device that faulted (its iommufd ID) */
@@ -1173,6 +1333,7 @@ struct iommufd_fault {
  * @param ctx the context
  * @param[out] ret_queue the queue; poll iommufd_fault_queue_get_fd() for input
  * @return 0, or -ENOTTY (kernel before 6.11), a kernel errno
+ * @since 1.0
  */
 int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
 			      struct iommufd_fault_queue **ret_queue);
@@ -1181,6 +1342,7 @@ int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
  * @brief Take a reference.
  * @param queue a fault queue, or NULL
  * @return @p queue
+ * @since 1.0
  */
 struct iommufd_fault_queue *iommufd_fault_queue_ref(struct iommufd_fault_queue *queue);
 
@@ -1188,6 +1350,7 @@ struct iommufd_fault_queue *iommufd_fault_queue_ref(struct iommufd_fault_queue *
  * @brief Drop a reference; the last one closes the queue's fd and destroys it.
  * @param queue a fault queue, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_fault_queue *iommufd_fault_queue_unref(struct iommufd_fault_queue *queue);
 
@@ -1205,6 +1368,7 @@ struct iommufd_fault_queue *iommufd_fault_queue_unref(struct iommufd_fault_queue
  * @param queue the fault queue
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue);
 
@@ -1212,6 +1376,7 @@ int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue);
  * @brief The kernel object ID.
  * @param queue a fault queue
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_queue *queue);
 
@@ -1219,6 +1384,7 @@ uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_queue *queue);
  * @brief The queue's file descriptor, to poll(2) for readable faults.
  * @param queue a fault queue
  * @return the fd (owned by the queue), or -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue);
 
@@ -1231,6 +1397,7 @@ int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue);
  * @param[out] ret_count faults read (0 when none are pending)
  * @return 0, or -EMSGSIZE (the first pending group alone has more faults
  * than @p max: call again with more room), -EINVAL, a read(2) errno
+ * @since 1.0
  */
 int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
 			     struct iommufd_fault *faults, size_t max,
@@ -1242,6 +1409,7 @@ int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
  * @param faults faults as read by iommufd_fault_queue_read()
  * @param count number of faults at @p faults
  * @return the group's length, or 0 when @p faults holds no complete group
+ * @since 1.0
  */
 size_t iommufd_fault_group_len(const struct iommufd_fault *faults, size_t count);
 
@@ -1251,6 +1419,7 @@ size_t iommufd_fault_group_len(const struct iommufd_fault *faults, size_t count)
  * @param cookie the group's @ref iommufd_fault::cookie
  * @param response an ::iommufd_fault_response
  * @return 0, or -EINVAL (unknown response or cookie), a write(2) errno
+ * @since 1.0
  */
 int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
 				uint32_t cookie, uint32_t response);
@@ -1274,25 +1443,36 @@ int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
 /**
  * @struct iommufd_viommu
  * @brief A virtual IOMMU instance: the guest's view of one physical IOMMU.
+ * @since 1.0
  */
 struct iommufd_viommu;
 
 /**
  * @struct iommufd_vdevice
  * @brief A device as the guest sees it behind a vIOMMU (its virtual ID).
+ * @since 1.0
  */
 struct iommufd_vdevice;
 
-/** @brief vIOMMU types (the kernel's numbers). */
+/**
+ * @brief vIOMMU types (the kernel's numbers).
+ * @since 1.0
+ */
 enum iommufd_viommu_type {
 	IOMMUFD_VIOMMU_ARM_SMMUV3 = 1,		/**< ARM SMMUv3 (kernel 6.13) */
 	IOMMUFD_VIOMMU_TEGRA241_CMDQV = 2,	/**< NVIDIA Tegra241 CMDQV (6.17) */
 };
 
-/** @brief vIOMMU type of the kernel's selftest mock driver. */
+/**
+ * @brief vIOMMU type of the kernel's selftest mock driver.
+ * @since 1.0
+ */
 #define IOMMUFD_VIOMMU_SELFTEST 0xdeadbeefu
 
-/** @brief Options of iommufd_viommu_alloc(). */
+/**
+ * @brief Options of iommufd_viommu_alloc().
+ * @since 1.0
+ */
 struct iommufd_viommu_opts {
 	/** sizeof(struct iommufd_viommu_opts); set by LIBIOMMUFD_OPTS(). */
 	size_t sz;
@@ -1313,6 +1493,7 @@ struct iommufd_viommu_opts {
  * different contexts), -E2BIG, -EOPNOTSUPP (the kernel or driver has no
  * vIOMMU of that type; -ENOTTY from kernels before 6.13 is reported as
  * such), or a kernel errno
+ * @since 1.0
  */
 int iommufd_viommu_alloc(struct iommufd_hwpt *parent, struct iommufd_device *dev,
 			 uint32_t type, const struct iommufd_viommu_opts *opts,
@@ -1322,6 +1503,7 @@ int iommufd_viommu_alloc(struct iommufd_hwpt *parent, struct iommufd_device *dev
  * @brief Take a reference.
  * @param viommu a vIOMMU, or NULL
  * @return @p viommu
+ * @since 1.0
  */
 struct iommufd_viommu *iommufd_viommu_ref(struct iommufd_viommu *viommu);
 
@@ -1329,6 +1511,7 @@ struct iommufd_viommu *iommufd_viommu_ref(struct iommufd_viommu *viommu);
  * @brief Drop a reference; the last one destroys the kernel object.
  * @param viommu a vIOMMU, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_viommu *iommufd_viommu_unref(struct iommufd_viommu *viommu);
 
@@ -1343,6 +1526,7 @@ struct iommufd_viommu *iommufd_viommu_unref(struct iommufd_viommu *viommu);
  * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
  * @param[out] ret_viommu the handle
  * @return 0, or -EINVAL, -ENOMEM
+ * @since 1.0
  */
 int iommufd_viommu_new_from_id(struct iommufd_ctx *ctx, uint32_t viommu_id,
 			       uint32_t type, uint32_t adopt,
@@ -1360,6 +1544,7 @@ int iommufd_viommu_new_from_id(struct iommufd_ctx *ctx, uint32_t viommu_id,
  * @param viommu the vIOMMU
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_viommu_destroy(struct iommufd_viommu *viommu);
 
@@ -1367,6 +1552,7 @@ int iommufd_viommu_destroy(struct iommufd_viommu *viommu);
  * @brief The kernel object ID.
  * @param viommu a vIOMMU
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_viommu_get_id(const struct iommufd_viommu *viommu);
 
@@ -1374,6 +1560,7 @@ uint32_t iommufd_viommu_get_id(const struct iommufd_viommu *viommu);
  * @brief The vIOMMU's type.
  * @param viommu a vIOMMU
  * @return the type, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_viommu_get_type(const struct iommufd_viommu *viommu);
 
@@ -1390,6 +1577,7 @@ uint32_t iommufd_viommu_get_type(const struct iommufd_viommu *viommu);
  * @param[out] ret_hwpt the nested HWPT; it holds a reference on @p viommu
  * @return 0, -EINVAL, -E2BIG, -EOPNOTSUPP, -EIO (the driver refused a field
  * of the data, e.g. an STE bit it does not accept), or a kernel errno
+ * @since 1.0
  */
 int iommufd_viommu_alloc_hwpt(struct iommufd_viommu *viommu,
 			      struct iommufd_device *dev,
@@ -1403,6 +1591,7 @@ int iommufd_viommu_alloc_hwpt(struct iommufd_viommu *viommu,
  * @param dev the device
  * @param[out] ret_hwpt the HWPT
  * @return as iommufd_viommu_alloc_hwpt(); -EOPNOTSUPP for other vIOMMU types
+ * @since 1.0
  */
 int iommufd_viommu_alloc_abort_hwpt(struct iommufd_viommu *viommu,
 				    struct iommufd_device *dev,
@@ -1415,6 +1604,7 @@ int iommufd_viommu_alloc_abort_hwpt(struct iommufd_viommu *viommu,
  * @param dev the device
  * @param[out] ret_hwpt the HWPT
  * @return as iommufd_viommu_alloc_abort_hwpt()
+ * @since 1.0
  */
 int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
 				     struct iommufd_device *dev,
@@ -1441,6 +1631,7 @@ int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
  * errno (-ENOTTY: a kernel before 6.8; -EOPNOTSUPP: the driver has no
  * invalidation for this HWPT, or refused an entry's flags; -EIO/-EINVAL: an
  * entry was refused; @p ret_done tells which)
+ * @since 1.0
  */
 int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t data_type,
 			    const void *entries, uint32_t entry_len,
@@ -1456,6 +1647,7 @@ int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t data_type,
  * @param entry_num number of entries (0 probes support)
  * @param[out] ret_done as for iommufd_hwpt_invalidate()
  * @return as iommufd_hwpt_invalidate()
+ * @since 1.0
  */
 int iommufd_viommu_invalidate(struct iommufd_viommu *viommu, uint32_t data_type,
 			      const void *entries, uint32_t entry_len,
@@ -1470,6 +1662,7 @@ int iommufd_viommu_invalidate(struct iommufd_viommu *viommu, uint32_t data_type,
  * @param[out] ret_vdev the vDevice; it holds references on @p viommu and @p dev
  * @return 0, -EINVAL, -EEXIST (the device already has a vDevice), or a kernel
  * errno
+ * @since 1.0
  */
 int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
 			  struct iommufd_device *dev, uint64_t virt_id,
@@ -1479,6 +1672,7 @@ int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
  * @brief Take a reference.
  * @param vdev a vDevice, or NULL
  * @return @p vdev
+ * @since 1.0
  */
 struct iommufd_vdevice *iommufd_vdevice_ref(struct iommufd_vdevice *vdev);
 
@@ -1486,6 +1680,7 @@ struct iommufd_vdevice *iommufd_vdevice_ref(struct iommufd_vdevice *vdev);
  * @brief Drop a reference; the last one destroys the kernel object.
  * @param vdev a vDevice, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_vdevice *iommufd_vdevice_unref(struct iommufd_vdevice *vdev);
 
@@ -1498,6 +1693,7 @@ struct iommufd_vdevice *iommufd_vdevice_unref(struct iommufd_vdevice *vdev);
  * @param adopt ::IOMMUFD_ADOPT_BORROW or ::IOMMUFD_ADOPT_OWN
  * @param[out] ret_vdev the handle; it holds references on @p viommu and @p dev
  * @return 0, or -EINVAL, -ENOMEM
+ * @since 1.0
  */
 int iommufd_vdevice_new_from_id(struct iommufd_viommu *viommu,
 				struct iommufd_device *dev, uint32_t vdevice_id,
@@ -1516,6 +1712,7 @@ int iommufd_vdevice_new_from_id(struct iommufd_viommu *viommu,
  * @param vdev the vDevice
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
 
@@ -1523,6 +1720,7 @@ int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev);
  * @brief The kernel object ID.
  * @param vdev a vDevice
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
 
@@ -1530,25 +1728,36 @@ uint32_t iommufd_vdevice_get_id(const struct iommufd_vdevice *vdev);
  * @brief The guest's ID of the device.
  * @param vdev a vDevice
  * @return the virtual ID, or 0 for NULL
+ * @since 1.0
  */
 uint64_t iommufd_vdevice_get_virt_id(const struct iommufd_vdevice *vdev);
 
 /**
  * @struct iommufd_veventq
  * @brief A queue of events a vIOMMU reports for the guest (kernel 6.15+).
+ * @since 1.0
  */
 struct iommufd_veventq;
 
-/** @brief vEVENTQ types (the kernel's numbers). */
+/**
+ * @brief vEVENTQ types (the kernel's numbers).
+ * @since 1.0
+ */
 enum iommufd_veventq_type {
 	IOMMUFD_VEVENTQ_ARM_SMMUV3 = 1,		/**< SMMUv3 events, 32 bytes each */
 	IOMMUFD_VEVENTQ_TEGRA241_CMDQV = 2,	/**< CMDQV error maps, 16 bytes each */
 };
 
-/** @brief vEVENTQ type of the kernel's selftest mock driver (4-byte events). */
+/**
+ * @brief vEVENTQ type of the kernel's selftest mock driver (4-byte events).
+ * @since 1.0
+ */
 #define IOMMUFD_VEVENTQ_SELFTEST 0xbeefbeefu
 
-/** @brief One event read from a vEVENTQ (valid during the callback only). */
+/**
+ * @brief One event read from a vEVENTQ (valid during the callback only).
+ * @since 1.0
+ */
 struct iommufd_vevent {
 	/** The kernel's sequence number of the event (0..INT_MAX, wrapping). */
 	uint32_t sequence;
@@ -1567,6 +1776,7 @@ struct iommufd_vevent {
  * @brief Called once per event by iommufd_veventq_read().
  * @param userdata as given to iommufd_veventq_read()
  * @param event the event
+ * @since 1.0
  */
 typedef void (*iommufd_vevent_fn)(void *userdata, const struct iommufd_vevent *event);
 
@@ -1579,6 +1789,7 @@ typedef void (*iommufd_vevent_fn)(void *userdata, const struct iommufd_vevent *e
  * @param[out] ret_queue the queue; it holds a reference on @p viommu
  * @return 0, or -EINVAL, -EEXIST (the vIOMMU has a queue of this type),
  * -EOPNOTSUPP, -ENOTTY (kernel before 6.15), a kernel errno
+ * @since 1.0
  */
 int iommufd_veventq_alloc(struct iommufd_viommu *viommu, uint32_t type,
 			  uint32_t depth, struct iommufd_veventq **ret_queue);
@@ -1587,6 +1798,7 @@ int iommufd_veventq_alloc(struct iommufd_viommu *viommu, uint32_t type,
  * @brief Take a reference.
  * @param queue a vEVENTQ, or NULL
  * @return @p queue
+ * @since 1.0
  */
 struct iommufd_veventq *iommufd_veventq_ref(struct iommufd_veventq *queue);
 
@@ -1594,6 +1806,7 @@ struct iommufd_veventq *iommufd_veventq_ref(struct iommufd_veventq *queue);
  * @brief Drop a reference; the last one closes the fd and destroys the queue.
  * @param queue a vEVENTQ, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_veventq *iommufd_veventq_unref(struct iommufd_veventq *queue);
 
@@ -1611,6 +1824,7 @@ struct iommufd_veventq *iommufd_veventq_unref(struct iommufd_veventq *queue);
  * @param queue the vEVENTQ
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_veventq_destroy(struct iommufd_veventq *queue);
 
@@ -1618,6 +1832,7 @@ int iommufd_veventq_destroy(struct iommufd_veventq *queue);
  * @brief The kernel object ID.
  * @param queue a vEVENTQ
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *queue);
 
@@ -1625,6 +1840,7 @@ uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *queue);
  * @brief The queue's file descriptor, to poll(2) for events.
  * @param queue a vEVENTQ
  * @return the fd, or -EINVAL for NULL
+ * @since 1.0
  */
 int iommufd_veventq_get_fd(const struct iommufd_veventq *queue);
 
@@ -1643,6 +1859,7 @@ int iommufd_veventq_get_fd(const struct iommufd_veventq *queue);
  * arrives as @ref iommufd_vevent::lost of the next event. NULL if not wanted
  * @return 0, or -EOPNOTSUPP (unknown record size of this type), -EIO (a
  * malformed record), a read(2) errno
+ * @since 1.0
  */
 int iommufd_veventq_read(struct iommufd_veventq *queue, iommufd_vevent_fn fn,
 			 void *userdata, size_t *ret_count,
@@ -1652,15 +1869,22 @@ int iommufd_veventq_read(struct iommufd_veventq *queue, iommufd_vevent_fn fn,
  * @struct iommufd_hw_queue
  * @brief A queue in guest memory that the IOMMU hardware reads directly,
  * e.g. a Tegra241 CMDQV virtual command queue (kernel 6.17+).
+ * @since 1.0
  */
 struct iommufd_hw_queue;
 
-/** @brief HW queue types (the kernel's numbers). */
+/**
+ * @brief HW queue types (the kernel's numbers).
+ * @since 1.0
+ */
 enum iommufd_hw_queue_type {
 	IOMMUFD_HW_QUEUE_TEGRA241_CMDQV = 1,	/**< Tegra241 CMDQV vCMDQ */
 };
 
-/** @brief HW queue type of the kernel's selftest mock driver. */
+/**
+ * @brief HW queue type of the kernel's selftest mock driver.
+ * @since 1.0
+ */
 #define IOMMUFD_HW_QUEUE_SELFTEST 0xdeadbeefu
 
 /**
@@ -1681,6 +1905,7 @@ enum iommufd_hw_queue_type {
  * handles can be released in any order
  * @return 0, or -EINVAL, -EOPNOTSUPP, -ENOTTY (kernel before 6.17), a
  * kernel errno
+ * @since 1.0
  */
 int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_t type,
 			   uint32_t index, uint64_t guest_iova, uint64_t length,
@@ -1690,6 +1915,7 @@ int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_t type,
  * @brief Take a reference.
  * @param queue a HW queue, or NULL
  * @return @p queue
+ * @since 1.0
  */
 struct iommufd_hw_queue *iommufd_hw_queue_ref(struct iommufd_hw_queue *queue);
 
@@ -1697,6 +1923,7 @@ struct iommufd_hw_queue *iommufd_hw_queue_ref(struct iommufd_hw_queue *queue);
  * @brief Drop a reference; the last one destroys the kernel object.
  * @param queue a HW queue, or NULL
  * @return NULL
+ * @since 1.0
  */
 struct iommufd_hw_queue *iommufd_hw_queue_unref(struct iommufd_hw_queue *queue);
 
@@ -1713,6 +1940,7 @@ struct iommufd_hw_queue *iommufd_hw_queue_unref(struct iommufd_hw_queue *queue);
  * @param queue the HW queue
  * @return 0, or -EINVAL for NULL, -EBUSY (still referenced, or the kernel
  * says it is in use), a kernel errno
+ * @since 1.0
  */
 int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue);
 
@@ -1720,6 +1948,7 @@ int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue);
  * @brief The kernel object ID.
  * @param queue a HW queue
  * @return the ID, or 0 for NULL
+ * @since 1.0
  */
 uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
 
@@ -1740,7 +1969,10 @@ uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
  * @{
  */
 
-/** @brief Verdicts of struct iommufd_feature. */
+/**
+ * @brief Verdicts of struct iommufd_feature.
+ * @since 1.0
+ */
 enum iommufd_support {
 	/** Not asked: needs a device (iommufd_device_probe()) or a parent feature. */
 	IOMMUFD_FEATURE_UNTESTED = 0,
@@ -1755,7 +1987,10 @@ enum iommufd_support {
 	IOMMUFD_FEATURE_ERROR = 4,
 };
 
-/** @brief The verdict on one feature. */
+/**
+ * @brief The verdict on one feature.
+ * @since 1.0
+ */
 struct iommufd_feature {
 	/** An ::iommufd_support. */
 	uint32_t support;
@@ -1767,7 +2002,10 @@ struct iommufd_feature {
 	int32_t err;
 };
 
-/** @brief Features and facts found by iommufd_ctx_probe() / iommufd_device_probe(). */
+/**
+ * @brief Features and facts found by iommufd_ctx_probe() / iommufd_device_probe().
+ * @since 1.0
+ */
 struct iommufd_probe {
 	/** sizeof(struct iommufd_probe), set by the caller. */
 	size_t sz;
@@ -1820,6 +2058,7 @@ struct iommufd_probe {
  * @param ctx the context
  * @param[in,out] ret_probe its `sz` set by the caller; filled on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_probe *ret_probe);
 
@@ -1830,6 +2069,7 @@ int iommufd_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_probe *ret_probe);
  * @param[in,out] ret_probe its `sz` set by the caller; filled on success
  * @return 0, or -EINVAL, or the errno of an ioctl the probe needs (hw info,
  * IOAS allocation)
+ * @since 1.0
  */
 int iommufd_device_probe(struct iommufd_device *dev, struct iommufd_probe *ret_probe);
 
@@ -1837,6 +2077,7 @@ int iommufd_device_probe(struct iommufd_device *dev, struct iommufd_probe *ret_p
  * @brief A short English name for a verdict ("supported", "kernel lacks it"...).
  * @param support an ::iommufd_support
  * @return a static string
+ * @since 1.0
  */
 const char *iommufd_support_name(uint32_t support);
 
@@ -1844,7 +2085,10 @@ const char *iommufd_support_name(uint32_t support);
 
 /* ==== discovery of VFIO device cdevs (libudev) =========================== */
 
-/** @brief A VFIO device cdev found by iommufd_discover_list(). */
+/**
+ * @brief A VFIO device cdev found by iommufd_discover_list().
+ * @since 1.0
+ */
 struct iommufd_vfio_cdev {
 	/** Device node, e.g. `/dev/vfio/devices/vfio0`. */
 	char *cdev_path;
@@ -1867,6 +2111,7 @@ struct iommufd_vfio_cdev {
  * has no VFIO cdev: not bound to vfio-pci, or a kernel without
  * CONFIG_VFIO_DEVICE_CDEV), -ENOENT/-ENXIO (the node is absent or is not
  * that device), -ENOMEM
+ * @since 1.0
  */
 int iommufd_discover_pci(struct iommufd_ctx *ctx, const char *pci_addr,
 			 char **ret_cdev_path);
@@ -1877,6 +2122,7 @@ int iommufd_discover_pci(struct iommufd_ctx *ctx, const char *pci_addr,
  * @param sysfs_path e.g. `/sys/bus/pci/devices/0000:00:03.0`
  * @param[out] ret_cdev_path malloc(3)ed device node path
  * @return as iommufd_discover_pci()
+ * @since 1.0
  */
 int iommufd_discover_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 			   char **ret_cdev_path);
@@ -1888,6 +2134,7 @@ int iommufd_discover_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
  * iommufd_discover_list_free()
  * @param[out] ret_count number of entries, or NULL
  * @return 0 (also with none found), or -ENOMEM, a libudev errno
+ * @since 1.0
  */
 int iommufd_discover_list(struct iommufd_ctx *ctx,
 			  struct iommufd_vfio_cdev ***ret_list,
@@ -1896,6 +2143,7 @@ int iommufd_discover_list(struct iommufd_ctx *ctx,
 /**
  * @brief Free a list from iommufd_discover_list().
  * @param list the list, or NULL
+ * @since 1.0
  */
 void iommufd_discover_list_free(struct iommufd_vfio_cdev **list);
 
@@ -1911,6 +2159,12 @@ void iommufd_discover_list_free(struct iommufd_vfio_cdev **list);
  * checking every field first so the kernel never sees a malformed one.
  *
  * Common rules of these calls:
+ * - Every vendor decoder is `(ctx, data, data_len, ret_info)`
+ *   (iommufd_hw_info_decode() adds the record's type before `data`), and
+ *   every builder is `(ctx, in, hw, buf, buf_len, ret_type, ret_len)`:
+ *   `in` is the builder's input struct, `hw` the vendor's decoded hardware
+ *   information or NULL. Builders take no fields as scalars, so that each
+ *   can grow with the kernel's structs without a new symbol.
  * - @p ctx is used for log lines only and may be NULL (silent). Every
  *   refusal logs the field at fault and why.
  * - Decoder output structs and builder input structs start with `size_t sz`
@@ -1919,16 +2173,19 @@ void iommufd_discover_list_free(struct iommufd_vfio_cdev **list);
  *   members that fit and returns -E2BIG when bytes it does not know are set.
  * - A builder writes its bytes to @p buf only on success; @p ret_type (the
  *   kernel's data type number) and @p ret_len (bytes written) may be NULL.
- * - Builders taking decoded hardware information (`hw`) also check the
- *   request against it and return -EOPNOTSUPP, naming the register field,
- *   when the IOMMU lacks what the request needs; with `hw` NULL only the
- *   hardware-independent checks are made.
+ * - Given `hw`, a builder also checks the request against it and returns
+ *   -EOPNOTSUPP, naming the register field, when the IOMMU lacks what the
+ *   request needs (each builder says which fields it checks, and why not
+ *   others); with `hw` NULL only the hardware-independent checks are made.
  * - Errors: -EINVAL for NULL pointers, a too small `sz` or buffer, a vendor
  *   record shorter than its layout, and malformed field values.
  * @{
  */
 
-/** @brief Data types of a nested HWPT (struct iommufd_hwpt_opts::data_type). */
+/**
+ * @brief Data types of a nested HWPT (struct iommufd_hwpt_opts::data_type).
+ * @since 1.0
+ */
 enum iommufd_hwpt_data_type {
 	IOMMUFD_HWPT_DATA_NONE = 0,		/**< no vendor data */
 	IOMMUFD_HWPT_DATA_VTD_S1 = 1,		/**< Intel VT-d stage-1 (kernel 6.7) */
@@ -1936,19 +2193,37 @@ enum iommufd_hwpt_data_type {
 	IOMMUFD_HWPT_DATA_AMD_GUEST = 3,	/**< AMD guest DTE (7.x kernels) */
 };
 
-/** @brief HWPT data type of the kernel's selftest mock IOMMU. */
+/**
+ * @brief HWPT data type of the kernel's selftest mock IOMMU.
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_SELFTEST 0xdeadu
 
-/** @brief Bytes of ::IOMMUFD_HWPT_DATA_VTD_S1 data. */
+/**
+ * @brief Bytes of ::IOMMUFD_HWPT_DATA_VTD_S1 data.
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_VTD_S1_LEN 24u
-/** @brief Bytes of ::IOMMUFD_HWPT_DATA_ARM_SMMUV3 data. */
+/**
+ * @brief Bytes of ::IOMMUFD_HWPT_DATA_ARM_SMMUV3 data.
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_ARM_SMMUV3_LEN 16u
-/** @brief Bytes of ::IOMMUFD_HWPT_DATA_AMD_GUEST data. */
+/**
+ * @brief Bytes of ::IOMMUFD_HWPT_DATA_AMD_GUEST data.
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_AMD_GUEST_LEN 32u
-/** @brief Bytes of #IOMMUFD_HWPT_DATA_SELFTEST data (all kernels take 4). */
+/**
+ * @brief Bytes of #IOMMUFD_HWPT_DATA_SELFTEST data (all kernels take 4).
+ * @since 1.0
+ */
 #define IOMMUFD_HWPT_DATA_SELFTEST_LEN 4u
 
-/** @brief Data types of invalidation entries (one type per array). */
+/**
+ * @brief Data types of invalidation entries (one type per array).
+ * @since 1.0
+ */
 enum iommufd_invalidate_data_type {
 	/** Intel VT-d stage-1, on a nested HWPT. */
 	IOMMUFD_INVALIDATE_VTD_S1 = 0,
@@ -1956,19 +2231,37 @@ enum iommufd_invalidate_data_type {
 	IOMMUFD_INVALIDATE_ARM_SMMUV3 = 1,
 };
 
-/** @brief Invalidation data type of the selftest mock IOMMU (HWPT and vIOMMU). */
+/**
+ * @brief Invalidation data type of the selftest mock IOMMU (HWPT and vIOMMU).
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_SELFTEST 0xdeadbeefu
 
-/** @brief Bytes of one ::IOMMUFD_INVALIDATE_VTD_S1 entry. */
+/**
+ * @brief Bytes of one ::IOMMUFD_INVALIDATE_VTD_S1 entry.
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_VTD_S1_LEN 24u
-/** @brief Bytes of one ::IOMMUFD_INVALIDATE_ARM_SMMUV3 entry. */
+/**
+ * @brief Bytes of one ::IOMMUFD_INVALIDATE_ARM_SMMUV3 entry.
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN 16u
-/** @brief Bytes of one #IOMMUFD_INVALIDATE_SELFTEST entry for a nested HWPT. */
+/**
+ * @brief Bytes of one #IOMMUFD_INVALIDATE_SELFTEST entry for a nested HWPT.
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_SELFTEST_LEN 8u
-/** @brief Bytes of one #IOMMUFD_INVALIDATE_SELFTEST entry for a vIOMMU. */
+/**
+ * @brief Bytes of one #IOMMUFD_INVALIDATE_SELFTEST entry for a vIOMMU.
+ * @since 1.0
+ */
 #define IOMMUFD_INVALIDATE_SELFTEST_VIOMMU_LEN 12u
 
-/** @brief The most bytes any builder of this library writes. */
+/**
+ * @brief The most bytes any builder of this library writes.
+ * @since 1.0
+ */
 #define IOMMUFD_VENDOR_DATA_MAX 32u
 
 /* ---- Intel VT-d --------------------------------------------------------- */
@@ -1980,6 +2273,7 @@ enum iommufd_invalidate_data_type {
  * Register fields are named as in the Intel VT-d Architecture
  * Specification, 11.4.2 Capability Register (CAP) and 11.4.3 Extended
  * Capability Register (ECAP); a `bool` is a one-bit "supported" field.
+ * @since 1.0
  */
 struct iommufd_vtd_info {
 	/** sizeof(struct iommufd_vtd_info), set by the caller. */
@@ -2120,15 +2414,19 @@ struct iommufd_vtd_info {
  * @brief Decode the VT-d record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 24 (more are ignored)
+ * @param data_len bytes at @p data: at least 24 (more are ignored)
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_vtd_info::cap_reg); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_vtd_info_decode(struct iommufd_ctx *ctx, const void *data,
-			    size_t len, struct iommufd_vtd_info *ret_info);
+			    size_t data_len, struct iommufd_vtd_info *ret_info);
 
-/** @brief Flags of struct iommufd_vtd_s1 (first-stage PASID-entry bits). */
+/**
+ * @brief Flags of struct iommufd_vtd_s1 (first-stage PASID-entry bits).
+ * @since 1.0
+ */
 enum iommufd_vtd_s1_flags {
 	/** SRE: supervisor requests are allowed (needs ECAP.SRS). */
 	IOMMUFD_VTD_S1_SRE = 1 << 0,
@@ -2142,6 +2440,7 @@ enum iommufd_vtd_s1_flags {
  * @brief A guest's VT-d first-stage table, the input of
  * iommufd_vtd_s1_build(): the fields of its scalable-mode PASID-table entry
  * (VT-d spec 9.6) that nesting passes on.
+ * @since 1.0
  */
 struct iommufd_vtd_s1 {
 	/** sizeof(struct iommufd_vtd_s1); set by LIBIOMMUFD_OPTS(). */
@@ -2171,37 +2470,74 @@ struct iommufd_vtd_s1 {
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL (unknown flags, misaligned table, address width
  * not 48 or 57), -E2BIG, -EOPNOTSUPP (the hardware lacks a needed feature)
+ * @since 1.0
  */
 int iommufd_vtd_s1_build(struct iommufd_ctx *ctx,
 			 const struct iommufd_vtd_s1 *s1,
 			 const struct iommufd_vtd_info *hw, void *buf,
 			 size_t buf_len, uint32_t *ret_type, size_t *ret_len);
 
-/** @brief Flags of iommufd_vtd_inv_build(). */
+/**
+ * @brief Flags of struct iommufd_vtd_inv.
+ * @since 1.0
+ */
 enum iommufd_vtd_inv_flags {
 	/** Only leaf entries changed: paging-structure caches may stay. */
 	IOMMUFD_VTD_INV_LEAF = 1 << 0,
 };
 
-/** @brief @p npages of iommufd_vtd_inv_build() that means "everything". */
+/**
+ * @brief iommufd_vtd_inv::npages that means "everything".
+ * @since 1.0
+ */
 #define IOMMUFD_VTD_INV_ALL UINT64_MAX
 
 /**
- * @brief Build one ::IOMMUFD_INVALIDATE_VTD_S1 entry: the guest changed
- * its first-stage table for [addr, addr + npages * 4 KiB).
+ * @brief A change the guest made to its first-stage table, the input of
+ * iommufd_vtd_inv_build(): [addr, addr + npages * 4 KiB) is to be
+ * invalidated.
+ * @since 1.0
+ */
+struct iommufd_vtd_inv {
+	/** sizeof(struct iommufd_vtd_inv); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/** First address: 4 KiB aligned; 0 with #IOMMUFD_VTD_INV_ALL. */
+	uint64_t addr;
+	/**
+	 * Number of 4 KiB pages (non-zero; the range must not pass 2^64), or
+	 * #IOMMUFD_VTD_INV_ALL for the whole table.
+	 */
+	uint64_t npages;
+	/** Mask of ::iommufd_vtd_inv_flags. */
+	uint32_t flags;
+};
+
+/**
+ * @brief Build one ::IOMMUFD_INVALIDATE_VTD_S1 entry for a nested HWPT.
+ *
+ * With @p hw the call checks only that the IOMMU can nest: the entry means
+ * nothing without a nested stage-1 HWPT. It does not check the range
+ * against CAP.PSI (page-selective invalidation) or CAP.MAMV (the largest
+ * address mask), on purpose: the kernel takes any aligned range and makes
+ * of it what its IOMMU can do (page-selective invalidations when PSI is
+ * there and the range's mask fits MAMV, a domain-selective one otherwise),
+ * so these bits never make a range wrong; and the guest sends ranges shaped
+ * by the CAP of its virtual IOMMU, which the VMM chose, not by the host's.
  * @param ctx a context for logging, or NULL
- * @param addr first address: 4 KiB aligned; 0 with #IOMMUFD_VTD_INV_ALL
- * @param npages number of 4 KiB pages (non-zero, the range must not pass
- * 2^64), or #IOMMUFD_VTD_INV_ALL for the whole table
- * @param flags mask of ::iommufd_vtd_inv_flags
+ * @param inv the range and flags
+ * @param hw the decoded hardware information, or NULL; with it the call
+ * also requires nesting support (ECAP.SMTS, NEST, FSTS, SSTS)
  * @param buf where the entry goes
  * @param buf_len bytes at @p buf: at least #IOMMUFD_INVALIDATE_VTD_S1_LEN
  * @param[out] ret_type ::IOMMUFD_INVALIDATE_VTD_S1, or NULL
  * @param[out] ret_len bytes written, or NULL
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL (unknown flags, misaligned address, empty range or
+ * one passing 2^64), -E2BIG, -EOPNOTSUPP (the IOMMU cannot nest)
+ * @since 1.0
  */
-int iommufd_vtd_inv_build(struct iommufd_ctx *ctx, uint64_t addr,
-			  uint64_t npages, uint32_t flags, void *buf,
+int iommufd_vtd_inv_build(struct iommufd_ctx *ctx,
+			  const struct iommufd_vtd_inv *inv,
+			  const struct iommufd_vtd_info *hw, void *buf,
 			  size_t buf_len, uint32_t *ret_type, size_t *ret_len);
 
 /* ---- ARM SMMUv3 and its NVIDIA Tegra241 CMDQV extension ---------------- */
@@ -2217,6 +2553,7 @@ int iommufd_vtd_inv_build(struct iommufd_ctx *ctx, uint64_t addr,
  * the granules (IDR5) when they build a virtual SMMU; S1P is to be assumed
  * where a nested HWPT can be made, COHACC always, and ATS per device. The
  * other fields describe the physical SMMU.
+ * @since 1.0
  */
 struct iommufd_smmuv3_info {
 	/** sizeof(struct iommufd_smmuv3_info), set by the caller. */
@@ -2310,15 +2647,19 @@ struct iommufd_smmuv3_info {
  * @brief Decode the SMMUv3 record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 40
+ * @param data_len bytes at @p data: at least 40
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_smmuv3_info::idr); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_smmuv3_info_decode(struct iommufd_ctx *ctx, const void *data,
-			       size_t len, struct iommufd_smmuv3_info *ret_info);
+			       size_t data_len, struct iommufd_smmuv3_info *ret_info);
 
-/** @brief What a nested SMMUv3 STE does (struct iommufd_smmuv3_ste::config). */
+/**
+ * @brief What a nested SMMUv3 STE does (struct iommufd_smmuv3_ste::config).
+ * @since 1.0
+ */
 enum iommufd_smmuv3_ste_config {
 	/**
 	 * V=0: the guest's STE is not valid. The kernel blocks DMA and, with a
@@ -2333,14 +2674,20 @@ enum iommufd_smmuv3_ste_config {
 	IOMMUFD_SMMUV3_STE_S1_TRANSLATE = 4,
 };
 
-/** @brief STE.S1Fmt: layout of the context-descriptor table. */
+/**
+ * @brief STE.S1Fmt: layout of the context-descriptor table.
+ * @since 1.0
+ */
 enum iommufd_smmuv3_s1fmt {
 	IOMMUFD_SMMUV3_S1FMT_LINEAR = 0,	/**< a linear table of 2^S1CDMax CDs */
 	IOMMUFD_SMMUV3_S1FMT_2LVL_4K = 1,	/**< two levels, 4 KiB leaf tables (needs IDR0.CD2L) */
 	IOMMUFD_SMMUV3_S1FMT_2LVL_64K = 2,	/**< two levels, 64 KiB leaf tables (needs IDR0.CD2L) */
 };
 
-/** @brief STE.S1DSS: what DMA without a SubstreamID uses. */
+/**
+ * @brief STE.S1DSS: what DMA without a SubstreamID uses.
+ * @since 1.0
+ */
 enum iommufd_smmuv3_s1dss {
 	IOMMUFD_SMMUV3_S1DSS_TERMINATE = 0,	/**< it is terminated */
 	IOMMUFD_SMMUV3_S1DSS_BYPASS = 1,	/**< it bypasses stage 1 */
@@ -2352,6 +2699,7 @@ enum iommufd_smmuv3_s1dss {
  * iommufd_smmuv3_ste_build(): the fields of ARM IHI 0070, 5.2 Stream Table
  * Entry that the kernel lets a guest set. Only ::IOMMUFD_SMMUV3_STE_S1_TRANSLATE
  * uses the other members; they must be zero with other configs.
+ * @since 1.0
  */
 struct iommufd_smmuv3_ste {
 	/** sizeof(struct iommufd_smmuv3_ste); set by LIBIOMMUFD_OPTS(). */
@@ -2396,6 +2744,7 @@ struct iommufd_smmuv3_ste {
  * @param[out] ret_type ::IOMMUFD_HWPT_DATA_ARM_SMMUV3, or NULL
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP
+ * @since 1.0
  */
 int iommufd_smmuv3_ste_build(struct iommufd_ctx *ctx,
 			     const struct iommufd_smmuv3_ste *ste,
@@ -2406,6 +2755,7 @@ int iommufd_smmuv3_ste_build(struct iommufd_ctx *ctx,
  * @brief SMMUv3 command opcodes a vIOMMU invalidation accepts (ARM IHI 0070,
  * 4.1.1 Command opcodes). Others, CFGI_STE included, are refused by the
  * kernel: a changed STE is a new nested HWPT and a replace.
+ * @since 1.0
  */
 enum iommufd_smmuv3_cmd_opcode {
 	IOMMUFD_SMMUV3_CMD_CFGI_CD = 0x05,	/**< one CD of a stream */
@@ -2423,6 +2773,7 @@ enum iommufd_smmuv3_cmd_opcode {
  * iommufd_smmuv3_cmd_build(). Members an opcode does not use must be zero.
  * The kernel replaces the VMID with the vIOMMU's and the guest StreamID
  * with the physical one of the vDEVICE.
+ * @since 1.0
  */
 struct iommufd_smmuv3_cmd {
 	/** sizeof(struct iommufd_smmuv3_cmd); set by LIBIOMMUFD_OPTS(). */
@@ -2475,6 +2826,7 @@ struct iommufd_smmuv3_cmd {
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL (an opcode the kernel refuses included), -E2BIG,
  * -EOPNOTSUPP
+ * @since 1.0
  */
 int iommufd_smmuv3_cmd_build(struct iommufd_ctx *ctx,
 			     const struct iommufd_smmuv3_cmd *cmd,
@@ -2487,6 +2839,7 @@ int iommufd_smmuv3_cmd_build(struct iommufd_ctx *ctx,
  *
  * The kernel reports it only when asked for this type; the values fit the
  * PARAM register a VMM emulates (with one virtual interface).
+ * @since 1.0
  */
 struct iommufd_tegra241_cmdqv_info {
 	/** sizeof(struct iommufd_tegra241_cmdqv_info), set by the caller. */
@@ -2511,13 +2864,14 @@ struct iommufd_tegra241_cmdqv_info {
  * @brief Decode the Tegra241 CMDQV record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 8
+ * @param data_len bytes at @p data: at least 8
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_tegra241_cmdqv_info::flags); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
-				       const void *data, size_t len,
+				       const void *data, size_t data_len,
 				       struct iommufd_tegra241_cmdqv_info *ret_info);
 
 /* ---- AMD ---------------------------------------------------------------- */
@@ -2531,6 +2885,7 @@ int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
  * Register (EFR) and MMIO Offset 01A0h IOMMU Extended Feature 2 Register
  * (EFR2). The kernel lets a VMM expose GTSup, GASup, GIoSup, PPRSup, EPHSup,
  * GATS, GLXSup and PASmax to a guest.
+ * @since 1.0
  */
 struct iommufd_amd_info {
 	/** sizeof(struct iommufd_amd_info), set by the caller. */
@@ -2606,19 +2961,21 @@ struct iommufd_amd_info {
  * @brief Decode the AMD record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 16
+ * @param data_len bytes at @p data: at least 16
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_amd_info::efr); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_amd_info_decode(struct iommufd_ctx *ctx, const void *data,
-			    size_t len, struct iommufd_amd_info *ret_info);
+			    size_t data_len, struct iommufd_amd_info *ret_info);
 
 /**
  * @brief A guest's AMD device table entry, the input of
  * iommufd_amd_dte_build(): the fields of 48882, 2.2.2 Device Table Entry
  * that the kernel's nesting uses. Host fields (Mode, the host table root)
  * belong to the nest parent and cannot be set.
+ * @since 1.0
  */
 struct iommufd_amd_dte {
 	/** sizeof(struct iommufd_amd_dte); set by LIBIOMMUFD_OPTS(). */
@@ -2660,6 +3017,7 @@ struct iommufd_amd_dte {
  * @param[out] ret_type ::IOMMUFD_HWPT_DATA_AMD_GUEST, or NULL
  * @param[out] ret_len bytes written, or NULL
  * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP
+ * @since 1.0
  */
 int iommufd_amd_dte_build(struct iommufd_ctx *ctx,
 			  const struct iommufd_amd_dte *dte,
@@ -2668,18 +3026,36 @@ int iommufd_amd_dte_build(struct iommufd_ctx *ctx,
 
 /* ---- the kernel's selftest mock IOMMU (CONFIG_IOMMUFD_TEST) ------------- */
 
-/** @brief The value of iommufd_selftest_info::test_reg. */
+/**
+ * @brief The value of iommufd_selftest_info::test_reg.
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_TEST_REG 0xdeadbeefu
-/** @brief The mock IOTLB value the kernel's own tests give nested HWPTs. */
+/**
+ * @brief The mock IOTLB value the kernel's own tests give nested HWPTs.
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_IOTLB_DEFAULT 0xbadbeefu
-/** @brief Highest mock IOTLB entry ID of a nested HWPT. */
+/**
+ * @brief Highest mock IOTLB entry ID of a nested HWPT.
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_IOTLB_ID_MAX 3u
-/** @brief Highest mock cache entry ID of a vDEVICE. */
+/**
+ * @brief Highest mock cache entry ID of a vDEVICE.
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_CACHE_ID_MAX 3u
-/** @brief Flag of the selftest invalidation builders: every entry (the ID is ignored). */
+/**
+ * @brief Flag of the selftest invalidation builders: every entry (the ID is ignored).
+ * @since 1.0
+ */
 #define IOMMUFD_SELFTEST_INV_ALL 1u
 
-/** @brief The selftest mock IOMMU's record (#IOMMUFD_HW_INFO_SELFTEST). */
+/**
+ * @brief The selftest mock IOMMU's record (#IOMMUFD_HW_INFO_SELFTEST).
+ * @since 1.0
+ */
 struct iommufd_selftest_info {
 	/** sizeof(struct iommufd_selftest_info), set by the caller. */
 	size_t sz;
@@ -2693,68 +3069,145 @@ struct iommufd_selftest_info {
  * @brief Decode the selftest record of iommufd_device_get_hw_info().
  * @param ctx a context for logging, or NULL
  * @param data the record
- * @param len bytes at @p data: at least 8
+ * @param data_len bytes at @p data: at least 8
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_selftest_info::flags); filled with what fits on success
  * @return 0, or -EINVAL
+ * @since 1.0
  */
 int iommufd_selftest_info_decode(struct iommufd_ctx *ctx, const void *data,
-				 size_t len, struct iommufd_selftest_info *ret_info);
+				 size_t data_len, struct iommufd_selftest_info *ret_info);
+
+/**
+ * @brief A mock nested HWPT, the input of iommufd_selftest_hwpt_build().
+ * @since 1.0
+ */
+struct iommufd_selftest_hwpt {
+	/** sizeof(struct iommufd_selftest_hwpt); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/**
+	 * The initial value of the mock IOTLB entries (non-zero: all-zero
+	 * data would mean "no data" to iommufd_hwpt_alloc()).
+	 */
+	uint32_t iotlb;
+};
 
 /**
  * @brief Build #IOMMUFD_HWPT_DATA_SELFTEST data: a mock nested HWPT whose
- * IOTLB entries all start as @p iotlb.
+ * IOTLB entries all start as iommufd_selftest_hwpt::iotlb.
  * @param ctx a context for logging, or NULL
- * @param iotlb the initial value of the mock IOTLB entries (non-zero:
- * all-zero data would mean "no data" to iommufd_hwpt_alloc())
+ * @param hwpt the mock HWPT
+ * @param hw the decoded mock record, or NULL; with it the call also
+ * requires its test_reg to be #IOMMUFD_SELFTEST_TEST_REG (a working mock
+ * driver)
  * @param buf where the bytes go
  * @param buf_len bytes at @p buf: at least #IOMMUFD_HWPT_DATA_SELFTEST_LEN
  * @param[out] ret_type #IOMMUFD_HWPT_DATA_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
+ * @since 1.0
  */
-int iommufd_selftest_hwpt_build(struct iommufd_ctx *ctx, uint32_t iotlb,
+int iommufd_selftest_hwpt_build(struct iommufd_ctx *ctx,
+				const struct iommufd_selftest_hwpt *hwpt,
+				const struct iommufd_selftest_info *hw,
 				void *buf, size_t buf_len, uint32_t *ret_type,
 				size_t *ret_len);
 
 /**
+ * @brief An invalidation of a mock nested HWPT, the input of
+ * iommufd_selftest_inv_build().
+ * @since 1.0
+ */
+struct iommufd_selftest_inv {
+	/** sizeof(struct iommufd_selftest_inv); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/** 0 or #IOMMUFD_SELFTEST_INV_ALL. */
+	uint32_t flags;
+	/**
+	 * The entry to clear (up to #IOMMUFD_SELFTEST_IOTLB_ID_MAX, checked
+	 * by the kernel even with #IOMMUFD_SELFTEST_INV_ALL).
+	 */
+	uint32_t iotlb_id;
+};
+
+/**
  * @brief Build one #IOMMUFD_INVALIDATE_SELFTEST entry for a mock nested HWPT.
  * @param ctx a context for logging, or NULL
- * @param flags 0 or #IOMMUFD_SELFTEST_INV_ALL
- * @param iotlb_id the entry to clear (up to #IOMMUFD_SELFTEST_IOTLB_ID_MAX)
+ * @param inv the entry's fields
+ * @param hw the decoded mock record, or NULL; with it the call also
+ * requires its test_reg to be #IOMMUFD_SELFTEST_TEST_REG
  * @param buf where the entry goes
  * @param buf_len bytes at @p buf: at least #IOMMUFD_INVALIDATE_SELFTEST_LEN
  * @param[out] ret_type #IOMMUFD_INVALIDATE_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
+ * @since 1.0
  */
-int iommufd_selftest_inv_build(struct iommufd_ctx *ctx, uint32_t flags,
-			       uint32_t iotlb_id, void *buf, size_t buf_len,
-			       uint32_t *ret_type, size_t *ret_len);
+int iommufd_selftest_inv_build(struct iommufd_ctx *ctx,
+			       const struct iommufd_selftest_inv *inv,
+			       const struct iommufd_selftest_info *hw,
+			       void *buf, size_t buf_len, uint32_t *ret_type,
+			       size_t *ret_len);
+
+/**
+ * @brief An invalidation of a mock vIOMMU's per-vDEVICE cache, the input of
+ * iommufd_selftest_viommu_inv_build().
+ * @since 1.0
+ */
+struct iommufd_selftest_viommu_inv {
+	/** sizeof(struct iommufd_selftest_viommu_inv); set by LIBIOMMUFD_OPTS(). */
+	size_t sz;
+	/** 0 or #IOMMUFD_SELFTEST_INV_ALL. */
+	uint32_t flags;
+	/** The virtual ID of the vDEVICE whose cache to clear. */
+	uint32_t vdev_id;
+	/**
+	 * The entry to clear (up to #IOMMUFD_SELFTEST_CACHE_ID_MAX, checked
+	 * by the kernel even with #IOMMUFD_SELFTEST_INV_ALL).
+	 */
+	uint32_t cache_id;
+};
 
 /**
  * @brief Build one #IOMMUFD_INVALIDATE_SELFTEST entry for a mock vIOMMU
  * (kernels after 6.12).
  * @param ctx a context for logging, or NULL
- * @param flags 0 or #IOMMUFD_SELFTEST_INV_ALL
- * @param vdev_id the virtual ID of the vDEVICE whose cache to clear
- * @param cache_id the entry to clear (up to #IOMMUFD_SELFTEST_CACHE_ID_MAX)
+ * @param inv the entry's fields
+ * @param hw the decoded mock record, or NULL; with it the call also
+ * requires its test_reg to be #IOMMUFD_SELFTEST_TEST_REG
  * @param buf where the entry goes
  * @param buf_len bytes at @p buf: at least
  * #IOMMUFD_INVALIDATE_SELFTEST_VIOMMU_LEN
  * @param[out] ret_type #IOMMUFD_INVALIDATE_SELFTEST, or NULL
  * @param[out] ret_len bytes written, or NULL
- * @return 0, or -EINVAL
+ * @return 0, or -EINVAL, -E2BIG, -EOPNOTSUPP (not the mock driver)
+ * @since 1.0
  */
-int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx, uint32_t flags,
-				      uint32_t vdev_id, uint32_t cache_id,
+int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx,
+				      const struct iommufd_selftest_viommu_inv *inv,
+				      const struct iommufd_selftest_info *hw,
 				      void *buf, size_t buf_len,
 				      uint32_t *ret_type, size_t *ret_len);
 
 /* ---- any type ----------------------------------------------------------- */
 
 /**
+ * @brief The name of a vendor record type, for people: "Intel VT-d",
+ * "ARM SMMUv3", "NVIDIA Tegra241 CMDQV", "AMD IOMMU", "iommufd selftest
+ * mock", "none" for ::IOMMUFD_HW_INFO_NONE and "unknown" for a type this
+ * library does not know (print the number beside it).
+ *
+ * The strings are for messages; programs compare the numbers. They do not
+ * change within a major version.
+ * @param type a struct iommufd_hw_info::type
+ * @return a static string, never NULL
+ * @since 1.0
+ */
+const char *iommufd_hw_info_type_name(uint32_t type);
+
+/**
  * @brief A vendor record of any type, filled by iommufd_hw_info_decode().
+ * @since 1.0
  */
 struct iommufd_hw_info_decoded {
 	/** sizeof(struct iommufd_hw_info_decoded), set by the caller. */
@@ -2787,14 +3240,15 @@ struct iommufd_hw_info_decoded {
  * `known` false and the raw bytes.
  * @param ctx a context for logging, or NULL
  * @param type the record's type (struct iommufd_hw_info::type)
- * @param data the record, or NULL with @p len 0
- * @param len bytes at @p data; for a known type at least its layout's size
+ * @param data the record, or NULL with @p data_len 0
+ * @param data_len bytes at @p data; for a known type at least its layout's size
  * @param[in,out] ret_info its `sz` set by the caller (at least up to
  * @ref iommufd_hw_info_decoded::raw_len); filled with what fits on success
  * @return 0, or -EINVAL (a known type shorter than its layout included)
+ * @since 1.0
  */
 int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type,
-			   const void *data, size_t len,
+			   const void *data, size_t data_len,
 			   struct iommufd_hw_info_decoded *ret_info);
 
 /** @} */

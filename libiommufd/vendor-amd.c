@@ -81,7 +81,7 @@ void vendor_amd_decode(const struct kabi_hw_info_amd *rec,
 #define AMD_INFO_MIN (offsetof(struct iommufd_amd_info, efr) + sizeof(uint64_t))
 
 IOMMUFD_EXPORT int iommufd_amd_info_decode(struct iommufd_ctx *ctx,
-					   const void *data, size_t len,
+					   const void *data, size_t data_len,
 					   struct iommufd_amd_info *ret_info)
 {
 	struct kabi_hw_info_amd rec;
@@ -90,7 +90,7 @@ IOMMUFD_EXPORT int iommufd_amd_info_decode(struct iommufd_ctx *ctx,
 
 	rc = vendor_out_check(ctx, ret_info, AMD_INFO_MIN, "AMD hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, len, sizeof(rec), "AMD hw info");
+		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "AMD hw info");
 	if (rc)
 		return rc;
 	memcpy(&rec, data, sizeof(rec));

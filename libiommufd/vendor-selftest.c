@@ -21,7 +21,7 @@ void vendor_selftest_decode(const struct kabi_hw_info_selftest *rec,
 	(offsetof(struct iommufd_selftest_info, flags) + sizeof(uint32_t))
 
 IOMMUFD_EXPORT int iommufd_selftest_info_decode(struct iommufd_ctx *ctx,
-						const void *data, size_t len,
+						const void *data, size_t data_len,
 						struct iommufd_selftest_info *ret_info)
 {
 	struct kabi_hw_info_selftest rec;
@@ -30,7 +30,7 @@ IOMMUFD_EXPORT int iommufd_selftest_info_decode(struct iommufd_ctx *ctx,
 
 	rc = vendor_out_check(ctx, ret_info, SELFTEST_INFO_MIN, "selftest hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, len, sizeof(rec), "selftest hw info");
+		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "selftest hw info");
 	if (rc)
 		return rc;
 	memcpy(&rec, data, sizeof(rec));
@@ -42,23 +42,55 @@ IOMMUFD_EXPORT int iommufd_selftest_info_decode(struct iommufd_ctx *ctx,
 	return 0;
 }
 
+/*
+ * The caller's decoded mock record (NULL: none): with one, the builders
+ * require the mock's test_reg, the one thing that says the record came
+ * from a working mock driver and so that the mock will take the data.
+ */
+static int selftest_hw_check(struct iommufd_ctx *ctx,
+			     const struct iommufd_selftest_info *hw,
+			     const char *what)
+{
+	struct iommufd_selftest_info info;
+	int rc = vendor_hw_copy(ctx, hw, &info, sizeof(info),
+				offsetof(struct iommufd_selftest_info, test_reg) +
+				sizeof(uint32_t), what);
+
+	if (rc <= 0)
+		return rc;
+	if (info.test_reg != KABI_TEST_HW_INFO_REGVAL) {
+		log_err(ctx, "%s: hw info test_reg is %#x, not the mock driver's %#x",
+			what, info.test_reg, KABI_TEST_HW_INFO_REGVAL);
+		return -EOPNOTSUPP;
+	}
+	return 0;
+}
+
 IOMMUFD_EXPORT int iommufd_selftest_hwpt_build(struct iommufd_ctx *ctx,
-					       uint32_t iotlb, void *buf,
-					       size_t buf_len, uint32_t *ret_type,
-					       size_t *ret_len)
+					       const struct iommufd_selftest_hwpt *hwpt,
+					       const struct iommufd_selftest_info *hw,
+					       void *buf, size_t buf_len,
+					       uint32_t *ret_type, size_t *ret_len)
 {
 	static const char what[] = "selftest HWPT data";
-	struct kabi_hwpt_selftest out = { .iotlb = iotlb };
+	struct kabi_hwpt_selftest out = { 0 };
+	struct iommufd_selftest_hwpt in;
 	int rc;
 
 	rc = vendor_buf_check(ctx, buf, buf_len, KABI_HWPT_SELFTEST_SIZE_V1, what);
+	if (!rc)
+		rc = vendor_in_copy(ctx, hwpt, &in, sizeof(in), what);
 	if (rc)
 		return rc;
-	if (!iotlb) {
+	if (!in.iotlb) {
 		log_err(ctx, "%s: iotlb 0: all-zero data reads as no data (use e.g. IOMMUFD_SELFTEST_IOTLB_DEFAULT)",
 			what);
 		return -EINVAL;
 	}
+	rc = selftest_hw_check(ctx, hw, what);
+	if (rc)
+		return rc;
+	out.iotlb = in.iotlb;
 	/* Only the first member: every kernel with the mock driver takes it. */
 	vendor_emit(buf, &out, KABI_HWPT_SELFTEST_SIZE_V1, IOMMUFD_HWPT_DATA_SELFTEST,
 		    ret_type, ret_len);
@@ -84,47 +116,56 @@ static int selftest_inv_check(struct iommufd_ctx *ctx, uint32_t flags,
 }
 
 IOMMUFD_EXPORT int iommufd_selftest_inv_build(struct iommufd_ctx *ctx,
-					      uint32_t flags, uint32_t iotlb_id,
+					      const struct iommufd_selftest_inv *inv,
+					      const struct iommufd_selftest_info *hw,
 					      void *buf, size_t buf_len,
 					      uint32_t *ret_type, size_t *ret_len)
 {
 	static const char what[] = "selftest HWPT invalidation";
-	struct kabi_hwpt_invalidate_selftest out = {
-		.flags = flags,
-		.iotlb_id = iotlb_id,
-	};
+	struct kabi_hwpt_invalidate_selftest out = { 0 };
+	struct iommufd_selftest_inv in;
 	int rc;
 
 	rc = vendor_buf_check(ctx, buf, buf_len, sizeof(out), what);
 	if (!rc)
-		rc = selftest_inv_check(ctx, flags, "iotlb_id", iotlb_id,
+		rc = vendor_in_copy(ctx, inv, &in, sizeof(in), what);
+	if (!rc)
+		rc = selftest_inv_check(ctx, in.flags, "iotlb_id", in.iotlb_id,
 					KABI_TEST_IOTLB_ID_MAX, what);
+	if (!rc)
+		rc = selftest_hw_check(ctx, hw, what);
 	if (rc)
 		return rc;
+	out.flags = in.flags;
+	out.iotlb_id = in.iotlb_id;
 	vendor_emit(buf, &out, sizeof(out), IOMMUFD_INVALIDATE_SELFTEST, ret_type, ret_len);
 	return 0;
 }
 
 IOMMUFD_EXPORT int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx,
-						     uint32_t flags, uint32_t vdev_id,
-						     uint32_t cache_id, void *buf,
-						     size_t buf_len, uint32_t *ret_type,
-						     size_t *ret_len)
+						     const struct iommufd_selftest_viommu_inv *inv,
+						     const struct iommufd_selftest_info *hw,
+						     void *buf, size_t buf_len,
+						     uint32_t *ret_type, size_t *ret_len)
 {
 	static const char what[] = "selftest vIOMMU invalidation";
-	struct kabi_viommu_invalidate_selftest out = {
-		.flags = flags,
-		.vdev_id = vdev_id,
-		.cache_id = cache_id,
-	};
+	struct kabi_viommu_invalidate_selftest out = { 0 };
+	struct iommufd_selftest_viommu_inv in;
 	int rc;
 
 	rc = vendor_buf_check(ctx, buf, buf_len, sizeof(out), what);
 	if (!rc)
-		rc = selftest_inv_check(ctx, flags, "cache_id", cache_id,
+		rc = vendor_in_copy(ctx, inv, &in, sizeof(in), what);
+	if (!rc)
+		rc = selftest_inv_check(ctx, in.flags, "cache_id", in.cache_id,
 					KABI_TEST_DEV_CACHE_ID_MAX, what);
+	if (!rc)
+		rc = selftest_hw_check(ctx, hw, what);
 	if (rc)
 		return rc;
+	out.flags = in.flags;
+	out.vdev_id = in.vdev_id;
+	out.cache_id = in.cache_id;
 	vendor_emit(buf, &out, sizeof(out), IOMMUFD_INVALIDATE_SELFTEST, ret_type, ret_len);
 	return 0;
 }

@@ -110,7 +110,7 @@ void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
 	(offsetof(struct iommufd_smmuv3_info, idr) + sizeof(uint32_t[6]))
 
 IOMMUFD_EXPORT int iommufd_smmuv3_info_decode(struct iommufd_ctx *ctx,
-					      const void *data, size_t len,
+					      const void *data, size_t data_len,
 					      struct iommufd_smmuv3_info *ret_info)
 {
 	struct kabi_hw_info_arm_smmuv3 rec;
@@ -119,7 +119,7 @@ IOMMUFD_EXPORT int iommufd_smmuv3_info_decode(struct iommufd_ctx *ctx,
 
 	rc = vendor_out_check(ctx, ret_info, SMMUV3_INFO_MIN, "SMMUv3 hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, len, sizeof(rec), "SMMUv3 hw info");
+		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "SMMUv3 hw info");
 	if (rc)
 		return rc;
 	memcpy(&rec, data, sizeof(rec));
@@ -579,7 +579,7 @@ void vendor_tegra241_cmdqv_decode(const struct kabi_hw_info_tegra241_cmdqv *rec,
 	(offsetof(struct iommufd_tegra241_cmdqv_info, flags) + sizeof(uint32_t))
 
 IOMMUFD_EXPORT int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
-						      const void *data, size_t len,
+						      const void *data, size_t data_len,
 						      struct iommufd_tegra241_cmdqv_info *ret_info)
 {
 	struct kabi_hw_info_tegra241_cmdqv rec;
@@ -588,7 +588,7 @@ IOMMUFD_EXPORT int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
 
 	rc = vendor_out_check(ctx, ret_info, TEGRA_INFO_MIN, "Tegra241 CMDQV hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, len, sizeof(rec), "Tegra241 CMDQV hw info");
+		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "Tegra241 CMDQV hw info");
 	if (rc)
 		return rc;
 	memcpy(&rec, data, sizeof(rec));

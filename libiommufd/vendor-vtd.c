@@ -96,7 +96,7 @@ void vendor_vtd_decode(const struct kabi_hw_info_vtd *rec,
 	(offsetof(struct iommufd_vtd_info, cap_reg) + sizeof(uint64_t))
 
 IOMMUFD_EXPORT int iommufd_vtd_info_decode(struct iommufd_ctx *ctx,
-					   const void *data, size_t len,
+					   const void *data, size_t data_len,
 					   struct iommufd_vtd_info *ret_info)
 {
 	struct kabi_hw_info_vtd rec;
@@ -105,7 +105,7 @@ IOMMUFD_EXPORT int iommufd_vtd_info_decode(struct iommufd_ctx *ctx,
 
 	rc = vendor_out_check(ctx, ret_info, VTD_INFO_MIN, "VT-d hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, len, sizeof(rec), "VT-d hw info");
+		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "VT-d hw info");
 	if (rc)
 		return rc;
 	memcpy(&rec, data, sizeof(rec));
@@ -213,45 +213,72 @@ IOMMUFD_EXPORT int iommufd_vtd_s1_build(struct iommufd_ctx *ctx,
 
 /* ---- invalidation ------------------------------------------------------ */
 
-IOMMUFD_EXPORT int iommufd_vtd_inv_build(struct iommufd_ctx *ctx, uint64_t addr,
-					 uint64_t npages, uint32_t flags,
+IOMMUFD_EXPORT int iommufd_vtd_inv_build(struct iommufd_ctx *ctx,
+					 const struct iommufd_vtd_inv *inv,
+					 const struct iommufd_vtd_info *hw,
 					 void *buf, size_t buf_len,
 					 uint32_t *ret_type, size_t *ret_len)
 {
 	static const char what[] = "VT-d stage-1 invalidation";
 	struct kabi_hwpt_vtd_s1_invalidate out = { 0 };
-	int rc;
+	struct iommufd_vtd_info info;
+	struct iommufd_vtd_inv in;
+	int have_hw, rc;
 
 	rc = vendor_buf_check(ctx, buf, buf_len, sizeof(out), what);
+	if (!rc)
+		rc = vendor_in_copy(ctx, inv, &in, sizeof(in), what);
 	if (rc)
 		return rc;
-	if (flags & ~(uint32_t)VTD_INV_FLAGS) {
+	have_hw = vtd_hw(ctx, hw, &info, what);
+	if (have_hw < 0)
+		return have_hw;
+
+	/* The kernel's own checks (flags, alignment, "all" from 0) first. */
+	if (in.flags & ~(uint32_t)VTD_INV_FLAGS) {
 		log_err(ctx, "%s: flags: unknown bits %#x (known: LEAF)", what,
-			flags & ~(uint32_t)VTD_INV_FLAGS);
+			in.flags & ~(uint32_t)VTD_INV_FLAGS);
 		return -EINVAL;
 	}
-	if (addr & (VTD_PAGE_SIZE - 1)) {
+	if (in.addr & (VTD_PAGE_SIZE - 1)) {
 		log_err(ctx, "%s: addr %#llx is not 4 KiB aligned", what,
-			(unsigned long long)addr);
+			(unsigned long long)in.addr);
 		return -EINVAL;
 	}
-	if (npages == IOMMUFD_VTD_INV_ALL) {
-		if (addr) {
+	if (in.npages == IOMMUFD_VTD_INV_ALL) {
+		if (in.addr) {
 			log_err(ctx, "%s: npages: \"all\" (UINT64_MAX) needs addr 0, not %#llx",
-				what, (unsigned long long)addr);
+				what, (unsigned long long)in.addr);
 			return -EINVAL;
 		}
-	} else if (!npages) {
+	} else if (!in.npages) {
 		log_err(ctx, "%s: npages is 0: nothing to invalidate", what);
 		return -EINVAL;
-	} else if (npages > (addr ? (0 - addr) / VTD_PAGE_SIZE : 1ull << 52)) {
+	} else if (in.npages > (in.addr ? (0 - in.addr) / VTD_PAGE_SIZE : 1ull << 52)) {
+		/* The kernel would compute an end that wraps around. */
 		log_err(ctx, "%s: npages %llu from addr %#llx passes the end of the 64-bit space (IOMMUFD_VTD_INV_ALL means everything)",
-			what, (unsigned long long)npages, (unsigned long long)addr);
+			what, (unsigned long long)in.npages, (unsigned long long)in.addr);
 		return -EINVAL;
 	}
-	out.addr = addr;
-	out.npages = npages;
-	out.flags = flags;	/* our LEAF is the kernel's */
+
+	/*
+	 * Only nesting is checked against the hardware. CAP.PSI and CAP.MAMV
+	 * are not: the kernel turns any range into what its IOMMU can do
+	 * (page-selective, or domain-selective when PSI is absent or the
+	 * range's mask exceeds MAMV), and the guest shapes its ranges by its
+	 * virtual IOMMU's CAP. Nor is the address checked against the first
+	 * stage's width: a guest aligns a range down to a power of two of
+	 * pages, which may leave the canonical space and is still correct.
+	 */
+	if (have_hw && !info.nesting) {
+		log_err(ctx, "%s: the IOMMU cannot nest, so there is no stage-1 table to invalidate: ECAP.SMTS=%d NEST=%d FSTS=%d SSTS=%d (all are needed)",
+			what, info.smts, info.nest, info.fsts, info.ssts);
+		return -EOPNOTSUPP;
+	}
+
+	out.addr = in.addr;
+	out.npages = in.npages;
+	out.flags = in.flags;	/* our LEAF is the kernel's */
 	vendor_emit(buf, &out, sizeof(out), IOMMUFD_INVALIDATE_VTD_S1, ret_type, ret_len);
 	return 0;
 }

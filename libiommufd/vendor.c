@@ -2,8 +2,9 @@
 /*
  * Vendor data, the common part: the rules every decoder and builder of
  * vendor-*.c follows (size-versioned structs in and out, buffers written
- * only on success), and iommufd_hw_info_decode(), which picks the decoder
- * by the record's type and reports a type it does not know as raw bytes.
+ * only on success), iommufd_hw_info_decode(), which picks the decoder by
+ * the record's type and reports a type it does not know as raw bytes, and
+ * iommufd_hw_info_type_name().
  */
 #include <stdio.h>
 
@@ -113,6 +114,29 @@ void vendor_emit(void *buf, const void *bytes, size_t len, uint32_t type,
 		*ret_len = len;
 }
 
+/* ---- names ------------------------------------------------------------- */
+
+IOMMUFD_EXPORT const char *iommufd_hw_info_type_name(uint32_t type)
+{
+	/* The kernel's numbers; SELFTEST is far from the others on purpose. */
+	switch (type) {
+	case IOMMUFD_HW_INFO_NONE:
+		return "none";
+	case IOMMUFD_HW_INFO_INTEL_VTD:
+		return "Intel VT-d";
+	case IOMMUFD_HW_INFO_ARM_SMMUV3:
+		return "ARM SMMUv3";
+	case IOMMUFD_HW_INFO_TEGRA241_CMDQV:
+		return "NVIDIA Tegra241 CMDQV";
+	case IOMMUFD_HW_INFO_AMD:
+		return "AMD IOMMU";
+	case IOMMUFD_HW_INFO_SELFTEST:
+		return "iommufd selftest mock";
+	default:
+		return "unknown";
+	}
+}
+
 /* ---- any type ---------------------------------------------------------- */
 
 #define DECODED_MIN \
@@ -129,7 +153,7 @@ static size_t member_room(const struct iommufd_hw_info_decoded *ret,
 }
 
 IOMMUFD_EXPORT int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type,
-					  const void *data, size_t len,
+					  const void *data, size_t data_len,
 					  struct iommufd_hw_info_decoded *ret_info)
 {
 	struct iommufd_hw_info_decoded out = {
@@ -137,7 +161,7 @@ IOMMUFD_EXPORT int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type
 		.type = type,
 		.known = true,
 		.raw = data,
-		.raw_len = len,
+		.raw_len = data_len,
 	};
 	size_t need = 0;
 	const char *what = NULL;
@@ -146,8 +170,8 @@ IOMMUFD_EXPORT int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type
 	rc = vendor_out_check(ctx, ret_info, DECODED_MIN, "hw info decode");
 	if (rc)
 		return rc;
-	if (!data && len) {
-		log_err(ctx, "hw info decode: %zu bytes at NULL", len);
+	if (!data && data_len) {
+		log_err(ctx, "hw info decode: %zu bytes at NULL", data_len);
 		return -EINVAL;
 	}
 	switch (type) {
@@ -175,14 +199,14 @@ IOMMUFD_EXPORT int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type
 		out.known = false;
 		if (type == IOMMUFD_HW_INFO_NONE)
 			log_dbg(ctx, "hw info decode: type NONE: the IOMMU driver reports no vendor record (%zu bytes)",
-				len);
+				data_len);
 		else
 			log_dbg(ctx, "hw info decode: type %#x is unknown to this library: %zu raw bytes",
-				type, len);
+				type, data_len);
 		break;
 	}
 	if (out.known) {
-		rc = vendor_len_check(ctx, data, len, need, what);
+		rc = vendor_len_check(ctx, data, data_len, need, what);
 		if (rc)
 			return rc;
 	}

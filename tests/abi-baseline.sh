@@ -12,6 +12,9 @@ rc=$?
 # abidiff's exit status is a bit field: 4 = ABI change, 8 = incompatible.
 if [ $((rc & 8)) -ne 0 ] || [ $((rc & 3)) -ne 0 ]; then
 	echo "FAIL: abidiff exit status $rc (incompatible ABI change or abidiff error)"
+	echo "  After a release this is never fine. Before the release that takes the"
+	echo "  baseline, an intended change is recorded with 'make abi-baseline' in the"
+	echo "  build tree, which rewrites libiommufd/libiommufd.abi in the sources."
 	exit 1
 fi
 [ $((rc & 4)) -ne 0 ] && echo "compatible ABI change against the baseline (run make abi-baseline when releasing)"

@@ -1,9 +1,16 @@
-/* The public header compiles alone as strict C99 (-pedantic-errors). */
+/*
+ * The public header compiles alone as strict C (C99 and C11,
+ * -pedantic-errors), LIBIOMMUFD_OPTS() included (header-opts.h).
+ */
 #include <libiommufd.h>
+
+#include "header-opts.h"
 
 int main(void)
 {
 	struct iommufd_hwpt_opts opts = { .sz = sizeof(opts), .flags = IOMMUFD_HWPT_NEST_PARENT };
 
-	return opts.sz == sizeof(opts) ? 0 : 1;
+	if (opts.sz != sizeof(opts))
+		return 1;
+	return check_opts();
 }

@@ -1,5 +1,8 @@
-// The public header compiles alone as C++11 and links with C linkage.
+// The public header compiles alone as C++ (11, 17 and 20, -pedantic-errors),
+// links with C linkage, and LIBIOMMUFD_OPTS() works there (header-opts.h).
 #include <libiommufd.h>
+
+#include "header-opts.h"
 
 int main()
 {
@@ -7,5 +10,7 @@ int main()
 	iommufd_hw_info info = {};
 
 	info.sz = sizeof(info);
-	return unref && info.sz ? 0 : 1;
+	if (!unref || !info.sz)
+		return 1;
+	return check_opts();
 }

@@ -9,11 +9,21 @@ out=${LIBIOMMUFD_FUZZ_OUT:-${LIBIOMMUFD_BUILD:-$src/build}/fuzz}
 secs=${LIBIOMMUFD_FUZZ_SECONDS:-60}
 mkdir -p "$out"
 lib_sources=$(ls "$src"/libiommufd/*.c)
+# The public header includes the version header configure generates; make
+# it here from configure.ac's version, so fuzzing needs no configured tree.
+ver_part() { sed -n "s/^m4_define(\[libiommufd_$1\], \[\([0-9]*\)\])\$/\1/p" "$src/configure.ac"; }
+major=$(ver_part major) minor=$(ver_part minor) micro=$(ver_part micro)
+[ -n "$major" ] && [ -n "$minor" ] && [ -n "$micro" ] ||
+	{ echo "fuzz: no version in $src/configure.ac"; exit 1; }
+mkdir -p "$out/include/libiommufd"
+sed -e "s/@LIBIOMMUFD_VERSION_MAJOR@/$major/" -e "s/@LIBIOMMUFD_VERSION_MINOR@/$minor/" \
+	-e "s/@LIBIOMMUFD_VERSION_MICRO@/$micro/" -e "s/@PACKAGE_VERSION@/$major.$minor.$micro/" \
+	"$src/include/libiommufd/version.h.in" >"$out/include/libiommufd/version.h"
 for harness in "$src"/tests/fuzz/*.c; do
 	name=$(basename "$harness" .c)
 	# shellcheck disable=SC2086
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -I"$src/include" -I"$src/libiommufd" \
+		-fno-sanitize-recover=undefined -I"$out/include" -I"$src/include" -I"$src/libiommufd" \
 		-o "$out/$name" "$harness" $lib_sources -ludev
 	mkdir -p "$out/$name.corpus"
 	echo "fuzz: $name for ${secs}s"

@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness for everything that parses bytes from the kernel or
  * turns caller values into bytes for it: the hw-info decoders and the
- * nested-data and invalidation builders.
+ * nested-data and invalidation builders (the selftest mock's included).
  *
  * Invariants checked beyond what ASan/UBSan see: a builder writes nothing
  * when it fails, and on success exactly the layout's length and the data
@@ -64,8 +64,10 @@ static void decode_hw(struct reader *r, uint32_t type, void *out)
 		iommufd_vtd_info_decode(NULL, rec, 24, out);
 	else if (type == IOMMUFD_HW_INFO_ARM_SMMUV3)
 		iommufd_smmuv3_info_decode(NULL, rec, 40, out);
-	else
+	else if (type == IOMMUFD_HW_INFO_AMD)
 		iommufd_amd_info_decode(NULL, rec, 16, out);
+	else
+		iommufd_selftest_info_decode(NULL, rec, 8, out);
 }
 
 static void fuzz_decode(struct reader *r)
@@ -91,6 +93,7 @@ static void fuzz_decode(struct reader *r)
 static void fuzz_vtd(struct reader *r)
 {
 	struct iommufd_vtd_s1 s1 = { .sz = sizeof(s1) };
+	struct iommufd_vtd_inv inv = { .sz = sizeof(inv) };
 	struct iommufd_vtd_info hw = { .sz = sizeof(hw) };
 	uint8_t buf[BUF_LEN];
 	uint32_t type = 0;
@@ -101,14 +104,17 @@ static void fuzz_vtd(struct reader *r)
 	s1.flags = take(r, 1);
 	s1.pgtbl_addr = take(r, 8);
 	s1.addr_width = (uint32_t)take(r, 1);
+	inv.addr = take(r, 8);
+	inv.npages = take(r, 8);
+	inv.flags = (uint32_t)take(r, 1);
 	if (with_hw)
 		decode_hw(r, IOMMUFD_HW_INFO_INTEL_VTD, &hw);
 	memset(buf, POISON, sizeof(buf));
 	rc = iommufd_vtd_s1_build(NULL, &s1, with_hw ? &hw : NULL, buf, sizeof(buf), &type, &len);
 	check_build(rc, buf, type, len, IOMMUFD_HWPT_DATA_VTD_S1, IOMMUFD_HWPT_DATA_VTD_S1_LEN);
 	memset(buf, POISON, sizeof(buf));
-	rc = iommufd_vtd_inv_build(NULL, take(r, 8), take(r, 8), (uint32_t)take(r, 1), buf,
-				   sizeof(buf), &type, &len);
+	rc = iommufd_vtd_inv_build(NULL, &inv, with_hw ? &hw : NULL, buf, sizeof(buf), &type,
+				   &len);
 	check_build(rc, buf, type, len, IOMMUFD_INVALIDATE_VTD_S1, IOMMUFD_INVALIDATE_VTD_S1_LEN);
 }
 
@@ -181,16 +187,52 @@ static void fuzz_amd(struct reader *r)
 	check_build(rc, buf, type, len, IOMMUFD_HWPT_DATA_AMD_GUEST, IOMMUFD_HWPT_DATA_AMD_GUEST_LEN);
 }
 
+static void fuzz_selftest(struct reader *r)
+{
+	struct iommufd_selftest_hwpt hwpt = { .sz = sizeof(hwpt) };
+	struct iommufd_selftest_inv inv = { .sz = sizeof(inv) };
+	struct iommufd_selftest_viommu_inv vinv = { .sz = sizeof(vinv) };
+	struct iommufd_selftest_info hw = { .sz = sizeof(hw) };
+	uint8_t buf[BUF_LEN];
+	uint32_t type = 0;
+	size_t len = 0;
+	bool with_hw = take_bool(r);
+	int rc;
+
+	hwpt.iotlb = (uint32_t)take(r, 4);
+	inv.flags = (uint32_t)take(r, 1);
+	inv.iotlb_id = (uint32_t)take(r, 4);
+	vinv.flags = (uint32_t)take(r, 1);
+	vinv.vdev_id = (uint32_t)take(r, 4);
+	vinv.cache_id = (uint32_t)take(r, 4);
+	if (with_hw)
+		decode_hw(r, IOMMUFD_HW_INFO_SELFTEST, &hw);
+	memset(buf, POISON, sizeof(buf));
+	rc = iommufd_selftest_hwpt_build(NULL, &hwpt, with_hw ? &hw : NULL, buf, sizeof(buf),
+					 &type, &len);
+	check_build(rc, buf, type, len, IOMMUFD_HWPT_DATA_SELFTEST, IOMMUFD_HWPT_DATA_SELFTEST_LEN);
+	memset(buf, POISON, sizeof(buf));
+	rc = iommufd_selftest_inv_build(NULL, &inv, with_hw ? &hw : NULL, buf, sizeof(buf),
+					&type, &len);
+	check_build(rc, buf, type, len, IOMMUFD_INVALIDATE_SELFTEST, IOMMUFD_INVALIDATE_SELFTEST_LEN);
+	memset(buf, POISON, sizeof(buf));
+	rc = iommufd_selftest_viommu_inv_build(NULL, &vinv, with_hw ? &hw : NULL, buf,
+					       sizeof(buf), &type, &len);
+	check_build(rc, buf, type, len, IOMMUFD_INVALIDATE_SELFTEST,
+		    IOMMUFD_INVALIDATE_SELFTEST_VIOMMU_LEN);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct reader r = { data, size };
 
-	switch (take(&r, 1) % 4) {
+	switch (take(&r, 1) % 5) {
 	case 0: fuzz_decode(&r); break;
 	case 1: fuzz_vtd(&r); break;
 	case 2: fuzz_smmuv3(&r); break;
+	case 3: fuzz_selftest(&r); break;
 	default: fuzz_amd(&r); break;
 	}
 	return 0;

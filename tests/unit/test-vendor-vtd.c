@@ -481,6 +481,16 @@ static void test_s1_round_trip(void **state)
 
 /* ---- invalidation ------------------------------------------------------- */
 
+/* Build one entry from a range and flags, with or without hardware info. */
+static int inv_build(uint64_t addr, uint64_t npages, uint32_t flags,
+		     const struct iommufd_vtd_info *hw, void *buf, size_t buf_len,
+		     uint32_t *ret_type, size_t *ret_len)
+{
+	LIBIOMMUFD_OPTS(iommufd_vtd_inv, inv, .addr = addr, .npages = npages, .flags = flags);
+
+	return iommufd_vtd_inv_build(vt_ctx, &inv, hw, buf, buf_len, ret_type, ret_len);
+}
+
 static void test_inv_vector(void **state)
 {
 	unsigned char buf[IOMMUFD_INVALIDATE_VTD_S1_LEN + 8];
@@ -489,8 +499,8 @@ static void test_inv_vector(void **state)
 
 	(void)state;
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, 0x7f000000ull, 16, IOMMUFD_VTD_INV_LEAF,
-					       buf, sizeof(buf), &type, &len), 0);
+	assert_int_equal(inv_build(0x7f000000ull, 16, IOMMUFD_VTD_INV_LEAF, NULL, buf,
+				   sizeof(buf), &type, &len), 0);
 	assert_int_equal(type, IOMMUFD_INVALIDATE_VTD_S1);
 	assert_int_equal(type, 0);
 	assert_int_equal(len, 24);
@@ -507,16 +517,15 @@ static void test_inv_flush_all(void **state)
 
 	(void)state;
 	/* uAPI: addr 0 and npages UINT64_MAX invalidate everything */
-	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, 0, IOMMUFD_VTD_INV_ALL, 0, buf,
-					       sizeof(buf), NULL, NULL), 0);
+	assert_int_equal(inv_build(0, IOMMUFD_VTD_INV_ALL, 0, NULL, buf, sizeof(buf), NULL,
+				   NULL), 0);
 	assert_true(vt_get64(buf, 0) == 0);
 	assert_true(vt_get64(buf, 8) == UINT64_MAX);
 	assert_int_equal(vt_get32(buf, 16), 0);
 	/* The whole space in pages, and the last page, are ranges too. */
-	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, 0, 1ull << 52, 0, buf, sizeof(buf),
-					       NULL, NULL), 0);
-	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, 0xfffffffffffff000ull, 1, 0, buf,
-					       sizeof(buf), NULL, NULL), 0);
+	assert_int_equal(inv_build(0, 1ull << 52, 0, NULL, buf, sizeof(buf), NULL, NULL), 0);
+	assert_int_equal(inv_build(0xfffffffffffff000ull, 1, 0, NULL, buf, sizeof(buf), NULL,
+				   NULL), 0);
 }
 
 static void expect_inv_error(uint64_t addr, uint64_t npages, uint32_t flags,
@@ -526,14 +535,15 @@ static void expect_inv_error(uint64_t addr, uint64_t npages, uint32_t flags,
 
 	vt_log_clear();
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, addr, npages, flags, buf, sizeof(buf),
-					       NULL, NULL), -EINVAL);
+	assert_int_equal(inv_build(addr, npages, flags, NULL, buf, sizeof(buf), NULL, NULL),
+			 -EINVAL);
 	assert_logged(logged);
 	assert_true(vt_all(buf, sizeof(buf), 0xee));
 }
 
 static void test_inv_errors(void **state)
 {
+	LIBIOMMUFD_OPTS(iommufd_vtd_inv, inv, .npages = 1);
 	unsigned char buf[24];
 
 	(void)state;
@@ -543,8 +553,90 @@ static void test_inv_errors(void **state)
 	expect_inv_error(0x1000, 0, 2, "flags: unknown bits 0x2");
 	expect_inv_error(0xfffffffffffff000ull, 2, 0, "passes the end of the 64-bit space");
 	expect_inv_error(0, (1ull << 52) + 1, 0, "passes the end of the 64-bit space");
-	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, 0, 1, 0, buf, 23, NULL, NULL), -EINVAL);
-	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, 0, 1, 0, NULL, 24, NULL, NULL), -EINVAL);
+	assert_int_equal(inv_build(0, 1, 0, NULL, buf, 23, NULL, NULL), -EINVAL);
+	assert_int_equal(inv_build(0, 1, 0, NULL, NULL, 24, NULL, NULL), -EINVAL);
+	/* No input struct, or one too small to hold its size */
+	vt_log_clear();
+	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, NULL, NULL, buf, 24, NULL, NULL), -EINVAL);
+	assert_logged("no input struct");
+	inv.sz = 4;
+	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, &inv, NULL, buf, 24, NULL, NULL), -EINVAL);
+}
+
+static void test_inv_sized_input(void **state)
+{
+	struct {
+		struct iommufd_vtd_inv inv;
+		uint64_t newer;		/* a member of a later library */
+	} big;
+	struct iommufd_vtd_inv old;
+	unsigned char buf[24];
+
+	(void)state;
+	memset(&big, 0, sizeof(big));
+	big.inv.sz = sizeof(big);
+	big.inv.addr = 0x2000;
+	big.inv.npages = 1;
+	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, &big.inv, NULL, buf, sizeof(buf), NULL,
+					       NULL), 0);
+	/* A later caller's member set: refused, the buffer untouched. */
+	big.newer = 1;
+	vt_log_clear();
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, &big.inv, NULL, buf, sizeof(buf), NULL,
+					       NULL), -E2BIG);
+	assert_logged("this library knows only");
+	assert_true(vt_all(buf, sizeof(buf), 0xee));
+	/* An older caller's struct that ends before flags: flags read as 0. */
+	memset(&old, 0, sizeof(old));
+	old.sz = offsetof(struct iommufd_vtd_inv, flags);
+	old.addr = 0x3000;
+	old.npages = 2;
+	old.flags = 0x80;	/* past its sz: not read */
+	assert_int_equal(iommufd_vtd_inv_build(vt_ctx, &old, NULL, buf, sizeof(buf), NULL, NULL),
+			 0);
+	assert_true(vt_get64(buf, 0) == 0x3000);
+	assert_true(vt_get64(buf, 8) == 2);
+	assert_int_equal(vt_get32(buf, 16), 0);
+}
+
+static void test_inv_hw(void **state)
+{
+	struct iommufd_vtd_info hw;
+	unsigned char buf[24];
+
+	(void)state;
+	/* A nesting IOMMU: the entry is built as without hw. */
+	decode(CAP_VECTOR, ECAP_VECTOR, &hw);
+	assert_true(hw.nesting);
+	assert_int_equal(inv_build(0x4000, 4, IOMMUFD_VTD_INV_LEAF, &hw, buf, sizeof(buf),
+				   NULL, NULL), 0);
+	assert_true(vt_get64(buf, 0) == 0x4000);
+	/*
+	 * No page-selective invalidation (CAP.PSI, 39) and the smallest
+	 * address mask (CAP.MAMV 53:48 = 0): still built, on purpose (the
+	 * kernel falls back to a domain-selective flush).
+	 */
+	decode(CAP_VECTOR & ~(1ull << 39) & ~(0x3full << 48), ECAP_VECTOR, &hw);
+	assert_false(hw.psi);
+	assert_int_equal(hw.mamv, 0);
+	assert_int_equal(inv_build(0x4000, 1ull << 20, 0, &hw, buf, sizeof(buf), NULL, NULL), 0);
+	/* An IOMMU that cannot nest has no stage-1 table to invalidate. */
+	decode(CAP_VECTOR, ECAP_VECTOR & ~(1ull << 43), &hw);	/* ECAP.SMTS */
+	vt_log_clear();
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(inv_build(0, IOMMUFD_VTD_INV_ALL, 0, &hw, buf, sizeof(buf), NULL, NULL),
+			 -EOPNOTSUPP);
+	assert_logged("the IOMMU cannot nest");
+	assert_logged("ECAP.SMTS=0");
+	assert_true(vt_all(buf, sizeof(buf), 0xee));
+	/* Malformed input is -EINVAL before the hardware is looked at. */
+	expect_inv_error(0x1001, 1, 0, "not 4 KiB aligned");
+	/* Hardware info too small to hold its registers */
+	decode(CAP_VECTOR, ECAP_VECTOR, &hw);
+	hw.sz = offsetof(struct iommufd_vtd_info, ecap_reg);
+	assert_int_equal(inv_build(0, 1, 0, &hw, buf, sizeof(buf), NULL, NULL), -EINVAL);
+	assert_logged("does not hold its raw registers");
 }
 
 int main(void)
@@ -566,6 +658,8 @@ int main(void)
 		VT_TEST(test_inv_vector),
 		VT_TEST(test_inv_flush_all),
 		VT_TEST(test_inv_errors),
+		VT_TEST(test_inv_sized_input),
+		VT_TEST(test_inv_hw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -185,6 +185,32 @@ static void test_selftest_info(void **state)
 	assert_int_equal(iommufd_selftest_info_decode(vt_ctx, rec, 8, &info), -EINVAL);
 }
 
+static int hwpt_build(uint32_t iotlb, const struct iommufd_selftest_info *hw, void *buf,
+		      size_t buf_len, uint32_t *ret_type, size_t *ret_len)
+{
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, hwpt, .iotlb = iotlb);
+
+	return iommufd_selftest_hwpt_build(vt_ctx, &hwpt, hw, buf, buf_len, ret_type, ret_len);
+}
+
+static int inv_build(uint32_t flags, uint32_t iotlb_id, void *buf, size_t buf_len,
+		     uint32_t *ret_type, size_t *ret_len)
+{
+	LIBIOMMUFD_OPTS(iommufd_selftest_inv, inv, .flags = flags, .iotlb_id = iotlb_id);
+
+	return iommufd_selftest_inv_build(vt_ctx, &inv, NULL, buf, buf_len, ret_type, ret_len);
+}
+
+static int viommu_inv_build(uint32_t flags, uint32_t vdev_id, uint32_t cache_id, void *buf,
+			    size_t buf_len, uint32_t *ret_type, size_t *ret_len)
+{
+	LIBIOMMUFD_OPTS(iommufd_selftest_viommu_inv, inv, .flags = flags, .vdev_id = vdev_id,
+			.cache_id = cache_id);
+
+	return iommufd_selftest_viommu_inv_build(vt_ctx, &inv, NULL, buf, buf_len, ret_type,
+						 ret_len);
+}
+
 static void test_selftest_hwpt(void **state)
 {
 	unsigned char buf[8];
@@ -193,23 +219,108 @@ static void test_selftest_hwpt(void **state)
 
 	(void)state;
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, IOMMUFD_SELFTEST_IOTLB_DEFAULT, buf,
-						     sizeof(buf), &type, &len), 0);
+	assert_int_equal(hwpt_build(IOMMUFD_SELFTEST_IOTLB_DEFAULT, NULL, buf, sizeof(buf), &type,
+				    &len), 0);
 	assert_int_equal(type, 0xdead);
 	assert_int_equal(type, IOMMUFD_HWPT_DATA_SELFTEST);
 	assert_int_equal(len, 4);
 	assert_int_equal(vt_get32(buf, 0), 0xbadbeef);
 	assert_true(vt_all(buf + 4, 4, 0xee));
 	/* 4 bytes are enough room */
-	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, 7, buf, 4, NULL, NULL), 0);
+	assert_int_equal(hwpt_build(7, NULL, buf, 4, NULL, NULL), 0);
 	assert_int_equal(vt_get32(buf, 0), 7);
 	/* 0 would be all-zero data, which iommufd_hwpt_alloc() reads as none */
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, 0, buf, sizeof(buf), &type, NULL), -EINVAL);
+	assert_int_equal(hwpt_build(0, NULL, buf, sizeof(buf), &type, NULL), -EINVAL);
 	assert_logged("iotlb 0: all-zero data reads as no data");
 	assert_true(vt_all(buf, sizeof(buf), 0xee));
-	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, 1, buf, 3, NULL, NULL), -EINVAL);
-	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, 1, NULL, 4, NULL, NULL), -EINVAL);
+	assert_int_equal(hwpt_build(1, NULL, buf, 3, NULL, NULL), -EINVAL);
+	assert_int_equal(hwpt_build(1, NULL, NULL, 4, NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, NULL, NULL, buf, 4, NULL, NULL),
+			 -EINVAL);
+}
+
+/* The input structs grow like the others: unknown set bytes are -E2BIG. */
+static void test_selftest_sized_input(void **state)
+{
+	struct {
+		struct iommufd_selftest_hwpt hwpt;
+		uint64_t newer;
+	} h;
+	struct {
+		struct iommufd_selftest_inv inv;
+		uint64_t newer;
+	} i;
+	struct {
+		struct iommufd_selftest_viommu_inv inv;
+		uint64_t newer;
+	} v;
+	unsigned char buf[16];
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	memset(&i, 0, sizeof(i));
+	memset(&v, 0, sizeof(v));
+	h.hwpt.sz = sizeof(h);
+	h.hwpt.iotlb = 5;
+	i.inv.sz = sizeof(i);
+	v.inv.sz = sizeof(v);
+	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, &h.hwpt, NULL, buf, sizeof(buf),
+						     NULL, NULL), 0);
+	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, &i.inv, NULL, buf, sizeof(buf),
+						    NULL, NULL), 0);
+	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, &v.inv, NULL, buf, sizeof(buf),
+							   NULL, NULL), 0);
+	h.newer = i.newer = v.newer = 1;
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, &h.hwpt, NULL, buf, sizeof(buf),
+						     NULL, NULL), -E2BIG);
+	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, &i.inv, NULL, buf, sizeof(buf),
+						    NULL, NULL), -E2BIG);
+	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, &v.inv, NULL, buf, sizeof(buf),
+							   NULL, NULL), -E2BIG);
+	assert_true(vt_all(buf, sizeof(buf), 0xee));
+	/* An older struct ending before iotlb_id: the ID reads as 0. */
+	i.newer = 0;
+	i.inv.sz = offsetof(struct iommufd_selftest_inv, iotlb_id);
+	i.inv.iotlb_id = 99;	/* past its sz: not read */
+	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, &i.inv, NULL, buf, sizeof(buf),
+						    NULL, NULL), 0);
+	assert_int_equal(vt_get32(buf, 4), 0);
+}
+
+/* With the mock's decoded record, the builders require its test_reg. */
+static void test_selftest_hw(void **state)
+{
+	unsigned char rec[8] = { 0 };
+	struct iommufd_selftest_info hw = { .sz = sizeof(hw) };
+	LIBIOMMUFD_OPTS(iommufd_selftest_inv, inv, .iotlb_id = 1);
+	LIBIOMMUFD_OPTS(iommufd_selftest_viommu_inv, vinv, .cache_id = 1);
+	unsigned char buf[16];
+
+	(void)state;
+	vt_put32(rec, 4, IOMMUFD_SELFTEST_TEST_REG);
+	assert_int_equal(iommufd_selftest_info_decode(vt_ctx, rec, sizeof(rec), &hw), 0);
+	assert_int_equal(hwpt_build(9, &hw, buf, sizeof(buf), NULL, NULL), 0);
+	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, &inv, &hw, buf, sizeof(buf), NULL,
+						    NULL), 0);
+	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, &vinv, &hw, buf, sizeof(buf),
+							   NULL, NULL), 0);
+	/* A record that is not the working mock's */
+	hw.test_reg = 0x1234;
+	vt_log_clear();
+	memset(buf, 0xee, sizeof(buf));
+	assert_int_equal(hwpt_build(9, &hw, buf, sizeof(buf), NULL, NULL), -EOPNOTSUPP);
+	assert_logged("test_reg is 0x1234, not the mock driver's 0xdeadbeef");
+	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, &inv, &hw, buf, sizeof(buf), NULL,
+						    NULL), -EOPNOTSUPP);
+	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, &vinv, &hw, buf, sizeof(buf),
+							   NULL, NULL), -EOPNOTSUPP);
+	assert_true(vt_all(buf, sizeof(buf), 0xee));
+	/* A record too small to hold test_reg */
+	hw.sz = offsetof(struct iommufd_selftest_info, test_reg);
+	assert_int_equal(hwpt_build(9, &hw, buf, sizeof(buf), NULL, NULL), -EINVAL);
+	assert_logged("does not hold its raw registers");
 }
 
 static void test_selftest_hwpt_plugs_into_opts(void **state)
@@ -219,8 +330,8 @@ static void test_selftest_hwpt_plugs_into_opts(void **state)
 	size_t len = 0;
 
 	(void)state;
-	assert_int_equal(iommufd_selftest_hwpt_build(vt_ctx, IOMMUFD_SELFTEST_IOTLB_DEFAULT, buf,
-						     sizeof(buf), &type, &len), 0);
+	assert_int_equal(hwpt_build(IOMMUFD_SELFTEST_IOTLB_DEFAULT, NULL, buf, sizeof(buf), &type,
+				    &len), 0);
 	{
 		/* The builder's output is what iommufd_hwpt_alloc() takes. */
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = type, .data = buf,
@@ -240,7 +351,7 @@ static void test_selftest_inv(void **state)
 
 	(void)state;
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, 0, 3, buf, sizeof(buf), &type, &len), 0);
+	assert_int_equal(inv_build(0, 3, buf, sizeof(buf), &type, &len), 0);
 	assert_int_equal(type, 0xdeadbeef);
 	assert_int_equal(type, IOMMUFD_INVALIDATE_SELFTEST);
 	assert_int_equal(len, 8);
@@ -248,18 +359,19 @@ static void test_selftest_inv(void **state)
 	assert_int_equal(vt_get32(buf, 0), 0);
 	assert_int_equal(vt_get32(buf, 4), 3);
 	assert_true(vt_all(buf + 8, 4, 0xee));
-	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, IOMMUFD_SELFTEST_INV_ALL, 0, buf, 8,
-						    NULL, NULL), 0);
+	assert_int_equal(inv_build(IOMMUFD_SELFTEST_INV_ALL, 0, buf, 8, NULL, NULL), 0);
 	assert_int_equal(vt_get32(buf, 0), 1);
 	/* Refusals: the kernel checks the ID even with ALL */
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, 0, 4, buf, 8, NULL, NULL), -EINVAL);
+	assert_int_equal(inv_build(0, 4, buf, 8, NULL, NULL), -EINVAL);
 	assert_logged("iotlb_id 4: the mock has entries 0 to 3");
-	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, 1, 4, buf, 8, NULL, NULL), -EINVAL);
-	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, 2, 0, buf, 8, NULL, NULL), -EINVAL);
+	assert_int_equal(inv_build(1, 4, buf, 8, NULL, NULL), -EINVAL);
+	assert_int_equal(inv_build(2, 0, buf, 8, NULL, NULL), -EINVAL);
 	assert_logged("flags: unknown bits 0x2");
 	assert_true(vt_all(buf, sizeof(buf), 0xee));
-	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, 0, 0, buf, 7, NULL, NULL), -EINVAL);
+	assert_int_equal(inv_build(0, 0, buf, 7, NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_selftest_inv_build(vt_ctx, NULL, NULL, buf, 8, NULL, NULL),
+			 -EINVAL);
 }
 
 static void test_selftest_viommu_inv(void **state)
@@ -270,33 +382,65 @@ static void test_selftest_viommu_inv(void **state)
 
 	(void)state;
 	memset(buf, 0xee, sizeof(buf));
-	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, IOMMUFD_SELFTEST_INV_ALL, 0x99, 2,
-							   buf, sizeof(buf), &type, &len), 0);
+	assert_int_equal(viommu_inv_build(IOMMUFD_SELFTEST_INV_ALL, 0x99, 2, buf, sizeof(buf),
+					  &type, &len), 0);
 	assert_int_equal(type, IOMMUFD_INVALIDATE_SELFTEST);
 	assert_int_equal(len, 12);
 	assert_int_equal(vt_get32(buf, 0), 1);
 	assert_int_equal(vt_get32(buf, 4), 0x99);
 	assert_int_equal(vt_get32(buf, 8), 2);
 	assert_true(vt_all(buf + 12, 4, 0xee));
-	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, 0, 1, 4, buf, 12, NULL, NULL),
-			 -EINVAL);
+	assert_int_equal(viommu_inv_build(0, 1, 4, buf, 12, NULL, NULL), -EINVAL);
 	assert_logged("cache_id 4: the mock has entries 0 to 3");
-	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, 8, 1, 0, buf, 12, NULL, NULL),
-			 -EINVAL);
-	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, 0, 1, 0, buf, 11, NULL, NULL),
-			 -EINVAL);
+	assert_int_equal(viommu_inv_build(8, 1, 0, buf, 12, NULL, NULL), -EINVAL);
+	assert_int_equal(viommu_inv_build(0, 1, 0, buf, 11, NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_selftest_viommu_inv_build(vt_ctx, NULL, NULL, buf, 12, NULL,
+							   NULL), -EINVAL);
 }
 
 /* A NULL context is silent and changes nothing else. */
 static void test_null_ctx(void **state)
 {
+	LIBIOMMUFD_OPTS(iommufd_vtd_inv, vinv, .addr = 1, .npages = 1);
+	LIBIOMMUFD_OPTS(iommufd_selftest_inv, sinv, .iotlb_id = 9);
 	unsigned char buf[24];
 
 	(void)state;
 	vt_log_clear();
-	assert_int_equal(iommufd_vtd_inv_build(NULL, 1, 1, 0, buf, sizeof(buf), NULL, NULL), -EINVAL);
-	assert_int_equal(iommufd_selftest_inv_build(NULL, 0, 9, buf, 8, NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_vtd_inv_build(NULL, &vinv, NULL, buf, sizeof(buf), NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(iommufd_selftest_inv_build(NULL, &sinv, NULL, buf, 8, NULL, NULL),
+			 -EINVAL);
 	assert_int_equal(vt_log_len, 0);
+}
+
+/* ---- type names ----------------------------------------------------------- */
+
+static void test_hw_info_type_name(void **state)
+{
+	(void)state;
+	assert_string_equal(iommufd_hw_info_type_name(IOMMUFD_HW_INFO_NONE), "none");
+	assert_string_equal(iommufd_hw_info_type_name(IOMMUFD_HW_INFO_INTEL_VTD), "Intel VT-d");
+	assert_string_equal(iommufd_hw_info_type_name(IOMMUFD_HW_INFO_ARM_SMMUV3), "ARM SMMUv3");
+	assert_string_equal(iommufd_hw_info_type_name(IOMMUFD_HW_INFO_TEGRA241_CMDQV),
+			    "NVIDIA Tegra241 CMDQV");
+	assert_string_equal(iommufd_hw_info_type_name(IOMMUFD_HW_INFO_AMD), "AMD IOMMU");
+	assert_string_equal(iommufd_hw_info_type_name(IOMMUFD_HW_INFO_SELFTEST),
+			    "iommufd selftest mock");
+	/* Types after AMD, the ones around the selftest's, and the extremes */
+	assert_string_equal(iommufd_hw_info_type_name(5), "unknown");
+	assert_string_equal(iommufd_hw_info_type_name(IOMMUFD_HW_INFO_SELFTEST - 1), "unknown");
+	assert_string_equal(iommufd_hw_info_type_name(IOMMUFD_HW_INFO_SELFTEST + 1), "unknown");
+	assert_string_equal(iommufd_hw_info_type_name(UINT32_MAX), "unknown");
+	/* Every type the decoder knows has a name, and only those */
+	for (uint32_t t = 0; t < 64; t++) {
+		struct iommufd_hw_info_decoded d = { .sz = sizeof(d) };
+		unsigned char rec[64] = { 0 };
+
+		assert_int_equal(iommufd_hw_info_decode(NULL, t, rec, sizeof(rec), &d), 0);
+		assert_int_equal(d.known || t == IOMMUFD_HW_INFO_NONE,
+				 strcmp(iommufd_hw_info_type_name(t), "unknown") != 0);
+	}
 }
 
 int main(void)
@@ -309,10 +453,13 @@ int main(void)
 		VT_TEST(test_dispatch_writes_only_what_fits),
 		VT_TEST(test_selftest_info),
 		VT_TEST(test_selftest_hwpt),
+		VT_TEST(test_selftest_sized_input),
+		VT_TEST(test_selftest_hw),
 		VT_TEST(test_selftest_hwpt_plugs_into_opts),
 		VT_TEST(test_selftest_inv),
 		VT_TEST(test_selftest_viommu_inv),
 		VT_TEST(test_null_ctx),
+		VT_TEST(test_hw_info_type_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

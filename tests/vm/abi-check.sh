@@ -118,7 +118,7 @@ echo "$klines" | while read -r name image headers; do
 	fi
 
 	# shellcheck disable=SC2086
-	flags="-std=gnu11 -Wall -Wextra -Werror -I$kh -I$srcdir/include -I$srcdir/libiommufd -I$srcdir/tests/vm $stflags $defs"
+	flags="-std=gnu11 -Wall -Wextra -Werror -I$kh -I$builddir/include -I$srcdir/include -I$srcdir/libiommufd -I$srcdir/tests/vm $stflags $defs"
 	# shellcheck disable=SC2086
 	if $CC $flags -fsyntax-only "$src" 2>"$kwork/errors"; then
 		# shellcheck disable=SC2086

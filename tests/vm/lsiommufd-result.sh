@@ -69,7 +69,7 @@ else
 	case $machine in
 	mock)
 		need '^selftest mock device:' "the mock device section"
-		need '^    iommu: selftest mock \(type 0xfeedbeef\)' "the mock IOMMU type"
+		need '^    iommu: iommufd selftest mock \(type 0xfeedbeef\)' "the mock IOMMU type"
 		need '^      nest_parent +supported$' "nest_parent supported"
 		need '^      nesting +supported$' "nesting supported"
 		need '^      dirty_tracking +supported$' "dirty_tracking supported"
@@ -86,10 +86,10 @@ else
 		amd)
 			case $new in
 			yes) need '^    iommu: AMD IOMMU \(type 0x4\)' "the AMD IOMMU" ;;
-			no) need '^    iommu: none reported \(type 0\)' "no hw info type (6.12 AMD)" ;;
+			no) need '^    iommu: none \(type 0\)' "no hw info type (6.12 AMD)" ;;
 			esac
 			;;
-		virtio) need '^    iommu: none reported \(type 0\)' "no hw info type (virtio-iommu)" ;;
+		virtio) need '^    iommu: none \(type 0\)' "no hw info type (virtio-iommu)" ;;
 		esac
 		need '^      nest_parent +IOMMU/driver cannot \(' "nest_parent IOMMU/driver cannot"
 		need '^      dirty_tracking +IOMMU/driver cannot \(' "dirty_tracking IOMMU/driver cannot"

@@ -99,7 +99,10 @@ static void env_teardown(struct env *e)
 static int nested_data(struct env *e, uint32_t iotlb, uint8_t *data, uint32_t *type,
 		       size_t *len)
 {
-	return iommufd_selftest_hwpt_build(e->ctx, iotlb, data, IOMMUFD_VENDOR_DATA_MAX, type, len);
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, hwpt, .iotlb = iotlb);
+
+	return iommufd_selftest_hwpt_build(e->ctx, &hwpt, NULL, data, IOMMUFD_VENDOR_DATA_MAX,
+					   type, len);
 }
 
 static bool readable(int fd)

@@ -96,10 +96,12 @@ static void env_teardown(struct env *e)
 static int nested_alloc(struct env *e, struct iommufd_pt *on, uint32_t iotlb,
 			struct iommufd_hwpt **ret)
 {
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, hwpt, .iotlb = iotlb);
 	uint8_t data[IOMMUFD_VENDOR_DATA_MAX];
 	uint32_t type;
 	size_t len;
-	int rc = iommufd_selftest_hwpt_build(e->ctx, iotlb, data, sizeof(data), &type, &len);
+	int rc = iommufd_selftest_hwpt_build(e->ctx, &hwpt, NULL, data, sizeof(data), &type,
+					     &len);
 
 	if (rc)
 		return rc;
@@ -110,10 +112,12 @@ static int nested_alloc(struct env *e, struct iommufd_pt *on, uint32_t iotlb,
 static int viommu_nested_alloc(struct env *e, struct iommufd_viommu *viommu, uint32_t iotlb,
 			       struct iommufd_hwpt **ret)
 {
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, hwpt, .iotlb = iotlb);
 	uint8_t data[IOMMUFD_VENDOR_DATA_MAX];
 	uint32_t type;
 	size_t len;
-	int rc = iommufd_selftest_hwpt_build(e->ctx, iotlb, data, sizeof(data), &type, &len);
+	int rc = iommufd_selftest_hwpt_build(e->ctx, &hwpt, NULL, data, sizeof(data), &type,
+					     &len);
 
 	if (rc)
 		return rc;
@@ -169,6 +173,7 @@ static bool can_check_attach(void)
 static void test_nested_iotlb(struct vmt_case *t)
 {
 	const uint32_t v = 0x1234abcd;
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, hwpt, .iotlb = v);
 	struct iommufd_hwpt *nested = NULL;
 	uint8_t data[IOMMUFD_VENDOR_DATA_MAX];
 	uint32_t type = 0, le;
@@ -178,7 +183,8 @@ static void test_nested_iotlb(struct vmt_case *t)
 	if (!env_setup(t, &e))
 		goto out;
 	/* The builder's bytes: the kernel's layout, the value little-endian. */
-	CHECK_RC(iommufd_selftest_hwpt_build(e.ctx, v, data, sizeof(data), &type, &len), 0);
+	CHECK_RC(iommufd_selftest_hwpt_build(e.ctx, &hwpt, NULL, data, sizeof(data), &type, &len),
+		 0);
 	CHECK(type == IOMMUFD_HWPT_DATA_SELFTEST && len == IOMMUFD_HWPT_DATA_SELFTEST_LEN,
 	      "builder gave type 0x%x, %zu bytes", type, len);
 	le = (uint32_t)data[0] | (uint32_t)data[1] << 8 | (uint32_t)data[2] << 16 |
@@ -209,8 +215,9 @@ static int inv_entry(struct env *e, uint32_t flags, uint32_t id, void *buf)
 {
 	uint32_t type = 0;
 	size_t len = 0;
-	int rc = iommufd_selftest_inv_build(e->ctx, flags, id, buf, IOMMUFD_INVALIDATE_SELFTEST_LEN,
-					    &type, &len);
+	LIBIOMMUFD_OPTS(iommufd_selftest_inv, inv, .flags = flags, .iotlb_id = id);
+	int rc = iommufd_selftest_inv_build(e->ctx, &inv, NULL, buf,
+					    IOMMUFD_INVALIDATE_SELFTEST_LEN, &type, &len);
 
 	if (!rc && (type != IOMMUFD_INVALIDATE_SELFTEST || len != IOMMUFD_INVALIDATE_SELFTEST_LEN))
 		return -EPROTO;
@@ -272,6 +279,7 @@ static void test_invalidate_partial(struct vmt_case *t)
 {
 	const uint32_t v = 0x5eed5eed;
 	struct iommufd_hwpt *n = NULL;
+	LIBIOMMUFD_OPTS(iommufd_selftest_inv, bad, .iotlb_id = NENT);
 	struct st_hwpt_inv ent[3], spare;
 	uint32_t done = 99, id;
 	struct env e;
@@ -281,7 +289,7 @@ static void test_invalidate_partial(struct vmt_case *t)
 	CHECK_RC(nested_alloc(&e, iommufd_hwpt_as_pt(e.parent), v, &n), 0);
 	id = iommufd_hwpt_get_id(n);
 	/* The builder refuses an IOTLB ID the mock does not have... */
-	CHECK_RC(iommufd_selftest_inv_build(e.ctx, 0, NENT, &spare, sizeof(spare), NULL, NULL),
+	CHECK_RC(iommufd_selftest_inv_build(e.ctx, &bad, NULL, &spare, sizeof(spare), NULL, NULL),
 		 -EINVAL);
 	/* ...so the bad entry in the middle is written by hand. */
 	CHECK_RC(inv_entry(&e, 0, 0, &ent[0]), 0);
@@ -619,8 +627,10 @@ static int vinv_entry(struct env *e, uint32_t flags, uint32_t virt_id, uint32_t 
 {
 	uint32_t type = 0;
 	size_t len = 0;
-	int rc = iommufd_selftest_viommu_inv_build(e->ctx, flags, virt_id, cache_id, buf,
-						   sizeof(*buf), &type, &len);
+	LIBIOMMUFD_OPTS(iommufd_selftest_viommu_inv, inv, .flags = flags, .vdev_id = virt_id,
+			.cache_id = cache_id);
+	int rc = iommufd_selftest_viommu_inv_build(e->ctx, &inv, NULL, buf, sizeof(*buf),
+						   &type, &len);
 
 	if (!rc && (type != IOMMUFD_INVALIDATE_SELFTEST ||
 		    len != IOMMUFD_INVALIDATE_SELFTEST_VIOMMU_LEN))

@@ -126,7 +126,8 @@ static int nested(struct env *e, struct iommufd_hwpt *parent, uint32_t flags,
 	uint8_t data[IOMMUFD_VENDOR_DATA_MAX];
 	uint32_t type;
 	size_t len;
-	int rc = iommufd_selftest_hwpt_build(e->ctx, ST_IOTLB_DEFAULT, data, sizeof(data), &type,
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, hwpt, .iotlb = ST_IOTLB_DEFAULT);
+	int rc = iommufd_selftest_hwpt_build(e->ctx, &hwpt, NULL, data, sizeof(data), &type,
 					     &len);
 
 	if (rc)

@@ -441,6 +441,7 @@ static int alloc_flags(struct dev_env *d, uint32_t flags, struct iommufd_hwpt **
 static int alloc_nested(struct dev_env *d, struct iommufd_hwpt *parent, uint32_t data_type,
 			struct iommufd_hwpt **ret)
 {
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, hwpt, .iotlb = ST_IOTLB_DEFAULT);
 	uint8_t data[IOMMUFD_VENDOR_DATA_MAX];
 	uint32_t type = 0;
 	size_t len = 0;
@@ -448,7 +449,7 @@ static int alloc_nested(struct dev_env *d, struct iommufd_hwpt *parent, uint32_t
 
 	if (data_type != IOMMUFD_HWPT_DATA_SELFTEST)
 		return -EOPNOTSUPP;	/* no guest stage-1 table to build here */
-	rc = iommufd_selftest_hwpt_build(d->ctx, ST_IOTLB_DEFAULT, data, sizeof(data), &type, &len);
+	rc = iommufd_selftest_hwpt_build(d->ctx, &hwpt, NULL, data, sizeof(data), &type, &len);
 	if (!rc) {
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = type, .data = data,
 				.data_len = len);
