@@ -237,7 +237,7 @@ static void explain_alloc_error(struct iommufd_device *dev,
 				const struct hwpt_request *req, int rc, int ret,
 				const char *tail)
 {
-	char names[64], detail[128], nest_why[256];
+	char names[64], detail[128], reason[512], memlock[400];
 	const char *why = "";
 
 	if (rc == -EOPNOTSUPP && (req->flags & IOMMUFD_HWPT_NEST_PARENT) && !req->nested &&
@@ -247,17 +247,26 @@ static void explain_alloc_error(struct iommufd_device *dev,
 			iommufd_nesting_missing(dev->hw_type, dev->hw_rec, dev->hw_len,
 						detail, sizeof(detail)) : NULL;
 
-		snprintf(nest_why, sizeof(nest_why), "%s: %s", unsupported_reason(rc, req),
+		snprintf(reason, sizeof(reason), "%s: %s", unsupported_reason(rc, req),
 			 miss ? miss : "its hw info (iommufd_device_get_hw_info()) tells which capability is missing");
-		why = nest_why;
+		why = reason;
 	} else if (rc == -EOPNOTSUPP || rc == -ENOTTY)
 		why = unsupported_reason(rc, req);
 	else if (rc == -E2BIG)
 		why = "the kernel does not know a field of this request (vendor data needs 6.7,"
 		      " fault queues 6.11)";
-	else if (rc == -EADDRINUSE)
-		why = "the IOAS already maps IOVAs the device reserves (e.g. its MSI window):"
-		      " allocate before mapping, or keep mappings out of the reserved ranges";
+	else if (rc == -ENOMEM && !req->nested) {
+		/* A paging HWPT is filled from its IOAS at once: that pins every mapped page. */
+		snprintf(reason, sizeof(reason), "a HWPT on an IOAS pins the pages the IOAS"
+			 " maps (a map alone pins nothing): %s",
+			 iommufd_explain_memlock(memlock, sizeof(memlock)));
+		why = reason;
+	} else if (rc == -EADDRINUSE)
+		why = "the IOAS already maps IOVAs the new domain cannot hold: ones the device"
+		      " reserves (e.g. its MSI window), or ones outside the domain's aperture"
+		      " (6.12's virtio-iommu gives a domain made before any attach the aperture"
+		      " [0, 0], a kernel bug fixed by 7.2, so every mapping collides): allocate"
+		      " before mapping, or keep mappings out of the reserved ranges";
 	else if (rc == -EIO && req->nested)
 		why = "the driver refused a field of the vendor data";
 	else if (rc == -EINVAL && req->nested)

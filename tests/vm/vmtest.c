@@ -221,6 +221,7 @@ void vmt_pages_free(void *p, size_t len)
 static char log_text[32768];
 static size_t log_len;
 static char log_last_line[1024];
+static unsigned int log_errors;	/* lines at LOG_ERR or more urgent */
 
 void vmt_log_fn(void *userdata, int priority, const char *file, int line,
 		const char *fn, const char *format, va_list args)
@@ -232,6 +233,8 @@ void vmt_log_fn(void *userdata, int priority, const char *file, int line,
 	(void)line;
 	vsnprintf(msg, sizeof(msg), format, args);
 	one_line(msg);
+	if (priority <= LOG_ERR)
+		log_errors++;
 	snprintf(log_last_line, sizeof(log_last_line), "%s", msg);
 	printf("    lib[%d] %s: %s\n", priority, fn, msg);
 	if (log_len + strlen(msg) + 2 < sizeof(log_text)) {
@@ -247,6 +250,12 @@ void vmt_log_reset(void)
 	log_len = 0;
 	log_text[0] = '\0';
 	log_last_line[0] = '\0';
+	log_errors = 0;
+}
+
+unsigned int vmt_log_errors(void)
+{
+	return log_errors;
 }
 
 bool vmt_log_has(const char *needle)

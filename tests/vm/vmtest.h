@@ -115,6 +115,11 @@ void vmt_log_reset(void);
 bool vmt_log_has(const char *needle);
 /* The last line logged (empty if none). */
 const char *vmt_log_last(void);
+/*
+ * Lines logged at LOG_ERR (or more urgent) since the last reset: an
+ * expected outcome must add none (issue 8, defect 4).
+ */
+unsigned int vmt_log_errors(void);
 
 /* iommufd_ctx_new() with vmt_log_fn at LOG_INFO. */
 int vmt_ctx_new(struct iommufd_ctx **ret_ctx);
