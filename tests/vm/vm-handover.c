@@ -828,7 +828,8 @@ static void report(const char *scen, const struct rec *stats)
 		snprintf(name, sizeof(name), "%s-%s", scen, step_name[s]);
 		vmt_run(name, replay);
 	}
-	if (!P.pre.failed && !P.pre.skipped)
+	/* The numbers the closing note quotes; none when nothing was mapped. */
+	if (!P.pre.failed && !P.pre.skipped && (stats->pages || stats->dma_made))
 		vmt_note("handover %s on %s/%s: %u pages mapped (%s), %u DMA checks made, "
 			 "%u passed", scen, vmt_kernel_release(), vmt_machine(), stats->pages,
 			 stats->how[0] ? stats->how : "none", stats->dma_made, stats->dma_passed);
