@@ -121,7 +121,7 @@ build_kernel() {
 	# merge_config only warns when a symbol does not stick (missing dependency): the test VM
 	# is useless without these, so refuse to build a kernel that lacks them.
 	local sym bad=()
-	for sym in CONFIG_IOMMUFD CONFIG_IOMMUFD_TEST CONFIG_VFIO_DEVICE_CDEV CONFIG_VFIO_PCI; do
+	for sym in CONFIG_IOMMUFD CONFIG_IOMMUFD_TEST CONFIG_VFIO_DEVICE_CDEV CONFIG_VFIO_PCI CONFIG_UNIX; do
 		grep -qx "$sym=y" "$src/.config" || bad+=("$sym")
 	done
 	if ((${#bad[@]})); then
