@@ -362,7 +362,9 @@ int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx, uint32_t *ret_mode);
  * @brief Charge the pages of every mapping to the calling process (kernel
  * 6.14+), e.g. after a live update handed the iommufd to a new process.
  *
- * Only mappings made with iommufd_ioas_map_file() can move.
+ * Only mappings made with iommufd_ioas_map_file() can move. On a context
+ * with no mappings yet it is a cheap question: -ENOTTY (logged at
+ * LOG_DEBUG only) means the kernel cannot move accounting.
  * @param ctx the context
  * @return 0, or -EINVAL (a mapping was made from a user address), -ENOTTY,
  * a kernel errno

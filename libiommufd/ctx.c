@@ -638,10 +638,16 @@ IOMMUFD_EXPORT int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 	if (!ctx)
 		return iommufd_bad_args(__func__, "!ctx");
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
-	if (rc)
+	/*
+	 * VMMs call it on an empty context to learn whether live update can
+	 * move accounting (QEMU does at every connect): ENOTTY is that answer.
+	 */
+	if (rc == -ENOTTY)
+		log_expected(ctx, "IOAS_CHANGE_PROCESS: ENOTTY: the kernel cannot move accounting"
+			     " (before 6.14)");
+	else if (rc)
 		log_err(ctx, "IOAS_CHANGE_PROCESS: %s%s", iommufd_errname(rc),
-			rc == -EINVAL ? ": a mapping was made from a user address, not a file" :
-			rc == -ENOTTY ? ": the kernel cannot move accounting (before 6.14)" : "");
+			rc == -EINVAL ? ": a mapping was made from a user address, not a file" : "");
 	return rc;
 }
 
