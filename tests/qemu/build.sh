@@ -115,6 +115,13 @@ if ((${#PATCHES[@]} == 0)); then
 fi
 
 SERIES_HASH="" ABI_HASH="" LIB_DIR="" ABI_INPUTS=""
+# QEMU's configure sees only this directory for libiommufd (PKG_CONFIG_PATH), and the
+# system's own .pc files for everything else. PKG_CONFIG_SYSROOT_DIR, as used for a DESTDIR
+# staging install, cannot be passed through: pkg-config prefixes it to every package's
+# paths, glib's too, and meson then fails ("sizeof(size_t) doesn't match
+# GLIB_SIZEOF_SIZE_T"). So libiommufd.pc is copied here with the sysroot folded into its
+# absolute paths.
+PC_DIR=$CACHE/tmp.pkgconfig
 if ((WANT_PATCHED)); then
 	# Names are part of the hash: the order patches apply in is the order of their names.
 	SERIES_HASH=$(for p in "${PATCHES[@]}"; do
@@ -124,20 +131,21 @@ if ((WANT_PATCHED)); then
 	pkg-config --exists libiommufd ||
 		die "the patched QEMU needs an installed libiommufd: pkg-config finds none" \
 			"(PKG_CONFIG_PATH=${PKG_CONFIG_PATH:-unset})"
+	pc=$(pkg-config --path libiommufd)
+	mkdir -p "$PC_DIR"
+	sed -E "s|^([A-Za-z_]+=)/|\1${PKG_CONFIG_SYSROOT_DIR:-}/|" "$pc" >"$PC_DIR/libiommufd.pc"
+	lib_pc() { env -u PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_PATH="$PC_DIR" pkg-config "$@" libiommufd; }
+	LIB_DIR=$(lib_pc --variable=libdir)
+	inc_dir=$(lib_pc --variable=includedir)
 	# The library's ABI as QEMU sees it: the installed header (what QEMU compiles against)
 	# and the installed .so's exported, versioned symbols (what it links against). Taken from
 	# the installation pkg-config points at, not from the repository's libiommufd.abi: that
 	# describes this checkout, which need not be what is installed. A change inside the
 	# library that keeps both needs no rebuild: QEMU links it dynamically.
-	LIB_DIR=$(pkg-config --libs-only-L libiommufd | tr ' ' '\n' | sed -n 's/^-L//p' | head -1)
-	inc_dir=$(pkg-config --cflags-only-I libiommufd | tr ' ' '\n' | sed -n 's/^-I//p' | head -1)
-	# pkg-config prints no -L/-I for the system directories.
-	[[ -n $LIB_DIR ]] || LIB_DIR=$(pkg-config --variable=libdir libiommufd)
-	[[ -n $inc_dir ]] || inc_dir=$(pkg-config --variable=includedir libiommufd)
 	so=$LIB_DIR/libiommufd.so
-	[[ -e $so ]] || die "pkg-config's libiommufd has no $so"
-	[[ -f $inc_dir/libiommufd.h ]] || die "pkg-config's libiommufd has no $inc_dir/libiommufd.h"
-	ABI_INPUTS="$inc_dir/libiommufd.h $(readlink -f "$so") ($(pkg-config --modversion libiommufd))"
+	[[ -e $so ]] || die "pkg-config's libiommufd ($pc) has no $so"
+	[[ -f $inc_dir/libiommufd.h ]] || die "pkg-config's libiommufd ($pc) has no $inc_dir/libiommufd.h"
+	ABI_INPUTS="$inc_dir/libiommufd.h $(readlink -f "$so") ($(lib_pc --modversion))"
 	ABI_HASH=$( {
 		cat "$inc_dir/libiommufd.h"
 		nm -D --defined-only --with-symbol-versions "$so" | awk '{print $NF}' | LC_ALL=C sort
@@ -297,6 +305,12 @@ build_qemu() {
 		return 0
 	fi
 	[[ -n $MESON_ROOT ]] || get_meson
+	# The same environment for configure and ninja (ninja re-runs meson when a meson.build
+	# changes): meson on PYTHONPATH; for the stock build no libiommufd at all, for the
+	# patched one only ours (see PC_DIR).
+	local qenv=(env -u PKG_CONFIG_SYSROOT_DIR -u PKG_CONFIG_PATH
+		PYTHONPATH="$MESON_ROOT/usr/lib/python3/dist-packages")
+	((${#patches[@]})) && qenv+=(PKG_CONFIG_PATH="$PC_DIR")
 	rm -rf "$key"
 	tmp=$(mktemp -d "$CACHE/tmp.XXXXXX")
 	src=$tmp/qemu
@@ -336,12 +350,12 @@ build_qemu() {
 	log "$name: configure ${args[*]}"
 	t=$SECONDS
 	mkdir -p "$src/build"
-	(cd "$src/build" && PYTHONPATH=$MESON_ROOT/usr/lib/python3/dist-packages ../configure "${args[@]}") \
+	(cd "$src/build" && "${qenv[@]}" ../configure "${args[@]}") \
 		>>"$blog" 2>&1 || fail "configure failed"
 	local t_conf=$((SECONDS - t))
 	log "$name: ninja qemu-system-x86_64 with -j$(nproc) (minutes on 2 cores), log: $blog"
 	t=$SECONDS
-	(cd "$src/build" && PYTHONPATH=$MESON_ROOT/usr/lib/python3/dist-packages ninja -j"$(nproc)" qemu-system-x86_64) \
+	(cd "$src/build" && "${qenv[@]}" ninja -j"$(nproc)" qemu-system-x86_64) \
 		>>"$blog" 2>&1 || fail "build failed"
 	local t_build=$((SECONDS - t))
 	cp "$src/build/qemu-system-x86_64" "$tmp/out/qemu-system-x86_64.unstripped"
