@@ -63,6 +63,10 @@ case $ONLY in "" | stock | patched) ;; *) usage ;; esac
 #  --target-list: the test needs x86_64 only; --without-default-features: no optional
 #    library (smaller binary, fewer shared libraries to copy into the initramfs, fewer build
 #    deps); vfio-pci, the iommufd backend and edu are Kconfig devices of x86_64 and stay in.
+#  --disable-fdt: fdt is a combo option, not a feature, so --without-default-features leaves
+#    it 'auto': with libfdt-dev installed (by anything) the binary would gain libfdt.so.1 and
+#    the microvm machine, without it not. x86_64 does not need it; off makes the build the
+#    same on every machine.
 #  --disable-download: the build must not fetch anything (subprojects, wheels) behind our
 #    back; --disable-install-blobs: the +ds tarball has no firmware blobs (seabios' comes
 #    from Debian 12's seabios package through -L).
@@ -71,6 +75,7 @@ CONFIGURE_ARGS=(
 	--target-list=x86_64-softmmu
 	--disable-download
 	--without-default-features
+	--disable-fdt
 	--disable-install-blobs
 )
 # Bump when the way the output is made changes (smoke checks, files kept), so that cached
