@@ -1,6 +1,9 @@
 #!/bin/sh
 # Install everything libiommufd's build, tests, docs and test VM need on a
 # Debian 12 machine. Idempotent: packages already installed are skipped.
+# The last two lines are tests/qemu/build.sh's (QEMU from Debian unstable's source;
+# its meson >= 1.5 comes from unstable's .deb, unpacked by the script, as Debian 12 has
+# 1.0.1).
 set -eu
 
 PACKAGES="
@@ -8,6 +11,8 @@ PACKAGES="
 	libudev-dev libcmocka-dev doxygen valgrind abigail-tools
 	qemu-system-x86 busybox-static cpio xz-utils file
 	build-essential flex bison bc libelf-dev libssl-dev linux-source-6.12
+	dpkg-dev patch debian-archive-keyring ca-certificates ninja-build python3-venv
+	python3-setuptools libglib2.0-dev seabios
 "
 
 missing=""
