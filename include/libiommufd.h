@@ -294,6 +294,23 @@ struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx);
 int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *ret_left);
 
 /**
+ * @brief Hand the kernel state of this context over to another process.
+ *
+ * For a process that gave its iommufd, cdev and memfd fds to another one
+ * (over SCM_RIGHTS) and goes on running: from now on no last unref of a
+ * handle of this context destroys an object or detaches a device, and the
+ * deferred destroys are dropped, so the handles can be released without
+ * touching what the other process adopted. Fds the handles own are still
+ * closed: the other process holds its own copies, which keep the files
+ * open. (Across exec nothing is needed: no unref runs.) There is no way
+ * back.
+ * @param ctx the context
+ * @return 0, or -EINVAL for NULL
+ * @since 1.0
+ */
+int iommufd_ctx_hand_over(struct iommufd_ctx *ctx);
+
+/**
  * @brief The iommufd file descriptor, for the caller's own ioctls.
  * @param ctx a context
  * @return the fd (still owned by the context), or -EINVAL for NULL
@@ -1636,7 +1653,7 @@ int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
  * @since 1.0
  */
 int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t data_type,
-			    const void *entries, uint32_t entry_len,
+			    const void *entries, size_t entry_len,
 			    uint32_t entry_num, uint32_t *ret_done);
 
 /**
@@ -1652,7 +1669,7 @@ int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt, uint32_t data_type,
  * @since 1.0
  */
 int iommufd_viommu_invalidate(struct iommufd_viommu *viommu, uint32_t data_type,
-			      const void *entries, uint32_t entry_len,
+			      const void *entries, size_t entry_len,
 			      uint32_t entry_num, uint32_t *ret_done);
 
 /**
@@ -1967,7 +1984,8 @@ uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
  * (14), each with an empty argument the kernel refuses before doing
  * anything; iommufd_device_probe() adds GET_HW_INFO, a temporary IOAS
  * (2 ioctls), and one allocation plus one destroy per HWPT kind and vIOMMU
- * type it tries (at most 14 more).
+ * type it tries, plus one IOVA-ranges read for the plain HWPT (at most 17
+ * more).
  * @{
  */
 
@@ -2028,6 +2046,12 @@ struct iommufd_probe {
 	struct iommufd_feature ioas_copy;	/**< IOAS copy */
 	/* what the device's IOMMU can do (device probe) */
 	struct iommufd_feature nest_parent;	/**< a nest-parent (stage-2) HWPT */
+	/**
+	 * A plain paging HWPT that leaves its IOAS a usable IOVA range (6.12
+	 * with virtio-iommu gives it the aperture [0, 0]: ::IOMMUFD_FEATURE_NO_IOMMU
+	 * with -ENOSPC, what every map then gets).
+	 */
+	struct iommufd_feature paging_hwpt;
 	/**
 	 * Nested translation as a VMM would use it: a nest-parent HWPT, and
 	 * hardware info that says the IOMMU nests (VT-d, AMD, SMMUv3 decoders).

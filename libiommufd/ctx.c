@@ -173,6 +173,8 @@ static size_t count_deferred(const struct iommufd_ctx *ctx)
 
 void iommufd_retry_deferred(struct iommufd_ctx *ctx)
 {
+	if (atomic_load(&ctx->handed_over))
+		return;
 	pthread_mutex_lock(&ctx->lock);
 	/* One destroy can unblock another (a HWPT, then its IOAS). */
 	while (ctx->deferred && retry_pass(ctx))
@@ -203,7 +205,13 @@ static void defer_destroy(struct iommufd_ctx *ctx, uint32_t id, const char *what
 
 void iommufd_release_id(struct iommufd_ctx *ctx, uint32_t id, const char *what)
 {
-	int rc = destroy_ioctl(ctx, id);
+	int rc;
+
+	if (atomic_load(&ctx->handed_over)) {
+		log_dbg(ctx, "%s %u left to the process the context was handed over to", what, id);
+		return;
+	}
+	rc = destroy_ioctl(ctx, id);
 
 	if (rc == -EBUSY) {
 		defer_destroy(ctx, id, what);
@@ -285,7 +293,10 @@ static void drop_deferred(struct iommufd_ctx *ctx)
 	while (ctx->deferred) {
 		struct deferred_destroy *d = ctx->deferred;
 
-		if (ctx->owns_fd)
+		if (atomic_load(&ctx->handed_over))
+			log_dbg(ctx, "context close: %s %u left to the process the context was"
+				" handed over to", d->what, d->id);
+		else if (ctx->owns_fd)
 			log_info(ctx, "context close: %s %u still refused its destroy; the kernel"
 				 " frees it as the iommufd closes", d->what, d->id);
 		else
@@ -523,6 +534,15 @@ IOMMUFD_EXPORT struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
 		close(ctx->fd);
 	ctx_free(ctx);
 	return NULL;
+}
+
+IOMMUFD_EXPORT int iommufd_ctx_hand_over(struct iommufd_ctx *ctx)
+{
+	if (!ctx)
+		return iommufd_bad_args(__func__, "!ctx");
+	atomic_store(&ctx->handed_over, true);
+	log_dbg(ctx, "context handed over: from now on nothing is destroyed or detached");
+	return 0;
 }
 
 IOMMUFD_EXPORT int iommufd_ctx_get_fd(const struct iommufd_ctx *ctx)

@@ -369,7 +369,8 @@ IOMMUFD_EXPORT struct iommufd_device *iommufd_device_unref(struct iommufd_device
 	 * Detach first so the page table can go; if the kernel refuses, still
 	 * drop our reference: closing the cdev unbinds and detaches anyway.
 	 */
-	while (dev->pasid_count) {
+	/* After a hand-over the attachments belong to the other process. */
+	while (dev->pasid_count && !atomic_load(&dev->ctx->handed_over)) {
 		struct pasid_attachment *last = &dev->pasids[dev->pasid_count - 1];
 
 		if (device_detach_pasid(dev, last->pasid)) {
@@ -377,8 +378,13 @@ IOMMUFD_EXPORT struct iommufd_device *iommufd_device_unref(struct iommufd_device
 			dev->pasid_count--;
 		}
 	}
+	for (size_t i = 0; i < dev->pasid_count; i++)
+		iommufd_pt_unref(dev->pasids[i].pt);
 	free(dev->pasids);
-	if (dev->attached && device_detach(dev)) {
+	if (dev->attached && atomic_load(&dev->ctx->handed_over)) {
+		iommufd_pt_left(dev->attached);
+		dev->attached = NULL;
+	} else if (dev->attached && device_detach(dev)) {
 		iommufd_pt_left(dev->attached);
 		dev->attached = NULL;
 	}

@@ -370,7 +370,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_pt *pt,
 
 int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what,
 			  uint32_t data_type, const void *entries,
-			  uint32_t entry_len, uint32_t entry_num,
+			  size_t entry_len, uint32_t entry_num,
 			  uint32_t *ret_done)
 {
 	struct kabi_hwpt_invalidate cmd = {
@@ -378,13 +378,13 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 		.hwpt_id = id,
 		.data_uptr = (uintptr_t)entries,
 		.data_type = data_type,
-		.entry_len = entry_len,
+		.entry_len = (uint32_t)entry_len,
 		.entry_num = entry_num,
 	};
 	int rc;
 
-	if (entry_num && (!entries || !entry_len)) {
-		log_err(ctx, "INVALIDATE %s %u: %u entries of %u bytes at %p", what, id,
+	if ((entry_num && (!entries || !entry_len)) || entry_len > UINT32_MAX) {
+		log_err(ctx, "INVALIDATE %s %u: %u entries of %zu bytes at %p", what, id,
 			entry_num, entry_len, entries);
 		return -EINVAL;
 	}
@@ -410,7 +410,7 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 
 IOMMUFD_EXPORT int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt,
 					   uint32_t data_type, const void *entries,
-					   uint32_t entry_len, uint32_t entry_num,
+					   size_t entry_len, uint32_t entry_num,
 					   uint32_t *ret_done)
 {
 	if (!hwpt)

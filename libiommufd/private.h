@@ -43,6 +43,11 @@ struct iommufd_ctx {
 	 */
 	pthread_mutex_t lock;
 	struct deferred_destroy *deferred;
+	/*
+	 * iommufd_ctx_hand_over() was called: another process owns the kernel
+	 * state now, so last unrefs neither destroy nor detach anything.
+	 */
+	atomic_bool handed_over;
 };
 
 /*
@@ -310,7 +315,7 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 /* HWPT_INVALIDATE of @id (nested HWPT or vIOMMU); @what names it in logs. */
 int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what,
 			  uint32_t data_type, const void *entries,
-			  uint32_t entry_len, uint32_t entry_num,
+			  size_t entry_len, uint32_t entry_num,
 			  uint32_t *ret_done);
 
 /* A device left @pt (detach, replace away): drops the device's reference. */

@@ -193,6 +193,35 @@ static int probe_hw_info(struct iommufd_device *dev, struct iommufd_probe *p,
 	return 0;
 }
 
+/*
+ * A plain HWPT on the empty IOAS @ioas_id, then the IOAS's IOVA ranges: a
+ * driver that gives the domain no aperture (6.12 virtio-iommu: [0, 0])
+ * leaves nothing to map, though the allocation succeeds.
+ */
+static struct iommufd_feature probe_paging(struct iommufd_device *dev, uint32_t ioas_id)
+{
+	struct kabi_iova_range ranges[4];
+	struct kabi_ioas_iova_ranges cmd = {
+		.size = sizeof(cmd), .ioas_id = ioas_id, .num_iovas = ARRAY_SIZE(ranges),
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+	uint32_t hwpt_id;
+	int rc = try_hwpt(dev, ioas_id, 0, &hwpt_id);
+
+	if (rc)
+		return verdict(rc);
+	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_IOAS_IOVA_RANGES, &cmd);
+	iommufd_release_id(dev->ctx, hwpt_id, "probe HWPT");
+	if (rc == -EMSGSIZE || (!rc && cmd.num_iovas &&
+				(cmd.num_iovas > 1 || ranges[0].last != 0)))
+		return verdict(0);
+	if (rc)
+		return verdict(rc);
+	log_info(dev->ctx, "probe of device %u: a paging HWPT leaves its IOAS no usable IOVA range"
+		 " (the 6.12 virtio-iommu aperture [0, 0]): every map would fail", dev->id);
+	return (struct iommufd_feature){ .support = IOMMUFD_FEATURE_NO_IOMMU, .err = -ENOSPC };
+}
+
 /* vIOMMU types need a nest-parent HWPT: @parent_rc says whether there is one. */
 static void probe_viommus(struct iommufd_device *dev, struct iommufd_probe *p,
 			  int parent_rc, uint32_t parent_id)
@@ -218,8 +247,12 @@ static void probe_hwpts(struct iommufd_device *dev, struct iommufd_probe *p,
 			uint32_t ioas_id, bool nests)
 {
 	uint32_t parent_id = 0;
-	int rc = try_hwpt(dev, ioas_id, KABI_HWPT_ALLOC_NEST_PARENT, &parent_id);
-	struct iommufd_feature f = verdict(rc);
+	int rc;
+	struct iommufd_feature f = probe_paging(dev, ioas_id);
+
+	SET(p, paging_hwpt, f);
+	rc = try_hwpt(dev, ioas_id, KABI_HWPT_ALLOC_NEST_PARENT, &parent_id);
+	f = verdict(rc);
 
 	SET(p, nest_parent, f);
 	if (!rc && !nests)
@@ -252,6 +285,11 @@ IOMMUFD_EXPORT int iommufd_device_probe(struct iommufd_device *dev,
 
 	if (!dev || !probe_struct_ok(ret_probe))
 		return iommufd_bad_args(__func__, "!dev || !probe_struct_ok(ret_probe)");
+	if (atomic_load(&dev->ctx->handed_over)) {
+		log_err(dev->ctx, "probe of device %u: the context was handed over to another"
+			" process: the probe's trial objects could not be destroyed", dev->id);
+		return -EINVAL;
+	}
 	probe_commands(dev->ctx, &full);
 	if (full.hw_info.support != IOMMUFD_FEATURE_SUPPORTED)
 		return copy_out(ret_probe, &full);	/* no HWPTs either (< 6.6) */

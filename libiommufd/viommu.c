@@ -217,7 +217,7 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viomm
 
 IOMMUFD_EXPORT int iommufd_viommu_invalidate(struct iommufd_viommu *viommu,
 					     uint32_t data_type, const void *entries,
-					     uint32_t entry_len, uint32_t entry_num,
+					     size_t entry_len, uint32_t entry_num,
 					     uint32_t *ret_done)
 {
 	if (!viommu)

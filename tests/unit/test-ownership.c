@@ -840,6 +840,62 @@ static void adopted_cdev_owned_is_closed_at_the_last_unref(void **state)
 	iommufd_ctx_unref(ctx);
 }
 
+/* ==== handing the context over =========================================== */
+
+/*
+ * A process that sent its fds to another one and goes on: after the
+ * hand-over its last unrefs destroy and detach nothing (no ioctl is
+ * scripted), deferred destroys are dropped, owned fds are still closed.
+ */
+static void hand_over_makes_unrefs_leave_the_kernel_state(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = test_ioas_new(ctx, IOAS_ID);
+	struct iommufd_hwpt *hwpt = NULL, *busy = NULL;
+	struct iommufd_device *dev = NULL;
+	int cdev = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+	(void)state;
+	assert_true(cdev >= 0);
+	assert_int_equal(iommufd_hwpt_new_from_id(ctx, HWPT_ID, 0, IOMMUFD_ADOPT_OWN, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_new_from_id(ctx, PARENT_ID, 0, IOMMUFD_ADOPT_OWN, &busy), 0);
+	assert_int_equal(iommufd_device_new_from_id(ctx, DEV_ID, cdev, IOMMUFD_ADOPT_OWN, &dev), 0);
+	script_set_devfd(cdev);
+	expect_attach(HWPT_ID, HWPT_ID, 0);
+	assert_int_equal(iommufd_device_attach(dev, iommufd_hwpt_as_pt(hwpt)), 0);
+	expect_destroy(PARENT_ID, EBUSY);
+	iommufd_hwpt_unref(busy);		/* deferred */
+	script_assert_done();
+	log_reset();
+	assert_int_equal(iommufd_ctx_hand_over(ctx), 0);
+	iommufd_device_unref(dev);		/* no DETACH */
+	assert_false(fd_is_open(cdev));		/* owned: our copy is closed */
+	iommufd_hwpt_unref(hwpt);		/* no DESTROY */
+	iommufd_ioas_unref(ioas);		/* no DESTROY */
+	iommufd_ctx_unref(ctx);			/* no retry of the deferred one */
+	script_assert_done();
+	assert_logged("<7>", "HWPT 6 left to the process");
+	assert_logged("<7>", "HWPT 5 left to the process");
+	assert_false(log_has("<3>"));
+	assert_int_equal(iommufd_ctx_hand_over(NULL), -EINVAL);
+}
+
+/* The probe's trial objects could not go after a hand-over: refused. */
+static void probe_after_hand_over_is_refused(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_device *dev = NULL;
+	struct iommufd_probe p = { .sz = sizeof(p) };
+
+	(void)state;
+	assert_int_equal(iommufd_device_new_from_id(ctx, DEV_ID, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
+	assert_int_equal(iommufd_ctx_hand_over(ctx), 0);
+	assert_int_equal(iommufd_device_probe(dev, &p), -EINVAL);
+	assert_logged("handed over");
+	iommufd_device_unref(dev);
+	iommufd_ctx_unref(ctx);
+}
+
 /* ==== adopting an iommufd ================================================ */
 
 /* Defect 3: /dev/null was accepted; the kernel's answer now decides. */
@@ -1064,6 +1120,8 @@ int main(void)
 		KS_TEST(vdevice_new_from_id_borrows_or_owns),
 		KS_TEST(adopted_cdev_starts_with_an_unknown_attachment),
 		KS_TEST(adopted_cdev_owned_is_closed_at_the_last_unref),
+		KS_TEST(hand_over_makes_unrefs_leave_the_kernel_state),
+		KS_TEST(probe_after_hand_over_is_refused),
 		KS_TEST(ctx_new_from_fd_refuses_a_file_that_is_not_an_iommufd),
 		KS_TEST(ctx_new_from_fd_of_a_closed_fd_is_ebadf),
 		KS_TEST(ctx_new_from_fd_owned_closes_at_the_last_unref),

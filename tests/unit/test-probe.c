@@ -24,6 +24,7 @@
 #define VIOMMU_SELFTEST 44
 #define DIRTY_HWPT 45
 #define PASID_HWPT 46
+#define PAGING_HWPT 47
 #define HW_INFO_ROOM 64		/* the room the probe gives GET_HW_INFO */
 
 /* The commands the context probe asks about, and where the answer goes. */
@@ -312,7 +313,10 @@ struct kernel {
 	struct kabi_hw_info info;	/* GET_HW_INFO's outputs */
 	const void *rec;		/* and its vendor record */
 	uint32_t rec_len;
-	int nest_parent, viommu[3], dirty, pasid;	/* the trials */
+	int paging, nest_parent, viommu[3], dirty, pasid;	/* the trials */
+	/* The IOAS's ranges once the plain HWPT is allocated (0: one usable). */
+	bool paging_empty;		/* no range at all */
+	bool paging_no_aperture;	/* or the single range [0, 0] */
 	int parent_destroy;		/* the errno of the parent's DESTROY */
 };
 
@@ -368,6 +372,15 @@ static void script_device_probe(const struct kernel *k, int info_err, int ioas_e
 	expect_ioas_alloc(TMP_IOAS, ioas_err);
 	if (ioas_err)
 		return;
+	expect_hwpt_alloc(0, DEV_ID, TMP_IOAS, PAGING_HWPT, k->paging);
+	if (!k->paging) {
+		static const struct kabi_iova_range usable = { .start = 0, .last = 0xffffffffffff };
+		static const struct kabi_iova_range none = { 0 };
+
+		expect_iova_ranges(TMP_IOAS, 4, k->paging_no_aperture ? &none : &usable,
+				   k->paging_empty ? 0 : 1, 4096, 0);
+		expect_destroy(PAGING_HWPT, 0);
+	}
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, TMP_IOAS, PARENT, k->nest_parent);
 	if (!k->nest_parent && knows(k, KABI_IOMMU_VIOMMU_ALLOC)) {
 		for (int i = 0; i < 3; i++) {
@@ -425,6 +438,7 @@ static void device_probe_of_a_capable_device_destroys_all_it_makes(void **state)
 	assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_SELFTEST);
 	assert_int_equal(p.capabilities, k.info.out_capabilities);
 	assert_int_equal(p.max_pasid_log2, 20);
+	assert_feature(p.paging_hwpt, SUP, 0);
 	assert_feature(p.nest_parent, SUP, 0);
 	assert_feature(p.nesting, SUP, 0);
 	assert_feature(p.dirty_tracking, SUP, 0);
@@ -436,6 +450,38 @@ static void device_probe_of_a_capable_device_destroys_all_it_makes(void **state)
 	assert_feature(p.viommu_arm_smmuv3, SUP, 0);
 	assert_feature(p.viommu_tegra241_cmdqv, SUP, 0);
 	assert_feature(p.viommu_selftest, SUP, 0);
+}
+
+/* 6.12 + virtio-iommu: the plain HWPT works, but leaves nothing to map. */
+static void device_probe_finds_a_paging_hwpt_without_aperture(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_probe p;
+
+	for (int empty = 0; empty < 2; empty++) {
+		struct kernel k = all_good();
+
+		k.paging_empty = empty;
+		k.paging_no_aperture = !empty;
+		log_reset();
+		device_probe(f, &k, &p);
+		assert_feature(p.paging_hwpt, NO_IOMMU, -ENOSPC);
+		assert_logged("no usable IOVA range", "[0, 0]");
+		assert_feature(p.nest_parent, SUP, 0);	/* the other trials go on */
+	}
+}
+
+/* A refused plain HWPT is its own verdict; the probe goes on. */
+static void device_probe_of_a_refused_paging_hwpt(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	k.paging = EOPNOTSUPP;
+	device_probe(f, &k, &p);
+	assert_feature(p.paging_hwpt, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.dirty_tracking, SUP, 0);
 }
 
 static void device_probe_maps_each_trial(void **state)
@@ -821,6 +867,8 @@ int main(void)
 		T(ctx_probe_rejects_bad_arguments),
 		T(support_names),
 		T(device_probe_of_a_capable_device_destroys_all_it_makes),
+		T(device_probe_finds_a_paging_hwpt_without_aperture),
+		T(device_probe_of_a_refused_paging_hwpt),
 		T(device_probe_maps_each_trial),
 		T(device_probe_without_a_nest_parent),
 		T(device_probe_on_a_kernel_without_viommu),
