@@ -23,7 +23,8 @@
  * - Sizes: a byte count of memory in this process is a `size_t` named
  *   `*_len`; an extent of IOVA space or of a file is a `uint64_t` named
  *   `length`; a number of array elements is a `size_t` named `count` (or
- *   `entry_num` where the kernel counts entries in 32 bits).
+ *   `entry_num` where the kernel counts entries in 32 bits). A length the
+ *   kernel reports (struct iommufd_hw_info::data_len) keeps its 32 bits.
  * - Out-parameters are named `ret_*`, come last and are left untouched when
  *   the call fails.
  * - `*_unref()` accepts NULL and returns NULL. A child handle holds a
