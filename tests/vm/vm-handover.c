@@ -21,19 +21,18 @@
  *   scm   (an fd handed to another process, as cloud-hypervisor and
  *         management stacks do): sender S sets up and proves DMA as A does,
  *         sends the three fds with SCM_RIGHTS and the IDs as data over a Unix
- *         socketpair, and exits, which closes its copies. Receiver R waits
- *         for that exit (EOF on the socket), so it is the only holder, and
- *         runs B's steps.
+ *         socketpair, calls iommufd_ctx_hand_over() and releases every
+ *         handle (which must detach and destroy nothing: R's DMA proves it),
+ *         then exits. Receiver R waits for that exit (EOF on the socket), so
+ *         it is the only holder, and runs B's steps.
  *
  * The process running the protocol (PLAN/RESULT) forks A (or S and R) and
  * prints their results: each step's outcome comes back as a record on a
  * pipe, and the children's exit statuses are checked too. S and R are
  * siblings, children of the protocol process, so it can reap both; S's role
- * is the brief's "parent that sets up". The sender ends its use by exiting
- * rather than by releasing its handles because the library has no call that
- * lets go of a handle without destroying its object: an unref of the device
- * would detach it under the receiver (at an exec the handles vanish the same
- * way).
+ * is the brief's "parent that sets up". Without the hand-over, the sender's
+ * unref of the device would detach it under the receiver and its unrefs of
+ * the HWPT and IOAS would destroy them (at an exec no unref runs at all).
  *
  * Results, per scenario (exec-*, scm-*):
  *   setup           A/S: open, bind, H1, attach, map, DMA byte-checked
@@ -663,10 +662,23 @@ static void scm_sender(int sock)
 		_exit(1);
 	}
 	printf("  sender (pid %d): sent iommufd %d, cdev %d, memfd %d and IOAS %u, HWPT %u, "
-	       "device %u; exiting, which closes its copies\n", (int)getpid(), fds[0], fds[1],
-	       fds[2], H.m.ioas_id, H.m.hwpt_id, H.m.dev_id);
+	       "device %u; hands the context over and releases every handle\n", (int)getpid(),
+	       fds[0], fds[1], fds[2], H.m.ioas_id, H.m.hwpt_id, H.m.dev_id);
+	/*
+	 * A sender that goes on running: after the hand-over its unrefs must
+	 * neither detach the device nor destroy the HWPT and IOAS R adopts (R
+	 * proves that by DMA), and only close its own copies of the fds.
+	 */
+	if (iommufd_ctx_hand_over(H.ctx)) {
+		printf("  sender: iommufd_ctx_hand_over: %s\n", iommufd_last_error());
+		_exit(1);
+	}
+	iommufd_device_unref(H.dev);
+	iommufd_hwpt_unref(H.h1);
+	iommufd_ioas_unref(H.ioas);
+	iommufd_ctx_unref(H.ctx);
+	close(H.memfd);
 	fflush(NULL);
-	/* No unref: an unref would detach and destroy what R now owns. */
 	_exit(0);
 }
 
