@@ -161,8 +161,10 @@ fi
 
 # ---- the QEMU source: newest version in unstable whose files download ---------------
 UNSTABLE_DIR=$CACHE/apt
-# shellcheck source=unstable.sh
-. "$HERE/unstable.sh"
+UNSTABLE_SRC=1
+UNSTABLE_REFRESH=${LIBIOMMUFD_QEMU_REFRESH:-0}
+# shellcheck source=../vm/unstable.sh
+. "$HERE/../vm/unstable.sh"
 SRCS=$CACHE/src
 mkdir -p "$SRCS"
 

@@ -168,60 +168,10 @@ mkdir -p "$DEBS"
 # apt downloads as the unprivileged _apt user, which cannot write to our root-owned cache
 # (it falls back to root with a warning): download as root directly.
 DL_OPTS=(-o APT::Sandbox::User=root)
-UNSTABLE_OPTS=(
-	-o "Dir::Etc::SourceList=$APTDIR/sources.list"
-	-o Dir::Etc::SourceParts=/dev/null
-	-o "Dir::State::Lists=$APTDIR/lists"
-	# Own package cache too, or apt-cache would overwrite the system's pkgcache.bin.
-	-o "Dir::Cache=$APTDIR/cache"
-	-o Dir::Etc::PreferencesParts=/dev/null
-	-o Acquire::Languages=none
-)
-
-# write_unstable_list signed|trusted
-write_unstable_list() {
-	local uri
-	uri=$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources | head -1)
-	[[ -n $uri ]] || return 1
-	mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial"
-	if [[ $1 == signed ]]; then
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main"
-	else
-		echo "deb [trusted=yes] $uri unstable main"
-	fi >"$APTDIR/sources.list"
-}
-
-# Refresh the private unstable lists; returns non-zero when the suite is unreachable.
-update_unstable() {
-	local stamp=$APTDIR/updated.stamp
-	if [[ ${LIBIOMMUFD_VM_REFRESH:-0} != 1 && -f $stamp ]] &&
-		[[ -n $(find "$stamp" -mmin -1440 2>/dev/null) ]]; then
-		log "unstable package list is less than a day old; not refreshing"
-		return 0
-	fi
-	write_unstable_list signed || return 1
-	log "apt-get update (private list: Debian unstable)"
-	# apt-get update exits 0 on some failures (e.g. a mirror error only warns): treat any
-	# W:/E: line about the suite as a failure too.
-	local out
-	if out=$(apt-get "${UNSTABLE_OPTS[@]}" -q update 2>&1) && ! grep -qE '^(E|W):' <<<"$out"; then
-		touch "$stamp"
-		return 0
-	fi
-	printf '%s\n' "$out" | grep -E '^(E|W):' >&2 || true
-	if grep -qiE 'NO_PUBKEY|signature|not signed|EXPKEYSIG' <<<"$out"; then
-		# The Release file's key is newer than this machine's keyring: fall back to an
-		# unsigned list, loudly (the .deb is still checked against the Packages hashes).
-		loud "unstable's signature cannot be checked with this keyring; using [trusted=yes]"
-		write_unstable_list trusted
-		if out=$(apt-get "${UNSTABLE_OPTS[@]}" -q update 2>&1) && ! grep -qE '^(E|W):' <<<"$out"; then
-			touch "$stamp"
-			return 0
-		fi
-		printf '%s\n' "$out" | grep -E '^(E|W):' >&2 || true
-	fi
-	return 1
-}
+UNSTABLE_DIR=$APTDIR
+UNSTABLE_REFRESH=${LIBIOMMUFD_VM_REFRESH:-0}
+# shellcheck source=unstable.sh
+. "$HERE/unstable.sh"
 
 # Newest cached linux-source-7.*.deb, for when unstable is unreachable.
 cached_7_deb() {

@@ -1,12 +1,14 @@
 # shellcheck shell=bash
 # A private apt configuration for Debian unstable, made from this machine's own apt sources
-# (sourced by tests/qemu/build.sh, not run). It never touches the system's apt
-# configuration, lists or package cache: everything lives under $UNSTABLE_DIR.
+# (sourced by tests/vm/kernels.sh and tests/qemu/build.sh, not run). It never touches the
+# system's apt configuration, lists or package cache: everything lives under $UNSTABLE_DIR.
 #
 # The archive's URI is read from the machine's sources at run time, never written into the
 # repository: CI machines and developers' machines use their own (or their own mirror).
 #
 # Needs: UNSTABLE_DIR (a directory the caller owns), log/die from tests/vm/lib.sh.
+# Optional: UNSTABLE_SRC=1 to list source packages too (deb-src), UNSTABLE_REFRESH=1 to
+# refresh the lists even when they are less than a day old.
 
 # apt downloads as the unprivileged _apt user, which cannot write to our root-owned cache
 # (it falls back to root with a warning): download as root directly.
@@ -35,7 +37,7 @@ unstable_uri() {
 	[[ -n $uri ]] && printf '%s\n' "$uri"
 }
 
-# write_unstable_list signed|trusted: deb-src for the QEMU source, deb for meson.
+# write_unstable_list signed|trusted: binary packages, and sources with UNSTABLE_SRC=1.
 write_unstable_list() {
 	local uri opt
 	uri=$(unstable_uri) || return 1
@@ -45,21 +47,23 @@ write_unstable_list() {
 	else
 		opt="[trusted=yes]"
 	fi
-	printf 'deb-src %s %s unstable main\ndeb %s %s unstable main\n' \
-		"$opt" "$uri" "$opt" "$uri" >"$UNSTABLE_DIR/sources.list"
+	{
+		printf 'deb %s %s unstable main\n' "$opt" "$uri"
+		[[ ${UNSTABLE_SRC:-0} != 1 ]] || printf 'deb-src %s %s unstable main\n' "$opt" "$uri"
+	} >"$UNSTABLE_DIR/sources.list"
 }
 
 # update_unstable: refresh the private lists when older than a day (or when
-# LIBIOMMUFD_QEMU_REFRESH=1); non-zero when the suite is unreachable.
+# UNSTABLE_REFRESH=1); non-zero when the suite is unreachable.
 update_unstable() {
 	local stamp=$UNSTABLE_DIR/updated.stamp out
-	if [[ ${LIBIOMMUFD_QEMU_REFRESH:-0} != 1 && -f $stamp ]] &&
+	if [[ ${UNSTABLE_REFRESH:-0} != 1 && -f $stamp ]] &&
 		[[ -n $(find "$stamp" -mmin -1440 2>/dev/null) ]]; then
 		log "unstable package lists are less than a day old; not refreshing"
 		return 0
 	fi
 	write_unstable_list signed || return 1
-	log "apt-get update (private list: Debian unstable, deb and deb-src)"
+	log "apt-get update (private list: Debian unstable)"
 	# apt-get update exits 0 on some failures (a mirror error only warns): treat any W:/E:
 	# line as a failure too.
 	if out=$(apt-get "${UNSTABLE_OPTS[@]}" -q update 2>&1) && ! grep -qE '^(E|W):' <<<"$out"; then
