@@ -32,28 +32,6 @@ struct fx {
 	uint64_t iova_out, iova_in;
 };
 
-/* An IOVA >= 1 MiB, below edu's 28-bit limit, in the IOAS's allowed ranges. */
-static bool pick_iova(struct iommufd_ioas *ioas, uint64_t len, uint64_t *ret)
-{
-	struct iommufd_iova_range *r;
-	uint64_t align;
-	size_t n;
-	bool ok = false;
-
-	if (iommufd_ioas_get_iova_ranges(ioas, &r, &n, &align))
-		return false;
-	for (size_t i = 0; i < n && !ok; i++) {
-		uint64_t s = r[i].start < 0x100000 ? 0x100000 : (r[i].start + 0xfffff) & ~0xfffffull;
-
-		if (s + len - 1 <= r[i].last && s + len <= VMT_EDU_DMA_LIMIT) {
-			*ret = s;
-			ok = true;
-		}
-	}
-	free(r);
-	return ok;
-}
-
 static bool fx_setup(struct vmt_case *t, struct fx *f)
 {
 	char err[256];
@@ -84,7 +62,7 @@ static bool fx_setup(struct vmt_case *t, struct fx *f)
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_attach(IOAS %u): %s",
 			iommufd_ioas_get_id(f->ioas1), vmt_errname(rc)))
 		return false;
-	if (!vmt_check_(t, pick_iova(f->ioas1, 2 * PAGE, &base), __FILE__, __LINE__,
+	if (!vmt_check_(t, vmt_pick_iova(f->ioas1, 0, 2 * PAGE, &base), __FILE__, __LINE__,
 			"no allowed IOVA below 256 MiB"))
 		return false;
 	f->iova_out = base;

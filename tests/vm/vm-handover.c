@@ -177,27 +177,6 @@ static void send_stats(void)
 
 /* ---- helpers ------------------------------------------------------------- */
 
-/* An IOVA >= 1 MiB, below edu's 28-bit limit, in the IOAS's allowed ranges. */
-static bool pick_iova(struct iommufd_ioas *ioas, uint64_t len, uint64_t *ret)
-{
-	struct iommufd_iova_range *r = NULL;
-	size_t n = 0;
-	bool ok = false;
-
-	if (iommufd_ioas_get_iova_ranges(ioas, &r, &n, NULL))
-		return false;
-	for (size_t i = 0; i < n && !ok; i++) {
-		uint64_t s = r[i].start < 0x100000 ? 0x100000 : (r[i].start + 0xfffff) & ~0xfffffull;
-
-		if (s + len - 1 <= r[i].last && s + len <= VMT_EDU_DMA_LIMIT) {
-			*ret = s;
-			ok = true;
-		}
-	}
-	free(r);
-	return ok;
-}
-
 /* VmPin of this process in KiB (pages pinned and charged to its mm), or -1. */
 static long vm_pin_kib(void)
 {
@@ -316,7 +295,7 @@ static void st_setup(struct vmt_case *t)
 	CHECK_RC(iommufd_hwpt_alloc(iommufd_ioas_as_pt(H.ioas), H.dev, NULL, &H.h1), 0);
 	CHECK(!iommufd_hwpt_is_kernel_allocated(H.h1), "H1 took the plain path");
 	CHECK_RC(iommufd_device_attach(H.dev, iommufd_hwpt_as_pt(H.h1)), 0);
-	if (!pick_iova(H.ioas, RAM_LEN, &H.m.iova)) {
+	if (!vmt_pick_iova(H.ioas, 0, RAM_LEN, &H.m.iova)) {
 		CHECK(vmt_machine_is("virtio") && vmt_kernel_version() < VMT_KV(7, 0, 0),
 		      "IOAS %u allows no %llu bytes below 256 MiB with edu on HWPT %u",
 		      iommufd_ioas_get_id(H.ioas), (unsigned long long)RAM_LEN,

@@ -49,27 +49,6 @@ struct env {
 	struct iommufd_probe probe;
 };
 
-/* The first 1 MiB-aligned IOVA >= @floor in an allowed range with @len of room. */
-static bool pick_iova(struct iommufd_ioas *ioas, uint64_t floor, uint64_t len, uint64_t *ret)
-{
-	struct iommufd_iova_range *r = NULL;
-	size_t n = 0;
-	bool ok = false;
-
-	if (iommufd_ioas_get_iova_ranges(ioas, &r, &n, NULL))
-		return false;
-	for (size_t i = 0; i < n && !ok; i++) {
-		uint64_t s = ((r[i].start < floor ? floor : r[i].start) + MIB - 1) & ~(MIB - 1);
-
-		if (s >= r[i].start && s + len - 1 <= r[i].last && s + len <= VMT_EDU_DMA_LIMIT) {
-			*ret = s;
-			ok = true;
-		}
-	}
-	free(r);
-	return ok;
-}
-
 /* Attach a mock device (mock machine) or edu (the others) to @ioas. */
 static bool attach_something(struct vmt_case *t, struct env *e, struct iommufd_ioas *ioas,
 			     uint32_t *ret_stdev, uint32_t *ret_hwpt)
@@ -121,7 +100,7 @@ static bool env_setup(struct vmt_case *t, struct env *e, bool attach)
 	if (attach && !attach_something(t, e, e->ioas, &e->stdev, &e->mock_hwpt))
 		return false;
 	/* Mock: inside its aperture (16 MiB..2 GiB); edu: below its 256 MiB. */
-	return vmt_check_(t, pick_iova(e->ioas, 32 * MIB, 16 * MIB, &e->base), __FILE__, __LINE__,
+	return vmt_check_(t, vmt_pick_iova(e->ioas, 32 * MIB, 16 * MIB, &e->base), __FILE__, __LINE__,
 			  "no free 16 MiB IOVA window below 256 MiB");
 }
 
@@ -280,7 +259,7 @@ static void test_copy(struct vmt_case *t)
 	CHECK_RC(iommufd_ioas_alloc(e.ctx, &b), 0);
 	if (!attach_something(t, &e, b, &bstdev, &bhwpt))
 		goto out;
-	CHECK(pick_iova(b, 32 * MIB, 16 * MIB, &dst), "no IOVA window in B");
+	CHECK(vmt_pick_iova(b, 32 * MIB, 16 * MIB, &dst), "no IOVA window in B");
 	src = e.base + 2 * MIB;
 	buf = vmt_pages(len);
 	scratch = vmt_pages(PAGE);

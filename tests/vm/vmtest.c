@@ -745,3 +745,26 @@ long vmt_pattern_diff(const void *buf, size_t len, uint32_t seed)
 	}
 	return -1;
 }
+
+bool vmt_pick_iova(struct iommufd_ioas *ioas, uint64_t floor, uint64_t len, uint64_t *ret)
+{
+	const uint64_t mib = 1ull << 20;
+	struct iommufd_iova_range *r = NULL;
+	size_t n = 0;
+	bool ok = false;
+
+	if (floor < mib)
+		floor = mib;
+	if (iommufd_ioas_get_iova_ranges(ioas, &r, &n, NULL))
+		return false;
+	for (size_t i = 0; i < n && !ok; i++) {
+		uint64_t s = ((r[i].start < floor ? floor : r[i].start) + mib - 1) & ~(mib - 1);
+
+		if (s >= r[i].start && s + len - 1 <= r[i].last && s + len <= VMT_EDU_DMA_LIMIT) {
+			*ret = s;
+			ok = true;
+		}
+	}
+	free(r);
+	return ok;
+}

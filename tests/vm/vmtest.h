@@ -215,6 +215,13 @@ bool vmt_mock_device(struct vmt_case *t, struct iommufd_ctx *ctx, uint32_t pt_id
 #define VMT_EDU_DMA_LEN 2048u
 #define VMT_EDU_DMA_LIMIT (1ull << 28)	/* it masks DMA addresses to 28 bits */
 
+/*
+ * The first 1 MiB-aligned IOVA >= @floor (at least 1 MiB) inside one of the
+ * IOAS's allowed ranges with @len bytes of room, below edu's DMA limit.
+ */
+bool vmt_pick_iova(struct iommufd_ioas *ioas, uint64_t floor, uint64_t len,
+		   uint64_t *ret);
+
 struct vmt_edu {
 	int fd;				/* the VFIO cdev (not owned) */
 	volatile uint8_t *bar;		/* BAR0 (1 MiB of MMIO) */
