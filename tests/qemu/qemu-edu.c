@@ -533,6 +533,23 @@ static int proc_has_fd(pid_t pid, const char *prefix)
 	return found;
 }
 
+/* Does /proc/@pid/maps name @needle? 1, 0, or 0 when unreadable. */
+static int proc_maps_has(pid_t pid, const char *needle)
+{
+	char path[64], line[512];
+	FILE *f;
+	int found = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f))
+		found = strstr(line, needle) != NULL;
+	fclose(f);
+	return found;
+}
+
 /* ---- edu in L2 ----------------------------------------------------------- */
 
 /* Bridges the root port to bus 1 with a window on BAR_ADDR, finds edu on it,
@@ -681,8 +698,16 @@ static void scenario(const char *tag, const char *bin, struct outcome *o)
 		goto rest_fail;
 	}
 	started = true;
-	R("start", "pass", "64 MiB memfd RAM, %s, qtest and QMP connected, first answer after %.2f s",
-	  g_emulated ? "emulated edu" : "vfio-pci + iommufd", q->t_ready - q->t_start);
+	/* Which iommufd code runs: the patched QEMU must have libiommufd mapped, the
+	 * stock one must not. */
+	int lib = proc_maps_has(q->pid, "libiommufd.so");
+	bool want_lib = !strcmp(tag, "patched");
+	if (lib != want_lib) {
+		R("start", "fail", "%s: libiommufd.so is%s mapped in the %s QEMU", bin, lib ? "" : " not", tag);
+		goto rest_fail_started;
+	}
+	R("start", "pass", "64 MiB memfd RAM, %s, qtest and QMP connected, first answer after %.2f s; libiommufd.so %s in its /proc/PID/maps",
+	  g_emulated ? "emulated edu" : "vfio-pci + iommufd", q->t_ready - q->t_start, lib ? "mapped" : "not mapped");
 	note("%s: QEMU pid %d, vfio cdev fds %d, /dev/iommu fds %d", tag, q->pid,
 	     proc_has_fd(q->pid, "/dev/vfio/devices/"), proc_has_fd(q->pid, "/dev/iommu"));
 	/* The control for the "released" check: while QEMU has edu bound, a bind
@@ -714,7 +739,8 @@ static void scenario(const char *tag, const char *bin, struct outcome *o)
 		R("dma", "skip", "BAR0 does not answer as edu");
 		goto unplug;
 	}
-	R("bar-id", "pass", "readl 0x%x = 0x%08" PRIx64 " (edu's ID, through vfio-pci)", BAR_ADDR, v);
+	R("bar-id", "pass", "readl 0x%x = 0x%08" PRIx64 " (edu's ID, %s)", BAR_ADDR, v,
+	  g_emulated ? "L2's emulated edu" : "the real edu through vfio-pci");
 
 	for (int r = 0; r < NROUNDS; r++) {
 		pattern(want, DMA_LEN, 100 + r);
@@ -815,6 +841,9 @@ released:
 	(void)id;
 	return;
 
+rest_fail_started:
+	qemu_stop(q);
+	started = true;
 rest_fail:
 	R("find", "skip", "QEMU did not start");
 	R("bar-id", "skip", "QEMU did not start");
