@@ -137,6 +137,7 @@ struct qemu {
 	char err[512];
 	double t_start, t_ready;
 	bool saw_deleted;	/* DEVICE_DELETED of edu0 seen while waiting for a reply */
+	int answer_ms;		/* how long a qtest answer may take (0: 20 s) */
 };
 
 static const char *g_fw = "/usr/share/qemu-fw";
@@ -249,7 +250,7 @@ static int qt_cmd(struct qemu *q, char *ans, size_t anslen, const char *fmt, ...
 	}
 	for (;;) {
 		if (read_line(q->qt, q->qtbuf, &q->qtlen, sizeof(q->qtbuf), qt_line,
-			      sizeof(qt_line), 20000)) {
+			      sizeof(qt_line), q->answer_ms ? q->answer_ms : 20000)) {
 			snprintf(q->err, sizeof(q->err), "no qtest answer to '%.*s'", n - 1, cmd);
 			return -1;
 		}
@@ -352,6 +353,53 @@ static int qmp_event(struct qemu *q, const char *a, const char *b, int timeout_m
 	return -1;
 }
 
+/* Where QEMU's threads sit (a start that never answers). */
+static void diag_threads(pid_t pid)
+{
+	char dir[64], path[400], buf[256];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", pid);
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *files[] = { "comm", "wchan", "syscall", "stat" };
+		char out[1024] = "";
+
+		if (de->d_name[0] == '.')
+			continue;
+		for (unsigned int i = 0; i < 4; i++) {
+			FILE *f;
+			size_t n;
+
+			snprintf(path, sizeof(path), "%s/%s/%s", dir, de->d_name, files[i]);
+			f = fopen(path, "r");
+			if (!f)
+				continue;
+			n = fread(buf, 1, sizeof(buf) - 1, f);
+			fclose(f);
+			buf[n] = 0;
+			buf[strcspn(buf, "\n")] = 0;
+			snprintf(out + strlen(out), sizeof(out) - strlen(out), " %s=[%.120s]", files[i], buf);
+		}
+		note("QEMU %d task %s:%s", pid, de->d_name, out);
+	}
+	closedir(d);
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		while (fgets(buf, sizeof(buf), f))
+			if (!strncmp(buf, "VmRSS", 5) || !strncmp(buf, "VmPin", 5) || !strncmp(buf, "VmLck", 5) ||
+			    !strncmp(buf, "State", 5)) {
+				buf[strcspn(buf, "\n")] = 0;
+				note("QEMU %d %s", pid, buf);
+			}
+		fclose(f);
+	}
+}
+
 /* Starts QEMU @bin with @mib MiB of RAM and connects qtest (and QMP if @with_qmp). */
 static int qemu_start(struct qemu *q, const char *bin, unsigned int mib, bool with_qmp)
 {
@@ -444,8 +492,12 @@ static int qemu_start(struct qemu *q, const char *bin, unsigned int mib, bool wi
 	}
 	/* The first answer comes once the main loop runs: machine init is done. */
 	uint32_t id;
-	if (cfg_read(q, 0, 0, 0, &id))
+	q->answer_ms = 120000;
+	if (cfg_read(q, 0, 0, 0, &id)) {
+		diag_threads(q->pid);
 		goto fail;
+	}
+	q->answer_ms = 0;
 	q->t_ready = now();
 	close(lqt);
 	if (lqmp >= 0)
