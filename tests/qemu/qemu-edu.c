@@ -48,6 +48,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -353,6 +354,32 @@ static int qmp_event(struct qemu *q, const char *a, const char *b, int timeout_m
 	return -1;
 }
 
+static int qemu_wait(struct qemu *q, int ms);
+
+/* The kernel log's tail (quiet hides what it says about a dying process). */
+static void diag_kmsg(void)
+{
+	static char buf[1 << 16];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+	char *p, *line;
+	int lines = 0;
+
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	for (p = buf + n; p > buf && lines < 25; p--)
+		if (p[-1] == '\n' && p != buf + n)
+			lines++;
+	for (line = strtok(p, "\n"); line; line = strtok(NULL, "\n")) {
+		/* Do not let the console parser take a quoted word for a new problem:
+		 * init replays those lines itself (KMSG). */
+		if (strstr(line, "BUG:") || strstr(line, "WARNING:") || strstr(line, "Oops") ||
+		    strstr(line, "Kernel panic"))
+			continue;
+		note("kmsg: %s", line);
+	}
+}
+
 /* Where QEMU's threads sit (a start that never answers). */
 static void diag_threads(pid_t pid)
 {
@@ -494,7 +521,18 @@ static int qemu_start(struct qemu *q, const char *bin, unsigned int mib, bool wi
 	uint32_t id;
 	q->answer_ms = 120000;
 	if (cfg_read(q, 0, 0, 0, &id)) {
+		int st;
+
 		diag_threads(q->pid);
+		st = qemu_wait(q, 15000);
+		if (st != -1) {
+			char more[160];
+
+			snprintf(more, sizeof(more), "; QEMU %s %d", WIFSIGNALED(st) ? "killed by signal" : "exited with",
+				 WIFSIGNALED(st) ? WTERMSIG(st) : WEXITSTATUS(st));
+			strncat(q->err, more, sizeof(q->err) - strlen(q->err) - 1);
+		}
+		diag_kmsg();
 		goto fail;
 	}
 	q->answer_ms = 0;
