@@ -9,6 +9,8 @@
 #                       prints; it builds them when they are not cached, so give it
 #                       PKG_CONFIG_PATH / PKG_CONFIG_SYSROOT_DIR as tests/qemu/README.md says)
 #   --pairs LIST        kernel/machine pairs, comma separated (default 7/vtd,7/amd,6.12/vtd)
+#   --serial            one VM at a time (quieter timing; default: one run.sh per kernel,
+#                       side by side)
 # Environment: LIBIOMMUFD_VM_TIMEOUT (default here 1500 s per boot), LIBIOMMUFD_VM_MEM
 #   (default here 2048 MiB: L2's RAM is pinned, up to 1 GiB of it, next to two 27 MB QEMUs
 #   in the initramfs), LIBIOMMUFD_VM_OUT (default tests/qemu/out), QEMU_EDU_ARGS (extra
@@ -28,11 +30,13 @@ usage() { print_header "${BASH_SOURCE[0]}"; exit "${1:-2}"; }
 STOCK=""
 PATCHED=""
 PAIRS=7/vtd,7/amd,6.12/vtd
+SERIAL=0
 while (($#)); do
 	case $1 in
 	--stock) [[ $# -ge 2 ]] || usage; STOCK=$2; shift 2 ;;
 	--patched) [[ $# -ge 2 ]] || usage; PATCHED=$2; shift 2 ;;
 	--pairs) [[ $# -ge 2 ]] || usage; PAIRS=$2; shift 2 ;;
+	--serial) SERIAL=1; shift ;;
 	-h | --help) usage 0 ;;
 	*) usage ;;
 	esac
@@ -91,12 +95,15 @@ done
 # One run.sh per kernel, side by side (each VM is one TCG thread).
 declare -A PID
 for k in "${!BYK[@]}"; do
+	JOPT=()
+	((SERIAL)) && JOPT=(--jobs 1)
 	LIBIOMMUFD_VM_OUT=$LIBIOMMUFD_VM_OUT/$k "$TOP/tests/vm/run.sh" --kernels "$k" \
-		--machines "${BYK[$k]}" --cpio "$CPIO" >"$LIBIOMMUFD_VM_OUT/run-$k.txt" 2>&1 &
+		--machines "${BYK[$k]}" --cpio "$CPIO" "${JOPT[@]}" >"$LIBIOMMUFD_VM_OUT/run-$k.txt" 2>&1 &
 	PID[$k]=$!
+	((SERIAL)) && { wait "${PID[$k]}" || rc=1; PID[$k]=""; }
 done
 for k in "${!BYK[@]}"; do
-	wait "${PID[$k]}" || rc=1
+	[[ -z ${PID[$k]} ]] || wait "${PID[$k]}" || rc=1
 	printf '==== kernel %s (machines %s)\n' "$k" "${BYK[$k]}"
 	cat "$LIBIOMMUFD_VM_OUT/run-$k.txt"
 	# The driver's own lines, results and notes, from each console log.
