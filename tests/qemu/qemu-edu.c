@@ -821,7 +821,7 @@ static void scenario(const char *tag, const char *bin, struct outcome *o)
 	/* Which iommufd code runs: the patched QEMU must have libiommufd mapped, the
 	 * stock one must not. */
 	int lib = proc_maps_has(q->pid, "libiommufd.so");
-	bool want_lib = !strcmp(tag, "patched");
+	bool want_lib = !strncmp(tag, "patched", 7);
 	if (lib != want_lib) {
 		R("start", "fail", "%s: libiommufd.so is%s mapped in the %s QEMU", bin, lib ? "" : " not", tag);
 		goto rest_fail_started;
@@ -1132,7 +1132,7 @@ int main(int argc, char **argv)
 	const char *stock = "/usr/bin/qemu-stock", *patched = "/usr/bin/qemu-patched";
 	unsigned int sizes[8] = { 64, 256 }, nsizes = 2;
 	bool sizes_given = false;
-	int runs = 5;
+	int runs = 5, repeat = 1;
 	struct outcome *os = calloc(1, sizeof(*os)), *op = calloc(1, sizeof(*op));
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1150,6 +1150,8 @@ int main(int argc, char **argv)
 			g_emulated = true;
 		else if (!strcmp(argv[i], "--trace"))
 			g_trace = true;
+		else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
+			repeat = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--sizes") && i + 1 < argc) {
 			char *s = argv[++i], *tok;
 
@@ -1158,7 +1160,7 @@ int main(int argc, char **argv)
 			for (tok = strtok(s, ","); tok && nsizes < 8; tok = strtok(NULL, ","))
 				sizes[nsizes++] = atoi(tok);
 		} else {
-			fprintf(stderr, "usage: %s [--stock PATH] [--patched PATH] [--firmware DIR] [--runs N] [--sizes 64,256] [--emulated] [--trace]\n",
+			fprintf(stderr, "usage: %s [--stock PATH] [--patched PATH] [--firmware DIR] [--runs N] [--sizes 64,256] [--emulated] [--trace] [--repeat N]\n",
 				argv[0]);
 			return 2;
 		}
@@ -1171,7 +1173,11 @@ int main(int argc, char **argv)
 		sizes[nsizes++] = 1024;
 
 	/* 6 per QEMU, same-bytes, one per size, 2 MiB hugepages. */
-	printf("PLAN %s %u\n", PROG, 6 * 2 + 1 + nsizes + 1);
+	if (repeat < 1 || repeat > 50)
+		repeat = 1;
+	if (repeat > 1)
+		nsizes = 0;	/* --repeat: the scenario only, N times, no timing */
+	printf("PLAN %s %u\n", PROG, (6 * 2 + 1) * repeat + nsizes + 1);
 	note("stock %s, patched %s, firmware %s, MemAvailable %lu MiB%s", stock, patched, g_fw, avail,
 	     g_emulated ? ", emulated edu" : "");
 
@@ -1243,16 +1249,22 @@ int main(int argc, char **argv)
 			close(io);
 	}
 
-	scenario("stock", stock, os);
-	scenario("patched", patched, op);
+	for (int rep = 1; rep <= repeat; rep++) {
+	char ts[32], tp[32], tb[32];
+	snprintf(ts, sizeof(ts), repeat > 1 ? "stock.r%d" : "stock", rep);
+	snprintf(tp, sizeof(tp), repeat > 1 ? "patched.r%d" : "patched", rep);
+	snprintf(tb, sizeof(tb), repeat > 1 ? "same-bytes.r%d" : "same-bytes", rep);
+	scenario(ts, stock, os);
+	scenario(tp, patched, op);
 	if (!os->dma_ok || !op->dma_ok)
-		result("same-bytes", "skip", "needs the DMA of both QEMUs to have worked (stock %s, patched %s)",
+		result(tb, "skip", "needs the DMA of both QEMUs to have worked (stock %s, patched %s)",
 		       os->dma_ok ? "ok" : "not", op->dma_ok ? "ok" : "not");
 	else if (memcmp(os->bytes, op->bytes, sizeof(os->bytes)))
-		result("same-bytes", "fail", "stock and patched QEMU read different bytes back");
+		result(tb, "fail", "stock and patched QEMU read different bytes back");
 	else
-		result("same-bytes", "pass", "stock and patched QEMU read the same %zu bytes back (%d rounds)",
+		result(tb, "pass", "stock and patched QEMU read the same %zu bytes back (%d rounds)",
 		       sizeof(os->bytes), NROUNDS);
+	}
 
 	for (unsigned int i = 0; i < nsizes; i++)
 		timing(stock, patched, sizes[i], runs);
