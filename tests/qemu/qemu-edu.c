@@ -1221,12 +1221,21 @@ int main(int argc, char **argv)
 		const char *names[] = { "start", "find", "bar-id", "dma", "unplug", "released" };
 		char n[48];
 
-		for (int t = 0; t < 2; t++)
-			for (int i = 0; i < 6; i++) {
-				snprintf(n, sizeof(n), "%s-%s", t ? "patched" : "stock", names[i]);
-				result(n, "skip", "machine %s: %s", m, skipwhy);
-			}
-		result("same-bytes", "skip", "%s", skipwhy);
+		for (int rep = 1; rep <= repeat; rep++) {
+			for (int t = 0; t < 2; t++)
+				for (int i = 0; i < 6; i++) {
+					if (repeat > 1)
+						snprintf(n, sizeof(n), "%s.r%d-%s", t ? "patched" : "stock", rep, names[i]);
+					else
+						snprintf(n, sizeof(n), "%s-%s", t ? "patched" : "stock", names[i]);
+					result(n, "skip", "machine %s: %s", m, skipwhy);
+				}
+			if (repeat > 1)
+				snprintf(n, sizeof(n), "same-bytes.r%d", rep);
+			else
+				snprintf(n, sizeof(n), "same-bytes");
+			result(n, "skip", "%s", skipwhy);
+		}
 		for (unsigned int i = 0; i < nsizes; i++) {
 			snprintf(n, sizeof(n), "time-%uM", sizes[i]);
 			result(n, "skip", "%s", skipwhy);
@@ -1240,12 +1249,21 @@ int main(int argc, char **argv)
 		const char *names[] = { "start", "find", "bar-id", "dma", "unplug", "released" };
 		char n[48];
 
-		for (int t = 0; t < 2; t++)
-			for (int i = 0; i < 6; i++) {
-				snprintf(n, sizeof(n), "%s-%s", t ? "patched" : "stock", names[i]);
-				result(n, i ? "skip" : "fail", "%s", why);
-			}
-		result("same-bytes", "skip", "%s", why);
+		for (int rep = 1; rep <= repeat; rep++) {
+			for (int t = 0; t < 2; t++)
+				for (int i = 0; i < 6; i++) {
+					if (repeat > 1)
+						snprintf(n, sizeof(n), "%s.r%d-%s", t ? "patched" : "stock", rep, names[i]);
+					else
+						snprintf(n, sizeof(n), "%s-%s", t ? "patched" : "stock", names[i]);
+					result(n, i ? "skip" : "fail", "%s", why);
+				}
+			if (repeat > 1)
+				snprintf(n, sizeof(n), "same-bytes.r%d", rep);
+			else
+				snprintf(n, sizeof(n), "same-bytes");
+			result(n, "skip", "%s", why);
+		}
 		for (unsigned int i = 0; i < nsizes; i++) {
 			snprintf(n, sizeof(n), "time-%uM", sizes[i]);
 			result(n, "skip", "%s", why);
