@@ -10,6 +10,7 @@
 #   --programs  the test programs to put in the initramfs (up to the next --option)
 #   --jobs      boots run in parallel (default: number of CPUs; each TCG VM uses one)
 # Environment: LIBIOMMUFD_VM_TIMEOUT  seconds per boot (default 300)
+#              LIBIOMMUFD_VM_MEM      MiB of RAM per VM (default 512)
 #              LIBIOMMUFD_VM_OUT      results dir (default tests/vm/out in this clone)
 #              LIBIOMMUFD_VM_CACHE    kernel cache (see kernels.sh)
 #
@@ -44,6 +45,8 @@ while (($#)); do
 done
 TIMEOUT=${LIBIOMMUFD_VM_TIMEOUT:-300}
 [[ $TIMEOUT =~ ^[0-9]+$ ]] || die "LIBIOMMUFD_VM_TIMEOUT must be seconds"
+VM_MEM=${LIBIOMMUFD_VM_MEM:-512}
+[[ $VM_MEM =~ ^[1-9][0-9]*$ ]] || die "LIBIOMMUFD_VM_MEM must be MiB"
 OUT=${LIBIOMMUFD_VM_OUT:-$HERE/out}
 IFS=, read -ra MACHLIST <<<"$MACHINES"
 for m in "${MACHLIST[@]}"; do
@@ -110,7 +113,7 @@ boot() {
 	while read -r kind arg; do
 		case $kind in dev) qargs+=("$arg") ;; append) append+=("$arg") ;; esac
 	done < <(machine_args "$m")
-	local mem=512
+	local mem=$VM_MEM
 	# Leave the programs time to report before the boot's own timeout hits.
 	local ptimeout=$((TIMEOUT > 60 ? TIMEOUT - 30 : TIMEOUT))
 	local cmdline="console=ttyS0 panic=-1 quiet ${append[*]} LIBIOMMUFD_MACHINE=$m LIBIOMMUFD_TEST_TIMEOUT=$ptimeout"
