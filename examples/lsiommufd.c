@@ -53,6 +53,7 @@ static void print_commands(const struct iommufd_probe *p)
 static void print_device_features(const struct iommufd_probe *p)
 {
 	printf("    features:\n");
+	verdict("  paging_hwpt", p->paging_hwpt);
 	verdict("  nest_parent", p->nest_parent);
 	verdict("  nesting", p->nesting);
 	verdict("  dirty_tracking", p->dirty_tracking);

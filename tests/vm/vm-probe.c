@@ -81,6 +81,29 @@ static const char *known_diverge(const struct row *r)
 	return NULL;
 }
 
+/*
+ * What using a plain paging HWPT gets: allocate it on a fresh, empty IOAS,
+ * then map a page at an IOVA the kernel picks (6.12 virtio-iommu leaves the
+ * IOAS no usable range: ENOSPC).
+ */
+static int paging_use(struct iommufd_ctx *ctx, struct iommufd_device *dev)
+{
+	static uint8_t page[4096] __attribute__((aligned(4096)));
+	struct iommufd_ioas *ioas = NULL;
+	struct iommufd_hwpt *hwpt = NULL;
+	uint64_t iova;
+	int rc = iommufd_ioas_alloc(ctx, &ioas);
+
+	if (!rc)
+		rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, NULL, &hwpt);
+	if (!rc)
+		rc = iommufd_ioas_map(ioas, page, sizeof(page),
+				      IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE, &iova);
+	iommufd_hwpt_unref(hwpt);
+	iommufd_ioas_unref(ioas);
+	return rc;
+}
+
 static bool row_matches(struct row *r)
 {
 	bool ok;
@@ -555,7 +578,7 @@ static void device_rows(struct vmt_case *t, struct dev_env *d, const char *scope
 	struct iommufd_probe p = { .sz = sizeof(p) };
 	struct footprint before;
 	uint32_t hwpt_before = 0, hwpt_after = 0;
-	struct row rows[24];
+	struct row rows[32];
 	const char *how = NULL;
 	int parent_rc, rc, vdev_rc = -ENOTTY, veventq_rc = -ENOTTY, hwq_rc = -ENOTTY;
 	size_t n = 0;
@@ -585,6 +608,8 @@ static void device_rows(struct vmt_case *t, struct dev_env *d, const char *scope
 	rc = iommufd_device_get_hw_info(d->dev, NULL, 0, &info);
 	add(rows, &n, scope, "hw_info", p.hw_info, USE_RESULT, rc,
 				  "iommufd_device_get_hw_info");
+	add(rows, &n, scope, "paging_hwpt", p.paging_hwpt, USE_RESULT, paging_use(d->ctx, d->dev),
+	    "plain HWPT on an empty IOAS, then a map");
 
 	/* Stage 2, nesting, and what needs them. */
 	parent_rc = alloc_flags(d, IOMMUFD_HWPT_NEST_PARENT, &parent);
