@@ -12,7 +12,7 @@ PACKAGES="
 	qemu-system-x86 busybox-static cpio xz-utils file
 	build-essential flex bison bc libelf-dev libssl-dev linux-source-6.12
 	dpkg-dev patch debian-archive-keyring ca-certificates ninja-build python3-venv
-	python3-setuptools libglib2.0-dev seabios
+	python3-setuptools libglib2.0-dev seabios strace
 "
 
 missing=""

@@ -6,7 +6,9 @@
 #  3. libFuzzer (ASan + UBSan) on the decoders and builders;
 #  4. install into a staging root and build the examples against the
 #     installed library through pkg-config;
-#  5. make distcheck.
+#  5. the QEMU tier: stock and patched QEMU (tests/qemu/) in the test VM,
+#     against that installed library (LIBIOMMUFD_QEMU_TESTS=0 skips it);
+#  6. make distcheck.
 # Build trees go to $LIBIOMMUFD_BUILD (default: ./build), out of the source.
 set -eu
 
@@ -72,6 +74,22 @@ for ex in "$src"/examples/*.c; do
 done
 LD_LIBRARY_PATH="$(dirname "$(find "$stage" -name 'libiommufd.so.1')")" \
 	"$build/stage/iommufd-info"
+
+# The QEMU tier (tests/qemu/README.md): QEMU built from Debian's source twice, stock and
+# with contrib/qemu's series on the library installed just above; in the test VM each one
+# gets edu through vfio-pci + iommufd, DMAs both ways (byte-checked), unplugs it and
+# releases the iommufd, and their start-up is timed side by side (a ratio, not a verdict).
+# Cold: fetch + two QEMU builds (cached outside the clone); warm: cached.
+if [ "${LIBIOMMUFD_VM_TESTS:-1}" != 0 ] && [ "${LIBIOMMUFD_QEMU_TESTS:-1}" != 0 ]; then
+	step "QEMU tier: build stock and patched QEMU"
+	tests/qemu/build.sh
+	step "QEMU tier: stock and patched QEMU with edu passthrough in the test VM"
+	# The patched QEMU links the library staged above (not a copy cached with it).
+	LD_LIBRARY_PATH="$(dirname "$(find "$stage" -name 'libiommufd.so.1')")" \
+		LIBIOMMUFD_VM_OUT="$build/qemu-tier" \
+		QEMU_EDU_ARGS="${LIBIOMMUFD_QEMU_EDU_ARGS:---runs 3 --sizes 64,256}" \
+		tests/qemu/run-in-vm.sh
+fi
 
 step "make distcheck (the VM tier already ran on these sources above)"
 LIBIOMMUFD_VM_TESTS=0 make -C "$build/gcc" -j"$jobs" distcheck \

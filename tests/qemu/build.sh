@@ -9,10 +9,13 @@
 # applied and built against the libiommufd that pkg-config finds (set PKG_CONFIG_PATH, and
 # PKG_CONFIG_SYSROOT_DIR for a DESTDIR staging install, to use a staging prefix). With no
 # patches in the directory, only the stock QEMU is built, and the script says so.
+# Bug fixes to QEMU itself that have nothing to do with the library (the patch directory's
+# fixes/ subdirectory) go into both builds, so that the two stay comparable.
 #
 # Usage: tests/qemu/build.sh [--patches DIR] [--only stock|patched]
 #   --patches DIR  the patch series, applied in name order with patch -p1
-#                  (default: contrib/qemu of this tree)
+#                  (default: contrib/qemu of this tree); DIR/fixes/*.patch are applied
+#                  to both builds, before the series
 #   --only WHAT    build (and print) only the stock or only the patched QEMU
 # Environment:
 #   LIBIOMMUFD_QEMU_CACHE    cache directory (default /var/cache/libiommufd-qemu)
@@ -81,7 +84,20 @@ CONFIGURE_ARGS=(
 # Bump when the way the output is made changes (smoke checks, files kept), so that cached
 # builds made the old way are redone.
 RECIPE_VERSION=1
-RECIPE_HASH=$(printf '%s\n' "$RECIPE_VERSION" "${CONFIGURE_ARGS[@]}" | sha256sum | cut -c1-8)
+# QEMU bug fixes for both builds (see the header); their names and contents are part of
+# the recipe, so a new fix rebuilds both. No fixes: the recipe hash is what it always was.
+FIXES=()
+if [[ -d $PATCHDIR/fixes ]]; then
+	while IFS= read -r -d '' p; do FIXES+=("$p"); done < <(
+		find "$PATCHDIR/fixes" -maxdepth 1 -type f -name '*.patch' -print0 | LC_ALL=C sort -z)
+fi
+RECIPE_HASH=$( {
+	printf '%s\n' "$RECIPE_VERSION" "${CONFIGURE_ARGS[@]}"
+	for p in "${FIXES[@]}"; do
+		printf 'fix %s\n' "${p##*/}"
+		sha256sum <"$p"
+	done
+} | sha256sum | cut -c1-8)
 
 # dpkg-dev: dpkg-source; patch: the series; the rest: QEMU's build deps on Debian 12
 # (meson >= 1.5 is not among them: Debian 12 has 1.0.1, see get_meson below).
@@ -153,6 +169,9 @@ if ((WANT_PATCHED)); then
 	ABI_INPUTS="$inc_dir/libiommufd.h $(readlink -f "$so") ($(lib_pc --modversion))"
 	ABI_HASH=$( {
 		cat "$inc_dir/libiommufd.h"
+		# The vendor part of the API has its own header (from 1.1 on).
+		[[ ! -d $inc_dir/libiommufd ]] || find "$inc_dir/libiommufd" -name '*.h' -print0 |
+			LC_ALL=C sort -z | xargs -0r cat
 		nm -D --defined-only --with-symbol-versions "$so" | awk '{print $NF}' | LC_ALL=C sort
 	} | sha256sum | cut -c1-12)
 	log "patch series: ${#PATCHES[@]} patch(es) in $PATCHDIR, hash $SERIES_HASH"
@@ -344,7 +363,7 @@ build_qemu() {
 		log "$name: edk2 blobs absent and not skipped by Debian's patches: skipping them"
 		sed -i 's/^if unpack_edk2_blobs$/if unpack_edk2_blobs and false/' "$src/pc-bios/meson.build"
 	fi
-	for p in "${patches[@]}"; do
+	for p in "${FIXES[@]}" "${patches[@]}"; do
 		log "$name: applying ${p##*/}"
 		# --fuzz=0: a patch that no longer applies exactly is a failure, not a guess.
 		(cd "$src" && patch -p1 --batch --forward --fuzz=0 -i "$p") >>"$blog" 2>&1 ||
@@ -390,6 +409,7 @@ build_qemu() {
 	printf '%s\n' "$QVER" >"$tmp/out/version"
 	{
 		printf 'qemu %s (%s)\nrecipe %s\n' "$QVER" "$DSC" "$RECIPE_HASH"
+		((${#FIXES[@]})) && printf 'fixes: %s\n' "${FIXES[*]##*/}"
 		if ((${#patches[@]})); then
 			printf 'series %s: %s\n' "$SERIES_HASH" "${patches[*]##*/}"
 			printf 'libiommufd %s: %s\n' "$ABI_HASH" "$ABI_INPUTS"

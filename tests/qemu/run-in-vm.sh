@@ -75,12 +75,20 @@ chmod +x "$WORK/qemu-edu"
 # driver as a --bin. The patched QEMU finds a staging libiommufd through its RUNPATH (or
 # the caller's LD_LIBRARY_PATH); mkinitramfs copies what ldd resolves.
 CPIO=$LIBIOMMUFD_VM_OUT/initramfs.cpio.gz
+# strace counts each QEMU's iommufd and VFIO ioctls (qemu-edu's "ioctls" result).
+STRACE=()
+if [[ -x /usr/bin/strace ]]; then
+	STRACE=(--bin /usr/bin/strace:/usr/bin/strace)
+else
+	log "no /usr/bin/strace (Debian: strace): the ioctl counts will be skipped"
+fi
 "$TOP/tests/vm/mkinitramfs.sh" "$CPIO" \
 	--bin "$WORK/qemu-edu.bin:/usr/bin/qemu-edu" \
 	--bin "$STOCK:/usr/bin/qemu-stock" \
 	--bin "$PATCHED:/usr/bin/qemu-patched" \
 	--file "$FW:/usr/share/qemu-fw/bios-256k.bin" \
-	--file "$WORK/qemu-edu:/tests/qemu-edu"
+	--file "$WORK/qemu-edu:/tests/qemu-edu" \
+	"${STRACE[@]}"
 log "stock:   $STOCK"
 log "patched: $PATCHED ($(grep -o 'libiommufd[^ ]*' "$(dirname "$PATCHED")/libs" 2>/dev/null | head -1 || echo '?'))"
 
