@@ -969,6 +969,26 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, void *data,
 			       size_t data_len,
 			       struct iommufd_hw_info *ret_info);
 
+/**
+ * @brief Read the hw info of a chosen vendor type (kernel 6.17+).
+ *
+ * An IOMMU may be able to describe itself in more than one layout (an SMMUv3
+ * with the Tegra241 CMDQV extension reports either); iommufd_device_get_hw_info()
+ * returns the default one. Older kernels refuse the request (-EOPNOTSUPP).
+ * @param dev a device
+ * @param type the ::iommufd_hw_info_type wanted (not ::IOMMUFD_HW_INFO_NONE)
+ * @param data buffer for the vendor record, or NULL with @p data_len 0
+ * @param data_len bytes at @p data
+ * @param[in,out] ret_info as for iommufd_device_get_hw_info()
+ * @return 0, -EINVAL, -EOPNOTSUPP (kernel before 6.17, or the IOMMU has no
+ * record of that type), or a kernel errno
+ * @since 1.0
+ */
+int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
+				       uint32_t type, void *data,
+				       size_t data_len,
+				       struct iommufd_hw_info *ret_info);
+
 /* ==== hardware page table ================================================ */
 
 /**
@@ -977,13 +997,6 @@ int iommufd_device_get_hw_info(struct iommufd_device *dev, void *data,
  * @since 1.0
  */
 struct iommufd_hwpt;
-
-/**
- * @struct iommufd_fault_queue
- * @brief A queue the kernel reports I/O page faults of HWPTs to.
- * @since 1.0
- */
-struct iommufd_fault_queue;
 
 /**
  * @brief Allocation flags of struct iommufd_hwpt_opts.
@@ -1161,26 +1174,6 @@ uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt);
  */
 bool iommufd_hwpt_is_kernel_allocated(const struct iommufd_hwpt *hwpt);
 
-/**
- * @brief Read the hw info of a chosen vendor type (kernel 6.17+).
- *
- * An IOMMU may be able to describe itself in more than one layout (an SMMUv3
- * with the Tegra241 CMDQV extension reports either); iommufd_device_get_hw_info()
- * returns the default one. Older kernels refuse the request (-EOPNOTSUPP).
- * @param dev a device
- * @param type the ::iommufd_hw_info_type wanted (not ::IOMMUFD_HW_INFO_NONE)
- * @param data buffer for the vendor record, or NULL with @p data_len 0
- * @param data_len bytes at @p data
- * @param[in,out] ret_info as for iommufd_device_get_hw_info()
- * @return 0, -EINVAL, -EOPNOTSUPP (kernel before 6.17, or the IOMMU has no
- * record of that type), or a kernel errno
- * @since 1.0
- */
-int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
-				       uint32_t type, void *data,
-				       size_t data_len,
-				       struct iommufd_hw_info *ret_info);
-
 /* ==== dirty tracking (live migration) ===================================== */
 
 /**
@@ -1303,6 +1296,13 @@ struct iommufd_pt *iommufd_device_get_pasid_pt(const struct iommufd_device *dev,
 					       uint32_t pasid);
 
 /* ==== I/O page fault queues (kernel 6.11+) ================================ */
+
+/**
+ * @struct iommufd_fault_queue
+ * @brief A queue the kernel reports I/O page faults of HWPTs to.
+ * @since 1.0
+ */
+struct iommufd_fault_queue;
 
 /**
  * @brief Flags of struct iommufd_fault.
