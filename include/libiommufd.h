@@ -79,6 +79,11 @@ extern "C" {
 #endif
 
 /**
+ * @defgroup context Context: an open /dev/iommu, logging and errors
+ * @{
+ */
+
+/**
  * @brief Declare an options struct @p NAME of type `struct TYPE`, zeroed,
  * with its `sz` member set, and the given members initialised.
  *
@@ -420,7 +425,14 @@ int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
  */
 int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx);
 
+/** @} */
+
 /* ==== page tables: what a device can be attached to ====================== */
+
+/**
+ * @defgroup pt Page tables: what a device can be attached to
+ * @{
+ */
 
 /**
  * @struct iommufd_pt
@@ -440,7 +452,14 @@ struct iommufd_pt;
  */
 uint32_t iommufd_pt_get_id(const struct iommufd_pt *pt);
 
+/** @} */
+
 /* ==== IO address space =================================================== */
+
+/**
+ * @defgroup ioas IO address space (IOAS): mappings of user memory
+ * @{
+ */
 
 /**
  * @struct iommufd_ioas
@@ -715,7 +734,14 @@ int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
  */
 int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
 
+/** @} */
+
 /* ==== device ============================================================= */
+
+/**
+ * @defgroup device Device: a bound VFIO cdev, its attachment and hw info
+ * @{
+ */
 
 /**
  * @struct iommufd_device
@@ -989,7 +1015,14 @@ int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
 				       size_t data_len,
 				       struct iommufd_hw_info *ret_info);
 
+/** @} */
+
 /* ==== hardware page table ================================================ */
+
+/**
+ * @defgroup hwpt Hardware page table (HWPT)
+ * @{
+ */
 
 /**
  * @struct iommufd_hwpt
@@ -1174,7 +1207,14 @@ uint32_t iommufd_hwpt_get_flags(const struct iommufd_hwpt *hwpt);
  */
 bool iommufd_hwpt_is_kernel_allocated(const struct iommufd_hwpt *hwpt);
 
+/** @} */
+
 /* ==== dirty tracking (live migration) ===================================== */
+
+/**
+ * @defgroup dirty Dirty tracking (live migration)
+ * @{
+ */
 
 /**
  * @brief Flags of iommufd_hwpt_get_dirty_bitmap().
@@ -1246,7 +1286,14 @@ int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hwpt,
 					  uint64_t page_size, uint64_t *bitmap,
 					  uint32_t flags, uint64_t chunk);
 
+/** @} */
+
 /* ==== PASID (kernel 6.15+) ================================================ */
+
+/**
+ * @defgroup pasid PASID attachment (kernel 6.15+)
+ * @{
+ */
 
 /**
  * @brief Attach a PASID of the device to an IOAS or HWPT.
@@ -1295,7 +1342,14 @@ int iommufd_device_detach_pasid(struct iommufd_device *dev, uint32_t pasid);
 struct iommufd_pt *iommufd_device_get_pasid_pt(const struct iommufd_device *dev,
 					       uint32_t pasid);
 
+/** @} */
+
 /* ==== I/O page fault queues (kernel 6.11+) ================================ */
+
+/**
+ * @defgroup faults I/O page fault queues (kernel 6.11+)
+ * @{
+ */
 
 /**
  * @struct iommufd_fault_queue
@@ -1443,6 +1497,8 @@ size_t iommufd_fault_group_len(const struct iommufd_fault *faults, size_t count)
  */
 int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
 				uint32_t cookie, uint32_t response);
+
+/** @} */
 
 /* ==== nested translation: vIOMMU, vDevice, invalidation ================== */
 
@@ -2113,6 +2169,11 @@ const char *iommufd_support_name(uint32_t support);
 /* ==== discovery of VFIO device cdevs (libudev) =========================== */
 
 /**
+ * @defgroup discovery Discovery of VFIO device cdevs (libudev)
+ * @{
+ */
+
+/**
  * @brief A VFIO device cdev found by iommufd_discover_list().
  * @since 1.0
  */
@@ -2173,6 +2234,8 @@ int iommufd_discover_list(struct iommufd_ctx *ctx,
  * @since 1.0
  */
 void iommufd_discover_list_free(struct iommufd_vfio_cdev **list);
+
+/** @} */
 
 #ifdef __cplusplus
 }
