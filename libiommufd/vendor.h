@@ -4,8 +4,8 @@
  * the caller's size-versioned structs, writing only what fits, and the
  * little-endian words of SMMUv3 structures. Nothing here is part of the ABI.
  */
-#ifndef LIBIOMMUFD_VENDOR_H
-#define LIBIOMMUFD_VENDOR_H
+#ifndef LIBIOMMUFD_VENDOR_PRIVATE_H
+#define LIBIOMMUFD_VENDOR_PRIVATE_H
 
 #include <endian.h>
 #include <string.h>
@@ -75,4 +75,4 @@ void vendor_amd_decode(const struct kabi_hw_info_amd *rec,
 void vendor_selftest_decode(const struct kabi_hw_info_selftest *rec,
 			    struct iommufd_selftest_info *info);
 
-#endif /* LIBIOMMUFD_VENDOR_H */
+#endif /* LIBIOMMUFD_VENDOR_PRIVATE_H */

@@ -4,5 +4,5 @@
 set -eu
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
 sh "$srcdir/tools/doc-since.sh" --check "$srcdir/include/libiommufd.h" \
-	"$srcdir/include/libiommufd/version.h.in"
+	"$srcdir/include/libiommufd/vendor.h" "$srcdir/include/libiommufd/version.h.in"
 echo "every public doc comment has @since"

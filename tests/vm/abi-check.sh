@@ -2,8 +2,9 @@
 # ABI cross-check, run on the host: for each kernel tests/vm/kernels.sh
 # provides (building it on first use), compile tests/vm/abi-check.c against
 # that kernel's installed uapi headers, so that every size, offset and
-# number of libiommufd/uapi.h, include/libiommufd.h and tests/vm/selftest.h
-# is checked against the kernel's own <linux/iommufd.h> and <linux/vfio.h>,
+# number of libiommufd/uapi.h, include/libiommufd.h (with the
+# include/libiommufd/vendor.h it includes) and tests/vm/selftest.h is
+# checked against the kernel's own <linux/iommufd.h> and <linux/vfio.h>,
 # and against the selftest driver's iommufd_test.h taken from the kernel's
 # source package. See the comment at the top of abi-check.c for the probes.
 #
