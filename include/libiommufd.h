@@ -1556,6 +1556,17 @@ struct iommufd_viommu_opts {
 	const void *data;
 	/** Bytes at @ref data (0: none). */
 	size_t data_len;
+	/**
+	 * Where the type-specific data goes back (@ref data_len bytes) as the
+	 * kernel returned it: the input with the output fields filled in
+	 * (Tegra241 CMDQV: struct iommufd_tegra241_cmdqv_viommu_data; selftest:
+	 * struct iommufd_selftest_viommu_data), written only on success. May
+	 * be @ref data itself, or NULL when the outputs are not wanted; needs
+	 * @ref data. The kernel is always given a private copy of @ref data,
+	 * so @ref data may be read-only.
+	 * @since 1.1
+	 */
+	void *out_data;
 };
 
 /**
@@ -2027,6 +2038,53 @@ int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue);
  * @since 1.0
  */
 uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
+
+/**
+ * @brief The region of the iommufd the kernel offered for mmap when it
+ * allocated the vIOMMU (kernel 6.17+), as read from the type's output data.
+ *
+ * The library reads it for the types whose output layout it knows: Tegra241
+ * CMDQV (the VINTF page 0 a guest drives its virtual command queues
+ * through) and the selftest vIOMMU; iommufd_viommu_alloc() must have been
+ * given type-specific data for the kernel to write it.
+ * @param viommu a vIOMMU
+ * @param[out] ret_offset the mmap offset in the iommufd
+ * @param[out] ret_length its length in bytes
+ * @return 0, or -EINVAL, -ENODATA (no region: no data was given, another
+ * type, or the handle was adopted by ID)
+ * @since 1.1
+ */
+int iommufd_viommu_get_mmap_region(const struct iommufd_viommu *viommu,
+				   uint64_t *ret_offset, uint64_t *ret_length);
+
+/**
+ * @brief Map the vIOMMU's region (iommufd_viommu_get_mmap_region()) of the
+ * iommufd into this process: shared, uncached, never executable.
+ *
+ * The mapping belongs to the handle: a second call returns the same address
+ * (with the same @p prot), iommufd_viommu_munmap() or the handle's last
+ * unref unmaps it. While it is mapped the kernel keeps the vIOMMU (a
+ * destroy is refused with -EBUSY), as it does for any mapping of it.
+ * @param viommu a vIOMMU allocated with type-specific data
+ * @param prot PROT_READ, PROT_WRITE or both
+ * @param[out] ret_addr the address of the mapping
+ * @param[out] ret_length its length in bytes, or NULL
+ * @return 0, or -EINVAL (NULL, another @p prot bit), -ENODATA (no region),
+ * -EBUSY (mapped already with another @p prot), -ENODEV (the kernel cannot
+ * mmap an iommufd: before 6.17), -ENXIO (the kernel knows no such region),
+ * an errno of mmap(2)
+ * @since 1.1
+ */
+int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot, void **ret_addr,
+			size_t *ret_length);
+
+/**
+ * @brief Unmap what iommufd_viommu_mmap() mapped (nothing when not mapped).
+ * @param viommu a vIOMMU
+ * @return 0, or -EINVAL for NULL
+ * @since 1.1
+ */
+int iommufd_viommu_munmap(struct iommufd_viommu *viommu);
 
 /** @} */
 

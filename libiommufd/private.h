@@ -79,6 +79,14 @@ struct iommufd_viommu {
 	uint32_t type;
 	bool borrowed;
 	struct iommufd_hw_queue *hw_queues;	/* not referenced; under ctx->lock */
+	/*
+	 * The region of the iommufd the kernel offered in the vIOMMU's output
+	 * data (length 0: none), and the handle's own mapping of it (NULL:
+	 * not mapped), which holds the kernel's vIOMMU busy until unmapped.
+	 */
+	uint64_t mmap_offset, mmap_length;
+	void *map_addr;
+	int map_prot;
 };
 
 struct iommufd_vdevice {

@@ -612,6 +612,32 @@ KABI_CHECK_OFF(kabi_viommu_alloc, data_len, 24);
 KABI_CHECK_OFF(kabi_viommu_alloc, reserved, 28);
 KABI_CHECK_OFF(kabi_viommu_alloc, data_uptr, 32);
 
+/*
+ * Type-specific vIOMMU data is read and written by the kernel through the
+ * same pointer: input fields first, then the outputs the driver fills in
+ * (6.17). An @out_mmap_offset/@out_mmap_length pair names a region of the
+ * iommufd itself that userspace may mmap (shared, never executable; exactly
+ * that offset and length), which keeps the vIOMMU busy while mapped.
+ */
+struct kabi_viommu_tegra241_cmdqv {
+	uint64_t out_vintf_mmap_offset;	/* VINTF page 0 */
+	uint64_t out_vintf_mmap_length;
+};
+KABI_CHECK_SIZE(kabi_viommu_tegra241_cmdqv, 16);
+KABI_CHECK_OFF(kabi_viommu_tegra241_cmdqv, out_vintf_mmap_length, 8);
+
+/* The selftest vIOMMU echoes @in_data into @out_data and into its page. */
+struct kabi_viommu_selftest {
+	uint32_t in_data;
+	uint32_t out_data;
+	uint64_t out_mmap_offset;
+	uint64_t out_mmap_length;
+};
+KABI_CHECK_SIZE(kabi_viommu_selftest, 24);
+KABI_CHECK_OFF(kabi_viommu_selftest, out_data, 4);
+KABI_CHECK_OFF(kabi_viommu_selftest, out_mmap_offset, 8);
+KABI_CHECK_OFF(kabi_viommu_selftest, out_mmap_length, 16);
+
 /* The device as the guest sees it behind the vIOMMU: @virt_id (vSID, vRID). */
 struct kabi_vdevice_alloc {
 	uint32_t size;

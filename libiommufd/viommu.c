@@ -4,8 +4,26 @@
  * HWPT. Nested HWPTs and cache invalidation can go through them.
  */
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 
 #include "private.h"
+
+/* The public vendor structs are the kernel's layouts, byte for byte. */
+_Static_assert(sizeof(struct iommufd_tegra241_cmdqv_viommu_data) ==
+	       sizeof(struct kabi_viommu_tegra241_cmdqv) &&
+	       offsetof(struct iommufd_tegra241_cmdqv_viommu_data, out_vintf_mmap_length) ==
+	       offsetof(struct kabi_viommu_tegra241_cmdqv, out_vintf_mmap_length),
+	       "Tegra241 vIOMMU data layout");
+_Static_assert(sizeof(struct iommufd_selftest_viommu_data) ==
+	       sizeof(struct kabi_viommu_selftest) &&
+	       offsetof(struct iommufd_selftest_viommu_data, out_data) ==
+	       offsetof(struct kabi_viommu_selftest, out_data) &&
+	       offsetof(struct iommufd_selftest_viommu_data, out_mmap_offset) ==
+	       offsetof(struct kabi_viommu_selftest, out_mmap_offset) &&
+	       offsetof(struct iommufd_selftest_viommu_data, out_mmap_length) ==
+	       offsetof(struct kabi_viommu_selftest, out_mmap_length),
+	       "selftest vIOMMU data layout");
 
 static void explain_viommu_error(struct iommufd_device *dev, uint32_t type, int rc)
 {
@@ -46,7 +64,35 @@ static int check_viommu_args(struct iommufd_device *dev, struct iommufd_hwpt *pa
 			dev->id, len);
 		return -EINVAL;
 	}
+	if (OPTS_GET(opts, out_data, NULL) && !len) {
+		log_err(dev->ctx, "VIOMMU_ALLOC device %u: out_data without data: the kernel"
+			" writes its outputs into the data it was given", dev->id);
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/*
+ * The mmap region a type's output data names, when the library knows the
+ * type's layout and the kernel wrote it (@len bytes of output at @out).
+ */
+static void record_mmap_region(struct iommufd_viommu *viommu, const void *out, size_t len)
+{
+	if (viommu->type == IOMMUFD_VIOMMU_TEGRA241_CMDQV &&
+	    len >= sizeof(struct kabi_viommu_tegra241_cmdqv)) {
+		struct kabi_viommu_tegra241_cmdqv d;
+
+		memcpy(&d, out, sizeof(d));
+		viommu->mmap_offset = d.out_vintf_mmap_offset;
+		viommu->mmap_length = d.out_vintf_mmap_length;
+	} else if (viommu->type == IOMMUFD_VIOMMU_SELFTEST &&
+		   len >= sizeof(struct kabi_viommu_selftest)) {
+		struct kabi_viommu_selftest d;
+
+		memcpy(&d, out, sizeof(d));
+		viommu->mmap_offset = d.out_mmap_offset;
+		viommu->mmap_length = d.out_mmap_length;
+	}
 }
 
 IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
@@ -55,7 +101,11 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 					struct iommufd_viommu **ret_viommu)
 {
 	struct kabi_viommu_alloc cmd = { .size = sizeof(cmd), .type = type };
+	size_t len = OPTS_GET(opts, data_len, 0);
+	const void *in = OPTS_GET(opts, data, NULL);
+	void *out = OPTS_GET(opts, out_data, NULL);
 	struct iommufd_viommu *viommu;
+	void *buf = NULL;
 	int rc;
 
 	if (!dev || !parent || !ret_viommu)
@@ -64,16 +114,29 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 	if (rc)
 		return rc;
 	viommu = calloc(1, sizeof(*viommu));
-	if (!viommu)
+	/*
+	 * The kernel writes its outputs back through the data pointer: it gets
+	 * a private copy, so a caller's read-only input stays valid (it used to
+	 * fail with EFAULT) and the outputs reach out_data only on success.
+	 */
+	if (len)
+		buf = malloc(len);
+	if (!viommu || (len && !buf)) {
+		free(viommu);
+		free(buf);
 		return -ENOMEM;
+	}
+	if (buf && in)
+		memcpy(buf, in, len);
 	cmd.dev_id = dev->id;
 	cmd.hwpt_id = parent->pt.id;
-	cmd.data_len = (uint32_t)OPTS_GET(opts, data_len, 0);
-	cmd.data_uptr = (uintptr_t)OPTS_GET(opts, data, NULL);
+	cmd.data_len = (uint32_t)len;
+	cmd.data_uptr = (uintptr_t)buf;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_VIOMMU_ALLOC, &cmd);
 	if (rc) {
 		explain_viommu_error(dev, type, rc);
 		free(viommu);
+		free(buf);
 		return rc;
 	}
 	atomic_init(&viommu->refcount, 1);
@@ -81,6 +144,12 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 	viommu->parent = iommufd_hwpt_ref(parent);
 	viommu->id = cmd.out_viommu_id;
 	viommu->type = type;
+	if (buf) {
+		record_mmap_region(viommu, buf, len);
+		if (out)
+			memcpy(out, buf, len);
+	}
+	free(buf);
 	log_dbg(dev->ctx, "vIOMMU %u (type 0x%x) on HWPT %u", viommu->id, type,
 		parent->pt.id);
 	*ret_viommu = viommu;
@@ -94,6 +163,14 @@ IOMMUFD_EXPORT struct iommufd_viommu *iommufd_viommu_ref(struct iommufd_viommu *
 	return viommu;
 }
 
+/* The handle's mapping goes first: while it exists the kernel keeps the vIOMMU. */
+static void viommu_unmap(struct iommufd_viommu *viommu)
+{
+	if (viommu->map_addr)
+		munmap(viommu->map_addr, (size_t)viommu->mmap_length);
+	viommu->map_addr = NULL;
+}
+
 static void viommu_free(struct iommufd_viommu *viommu)
 {
 	iommufd_hwpt_unref(viommu->parent);
@@ -105,6 +182,7 @@ IOMMUFD_EXPORT struct iommufd_viommu *iommufd_viommu_unref(struct iommufd_viommu
 {
 	if (!viommu || atomic_fetch_sub(&viommu->refcount, 1) != 1)
 		return NULL;
+	viommu_unmap(viommu);
 	if (!viommu->borrowed)
 		iommufd_release_id(viommu->ctx, viommu->id, "vIOMMU");
 	viommu_free(viommu);
@@ -117,6 +195,12 @@ IOMMUFD_EXPORT int iommufd_viommu_destroy(struct iommufd_viommu *viommu)
 
 	if (!viommu)
 		return iommufd_bad_args(__func__, "!viommu");
+	if (viommu->map_addr) {
+		/* The kernel would refuse too (EBUSY): the mapping keeps the vIOMMU. */
+		log_err(viommu->ctx, "destroy of vIOMMU %u: EBUSY: its region is mapped at %p;"
+			" iommufd_viommu_munmap() first", viommu->id, viommu->map_addr);
+		return -EBUSY;
+	}
 	rc = iommufd_destroy_handle(viommu->ctx, &viommu->refcount, NULL, viommu->id, "vIOMMU");
 	if (!rc)
 		viommu_free(viommu);
@@ -224,4 +308,86 @@ IOMMUFD_EXPORT int iommufd_viommu_invalidate(struct iommufd_viommu *viommu,
 		return iommufd_bad_args(__func__, "!viommu");
 	return iommufd_invalidate_id(viommu->ctx, viommu->id, "vIOMMU", data_type,
 				     entries, entry_len, entry_num, ret_done);
+}
+
+IOMMUFD_EXPORT int iommufd_viommu_get_mmap_region(const struct iommufd_viommu *viommu,
+						  uint64_t *ret_offset, uint64_t *ret_length)
+{
+	if (!viommu || !ret_offset || !ret_length)
+		return iommufd_bad_args(__func__, "!viommu || !ret_offset || !ret_length");
+	if (!viommu->mmap_length) {
+		log_expected(viommu->ctx, "vIOMMU %u (type 0x%x): the kernel offered no region to"
+			     " mmap when it was allocated (no output data, a type without"
+			     " one, or a handle adopted by ID)", viommu->id, viommu->type);
+		return -ENODATA;
+	}
+	*ret_offset = viommu->mmap_offset;
+	*ret_length = viommu->mmap_length;
+	return 0;
+}
+
+static const char *mmap_reason(int rc)
+{
+	switch (rc) {
+	case -ENODEV:
+		return ": the kernel cannot mmap an iommufd (before 6.17)";
+	case -ENXIO:
+		return ": no such region (the vIOMMU is gone, or another offset or length)";
+	case -EINVAL:
+		return ": the kernel wants a shared mapping of whole pages";
+	default:
+		return "";
+	}
+}
+
+IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
+				       void **ret_addr, size_t *ret_length)
+{
+	void *addr;
+
+	if (!viommu || !ret_addr || (prot & ~(PROT_READ | PROT_WRITE)) || !prot)
+		return iommufd_bad_args(__func__, "!viommu || !ret_addr || prot not READ/WRITE");
+	if (!viommu->mmap_length) {
+		uint64_t off, len;
+
+		return iommufd_viommu_get_mmap_region(viommu, &off, &len);
+	}
+	if (viommu->map_addr && viommu->map_prot != prot) {
+		log_err(viommu->ctx, "vIOMMU %u: its region is mapped already with prot 0x%x",
+			viommu->id, viommu->map_prot);
+		return -EBUSY;
+	}
+	if (!viommu->map_addr) {
+		if (viommu->mmap_length > SIZE_MAX || viommu->mmap_offset > INT64_MAX) {
+			log_err(viommu->ctx, "vIOMMU %u: region 0x%llx+0x%llx does not fit this"
+				" process", viommu->id, (unsigned long long)viommu->mmap_offset,
+				(unsigned long long)viommu->mmap_length);
+			return -EOVERFLOW;
+		}
+		addr = mmap(NULL, (size_t)viommu->mmap_length, prot, MAP_SHARED, viommu->ctx->fd,
+			    (off_t)viommu->mmap_offset);
+		if (addr == MAP_FAILED) {
+			int rc = -errno;
+
+			log_err(viommu->ctx, "mmap of vIOMMU %u's region 0x%llx+0x%llx: %s%s",
+				viommu->id, (unsigned long long)viommu->mmap_offset,
+				(unsigned long long)viommu->mmap_length, iommufd_errname(rc),
+				mmap_reason(rc));
+			return rc;
+		}
+		viommu->map_addr = addr;
+		viommu->map_prot = prot;
+	}
+	*ret_addr = viommu->map_addr;
+	if (ret_length)
+		*ret_length = (size_t)viommu->mmap_length;
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_viommu_munmap(struct iommufd_viommu *viommu)
+{
+	if (!viommu)
+		return iommufd_bad_args(__func__, "!viommu");
+	viommu_unmap(viommu);
+	return 0;
 }

@@ -1129,6 +1129,40 @@ int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type,
 			   const void *data, size_t data_len,
 			   struct iommufd_hw_info_decoded *ret_info);
 
+/**
+ * @brief Tegra241 CMDQV vIOMMU data (::IOMMUFD_VIOMMU_TEGRA241_CMDQV), the
+ * kernel's layout: nothing goes in, the kernel fills both fields. Give it
+ * as iommufd_viommu_opts::data and ::out_data.
+ *
+ * The kernel names VINTF page 0 (the guest's direct window onto its virtual
+ * command queues) as a region of the iommufd: iommufd_viommu_mmap() maps
+ * it, a VMM then hands that memory to its guest.
+ * @since 1.1
+ */
+struct iommufd_tegra241_cmdqv_viommu_data {
+	/** Output: the mmap offset of VINTF page 0 in the iommufd. */
+	uint64_t out_vintf_mmap_offset;
+	/** Output: its length in bytes. */
+	uint64_t out_vintf_mmap_length;
+};
+
+/**
+ * @brief Selftest vIOMMU data (#IOMMUFD_VIOMMU_SELFTEST), the kernel's
+ * layout: the mock driver copies @ref in_data to @ref out_data and into
+ * the first word of a two-page region it offers for mmap.
+ * @since 1.1
+ */
+struct iommufd_selftest_viommu_data {
+	/** Input: any value. */
+	uint32_t in_data;
+	/** Output: @ref in_data, echoed. */
+	uint32_t out_data;
+	/** Output: the mmap offset of the region in the iommufd. */
+	uint64_t out_mmap_offset;
+	/** Output: its length in bytes. */
+	uint64_t out_mmap_length;
+};
+
 /** @} */
 
 #ifdef __cplusplus

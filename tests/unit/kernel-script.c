@@ -591,15 +591,25 @@ static void check_viommu_alloc(const struct ks_entry *e, void *arg)
 	KS_EQ(e, "hwpt_id", cmd->hwpt_id, e->in[1]);
 	KS_EQ(e, "data_len", cmd->data_len, e->in[4]);
 	KS_EQ(e, "reserved", cmd->reserved, 0);
-	KS_EQ(e, "data_uptr", cmd->data_uptr, e->in[3]);
+	/* The library sends a private copy of the data: its bytes count. */
+	if (!e->in[3]) {
+		KS_EQ(e, "data_uptr", cmd->data_uptr, 0);
+		return;
+	}
+	KS_EQ(e, "data_uptr != 0", cmd->data_uptr != 0, 1);
+	KS_EQ(e, "data bytes", memcmp((const void *)(uintptr_t)cmd->data_uptr,
+				      (const void *)(uintptr_t)e->in[3], e->in[4]), 0);
 }
 
 static void reply_viommu_alloc(const struct ks_entry *e, void *arg)
 {
 	struct kabi_viommu_alloc *cmd = arg;
 
-	if (!e->err)
-		cmd->out_viommu_id = (uint32_t)e->out[0];
+	if (e->err)
+		return;
+	cmd->out_viommu_id = (uint32_t)e->out[0];
+	if (e->data && cmd->data_uptr)
+		memcpy((void *)(uintptr_t)cmd->data_uptr, e->data, cmd->data_len);
 }
 
 struct ks_entry *expect_viommu_alloc_(uint32_t dev_id, uint32_t hwpt_id,
@@ -615,6 +625,18 @@ struct ks_entry *expect_viommu_alloc_(uint32_t dev_id, uint32_t hwpt_id,
 	e->in[3] = (uintptr_t)data;
 	e->in[4] = data_len;
 	e->out[0] = out_id;
+	return e;
+}
+
+struct ks_entry *expect_viommu_alloc_out_(uint32_t dev_id, uint32_t hwpt_id,
+					  uint32_t type, const void *data,
+					  uint32_t data_len, const void *out,
+					  uint32_t out_id, int err)
+{
+	struct ks_entry *e = expect_viommu_alloc_(dev_id, hwpt_id, type, data, data_len,
+						  out_id, err);
+
+	e->data = out;
 	return e;
 }
 

@@ -183,6 +183,17 @@ struct ks_entry *expect_viommu_alloc_(uint32_t dev_id, uint32_t hwpt_id,
 				      uint32_t data_len, uint32_t out_id, int err);
 #define expect_viommu_alloc(...) (script_at(__FILE__, __LINE__), expect_viommu_alloc_(__VA_ARGS__))
 
+/*
+ * As expect_viommu_alloc(), checking the @data_len bytes sent against
+ * @data, and on success writing the @data_len bytes of @out (the kernel's
+ * outputs, NULL: none) back through data_uptr, as the kernel does.
+ */
+struct ks_entry *expect_viommu_alloc_out_(uint32_t dev_id, uint32_t hwpt_id,
+					  uint32_t type, const void *data,
+					  uint32_t data_len, const void *out,
+					  uint32_t out_id, int err);
+#define expect_viommu_alloc_out(...) (script_at(__FILE__, __LINE__), expect_viommu_alloc_out_(__VA_ARGS__))
+
 /* IOMMU_VDEVICE_ALLOC: size 24, @viommu_id, @dev_id, @virt_id; replies @out_id. */
 struct ks_entry *expect_vdevice_alloc_(uint32_t viommu_id, uint32_t dev_id,
 				       uint64_t virt_id, uint32_t out_id, int err);
