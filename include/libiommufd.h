@@ -1286,6 +1286,113 @@ int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hwpt,
 					  uint64_t page_size, uint64_t *bitmap,
 					  uint32_t flags, uint64_t chunk);
 
+/**
+ * @brief Start or stop dirty tracking on a set of HWPTs, as a VMM does when
+ * its devices sit behind several IOMMUs (one HWPT each) on one guest RAM IOAS.
+ *
+ * Starting is all or nothing: when one HWPT refuses, the HWPTs this call
+ * had switched on are switched off again (those that were on before stay
+ * on) and its errno is returned. Stopping goes through the whole set and
+ * returns the first failure: every HWPT that can stop has stopped.
+ * @param hwpts @p count HWPTs of one context, each allocated with
+ * ::IOMMUFD_HWPT_DIRTY_TRACKING
+ * @param count number of HWPTs (at least 1)
+ * @param enable start (true) or stop (false)
+ * @return 0, or -EINVAL (NULL, count 0, different contexts), a kernel errno
+ * as iommufd_hwpt_set_dirty_tracking()
+ * @since 1.1
+ */
+int iommufd_hwpts_set_dirty_tracking(struct iommufd_hwpt *const *hwpts, size_t count,
+				     bool enable);
+
+/**
+ * @brief Read (and by default clear) the dirty bits of an IOVA range in
+ * every HWPT of a set, ORed into one bitmap: a page is dirty when any of
+ * the IOMMUs saw it written.
+ *
+ * The kernel only sets bits, so the bitmap ORs what was in it already:
+ * clear it first. Bits, huge pages and arguments as in
+ * iommufd_hwpt_get_dirty_bitmap(). When a HWPT fails, the bits of the HWPTs
+ * before it are in @p bitmap and were cleared in them: count the whole
+ * range as dirty (what a VMM does when a dirty read fails).
+ * @param hwpts @p count dirty-tracking HWPTs of one context
+ * @param count number of HWPTs (at least 1)
+ * @param iova start of the range, a multiple of @p page_size
+ * @param length bytes, a non-zero multiple of @p page_size
+ * @param page_size bytes per bit: a power of two, at least 4096
+ * @param bitmap `length / page_size` bits
+ * @param flags a mask of ::iommufd_dirty_flags
+ * @return 0, or -EINVAL, -ENOTTY, a kernel errno
+ * @since 1.1
+ */
+int iommufd_hwpts_get_dirty_bitmap(struct iommufd_hwpt *const *hwpts, size_t count,
+				   uint64_t iova, uint64_t length, uint64_t page_size,
+				   uint64_t *bitmap, uint32_t flags);
+
+/**
+ * @brief Start or stop dirty tracking on every HWPT of an IOAS: those
+ * allocated on it with ::IOMMUFD_HWPT_DIRTY_TRACKING through this library
+ * and not yet released, as iommufd_hwpts_set_dirty_tracking() does.
+ *
+ * HWPTs made by others (adopted with iommufd_hwpt_new_from_id()) are not
+ * known to belong to the IOAS: pass them in a set instead.
+ * @param ioas the IOAS
+ * @param enable start (true) or stop (false)
+ * @return 0, or -EINVAL for NULL, -ENOENT (no such HWPT on the IOAS),
+ * -ENOMEM, a kernel errno
+ * @since 1.1
+ */
+int iommufd_ioas_set_dirty_tracking(struct iommufd_ioas *ioas, bool enable);
+
+/**
+ * @brief Read (and by default clear) the dirty bits of an IOVA range in
+ * every dirty-tracking HWPT of an IOAS (see iommufd_ioas_set_dirty_tracking()),
+ * ORed into one bitmap as iommufd_hwpts_get_dirty_bitmap() does.
+ *
+ * **Huge pages.** The IOMMU marks the page table entry the device wrote
+ * through, and the kernel reports that entry's whole extent: where the IOAS
+ * maps with huge IOMMU pages (the default when the memory allows), one
+ * written 4 KiB page reads back as its whole 2 MiB (or 1 GiB) entry dirty,
+ * and a VMM copies that much again. For base-page granularity, allocate the
+ * IOAS for guest RAM with huge pages off, iommufd_ioas_set_huge_pages(ioas,
+ * false), before its first map: the IOTLB then holds more, smaller entries.
+ * @param ioas the IOAS
+ * @param iova start of the range, a multiple of @p page_size
+ * @param length bytes, a non-zero multiple of @p page_size
+ * @param page_size bytes per bit: a power of two, at least 4096
+ * @param bitmap `length / page_size` bits, cleared by the caller
+ * @param flags a mask of ::iommufd_dirty_flags
+ * @return 0, or -EINVAL, -ENOENT (no dirty-tracking HWPT on the IOAS),
+ * -ENOMEM, -ENOTTY, a kernel errno
+ * @since 1.1
+ */
+int iommufd_ioas_get_dirty_bitmap(struct iommufd_ioas *ioas, uint64_t iova,
+				  uint64_t length, uint64_t page_size, uint64_t *bitmap,
+				  uint32_t flags);
+
+/**
+ * @brief Read and clear the dirty bits of a range in every dirty-tracking
+ * HWPT of the IOAS, then unmap the range: what VFIO type1's unmap with a
+ * dirty bitmap gives a VMM that unmaps guest RAM during migration.
+ *
+ * The kernel has no single command for both: a device write between the
+ * read and the unmap is not in the bitmap, so quiesce the devices that can
+ * write there first (as a VMM does when the guest unplugs memory). If the
+ * read fails nothing is unmapped; if the unmap fails the bitmap is valid
+ * (and the range still mapped). As iommufd_ioas_unmap(), the range must
+ * cover whole mappings.
+ * @param ioas the IOAS
+ * @param iova start of the range, a multiple of @p page_size
+ * @param length bytes, a non-zero multiple of @p page_size
+ * @param page_size bytes per bit
+ * @param bitmap `length / page_size` bits, cleared by the caller
+ * @param[out] ret_unmapped bytes unmapped, or NULL
+ * @return as iommufd_ioas_get_dirty_bitmap() and iommufd_ioas_unmap()
+ * @since 1.1
+ */
+int iommufd_ioas_unmap_dirty(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
+			     uint64_t page_size, uint64_t *bitmap, uint64_t *ret_unmapped);
+
 /** @} */
 
 /* ==== PASID (kernel 6.15+) ================================================ */

@@ -3,31 +3,39 @@
  * Dirty tracking of HWPTs, for live migration: switch it on and off, and
  * read the bitmap of pages the IOMMU saw written.
  */
+#include <stdlib.h>
+
 #include "private.h"
 
 /* The kernel's bitmap is in 64-bit words; chunks are whole words of it. */
 #define BITS_PER_WORD 64
 
-IOMMUFD_EXPORT int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt,
-						   bool enable)
+static int set_dirty(struct iommufd_hwpt *hwpt, bool enable)
 {
 	struct kabi_hwpt_set_dirty_tracking cmd = {
 		.size = sizeof(cmd),
 		.flags = enable ? KABI_HWPT_DIRTY_TRACKING_ENABLE : 0,
+		.hwpt_id = hwpt->pt.id,
 	};
-	int rc;
+	int rc = kernel_ioctl(hwpt->pt.ctx->fd, KABI_IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
 
-	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
-	cmd.hwpt_id = hwpt->pt.id;
-	rc = kernel_ioctl(hwpt->pt.ctx->fd, KABI_IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
 	if (rc)
 		log_err(hwpt->pt.ctx, "HWPT_SET_DIRTY_TRACKING %s HWPT %u: %s%s",
 			enable ? "on" : "off", hwpt->pt.id, iommufd_errname(rc),
 			rc == -ENOTTY ? ": the kernel has no dirty tracking (before 6.7)" :
 			rc == -EINVAL || rc == -EOPNOTSUPP ?
 			": the HWPT was not allocated with IOMMUFD_HWPT_DIRTY_TRACKING" : "");
+	else
+		hwpt->dirty_on = enable;
 	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt,
+						   bool enable)
+{
+	if (!hwpt)
+		return iommufd_bad_args(__func__, "!hwpt");
+	return set_dirty(hwpt, enable);
 }
 
 static bool is_pow2(uint64_t v)
@@ -127,4 +135,207 @@ IOMMUFD_EXPORT int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hw
 		done += len;
 	}
 	return 0;
+}
+
+/* ---- sets of HWPTs: every HWPT of an IOAS, or the caller's list ---------- */
+
+void iommufd_dirty_register(struct iommufd_hwpt *hwpt)
+{
+	struct iommufd_ioas *ioas;
+
+	if (!(hwpt->flags & IOMMUFD_HWPT_DIRTY_TRACKING) || !hwpt->parent ||
+	    hwpt->parent->kind != PT_IOAS)
+		return;
+	ioas = (struct iommufd_ioas *)hwpt->parent;
+	pthread_mutex_lock(&hwpt->pt.ctx->lock);
+	hwpt->dirty_next = ioas->dirty_hwpts;
+	ioas->dirty_hwpts = hwpt;
+	pthread_mutex_unlock(&hwpt->pt.ctx->lock);
+}
+
+void iommufd_dirty_unregister(struct iommufd_hwpt *hwpt)
+{
+	struct iommufd_hwpt **p;
+
+	if (!hwpt->parent || hwpt->parent->kind != PT_IOAS)
+		return;
+	pthread_mutex_lock(&hwpt->pt.ctx->lock);
+	for (p = &((struct iommufd_ioas *)hwpt->parent)->dirty_hwpts; *p; p = &(*p)->dirty_next) {
+		if (*p == hwpt) {
+			*p = hwpt->dirty_next;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&hwpt->pt.ctx->lock);
+}
+
+static int check_set(struct iommufd_hwpt *const *hwpts, size_t count, const char *fn)
+{
+	if (!hwpts || !count)
+		return iommufd_bad_args(fn, "!hwpts || !count");
+	for (size_t i = 0; i < count; i++) {
+		if (!hwpts[i])
+			return iommufd_bad_args(fn, "a NULL HWPT in the set");
+		if (hwpts[i]->pt.ctx != hwpts[0]->pt.ctx) {
+			log_err(hwpts[0]->pt.ctx, "%s: HWPT %u and HWPT %u belong to different"
+				" contexts", fn, hwpts[0]->pt.id, hwpts[i]->pt.id);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Switches every HWPT of the set on, all or nothing: when one refuses, the
+ * ones this call switched on are switched off again (those already on stay
+ * on). Switching off goes through the whole set and reports the first
+ * failure: off is where a VMM wants to end up, and switching a HWPT back on
+ * would clear the dirty bits it holds.
+ */
+static int set_dirty_set(struct iommufd_hwpt *const *hwpts, size_t count, bool enable)
+{
+	int first = 0;
+
+	for (size_t i = 0; i < count; i++)
+		hwpts[i]->dirty_switched = false;
+	for (size_t i = 0; i < count; i++) {
+		bool was_on = hwpts[i]->dirty_on;
+		int rc = set_dirty(hwpts[i], enable);
+
+		if (!rc) {
+			hwpts[i]->dirty_switched = enable && !was_on;
+			continue;
+		}
+		if (!enable) {
+			first = first ? first : rc;
+			continue;
+		}
+		/* Undo what this call did: the ones it switched on go off again. */
+		for (size_t j = i; j-- > 0;) {
+			if (hwpts[j]->dirty_switched && set_dirty(hwpts[j], false) == 0)
+				log_info(hwpts[j]->pt.ctx, "HWPT %u: dirty tracking off again:"
+					 " HWPT %u refused it", hwpts[j]->pt.id, hwpts[i]->pt.id);
+			hwpts[j]->dirty_switched = false;
+		}
+		return rc;
+	}
+	return first;
+}
+
+IOMMUFD_EXPORT int iommufd_hwpts_set_dirty_tracking(struct iommufd_hwpt *const *hwpts,
+						    size_t count, bool enable)
+{
+	int rc = check_set(hwpts, count, __func__);
+
+	return rc ? rc : set_dirty_set(hwpts, count, enable);
+}
+
+/* The kernel only sets bits: reading each HWPT into one bitmap ORs them. */
+static int read_dirty_set(struct iommufd_hwpt *const *hwpts, size_t count, uint64_t iova,
+			  uint64_t length, uint64_t page_size, uint64_t *bitmap,
+			  uint32_t flags)
+{
+	int rc = check_dirty_args(hwpts[0], iova, length, page_size, bitmap, flags);
+
+	for (size_t i = 0; !rc && i < count; i++)
+		rc = read_dirty(hwpts[i], iova, length, page_size, bitmap, flags);
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_hwpts_get_dirty_bitmap(struct iommufd_hwpt *const *hwpts,
+						  size_t count, uint64_t iova,
+						  uint64_t length, uint64_t page_size,
+						  uint64_t *bitmap, uint32_t flags)
+{
+	int rc = check_set(hwpts, count, __func__);
+
+	return rc ? rc : read_dirty_set(hwpts, count, iova, length, page_size, bitmap, flags);
+}
+
+/*
+ * The IOAS's dirty-tracking HWPTs as an array (the caller frees it), with
+ * ctx->lock held, so none of them can be freed while the caller works.
+ */
+static int ioas_dirty_set(struct iommufd_ioas *ioas, const char *what,
+			  struct iommufd_hwpt ***ret_set, size_t *ret_count)
+{
+	struct iommufd_hwpt **set, *h;
+	size_t n = 0;
+
+	for (h = ioas->dirty_hwpts; h; h = h->dirty_next)
+		n++;
+	if (!n) {
+		log_err(ioas->pt.ctx, "%s IOAS %u: no HWPT allocated on it with"
+			" IOMMUFD_HWPT_DIRTY_TRACKING (through this library) is left",
+			what, ioas->pt.id);
+		return -ENOENT;
+	}
+	set = malloc(n * sizeof(*set));
+	if (!set)
+		return -ENOMEM;
+	n = 0;
+	/* Oldest first: the list is newest first. */
+	for (h = ioas->dirty_hwpts; h; h = h->dirty_next)
+		set[n++] = h;
+	for (size_t i = 0; i < n / 2; i++) {
+		h = set[i];
+		set[i] = set[n - 1 - i];
+		set[n - 1 - i] = h;
+	}
+	*ret_set = set;
+	*ret_count = n;
+	return 0;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_set_dirty_tracking(struct iommufd_ioas *ioas, bool enable)
+{
+	struct iommufd_hwpt **set;
+	size_t n;
+	int rc;
+
+	if (!ioas)
+		return iommufd_bad_args(__func__, "!ioas");
+	pthread_mutex_lock(&ioas->pt.ctx->lock);
+	rc = ioas_dirty_set(ioas, "HWPT_SET_DIRTY_TRACKING", &set, &n);
+	if (!rc) {
+		rc = set_dirty_set(set, n, enable);
+		free(set);
+	}
+	pthread_mutex_unlock(&ioas->pt.ctx->lock);
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_get_dirty_bitmap(struct iommufd_ioas *ioas, uint64_t iova,
+						 uint64_t length, uint64_t page_size,
+						 uint64_t *bitmap, uint32_t flags)
+{
+	struct iommufd_hwpt **set;
+	size_t n;
+	int rc;
+
+	if (!ioas)
+		return iommufd_bad_args(__func__, "!ioas");
+	pthread_mutex_lock(&ioas->pt.ctx->lock);
+	rc = ioas_dirty_set(ioas, "HWPT_GET_DIRTY_BITMAP", &set, &n);
+	if (!rc) {
+		rc = read_dirty_set(set, n, iova, length, page_size, bitmap, flags);
+		free(set);
+	}
+	pthread_mutex_unlock(&ioas->pt.ctx->lock);
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_ioas_unmap_dirty(struct iommufd_ioas *ioas, uint64_t iova,
+					    uint64_t length, uint64_t page_size,
+					    uint64_t *bitmap, uint64_t *ret_unmapped)
+{
+	int rc;
+
+	if (!ioas)
+		return iommufd_bad_args(__func__, "!ioas");
+	/* The bits are read (and cleared) first: once unmapped, they are gone. */
+	rc = iommufd_ioas_get_dirty_bitmap(ioas, iova, length, page_size, bitmap, 0);
+	if (rc)
+		return rc;
+	return iommufd_ioas_unmap(ioas, iova, length, 0, ret_unmapped);
 }

@@ -152,6 +152,7 @@ static struct iommufd_hwpt *hwpt_new(struct iommufd_ctx *ctx,
 
 static void hwpt_free(struct iommufd_hwpt *hwpt)
 {
+	iommufd_dirty_unregister(hwpt);
 	iommufd_pt_unref(hwpt->parent);
 	iommufd_viommu_unref(hwpt->viommu);
 	iommufd_fault_queue_unref(hwpt->fault_queue);
@@ -335,6 +336,7 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_HWPT_ALLOC, &cmd);
 	if (rc == 0) {
 		hwpt->pt.id = cmd.out_hwpt_id;
+		iommufd_dirty_register(hwpt);
 		log_dbg(dev->ctx, "HWPT %u allocated on %s %u for device %u", hwpt->pt.id,
 			req.target, req.target_id, dev->id);
 		*ret_hwpt = hwpt;

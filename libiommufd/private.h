@@ -69,6 +69,11 @@ struct iommufd_pt {
 
 struct iommufd_ioas {
 	struct iommufd_pt pt;
+	/*
+	 * The dirty-tracking HWPTs allocated on it through the library (not
+	 * referenced: a HWPT leaves the list when freed), under ctx->lock.
+	 */
+	struct iommufd_hwpt *dirty_hwpts;
 };
 
 struct iommufd_viommu {
@@ -134,6 +139,9 @@ struct iommufd_hwpt {
 	struct iommufd_viommu *viommu;
 	uint32_t flags;			/* enum iommufd_hwpt_flags requested */
 	bool kernel_allocated;		/* plain path: made by a device attach */
+	bool dirty_on;			/* tracking switched on through the library */
+	bool dirty_switched;		/* by the set call in progress (dirty.c) */
+	struct iommufd_hwpt *dirty_next;	/* in its IOAS's dirty_hwpts */
 	/*
 	 * Kernel-allocated only: devices attached through this handle. The
 	 * first one tells the domain's ID; when the last leaves, the kernel
@@ -325,6 +333,13 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 			  uint32_t data_type, const void *entries,
 			  size_t entry_len, uint32_t entry_num,
 			  uint32_t *ret_done);
+
+/*
+ * A dirty-tracking HWPT allocated on an IOAS joins or leaves that IOAS's
+ * list, which the IOAS-wide dirty calls walk (dirty.c).
+ */
+void iommufd_dirty_register(struct iommufd_hwpt *hwpt);
+void iommufd_dirty_unregister(struct iommufd_hwpt *hwpt);
 
 /* A device left @pt (detach, replace away): drops the device's reference. */
 void iommufd_pt_left(struct iommufd_pt *pt);
