@@ -734,6 +734,51 @@ int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool enable);
  */
 int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
 
+/**
+ * @brief Map a range of a dma-buf (a device BAR exported with
+ * iommufd_device_export_dmabuf()) at a fixed IOVA, so that other devices
+ * attached to the IOAS can DMA to that BAR: peer-to-peer (kernel 6.19+).
+ *
+ * A BAR's mmap cannot be mapped with iommufd_ioas_map() (EFAULT: no pages
+ * to pin behind MMIO); its dma-buf can. **Revocation**: while the exporting
+ * device's memory decode is off (iommufd_device_get_memory_decode()) or it
+ * is being reset, the kernel revokes the dma-buf: the IOVA range stays
+ * taken in the IOAS but translates nothing (DMA there faults), and new
+ * mappings of it fail with -ENODEV. Once decode is back on,
+ * iommufd_ioas_remap_dmabuf() maps it again at the same IOVA.
+ * @param ioas the IOAS
+ * @param dmabuf_fd the dma-buf
+ * @param offset where in the dma-buf the range starts
+ * @param length bytes (non-zero)
+ * @param iova where to map it
+ * @param prot a mask of ::iommufd_map_prot
+ * @return 0, or -EINVAL (bad arguments; from the kernel: outside the dma-buf,
+ * or a kernel before 6.19), -ENODEV (revoked), -EOPNOTSUPP (a dma-buf
+ * iommufd cannot import), -EEXIST (the IOVA range is taken), -ENOTTY, a
+ * kernel errno
+ * @since 1.1
+ */
+int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd, uint64_t offset,
+			    uint64_t length, uint64_t iova, uint32_t prot);
+
+/**
+ * @brief Map a dma-buf range again where it was mapped, after its
+ * revocation ended: the stale mapping of exactly that IOVA range is
+ * unmapped (nothing there is fine), then the range is mapped as
+ * iommufd_ioas_map_dmabuf() does.
+ * @param ioas the IOAS
+ * @param dmabuf_fd the dma-buf (the same one, or a new export)
+ * @param offset where in the dma-buf the range starts
+ * @param length bytes: the whole earlier mapping
+ * @param iova where it was, and will be, mapped
+ * @param prot a mask of ::iommufd_map_prot
+ * @return as iommufd_ioas_map_dmabuf() and iommufd_ioas_unmap(); -ENODEV
+ * while the dma-buf is still revoked (the range is then unmapped)
+ * @since 1.1
+ */
+int iommufd_ioas_remap_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd, uint64_t offset,
+			      uint64_t length, uint64_t iova, uint32_t prot);
+
 /** @} */
 
 /* ==== device ============================================================= */
@@ -1014,6 +1059,36 @@ int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
 				       uint32_t type, void *data,
 				       size_t data_len,
 				       struct iommufd_hw_info *ret_info);
+
+/**
+ * @brief Export a range of one of the device's BARs as a dma-buf (VFIO
+ * DMA_BUF feature, kernel 6.19+), for iommufd_ioas_map_dmabuf(): another
+ * device can then DMA to this BAR through its IOAS (peer-to-peer).
+ *
+ * The kernel revokes the dma-buf while the device's memory decode is off
+ * or during its reset (see iommufd_ioas_map_dmabuf()).
+ * @param dev a bound VFIO PCI device
+ * @param region_index the BAR, 0 to 5
+ * @param offset where in the BAR, a multiple of 4096
+ * @param length bytes, a non-zero multiple of 4096 inside the BAR
+ * @param[out] ret_fd the dma-buf fd (O_CLOEXEC; the caller closes it)
+ * @return 0, or -EINVAL, -ENOTTY (the kernel or driver cannot export),
+ * -EOPNOTSUPP, -ENODEV (not a BAR the driver claimed), a kernel errno
+ * @since 1.1
+ */
+int iommufd_device_export_dmabuf(struct iommufd_device *dev, uint32_t region_index,
+				 uint64_t offset, uint64_t length, int *ret_fd);
+
+/**
+ * @brief Whether the device decodes memory accesses (the Memory Space bit
+ * of its PCI command register, read through VFIO): while it does not, the
+ * kernel keeps every dma-buf of its BARs revoked.
+ * @param dev a bound VFIO PCI device
+ * @param[out] ret_enabled the bit
+ * @return 0, or -EINVAL (NULL, or not a PCI device), -EIO, a kernel errno
+ * @since 1.1
+ */
+int iommufd_device_get_memory_decode(struct iommufd_device *dev, bool *ret_enabled);
 
 /** @} */
 

@@ -64,6 +64,8 @@
 #define KABI_VFIO_DEVICE_BIND_IOMMUFD		_IO(KABI_VFIO_MAGIC, KABI_VFIO_BASE + 18)
 #define KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(KABI_VFIO_MAGIC, KABI_VFIO_BASE + 19)
 #define KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(KABI_VFIO_MAGIC, KABI_VFIO_BASE + 20)
+#define KABI_VFIO_DEVICE_GET_REGION_INFO	_IO(KABI_VFIO_MAGIC, KABI_VFIO_BASE + 8)
+#define KABI_VFIO_DEVICE_FEATURE		_IO(KABI_VFIO_MAGIC, KABI_VFIO_BASE + 17)
 
 /* ---- object lifetime --------------------------------------------------- */
 
@@ -380,6 +382,64 @@ KABI_CHECK_SIZE(kabi_vfio_detach_pt, 12);
 KABI_CHECK_OFF(kabi_vfio_detach_pt, flags, 4);
 KABI_CHECK_OFF(kabi_vfio_detach_pt, pasid, 8);
 #define KABI_VFIO_DETACH_SIZE_V1 8
+
+/*
+ * VFIO device features: a header, then the feature's own struct. GET with
+ * PROBE only asks whether the feature exists (0, or ENOTTY/EOPNOTSUPP).
+ */
+#define KABI_VFIO_DEVICE_FEATURE_MASK	0xffffu
+#define KABI_VFIO_DEVICE_FEATURE_GET	(1u << 16)
+#define KABI_VFIO_DEVICE_FEATURE_PROBE	(1u << 18)
+#define KABI_VFIO_DEVICE_FEATURE_DMA_BUF	11
+struct kabi_vfio_device_feature {
+	uint32_t argsz;
+	uint32_t flags;		/* feature index | GET/SET/PROBE */
+};
+KABI_CHECK_SIZE(kabi_vfio_device_feature, 8);
+KABI_CHECK_OFF(kabi_vfio_device_feature, flags, 4);
+
+/*
+ * DMA_BUF (6.19): export ranges of a BAR (@region_index 0-5) as a dma-buf;
+ * the ioctl returns its fd. Offsets and lengths are page multiples inside
+ * the BAR (EINVAL), a BAR the driver did not claim is ENODEV. The kernel
+ * revokes the buffer while the device's memory decode is off or during a
+ * reset: importers (iommufd) drop their mappings, a new import fails with
+ * ENODEV until decode is on again.
+ */
+struct kabi_vfio_region_dma_range {
+	uint64_t offset;
+	uint64_t length;
+};
+KABI_CHECK_SIZE(kabi_vfio_region_dma_range, 16);
+KABI_CHECK_OFF(kabi_vfio_region_dma_range, length, 8);
+
+struct kabi_vfio_device_feature_dma_buf {
+	uint32_t region_index;
+	uint32_t open_flags;	/* O_RDWR, O_CLOEXEC... of the new fd */
+	uint32_t flags;		/* zero */
+	uint32_t nr_ranges;	/* kabi_vfio_region_dma_range[] follow */
+};
+KABI_CHECK_SIZE(kabi_vfio_device_feature_dma_buf, 16);
+KABI_CHECK_OFF(kabi_vfio_device_feature_dma_buf, open_flags, 4);
+KABI_CHECK_OFF(kabi_vfio_device_feature_dma_buf, flags, 8);
+KABI_CHECK_OFF(kabi_vfio_device_feature_dma_buf, nr_ranges, 12);
+
+/* Where a region of the device fd lives (config space: index 7). */
+#define KABI_VFIO_PCI_CONFIG_REGION_INDEX	7
+#define KABI_PCI_COMMAND			0x04
+#define KABI_PCI_COMMAND_MEMORY			0x2	/* memory space decode */
+struct kabi_vfio_region_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t index;
+	uint32_t cap_offset;
+	uint64_t size;
+	uint64_t offset;	/* of the region in the device fd */
+};
+KABI_CHECK_SIZE(kabi_vfio_region_info, 32);
+KABI_CHECK_OFF(kabi_vfio_region_info, index, 8);
+KABI_CHECK_OFF(kabi_vfio_region_info, size, 16);
+KABI_CHECK_OFF(kabi_vfio_region_info, offset, 24);
 
 /* ---- vendor data ------------------------------------------------------- */
 

@@ -63,6 +63,8 @@ static const char *request_name(unsigned long request)
 		{ KABI_VFIO_DEVICE_BIND_IOMMUFD, "VFIO_DEVICE_BIND_IOMMUFD" },
 		{ KABI_VFIO_DEVICE_ATTACH_IOMMUFD_PT, "VFIO_DEVICE_ATTACH_IOMMUFD_PT" },
 		{ KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, "VFIO_DEVICE_DETACH_IOMMUFD_PT" },
+		{ KABI_VFIO_DEVICE_FEATURE, "VFIO_DEVICE_FEATURE" },
+		{ KABI_VFIO_DEVICE_GET_REGION_INFO, "VFIO_DEVICE_GET_REGION_INFO" },
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -236,7 +238,7 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 		errno = e->err;
 		return -1;
 	}
-	return 0;
+	return e->ret;
 }
 
 /* ---- typed entries ----------------------------------------------------- */

@@ -54,6 +54,7 @@ struct ks_entry {
 	 */
 	unsigned int group;
 	bool (*match)(const struct ks_entry *e, const void *arg);
+	int ret;		/* what a successful ioctl returns (a new fd) */
 };
 
 /* The ioctl entry point the library is linked against. */
