@@ -779,6 +779,30 @@ int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd, uint64_t o
 int iommufd_ioas_remap_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd, uint64_t offset,
 			      uint64_t length, uint64_t iova, uint32_t prot);
 
+/**
+ * @brief The physical address behind an IOVA of an IOAS that a noiommu
+ * device is attached to (kernel 7.3+), for programming that device's DMA.
+ *
+ * A noiommu device (struct iommufd_vfio_cdev::noiommu) has no IOMMU in
+ * front of it: the IOAS only pins the pages of its mappings, and the
+ * device must be given physical addresses. Pages are physically contiguous
+ * only in runs: program one DMA per run. Needs CAP_SYS_RAWIO. Devices
+ * behind an IOMMU use IOVAs, never this.
+ * @param ioas the IOAS (a noiommu device attached to it)
+ * @param iova a mapped IOVA
+ * @param length how far to look from @p iova (non-zero)
+ * @param[out] ret_phys the physical address of @p iova
+ * @param[out] ret_length bytes from @p ret_phys that are physically
+ * contiguous (at most @p length), or NULL
+ * @return 0, or -EINVAL, -ENOTTY (kernel before 7.3 or without
+ * CONFIG_VFIO_NOIOMMU), -EPERM (no CAP_SYS_RAWIO), -EOPNOTSUPP (the IOAS has
+ * no noiommu device: it translates), -ENOENT (nothing mapped there), a
+ * kernel errno
+ * @since 1.1
+ */
+int iommufd_ioas_noiommu_get_pa(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
+				uint64_t *ret_phys, uint64_t *ret_length);
+
 /** @} */
 
 /* ==== device ============================================================= */
@@ -2428,6 +2452,16 @@ struct iommufd_vfio_cdev {
 	uint16_t vendor;
 	/** PCI device ID (0 when not PCI). */
 	uint16_t device;
+	/**
+	 * The device has no IOMMU: a noiommu cdev (`noiommu-vfioN`, kernel
+	 * 7.3 with CONFIG_VFIO_NOIOMMU, booted with
+	 * vfio.enable_unsafe_noiommu_mode=1). It binds, attaches and maps like
+	 * any other, but DMAs to physical addresses: see
+	 * iommufd_ioas_noiommu_get_pa(). (Entries are made by the library only,
+	 * so a member can be appended.)
+	 * @since 1.1
+	 */
+	bool noiommu;
 };
 
 /**

@@ -223,6 +223,9 @@ static int describe_cdev(struct udev *udev, const char *syspath,
 	e->sysfs_path = strdup(udev_device_get_syspath(parent));
 	if (!e->cdev_path || !e->sysfs_path)
 		goto fail;
+	/* The kernel names the cdevs of devices without an IOMMU noiommu-vfioN (7.3). */
+	e->noiommu = strncmp(udev_device_get_sysname(vfio) ? udev_device_get_sysname(vfio) : "",
+			     "noiommu-", 8) == 0;
 	if (strcmp(udev_device_get_subsystem(parent) ? udev_device_get_subsystem(parent) : "", "pci") == 0) {
 		e->pci_addr = strdup(udev_device_get_sysname(parent));
 		if (!e->pci_addr)

@@ -57,6 +57,7 @@
 #define KABI_IOMMU_IOAS_CHANGE_PROCESS		KABI_IOMMUFD_CMD(0x92)
 #define KABI_IOMMU_VEVENTQ_ALLOC		KABI_IOMMUFD_CMD(0x93)
 #define KABI_IOMMU_HW_QUEUE_ALLOC		KABI_IOMMUFD_CMD(0x94)
+#define KABI_IOMMU_IOAS_NOIOMMU_GET_PA		KABI_IOMMUFD_CMD(0x95)
 
 /* VFIO device cdev commands live in VFIO's number space: ';' base 100. */
 #define KABI_VFIO_MAGIC ';'
@@ -167,6 +168,31 @@ KABI_CHECK_OFF(kabi_ioas_map_file, fd, 12);
 KABI_CHECK_OFF(kabi_ioas_map_file, start, 16);
 KABI_CHECK_OFF(kabi_ioas_map_file, length, 24);
 KABI_CHECK_OFF(kabi_ioas_map_file, iova, 32);
+
+/*
+ * noiommu IOAS (7.3, CONFIG_IOMMUFD_NOIOMMU): the physical address behind
+ * @iova, for a device that DMAs without an IOMMU. In: @length is how far to
+ * look (non-zero); out: how many bytes from @out_phys are physically
+ * contiguous (at most the input). Needs CAP_SYS_RAWIO (EPERM); the start
+ * must be mapped (ENOENT); EOPNOTSUPP when the IOAS has no noiommu domain,
+ * EINVAL for a revoked dma-buf there.
+ */
+struct kabi_ioas_noiommu_get_pa {
+	uint32_t size;
+	uint32_t flags;		/* zero */
+	uint32_t ioas_id;
+	uint32_t reserved;
+	uint64_t iova;
+	uint64_t length;
+	uint64_t out_phys;
+};
+KABI_CHECK_SIZE(kabi_ioas_noiommu_get_pa, 40);
+KABI_CHECK_OFF(kabi_ioas_noiommu_get_pa, flags, 4);
+KABI_CHECK_OFF(kabi_ioas_noiommu_get_pa, ioas_id, 8);
+KABI_CHECK_OFF(kabi_ioas_noiommu_get_pa, reserved, 12);
+KABI_CHECK_OFF(kabi_ioas_noiommu_get_pa, iova, 16);
+KABI_CHECK_OFF(kabi_ioas_noiommu_get_pa, length, 24);
+KABI_CHECK_OFF(kabi_ioas_noiommu_get_pa, out_phys, 32);
 
 /* Map, into @dst_ioas_id, pages already mapped in @src_ioas_id. */
 struct kabi_ioas_copy {
