@@ -58,6 +58,10 @@
  * PROBE KHAS_ST_VEVENT - IOMMU_VEVENTQ_TYPE_SELFTEST + sizeof(struct iommu_viommu_event_selftest)
  * PROBE KHAS_ST_HW_QUEUE - IOMMU_HW_QUEUE_TYPE_SELFTEST + IOMMU_TEST_HW_QUEUE_MAX
  * PROBE KHAS_ST_MOCK_PAGE_SIZE - MOCK_PAGE_SIZE
+ * PROBE KHAS_VIOMMU_TEGRA_DATA 6.17 sizeof(struct iommu_viommu_tegra241_cmdqv)
+ * PROBE KHAS_ST_VIOMMU_DATA - sizeof(struct iommu_viommu_selftest)
+ * PROBE KHAS_NOIOMMU_GET_PA 7.3 sizeof(struct iommu_ioas_noiommu_get_pa)
+ * PROBE KHAS_VFIO_DMA_BUF 6.19 sizeof(struct vfio_device_feature_dma_buf) + sizeof(struct vfio_region_dma_range)
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -803,3 +807,65 @@ SAME(IOMMUFD_HW_QUEUE_SELFTEST, IOMMU_HW_QUEUE_TYPE_SELFTEST);
 SAME(ST_MOCK_IO_PAGE_SIZE, MOCK_PAGE_SIZE);
 #endif
 #endif /* KHAS_SELFTEST_HEADER */
+
+/* ---- 1.1: vIOMMU output data, noiommu, dma-buf export ------------------------ */
+
+#ifdef KHAS_VIOMMU_TEGRA_DATA
+SAME_SIZE(kabi_viommu_tegra241_cmdqv, iommu_viommu_tegra241_cmdqv);
+SAME_FIELD(kabi_viommu_tegra241_cmdqv, out_vintf_mmap_offset, iommu_viommu_tegra241_cmdqv,
+	   out_vintf_mmap_offset);
+SAME_FIELD(kabi_viommu_tegra241_cmdqv, out_vintf_mmap_length, iommu_viommu_tegra241_cmdqv,
+	   out_vintf_mmap_length);
+SAME_SIZE(iommufd_tegra241_cmdqv_viommu_data, iommu_viommu_tegra241_cmdqv);
+#endif
+#ifdef KHAS_ST_VIOMMU_DATA
+SAME_SIZE(kabi_viommu_selftest, iommu_viommu_selftest);
+SAME_FIELD(kabi_viommu_selftest, in_data, iommu_viommu_selftest, in_data);
+SAME_FIELD(kabi_viommu_selftest, out_data, iommu_viommu_selftest, out_data);
+SAME_FIELD(kabi_viommu_selftest, out_mmap_offset, iommu_viommu_selftest, out_mmap_offset);
+SAME_FIELD(kabi_viommu_selftest, out_mmap_length, iommu_viommu_selftest, out_mmap_length);
+SAME_SIZE(iommufd_selftest_viommu_data, iommu_viommu_selftest);
+#endif
+#ifdef IOMMU_IOAS_NOIOMMU_GET_PA
+SAME(KABI_IOMMU_IOAS_NOIOMMU_GET_PA, IOMMU_IOAS_NOIOMMU_GET_PA);
+#endif
+#ifdef KHAS_NOIOMMU_GET_PA
+SAME_SIZE(kabi_ioas_noiommu_get_pa, iommu_ioas_noiommu_get_pa);
+SAME_FIELD(kabi_ioas_noiommu_get_pa, flags, iommu_ioas_noiommu_get_pa, flags);
+SAME_FIELD(kabi_ioas_noiommu_get_pa, ioas_id, iommu_ioas_noiommu_get_pa, ioas_id);
+SAME_FIELD(kabi_ioas_noiommu_get_pa, reserved, iommu_ioas_noiommu_get_pa, __reserved);
+SAME_FIELD(kabi_ioas_noiommu_get_pa, iova, iommu_ioas_noiommu_get_pa, iova);
+SAME_FIELD(kabi_ioas_noiommu_get_pa, length, iommu_ioas_noiommu_get_pa, length);
+SAME_FIELD(kabi_ioas_noiommu_get_pa, out_phys, iommu_ioas_noiommu_get_pa, out_phys);
+#endif
+SAME(KABI_VFIO_DEVICE_FEATURE, VFIO_DEVICE_FEATURE);
+SAME(KABI_VFIO_DEVICE_FEATURE_MASK, VFIO_DEVICE_FEATURE_MASK);
+SAME(KABI_VFIO_DEVICE_FEATURE_GET, VFIO_DEVICE_FEATURE_GET);
+SAME(KABI_VFIO_DEVICE_FEATURE_PROBE, VFIO_DEVICE_FEATURE_PROBE);
+SAME_SIZE(kabi_vfio_device_feature, vfio_device_feature);
+SAME_FIELD(kabi_vfio_device_feature, flags, vfio_device_feature, flags);
+SAME(KABI_VFIO_DEVICE_GET_REGION_INFO, VFIO_DEVICE_GET_REGION_INFO);
+SAME(KABI_VFIO_PCI_CONFIG_REGION_INDEX, VFIO_PCI_CONFIG_REGION_INDEX);
+SAME_SIZE(kabi_vfio_region_info, vfio_region_info);
+SAME_FIELD(kabi_vfio_region_info, index, vfio_region_info, index);
+SAME_FIELD(kabi_vfio_region_info, size, vfio_region_info, size);
+SAME_FIELD(kabi_vfio_region_info, offset, vfio_region_info, offset);
+#ifdef VFIO_DEVICE_FEATURE_DMA_BUF
+SAME(KABI_VFIO_DEVICE_FEATURE_DMA_BUF, VFIO_DEVICE_FEATURE_DMA_BUF);
+#endif
+#ifdef KHAS_VFIO_DMA_BUF
+SAME_SIZE(kabi_vfio_device_feature_dma_buf, vfio_device_feature_dma_buf);
+SAME_FIELD(kabi_vfio_device_feature_dma_buf, region_index, vfio_device_feature_dma_buf,
+	   region_index);
+SAME_FIELD(kabi_vfio_device_feature_dma_buf, open_flags, vfio_device_feature_dma_buf,
+	   open_flags);
+SAME_FIELD(kabi_vfio_device_feature_dma_buf, flags, vfio_device_feature_dma_buf, flags);
+SAME_FIELD(kabi_vfio_device_feature_dma_buf, nr_ranges, vfio_device_feature_dma_buf,
+	   nr_ranges);
+_Static_assert(offsetof(struct vfio_device_feature_dma_buf, dma_ranges) ==
+	       sizeof(struct kabi_vfio_device_feature_dma_buf),
+	       "abi: the dma ranges follow kabi_vfio_device_feature_dma_buf");
+SAME_SIZE(kabi_vfio_region_dma_range, vfio_region_dma_range);
+SAME_FIELD(kabi_vfio_region_dma_range, offset, vfio_region_dma_range, offset);
+SAME_FIELD(kabi_vfio_region_dma_range, length, vfio_region_dma_range, length);
+#endif

@@ -4,7 +4,8 @@
 # Usage: run.sh [--kernels LIST] [--machines LIST] [--jobs N] [--cpio FILE]
 #               [--programs PROG...]
 #   --kernels   comma list for kernels.sh --only (6.12, 7, 6.1-debian); default: all
-#   --machines  comma list of mock, vtd, amd, virtio; default: all four
+#   --machines  comma list of mock, vtd, amd, virtio, noiommu; default: the first four
+#               (noiommu: edu without any IOMMU, for noiommu VFIO cdevs on 7.3+)
 #               (6.1-debian, which has no iommufd, only ever runs on mock)
 #   --cpio      use this initramfs (from mkinitramfs.sh) instead of building one
 #   --programs  the test programs to put in the initramfs (up to the next --option)
@@ -50,7 +51,7 @@ VM_MEM=${LIBIOMMUFD_VM_MEM:-512}
 OUT=${LIBIOMMUFD_VM_OUT:-$HERE/out}
 IFS=, read -ra MACHLIST <<<"$MACHINES"
 for m in "${MACHLIST[@]}"; do
-	case $m in mock | vtd | amd | virtio) ;; *) die "unknown machine '$m'" ;; esac
+	case $m in mock | vtd | amd | virtio | noiommu) ;; *) die "unknown machine '$m'" ;; esac
 done
 
 ensure_pkgs qemu-system-x86
@@ -103,6 +104,9 @@ machine_args() {
 	# (EPERM) because its MSIs would not be isolated.
 	virtio) printf '%s\n' 'dev -device' 'dev virtio-iommu-pci' 'dev -device' 'dev edu' \
 		'append iommufd.allow_unsafe_interrupts=1' ;;
+	# No IOMMU at all: vfio-pci binds edu as a noiommu device (tainting the kernel), whose
+	# cdev is /dev/vfio/devices/noiommu-vfioN on 7.3+ (CONFIG_VFIO_NOIOMMU).
+	noiommu) printf '%s\n' 'dev -device' 'dev edu' 'append vfio.enable_unsafe_noiommu_mode=1' ;;
 	esac
 }
 
