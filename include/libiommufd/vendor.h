@@ -1132,7 +1132,7 @@ int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type,
 /**
  * @brief Tegra241 CMDQV vIOMMU data (::IOMMUFD_VIOMMU_TEGRA241_CMDQV), the
  * kernel's layout: nothing goes in, the kernel fills both fields. Give it
- * as iommufd_viommu_opts::data and ::out_data.
+ * as iommufd_viommu_opts::data and iommufd_viommu_opts::out_data.
  *
  * The kernel names VINTF page 0 (the guest's direct window onto its virtual
  * command queues) as a region of the iommufd: iommufd_viommu_mmap() maps
