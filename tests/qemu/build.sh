@@ -23,6 +23,8 @@
 #                            prefix (10.2); else a `qemu-version` file in the patch directory
 #                            (same syntax) pins it; else the newest one that downloads
 #   LIBIOMMUFD_QEMU_REFRESH=1  refresh the unstable package lists now (otherwise daily)
+#   LIBIOMMUFD_QEMU_NODES    the library's version nodes the series imports (default
+#                            LIBIOMMUFD_1.0): they, and the SONAME, key the patched build
 #
 # Each output directory (its path is the printed one's dirname) also holds: `libs` (the
 # shared libraries the binary needs, from ldd, for tests/vm/mkinitramfs.sh --bin), `ldd`
@@ -136,6 +138,8 @@ if ((${#PATCHES[@]} == 0)); then
 fi
 
 SERIES_HASH="" ABI_HASH="" LIB_DIR="" ABI_INPUTS=""
+# The library's version nodes the series may import (space separated).
+IMPORT_NODES=${LIBIOMMUFD_QEMU_NODES:-LIBIOMMUFD_1.0}
 # QEMU's configure sees only this directory for libiommufd (PKG_CONFIG_PATH), and the
 # system's own .pc files for everything else. PKG_CONFIG_SYSROOT_DIR, as used for a DESTDIR
 # staging install, cannot be passed through: pkg-config prefixes it to every package's
@@ -158,21 +162,24 @@ if ((WANT_PATCHED)); then
 	lib_pc() { env -u PKG_CONFIG_SYSROOT_DIR PKG_CONFIG_PATH="$PC_DIR" pkg-config "$@" libiommufd; }
 	LIB_DIR=$(lib_pc --variable=libdir)
 	inc_dir=$(lib_pc --variable=includedir)
-	# The library's ABI as QEMU sees it: the installed header (what QEMU compiles against)
-	# and the installed .so's exported, versioned symbols (what it links against). Taken from
-	# the installation pkg-config points at, not from the repository's libiommufd.abi: that
-	# describes this checkout, which need not be what is installed. A change inside the
-	# library that keeps both needs no rebuild: QEMU links it dynamically.
+	# The key is the library's stable ABI, not its every byte: the SONAME and the
+	# versioned symbols of the ABI nodes the series was written against (IMPORT_NODES),
+	# read from the installed .so that pkg-config points at. A distribution does not
+	# rebuild QEMU when libiommufd1 gains a 1.x release, and neither do we: a QEMU built
+	# against an earlier 1.x header that still runs against this library is the proof
+	# that those nodes held (the 1.0 layouts themselves are checked by abidiff in make
+	# check). New nodes, doc-only header edits or changes inside the library need no
+	# rebuild; a cached binary whose imports this library no longer exports is rebuilt
+	# (see imports_ok).
 	so=$LIB_DIR/libiommufd.so
 	[[ -e $so ]] || die "pkg-config's libiommufd ($pc) has no $so"
 	[[ -f $inc_dir/libiommufd.h ]] || die "pkg-config's libiommufd ($pc) has no $inc_dir/libiommufd.h"
-	ABI_INPUTS="$inc_dir/libiommufd.h $(readlink -f "$so") ($(lib_pc --modversion))"
+	SONAME=$(objdump -p "$so" | awk '$1 == "SONAME" {print $2}')
+	ABI_INPUTS="$SONAME, nodes $IMPORT_NODES of $(readlink -f "$so") ($(lib_pc --modversion))"
 	ABI_HASH=$( {
-		cat "$inc_dir/libiommufd.h"
-		# The vendor part of the API has its own header (from 1.1 on).
-		[[ ! -d $inc_dir/libiommufd ]] || find "$inc_dir/libiommufd" -name '*.h' -print0 |
-			LC_ALL=C sort -z | xargs -0r cat
-		nm -D --defined-only --with-symbol-versions "$so" | awk '{print $NF}' | LC_ALL=C sort
+		printf '%s\n' "$SONAME"
+		nm -D --defined-only --with-symbol-versions "$so" | awk '{print $NF}' |
+			grep -E "@@?(${IMPORT_NODES// /|})\$" | LC_ALL=C sort
 	} | sha256sum | cut -c1-12)
 	log "patch series: ${#PATCHES[@]} patch(es) in $PATCHDIR, hash $SERIES_HASH"
 	log "libiommufd: $ABI_INPUTS, ABI hash $ABI_HASH"
@@ -321,6 +328,18 @@ smoke() {
 	log "smoke: vfio-pci, edu, iommufd present; qtest q35 answers $resp"
 }
 
+# imports_ok BINARY: every libiommufd symbol BINARY imports is exported, at the same
+# version, by the library pkg-config found (trivially true for the stock build).
+imports_ok() {
+	local want have
+	[[ -n $LIB_DIR ]] || return 0
+	want=$(nm -D --undefined-only --with-symbol-versions "$1" | awk '{print $NF}' |
+		grep '@LIBIOMMUFD_' | sed 's/@@*/@/' | LC_ALL=C sort -u)
+	have=$(nm -D --defined-only --with-symbol-versions "$LIB_DIR/libiommufd.so" |
+		awk '{print $NF}' | sed 's/@@*/@/' | LC_ALL=C sort -u)
+	[[ -z $(LC_ALL=C comm -23 <(printf '%s\n' "$want") <(printf '%s\n' "$have")) ]]
+}
+
 # build_qemu NAME KEYDIR [PATCH...]: ensures KEYDIR holds a complete build; sets OUTDIR.
 OUTDIR=""
 build_qemu() {
@@ -329,8 +348,11 @@ build_qemu() {
 	local patches=("$@") args=("${CONFIGURE_ARGS[@]}") tmp src blog t0=$SECONDS t p
 	OUTDIR=$key
 	if [[ -x $key/qemu-system-x86_64 && -f $key/libs ]]; then
-		log "$name: cached in $key"
-		return 0
+		if imports_ok "$key/qemu-system-x86_64"; then
+			log "$name: cached in $key"
+			return 0
+		fi
+		log "$name: the cached binary imports libiommufd symbols this library lacks: rebuilding"
 	fi
 	[[ -n $MESON_ROOT ]] || get_meson
 	# The same environment for configure and ninja (ninja re-runs meson when a meson.build
