@@ -1981,9 +1981,12 @@ uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
  *
  * One call fills a struct iommufd_probe with a verdict per feature. The
  * probe asks the kernel the same way a real use would and leaves no kernel
- * object behind. Costs: iommufd_ctx_probe() makes one ioctl per command
- * (14), each with an empty argument the kernel refuses before doing
- * anything; iommufd_device_probe() adds GET_HW_INFO, a temporary IOAS
+ * object behind. Costs: the first probe of a context (either call) makes
+ * one ioctl per command (14), each with an empty argument the kernel
+ * refuses before doing anything; the context keeps those answers (the
+ * commands a running kernel knows do not change), so its later probes and
+ * those of its devices ask none of them again. iommufd_device_probe()
+ * adds GET_HW_INFO, a temporary IOAS
  * (2 ioctls), and one allocation plus one destroy per HWPT kind and vIOMMU
  * type it tries, plus one IOVA-ranges read for the plain HWPT (at most 17
  * more).
