@@ -2160,10 +2160,11 @@ int iommufd_discover_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 /**
  * @brief Every VFIO device cdev of the system.
  * @param ctx a context for logging, or NULL
- * @param[out] ret_list NULL-terminated array, free with
- * iommufd_discover_list_free()
+ * @param[out] ret_list NULL-terminated array in the order of the devices'
+ * sysfs paths, free with iommufd_discover_list_free()
  * @param[out] ret_count number of entries, or NULL
- * @return 0 (also with none found), or -ENOMEM, a libudev errno
+ * @return 0 (also with none found), or -ENOMEM, or the errno of reading
+ * /sys/class/vfio-dev
  * @since 1.0
  */
 int iommufd_discover_list(struct iommufd_ctx *ctx,

@@ -523,16 +523,23 @@ static void t_dirty(struct vmt_case *t)
 #define MARK_BEGIN (-4242)
 #define MARK_END (-4243)
 
-/* The child run under strace: one discovery between two marker syscalls. */
+/*
+ * The child run under strace: one discovery between two marker syscalls.
+ * Also prints its heap calls and entries (run by hand on a fake sysfs).
+ */
 static int discover_once(void)
 {
 	struct iommufd_vfio_cdev **list = NULL;
+	unsigned long h0 = heap_calls;
+	size_t n = 0;
 	int rc;
 
 	syscall(SYS_close, MARK_BEGIN);
-	rc = iommufd_discover_list(NULL, &list, NULL);
+	rc = iommufd_discover_list(NULL, &list, &n);
 	iommufd_discover_list_free(list);
 	syscall(SYS_close, MARK_END);
+	printf("discover_list: %s, %zu entries, %ld heap calls\n", vmt_errname(rc), n,
+	       HEAP_COUNTED ? (long)(heap_calls - h0) : -1L);
 	return rc ? 1 : 0;
 }
 
@@ -553,8 +560,8 @@ static int count_syscalls(const char *self, struct sysc *by, size_t room, size_t
 	*kinds = 0;
 	if (access(STRACE, X_OK))
 		return -1;
-	snprintf(cmd, sizeof(cmd), STRACE " -qq -o /tmp/discover.strace %s --discover-once",
-		 self);
+	snprintf(cmd, sizeof(cmd), STRACE " -qq -o /tmp/discover.strace %s --discover-once"
+		 " >/dev/null", self);
 	if (system(cmd) != 0)
 		return -1;
 	f = fopen("/tmp/discover.strace", "re");
