@@ -283,12 +283,26 @@ static int raw_ioas(void *arg)
 	return rc ? rc : raw_destroy(e->fd, cmd.out_ioas_id);
 }
 
+/*
+ * The floor of any library that hands out heap handles: the raw ioctls plus
+ * one malloc and free of a handle's size (struct iommufd_ioas: 24 bytes).
+ */
+static int raw_ioas_heap(void *arg)
+{
+	void *handle = malloc(24);
+	int rc = handle ? raw_ioas(arg) : -ENOMEM;
+
+	free(handle);
+	return rc;
+}
+
 static void t_ioas(struct vmt_case *t)
 {
 	struct env e;
 
-	if (env_setup(t, &e, false))
-		bench_pair(t, "ioas_alloc_destroy", 2000, lib_ioas, raw_ioas, &e);
+	if (env_setup(t, &e, false) &&
+	    bench_pair(t, "ioas_alloc_destroy", 2000, lib_ioas, raw_ioas, &e))
+		bench_pair(t, "ioas_raw_plus_malloc", 2000, raw_ioas_heap, raw_ioas, &e);
 	env_teardown(&e);
 }
 
