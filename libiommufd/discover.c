@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 #include <libudev.h>
 
 #include "private.h"
@@ -237,19 +238,39 @@ static struct udev_device *vfio_parent(struct udev *udev, struct udev_device *vf
 	return udev_device_new_from_syspath(udev, path);
 }
 
+/*
+ * The path of the device behind the class link @name (in the directory
+ * @class_fd): Linux makes it "../../devices/...", which is read here once
+ * instead of libudev resolving the link component by component. Any other
+ * link is left to libudev.
+ */
+static int class_link_target(int class_fd, const char *name, char *buf, size_t len)
+{
+	static const char up[] = "../../devices/";
+	char link[PATH_MAX];
+	ssize_t n = readlinkat(class_fd, name, link, sizeof(link) - 1);
+	int w;
+
+	if (n > 0 && (link[n] = '\0', strncmp(link, up, sizeof(up) - 1) == 0))
+		w = snprintf(buf, len, "/sys/%s", link + sizeof("../../") - 1);
+	else
+		w = snprintf(buf, len, VFIO_CLASS_DIR "/%s", name);
+	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
+}
+
 /* One list entry for the vfio-dev device @name, or an errno. */
-static int describe_cdev(struct udev *udev, const char *name,
+static int describe_cdev(struct udev *udev, int class_fd, const char *name,
 			 struct iommufd_vfio_cdev **ret_entry)
 {
 	struct udev_device *vfio, *parent = NULL;
 	struct iommufd_vfio_cdev *e = NULL;
 	char syspath[PATH_MAX];
 	const char *node;
-	int rc = -ENODEV;
+	int rc = class_link_target(class_fd, name, syspath, sizeof(syspath));
 
-	if ((size_t)snprintf(syspath, sizeof(syspath), VFIO_CLASS_DIR "/%s", name) >=
-	    sizeof(syspath))
-		return -ENODEV;
+	if (rc)
+		return rc;
+	rc = -ENODEV;
 	vfio = udev_device_new_from_syspath(udev, syspath);
 	if (!vfio)
 		return errno == ENOMEM ? -ENOMEM : -ENODEV;
@@ -323,7 +344,7 @@ static int collect_cdevs(struct iommufd_ctx *ctx, struct udev *udev, DIR *dir,
 	while (!rc && (d = readdir(dir))) {
 		if (d->d_name[0] == '.')
 			continue;
-		rc = describe_cdev(udev, d->d_name, &list[count]);
+		rc = describe_cdev(udev, dirfd(dir), d->d_name, &list[count]);
 		if (rc && rc != -ENOMEM) {	/* vanished meanwhile, or no node: skip it */
 			log_dbg(ctx, VFIO_CLASS_DIR "/%s: skipped (%s)", d->d_name,
 				iommufd_errname(rc));
