@@ -312,12 +312,16 @@ static int fake_pci_device(const char *bdf, const char *driver)
 	return make_dirs(target) || make_link(target, dir, "driver") ? -1 : 0;
 }
 
-/* The vfio-dev child @name of the device at @parent, with its class link. */
+/*
+ * The vfio-dev child @name of the device at @parent (under /sys/devices/),
+ * with its class link, relative as Linux makes it.
+ */
 static int fake_vfio_dev(const char *parent, const char *name, bool with_devname)
 {
-	char dir[256], dev[32], uevent[256];
+	char dir[256], dev[32], uevent[256], link[sizeof(dir) + 8];
 
 	snprintf(dir, sizeof(dir), "%s/vfio-dev/%s", parent, name);
+	snprintf(link, sizeof(link), "../..%s", dir + strlen("/sys"));
 	snprintf(dev, sizeof(dev), "%u:%u\n", FAKE_MAJOR, FAKE_MINOR);
 	snprintf(uevent, sizeof(uevent), "MAJOR=%u\nMINOR=%u\n%s%s%s", FAKE_MAJOR,
 		 FAKE_MINOR, with_devname ? "DEVNAME=vfio/devices/" : "",
@@ -325,7 +329,7 @@ static int fake_vfio_dev(const char *parent, const char *name, bool with_devname
 	return make_dirs(dir) || write_file(dir, "dev", dev) ||
 	       write_file(dir, "uevent", uevent) ||
 	       make_link("/sys/class/vfio-dev", dir, "subsystem") ||
-	       make_link(dir, "/sys/class/vfio-dev", name) ? -1 : 0;
+	       make_link(link, "/sys/class/vfio-dev", name) ? -1 : 0;
 }
 
 /* Makes (or remakes) the node: mode S_IFCHR etc., with @maj:@min. */
@@ -602,8 +606,9 @@ static void fake_list_without_the_class_is_empty(void **state)
 
 /*
  * A vfio-dev device that does not sit in a "vfio-dev" directory of its
- * parent (not how Linux lays them out, but sysfs is not ours): its parent
- * is found by libudev's walk up the path instead.
+ * parent, behind an absolute class link (not how Linux lays them out, but
+ * sysfs is not ours): libudev resolves the link and walks up the path to
+ * the parent instead.
  */
 static void fake_list_finds_the_parent_of_another_layout(void **state)
 {
