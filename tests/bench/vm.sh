@@ -40,11 +40,12 @@ if ((rc)); then
 	log "the VM run failed (a call failed or the VM broke; see above)"
 fi
 
-# Console lines end in CR LF; each log names its kernel in VM-BEGIN.
+# Console lines end in CR LF; each log names its kernel in VM-BEGIN (which
+# the firmware's terminal escapes may precede on its line).
 for log in "$out"/vm/*.log; do
 	[[ -f $log ]] || continue
 	tr -d '\r' <"$log" | awk '
-		$1 == "VM-BEGIN" { sub(/^kernel=/, "", $2); k = $2 }
+		match($0, /VM-BEGIN kernel=[^ ]+/) { k = substr($0, RSTART + 16, RLENGTH - 16) }
 		$1 == "BENCH" || $1 == "DISCOVER" || $1 == "DISCOVER-SYSCALL" { print k, $0 }'
 done >"$out/vm.lines"
 
