@@ -48,6 +48,15 @@
  * its own allocator: heap counts are then reported as -1.
  */
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define BENCH_SANITIZED 1
+#elif defined(__has_feature)	/* clang before 15 defines no __SANITIZE_*__ */
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+	__has_feature(memory_sanitizer)
+#define BENCH_SANITIZED 1
+#endif
+#endif
+
+#ifdef BENCH_SANITIZED
 #define HEAP_COUNTED 0
 static unsigned long heap_calls;
 #else
