@@ -2301,9 +2301,12 @@ int iommufd_viommu_munmap(struct iommufd_viommu *viommu);
  *
  * One call fills a struct iommufd_probe with a verdict per feature. The
  * probe asks the kernel the same way a real use would and leaves no kernel
- * object behind. Costs: iommufd_ctx_probe() makes one ioctl per command
- * (14), each with an empty argument the kernel refuses before doing
- * anything; iommufd_device_probe() adds GET_HW_INFO, a temporary IOAS
+ * object behind. Costs: the first probe of a context (either call) makes
+ * one ioctl per command (14), each with an empty argument the kernel
+ * refuses before doing anything; the context keeps those answers (the
+ * commands a running kernel knows do not change), so its later probes and
+ * those of its devices ask none of them again. iommufd_device_probe()
+ * adds GET_HW_INFO, a temporary IOAS
  * (2 ioctls), and one allocation plus one destroy per HWPT kind and vIOMMU
  * type it tries, plus one IOVA-ranges read for the plain HWPT (at most 17
  * more).
@@ -2492,10 +2495,11 @@ int iommufd_discover_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
 /**
  * @brief Every VFIO device cdev of the system.
  * @param ctx a context for logging, or NULL
- * @param[out] ret_list NULL-terminated array, free with
- * iommufd_discover_list_free()
+ * @param[out] ret_list NULL-terminated array in the order of the devices'
+ * sysfs paths, free with iommufd_discover_list_free()
  * @param[out] ret_count number of entries, or NULL
- * @return 0 (also with none found), or -ENOMEM, a libudev errno
+ * @return 0 (also with none found), or -ENOMEM, or the errno of reading
+ * /sys/class/vfio-dev
  * @since 1.0
  */
 int iommufd_discover_list(struct iommufd_ctx *ctx,

@@ -173,12 +173,14 @@ static size_t count_deferred(const struct iommufd_ctx *ctx)
 
 void iommufd_retry_deferred(struct iommufd_ctx *ctx)
 {
-	if (atomic_load(&ctx->handed_over))
+	/* Every destroy and detach comes here: nothing waiting costs no lock. */
+	if (!atomic_load(&ctx->have_deferred) || atomic_load(&ctx->handed_over))
 		return;
 	pthread_mutex_lock(&ctx->lock);
 	/* One destroy can unblock another (a HWPT, then its IOAS). */
 	while (ctx->deferred && retry_pass(ctx))
 		;
+	atomic_store(&ctx->have_deferred, ctx->deferred != NULL);
 	pthread_mutex_unlock(&ctx->lock);
 }
 
@@ -196,6 +198,7 @@ static void defer_destroy(struct iommufd_ctx *ctx, uint32_t id, const char *what
 	pthread_mutex_lock(&ctx->lock);
 	d->next = ctx->deferred;
 	ctx->deferred = d;
+	atomic_store(&ctx->have_deferred, true);
 	pthread_mutex_unlock(&ctx->lock);
 	log_info(ctx, "DESTROY %s %u: EBUSY: still in use by something the library does not"
 		 " see (e.g. an attach made with the caller's own ioctl); retried after the"

@@ -135,18 +135,20 @@ static struct iommufd_hwpt *hwpt_new(struct iommufd_ctx *ctx,
 				     const struct hwpt_request *req,
 				     bool kernel_allocated)
 {
-	struct iommufd_hwpt *hwpt = calloc(1, sizeof(*hwpt));
+	/* Not calloc, which skips glibc's per-thread cache (as in iommufd_ioas_alloc()). */
+	struct iommufd_hwpt *hwpt = malloc(sizeof(*hwpt));
 
 	if (!hwpt)
 		return NULL;
+	*hwpt = (struct iommufd_hwpt){
+		.pt = { .kind = PT_HWPT, .ctx = iommufd_ctx_ref(ctx) },
+		.parent = iommufd_pt_ref(parent),
+		.viommu = iommufd_viommu_ref(viommu),
+		.fault_queue = req ? iommufd_fault_queue_ref(req->fault_queue) : NULL,
+		.flags = req ? req->flags : 0,
+		.kernel_allocated = kernel_allocated,
+	};
 	atomic_init(&hwpt->pt.refcount, 1);
-	hwpt->pt.kind = PT_HWPT;
-	hwpt->pt.ctx = iommufd_ctx_ref(ctx);
-	hwpt->parent = iommufd_pt_ref(parent);
-	hwpt->viommu = iommufd_viommu_ref(viommu);
-	hwpt->fault_queue = req ? iommufd_fault_queue_ref(req->fault_queue) : NULL;
-	hwpt->flags = req ? req->flags : 0;
-	hwpt->kernel_allocated = kernel_allocated;
 	return hwpt;
 }
 

@@ -44,6 +44,18 @@ struct iommufd_ctx {
 	pthread_mutex_t lock;
 	struct deferred_destroy *deferred;
 	/*
+	 * Whether deferred is non-empty, read without the lock: the destroy
+	 * and detach paths skip the retry (and the lock) when nothing waits.
+	 */
+	atomic_bool have_deferred;
+	/*
+	 * The kernel's answers to the capability probe's command probes
+	 * (probe.c), asked once per context under the lock: the set of
+	 * commands a running kernel knows does not change.
+	 */
+	bool commands_probed;
+	struct iommufd_probe commands;
+	/*
 	 * iommufd_ctx_hand_over() was called: another process owns the kernel
 	 * state now, so last unrefs neither destroy nor detach anything.
 	 */

@@ -59,13 +59,44 @@ static const struct {
 	{ offsetof(struct iommufd_probe, ioas_copy), KABI_IOMMU_IOAS_COPY },
 };
 
+/* The command verdicts from @from into @to. */
+static void copy_commands(struct iommufd_probe *to, const struct iommufd_probe *from)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		memcpy((char *)to + commands[i].offset, (const char *)from + commands[i].offset,
+		       sizeof(struct iommufd_feature));
+}
+
+/*
+ * The command verdicts into @p: asked of the kernel by the context's first
+ * probe, then the context's answers. Answers that are not verdicts (the
+ * kernel failed the probe itself) are not kept: the next probe asks again.
+ * Two threads probing a new context at once may both ask; the answers are
+ * the same.
+ */
 static void probe_commands(struct iommufd_ctx *ctx, struct iommufd_probe *p)
 {
+	bool known, keep = true;
+
+	pthread_mutex_lock(&ctx->lock);
+	known = ctx->commands_probed;
+	if (known)
+		copy_commands(p, &ctx->commands);
+	pthread_mutex_unlock(&ctx->lock);
+	if (known)
+		return;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		struct iommufd_feature f = probe_command(ctx, commands[i].request);
 
 		memcpy((char *)p + commands[i].offset, &f, sizeof(f));
+		keep = keep && f.support != IOMMUFD_FEATURE_ERROR;
 	}
+	if (!keep)
+		return;
+	pthread_mutex_lock(&ctx->lock);
+	copy_commands(&ctx->commands, p);
+	ctx->commands_probed = true;
+	pthread_mutex_unlock(&ctx->lock);
 }
 
 /* The members of @full that fit in the caller's struct, its sz kept. */

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Build and run every test libiommufd has, as CI does:
 #  1. gcc, -Werror: build, unit tests under valgrind, ABI checks, the
-#     real-kernel VM tier (tests/vm/check.sh), docs with warnings as errors;
+#     real-kernel VM tier (tests/vm/check.sh), docs with warnings as errors,
+#     and the benchmark's table (make bench, tests/bench/README.md);
 #  2. clang, -Werror: build and the host tests again;
 #  3. libFuzzer (ASan + UBSan) on the decoders and builders;
 #  4. install into a staging root and build the examples against the
@@ -46,6 +47,10 @@ mkdir -p "$build/gcc"
 make -C "$build/gcc" -j"$jobs"
 check_in "$build/gcc"
 make -C "$build/gcc" doc
+
+step "benchmark: library against raw ioctls (a report, never a pass/fail timing)"
+# About a minute: callgrind on the host, then one VM at a time (mock, vtd).
+make -C "$build/gcc" bench
 
 step "clang build and host tests"
 mkdir -p "$build/clang"

@@ -312,12 +312,16 @@ static int fake_pci_device(const char *bdf, const char *driver)
 	return make_dirs(target) || make_link(target, dir, "driver") ? -1 : 0;
 }
 
-/* The vfio-dev child @name of the device at @parent, with its class link. */
+/*
+ * The vfio-dev child @name of the device at @parent (under /sys/devices/),
+ * with its class link, relative as Linux makes it.
+ */
 static int fake_vfio_dev(const char *parent, const char *name, bool with_devname)
 {
-	char dir[256], dev[32], uevent[256];
+	char dir[256], dev[32], uevent[256], link[sizeof(dir) + 8];
 
 	snprintf(dir, sizeof(dir), "%s/vfio-dev/%s", parent, name);
+	snprintf(link, sizeof(link), "../..%s", dir + strlen("/sys"));
 	snprintf(dev, sizeof(dev), "%u:%u\n", FAKE_MAJOR, FAKE_MINOR);
 	snprintf(uevent, sizeof(uevent), "MAJOR=%u\nMINOR=%u\n%s%s%s", FAKE_MAJOR,
 		 FAKE_MINOR, with_devname ? "DEVNAME=vfio/devices/" : "",
@@ -325,7 +329,7 @@ static int fake_vfio_dev(const char *parent, const char *name, bool with_devname
 	return make_dirs(dir) || write_file(dir, "dev", dev) ||
 	       write_file(dir, "uevent", uevent) ||
 	       make_link("/sys/class/vfio-dev", dir, "subsystem") ||
-	       make_link(dir, "/sys/class/vfio-dev", name) ? -1 : 0;
+	       make_link(link, "/sys/class/vfio-dev", name) ? -1 : 0;
 }
 
 /* Makes (or remakes) the node: mode S_IFCHR etc., with @maj:@min. */
@@ -568,6 +572,67 @@ static void fake_list_describes_each_cdev(void **state)
 	iommufd_discover_list_free(list);
 }
 
+/* In the order of the devices' sysfs paths (bus order, as lspci lists them). */
+static void fake_list_is_in_sysfs_order(void **state)
+{
+	struct iommufd_vfio_cdev **list = NULL;
+	size_t count = 0;
+
+	(void)state;
+	require_fake_sysfs();
+	assert_int_equal(iommufd_discover_list(NULL, &list, &count), 0);
+	assert_int_equal(count, 2);
+	assert_string_equal(list[0]->sysfs_path, FAKE_DEV);
+	assert_string_equal(list[1]->sysfs_path, "/sys/devices/platform/fake.0");
+	iommufd_discover_list_free(list);
+}
+
+/* No vfio-dev class directory (no device bound to VFIO yet): an empty list. */
+static void fake_list_without_the_class_is_empty(void **state)
+{
+	struct iommufd_vfio_cdev **list = NULL;
+	size_t count = 99;
+
+	(void)state;
+	require_fake_sysfs();
+	assert_int_equal(rename("/sys/class/vfio-dev", "/sys/class/vfio-dev.away"), 0);
+	assert_int_equal(iommufd_discover_list(NULL, &list, &count), 0);
+	assert_int_equal(rename("/sys/class/vfio-dev.away", "/sys/class/vfio-dev"), 0);
+	assert_int_equal(count, 0);
+	assert_non_null(list);
+	assert_null(list[0]);
+	iommufd_discover_list_free(list);
+}
+
+/*
+ * A vfio-dev device that does not sit in a "vfio-dev" directory of its
+ * parent, behind an absolute class link (not how Linux lays them out, but
+ * sysfs is not ours): libudev resolves the link and walks up the path to
+ * the parent instead.
+ */
+static void fake_list_finds_the_parent_of_another_layout(void **state)
+{
+	static const char odd[] = "/sys/devices/platform/odd.0";
+	struct iommufd_vfio_cdev **list = NULL;
+	char dir[128];
+	size_t count = 0;
+
+	(void)state;
+	require_fake_sysfs();
+	snprintf(dir, sizeof(dir), "%s/vfio3", odd);
+	assert_int_equal(make_dirs(dir), 0);
+	assert_int_equal(write_file(odd, "uevent", "DRIVER=vfio-platform\n"), 0);
+	assert_int_equal(make_link("/sys/bus/platform", odd, "subsystem"), 0);
+	assert_int_equal(write_file(dir, "uevent", "MAJOR=1\nMINOR=3\nDEVNAME=vfio/devices/vfio3\n"), 0);
+	assert_int_equal(make_link("/sys/class/vfio-dev", dir, "subsystem"), 0);
+	assert_int_equal(make_link(dir, "/sys/class/vfio-dev", "vfio3"), 0);
+	assert_int_equal(iommufd_discover_list(NULL, &list, &count), 0);
+	assert_int_equal(unlink("/sys/class/vfio-dev/vfio3"), 0);
+	assert_int_equal(count, 3);
+	assert_string_equal(find_entry(list, "/dev/vfio/devices/vfio3")->sysfs_path, odd);
+	iommufd_discover_list_free(list);
+}
+
 static void fake_bind_pci_binds_the_cdev(void **state)
 {
 	struct iommufd_ctx *ctx;
@@ -623,6 +688,9 @@ int main(void)
 		KS_TEST(fake_node_absent_is_enoent),
 		KS_TEST(fake_devices_without_cdev_are_enodev),
 		KS_TEST(fake_list_describes_each_cdev),
+		KS_TEST(fake_list_is_in_sysfs_order),
+		KS_TEST(fake_list_without_the_class_is_empty),
+		KS_TEST(fake_list_finds_the_parent_of_another_layout),
 		KS_TEST(fake_bind_pci_binds_the_cdev),
 		KS_TEST(fake_bind_pci_with_a_foreign_node_binds_nothing),
 	};

@@ -448,17 +448,32 @@ static void alloc_count_sees_the_library(void **state)
 
 /* ---- IOVA ranges ------------------------------------------------------- */
 
-static void iova_ranges_grow_on_emsgsize(void **state)
+/* The room the library's first IOVA_RANGES call gives (on its stack). */
+#define FIRST_ROOM 8
+
+/* More ranges than fit in the first call's room. */
+static struct kabi_iova_range many_ranges[FIRST_ROOM + 2];
+
+static void fill_many_ranges(void)
+{
+	for (size_t i = 0; i < sizeof(many_ranges) / sizeof(many_ranges[0]); i++)
+		many_ranges[i] = (struct kabi_iova_range){
+			.start = i << 32, .last = (i << 32) + 0xfffff };
+}
+
+/* The usual IOAS: its ranges fit on the stack, one ioctl and one allocation. */
+static void iova_ranges_in_one_call(void **state)
 {
 	struct fixture *f = *state;
 	struct iommufd_iova_range *ranges = NULL;
 	size_t count = 0;
 	uint64_t alignment = 0;
+	unsigned long before = alloc_count();
 
-	expect_iova_ranges(IOAS_ID, 0, NULL, 2, 0, EMSGSIZE);
-	expect_iova_ranges(IOAS_ID, 2, two_ranges, 2, 4096, 0);
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM, two_ranges, 2, 4096, 0);
 	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count,
 						      &alignment), 0);
+	assert_int_equal(alloc_count() - before, 1);	/* the caller's array */
 	assert_int_equal(count, 2);
 	assert_int_equal(alignment, 4096);
 	assert_non_null(ranges);
@@ -469,14 +484,38 @@ static void iova_ranges_grow_on_emsgsize(void **state)
 	free(ranges);
 }
 
+/* More than the first call has room for: EMSGSIZE, then the size the kernel said. */
+static void iova_ranges_grow_on_emsgsize(void **state)
+{
+	struct fixture *f = *state;
+	const uint32_t n = sizeof(many_ranges) / sizeof(many_ranges[0]);
+	struct iommufd_iova_range *ranges = NULL;
+	size_t count = 0;
+	uint64_t alignment = 0;
+
+	fill_many_ranges();
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM, NULL, n, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, n, many_ranges, n, 4096, 0);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count,
+						      &alignment), 0);
+	assert_int_equal(count, n);
+	assert_int_equal(alignment, 4096);
+	assert_non_null(ranges);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(ranges[i].start, many_ranges[i].start);
+		assert_int_equal(ranges[i].last, many_ranges[i].last);
+	}
+	free(ranges);
+}
+
 static void iova_ranges_that_shrank_meanwhile(void **state)
 {
 	struct fixture *f = *state;
 	struct iommufd_iova_range *ranges = NULL;
 	size_t count = 0;
 
-	expect_iova_ranges(IOAS_ID, 0, NULL, 3, 0, EMSGSIZE);
-	expect_iova_ranges(IOAS_ID, 3, two_ranges, 2, 4096, 0);
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM, NULL, FIRST_ROOM + 1, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM + 1, two_ranges, 2, 4096, 0);
 	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count, NULL), 0);
 	assert_int_equal(count, 2);
 	assert_int_equal(ranges[1].start, 0xfef00000);
@@ -486,15 +525,17 @@ static void iova_ranges_that_shrank_meanwhile(void **state)
 static void iova_ranges_that_grew_meanwhile(void **state)
 {
 	struct fixture *f = *state;
+	const uint32_t n = sizeof(many_ranges) / sizeof(many_ranges[0]);
 	struct iommufd_iova_range *ranges = NULL;
 	size_t count = 0;
 
-	expect_iova_ranges(IOAS_ID, 0, NULL, 1, 0, EMSGSIZE);
-	expect_iova_ranges(IOAS_ID, 1, NULL, 2, 0, EMSGSIZE);
-	expect_iova_ranges(IOAS_ID, 2, two_ranges, 2, 4096, 0);
+	fill_many_ranges();
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM, NULL, n - 1, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, n - 1, NULL, n, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, n, many_ranges, n, 4096, 0);
 	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count, NULL), 0);
-	assert_int_equal(count, 2);
-	assert_int_equal(ranges[0].last, 0xfedfffff);
+	assert_int_equal(count, n);
+	assert_int_equal(ranges[n - 1].last, many_ranges[n - 1].last);
 	free(ranges);
 }
 
@@ -504,10 +545,12 @@ static void iova_ranges_none(void **state)
 	struct iommufd_iova_range *ranges = (void *)0x1;
 	size_t count = 99;
 	uint64_t alignment = 0;
+	unsigned long before = alloc_count();
 
-	expect_iova_ranges(IOAS_ID, 0, NULL, 0, 1, 0);
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM, NULL, 0, 1, 0);
 	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count,
 						      &alignment), 0);
+	assert_int_equal(alloc_count(), before);
 	assert_null(ranges);
 	assert_int_equal(count, 0);
 	assert_int_equal(alignment, 1);
@@ -518,7 +561,7 @@ static void iova_ranges_bounded_retries(void **state)
 	struct fixture *f = *state;
 	struct iommufd_iova_range *ranges = (void *)0x1;
 	size_t count = 99;
-	uint32_t room = 0;
+	uint32_t room = FIRST_ROOM;
 	unsigned int tries = 0;
 
 	/* A kernel whose ranges keep multiplying: always one more. */
@@ -537,12 +580,16 @@ static void iova_ranges_error_passes_through(void **state)
 	struct iommufd_iova_range *ranges = (void *)0x1;
 	size_t count = 99;
 
-	expect_iova_ranges(IOAS_ID, 0, NULL, 2, 0, EMSGSIZE);
-	expect_iova_ranges(IOAS_ID, 2, NULL, 0, 0, ENOENT);	/* destroyed meanwhile */
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM, NULL, 0, 0, ENOENT);
+	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count, NULL),
+			 -ENOENT);
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM, NULL, FIRST_ROOM + 2, 0, EMSGSIZE);
+	expect_iova_ranges(IOAS_ID, FIRST_ROOM + 2, NULL, 0, 0, ENOENT);	/* destroyed meanwhile */
 	assert_int_equal(iommufd_ioas_get_iova_ranges(f->ioas, &ranges, &count, NULL),
 			 -ENOENT);
 	assert_ptr_equal(ranges, (void *)0x1);
 	assert_int_equal(count, 99);
+	assert_logged("IOAS_IOVA_RANGES IOAS 3", "ENOENT");
 }
 
 static void iova_ranges_rejects_null(void **state)
@@ -584,6 +631,7 @@ int main(void)
 		T(unmap_all_sends_the_whole_space),
 		T(map_and_unmap_allocate_nothing),
 		T(alloc_count_sees_the_library),
+		T(iova_ranges_in_one_call),
 		T(iova_ranges_grow_on_emsgsize),
 		T(iova_ranges_that_shrank_meanwhile),
 		T(iova_ranges_that_grew_meanwhile),

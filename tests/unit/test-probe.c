@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The capability probe. iommufd_ctx_probe(): one ioctl per command with an
- * empty (size 0) argument, EINVAL meaning "known" and ENOTTY "unknown".
+ * empty (size 0) argument, EINVAL meaning "known" and ENOTTY "unknown",
+ * asked once per context (later probes reuse the answers).
  * iommufd_device_probe(): the same, then hw info, a temporary IOAS and
  * trial allocations (NEST_PARENT, vIOMMU types on it, dirty tracking,
  * PASID), every object it makes destroyed again, which the script proves:
@@ -68,17 +69,30 @@ struct fixture {
 	struct iommufd_device *dev;
 };
 
+static struct fixture fx;
+
 static int setup(void **state)
 {
-	static struct fixture f;
-
 	ks_setup(state);
-	f.ctx = test_ctx_new();
-	f.dev = test_device_new(f.ctx, DEV_ID);
+	fx.ctx = test_ctx_new();
+	fx.dev = test_device_new(fx.ctx, DEV_ID);
 	script_assert_done();
 	log_reset();
-	*state = &f;
+	*state = &fx;
 	return 0;
+}
+
+/*
+ * A new context and device in the fixture. A context asks the kernel its
+ * commands once and keeps the answers (probes_reuse_the_contexts_command_answers),
+ * so every made-up kernel below gets a context of its own.
+ */
+static void new_context(void)
+{
+	iommufd_device_unref(fx.dev);
+	iommufd_ctx_unref(fx.ctx);
+	fx.ctx = test_ctx_new();
+	fx.dev = test_device_new(fx.ctx, DEV_ID);
 }
 
 static int teardown(void **state)
@@ -93,9 +107,10 @@ static int teardown(void **state)
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
-/* The probe's 14 command ioctls, in any order, each once, failing with errs[i]. */
+/* The probe's 14 command ioctls of a new context, in any order, each once, failing with errs[i]. */
 static void script_commands(const int errs[N_CMDS])
 {
+	new_context();
 	script_unordered_begin();
 	for (size_t i = 0; i < N_CMDS; i++)
 		expect_probe_cmd(commands[i].request, errs[i]);
@@ -350,11 +365,11 @@ static bool knows(const struct kernel *k, unsigned long request)
 }
 
 /*
- * The ioctls of a device probe against @k, in the probe's order, each
- * object it allocates destroyed; @info_err fails GET_HW_INFO, @ioas_err
- * the IOAS allocation.
+ * The ioctls of a device probe against @k after its command probes, in the
+ * probe's order, each object it allocates destroyed; @info_err fails
+ * GET_HW_INFO, @ioas_err the IOAS allocation.
  */
-static void script_device_probe(const struct kernel *k, int info_err, int ioas_err)
+static void script_device_trials(const struct kernel *k, int info_err, int ioas_err)
 {
 	static const uint32_t types[3] = {
 		KABI_VIOMMU_TYPE_ARM_SMMUV3, KABI_VIOMMU_TYPE_TEGRA241_CMDQV,
@@ -363,7 +378,6 @@ static void script_device_probe(const struct kernel *k, int info_err, int ioas_e
 	static const uint32_t ids[3] = { VIOMMU_SMMU, VIOMMU_CMDQV, VIOMMU_SELFTEST };
 	bool deferred;
 
-	script_commands(k->cmd);
 	if (!knows(k, KABI_IOMMU_GET_HW_INFO))
 		return;
 	expect_hw_info_fill(DEV_ID, HW_INFO_ROOM, &k->info, k->rec, k->rec_len, info_err);
@@ -412,6 +426,13 @@ static void script_device_probe(const struct kernel *k, int info_err, int ioas_e
 	}
 	/* Still deferred: the IOAS under the parent is refused too, until then. */
 	expect_destroy(TMP_IOAS, deferred ? EBUSY : 0);
+}
+
+/* A device probe of a new context against @k: its command probes, then the trials. */
+static void script_device_probe(const struct kernel *k, int info_err, int ioas_err)
+{
+	script_commands(k->cmd);
+	script_device_trials(k, info_err, ioas_err);
 }
 
 static void device_probe(struct fixture *f, const struct kernel *k, struct iommufd_probe *p)
@@ -835,11 +856,61 @@ static void device_probe_of_a_device_adopted_by_id(void **state)
 	struct kernel k = all_good();
 	struct iommufd_probe p = { .sz = sizeof(p) };
 
-	assert_int_equal(iommufd_device_new_from_id(f->ctx, DEV_ID, -1, IOMMUFD_ADOPT_BORROW, &byid), 0);
 	script_device_probe(&k, 0, 0);
+	assert_int_equal(iommufd_device_new_from_id(f->ctx, DEV_ID, -1, IOMMUFD_ADOPT_BORROW, &byid), 0);
 	assert_int_equal(iommufd_device_probe(byid, &p), 0);
 	assert_feature(p.nesting, SUP, 0);
 	iommufd_device_unref(byid);
+}
+
+/*
+ * The kernel's command set does not change while it runs: a context asks
+ * it once, and every later probe of the context or of its devices reuses
+ * the answers, 14 ioctls fewer (the script fails on any it did not expect).
+ */
+static void probes_reuse_the_contexts_command_answers(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe first, again, ctxp;
+
+	k.cmd[cmd_index(KABI_IOMMU_HW_QUEUE_ALLOC)] = ENOTTY;	/* an answer to carry over */
+	device_probe(f, &k, &first);		/* asks: 14 command probes + the trials */
+	memset(&again, 0x5a, sizeof(again));
+	again.sz = sizeof(again);
+	script_device_trials(&k, 0, 0);		/* the trials only */
+	assert_int_equal(iommufd_device_probe(f->dev, &again), 0);
+	script_assert_done();
+	assert_memory_equal(&first, &again, sizeof(first));
+	memset(&ctxp, 0x5a, sizeof(ctxp));
+	ctxp.sz = sizeof(ctxp);
+	assert_int_equal(iommufd_ctx_probe(f->ctx, &ctxp), 0);	/* no ioctl at all */
+	assert_feature(ctxp.hw_queue, NO_KERNEL, -ENOTTY);
+	assert_feature(ctxp.hwpt_alloc, SUP, 0);
+	assert_device_part_untested(&ctxp);
+}
+
+/* An answer that is no verdict (the probe itself failed) is not kept: asked again. */
+static void probe_asks_again_after_a_failed_command_probe(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_probe p = { .sz = sizeof(p) };
+	int errs[N_CMDS];
+
+	modern_kernel(errs);
+	errs[cmd_index(KABI_IOMMU_OPTION)] = EFAULT;
+	script_commands(errs);
+	assert_int_equal(iommufd_ctx_probe(f->ctx, &p), 0);
+	assert_feature(p.options, FAILED, -EFAULT);
+	script_unordered_begin();	/* the same context asks again */
+	for (size_t i = 0; i < N_CMDS; i++)
+		expect_probe_cmd(commands[i].request, EINVAL);
+	script_unordered_end();
+	assert_int_equal(iommufd_ctx_probe(f->ctx, &p), 0);
+	script_assert_done();
+	assert_feature(p.options, SUP, 0);
+	assert_int_equal(iommufd_ctx_probe(f->ctx, &p), 0);	/* kept now: no ioctl */
+	assert_feature(p.options, SUP, 0);
 }
 
 static void device_probe_rejects_bad_arguments(void **state)
@@ -884,6 +955,8 @@ int main(void)
 		T(device_probe_retries_a_refused_destroy),
 		T(device_probe_fills_only_what_fits_in_sz),
 		T(device_probe_of_a_device_adopted_by_id),
+		T(probes_reuse_the_contexts_command_answers),
+		T(probe_asks_again_after_a_failed_command_probe),
 		T(device_probe_rejects_bad_arguments),
 	};
 
