@@ -18,7 +18,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt,
 	int rc;
 
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
+		return bad_args(NULL, "!hwpt");
 	cmd.hwpt_id = hwpt->pt.id;
 	rc = kernel_ioctl(hwpt->pt.ctx->fd, KABI_IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
 	if (rc)
@@ -90,7 +90,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt,
 	int rc;
 
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
+		return bad_args(NULL, "!hwpt");
 	rc = check_dirty_args(hwpt, iova, length, page_size, bitmap, flags);
 	return rc ? rc : read_dirty(hwpt, iova, length, page_size, bitmap, flags);
 }
@@ -105,7 +105,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hw
 	int rc;
 
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
+		return bad_args(NULL, "!hwpt");
 	rc = check_dirty_args(hwpt, iova, length, page_size, bitmap, flags);
 	if (rc)
 		return rc;

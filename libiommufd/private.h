@@ -38,8 +38,9 @@ struct iommufd_ctx {
 	void *log_userdata;
 	int log_priority;
 	/*
-	 * Guards the deferred destroys and the vIOMMUs' lists of HW queues:
-	 * bookkeeping that handles used from different threads share.
+	 * Guards the deferred destroys, the vIOMMUs' lists of HW queues and
+	 * the kernel-allocated HWPTs' lists of devices: bookkeeping that
+	 * handles used from different threads share.
 	 */
 	pthread_mutex_t lock;
 	struct deferred_destroy *deferred;
@@ -62,7 +63,12 @@ enum pt_kind {
 struct iommufd_pt {
 	atomic_int refcount;
 	enum pt_kind kind;
-	uint32_t id;
+	/*
+	 * Atomic: a kernel-allocated HWPT's ID changes as devices attached
+	 * through other handles come and go (see struct iommufd_hwpt), while
+	 * its own handle may be read from another thread.
+	 */
+	_Atomic uint32_t id;
 	bool borrowed;			/* adopted by ID without ownership */
 	struct iommufd_ctx *ctx;	/* referenced */
 };
@@ -127,11 +133,13 @@ struct iommufd_hwpt {
 	uint32_t flags;			/* enum iommufd_hwpt_flags requested */
 	bool kernel_allocated;		/* plain path: made by a device attach */
 	/*
-	 * Kernel-allocated only: devices attached through this handle. The
-	 * first one tells the domain's ID; when the last leaves, the kernel
-	 * frees the domain and the handle's ID is 0 until one attaches again.
+	 * Kernel-allocated only, under ctx->lock: the devices attached through
+	 * this handle, each on the kernel domain (HWPT) its attach reported.
+	 * The kernel may put devices on different domains, and frees each one
+	 * with its last device, so the handle's ID is the domain of a device
+	 * still attached (the earliest), or 0 when none is.
 	 */
-	unsigned int kattach;
+	struct iommufd_device *kernel_users;
 };
 
 /* One attached PASID of a device. */
@@ -156,6 +164,12 @@ struct iommufd_device {
 	 */
 	bool attach_unknown;
 	uint32_t attached_hwpt_id;	/* what the kernel reported */
+	/*
+	 * On a kernel-allocated HWPT's list of users (under ctx->lock): the
+	 * next device, and the domain this one is on.
+	 */
+	struct iommufd_device *next_kernel_user;
+	uint32_t kernel_domain_id;
 	/*
 	 * The last default hw-info record the caller read through this handle
 	 * (up to its first bytes): a refused nest parent is explained from it
@@ -205,11 +219,14 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
 #define log_expected(ctx, ...)							\
 	iommufd_fail((ctx), LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
 /*
- * A public call refused its arguments before any handle could explain it:
- * records "<function>: invalid arguments: <what>" for iommufd_last_error()
- * and returns -EINVAL.
+ * A public call refused its arguments before reaching the kernel: records
+ * "<function>: invalid arguments: <what>" for iommufd_last_error(), logs it
+ * at LOG_ERR when a context is at hand (@ctx may be NULL) and returns
+ * -EINVAL. bad_args() is the form the entry points use.
  */
-int iommufd_bad_args(const char *fn, const char *what);
+int iommufd_bad_args(const struct iommufd_ctx *ctx, const char *file, int line,
+		     const char *fn, const char *what);
+#define bad_args(ctx, what) iommufd_bad_args((ctx), __FILE__, __LINE__, __func__, (what))
 
 #define log_info(ctx, ...) iommufd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define log_dbg(ctx, ...)  iommufd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
@@ -318,8 +335,17 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 			  size_t entry_len, uint32_t entry_num,
 			  uint32_t *ret_done);
 
-/* A device left @pt (detach, replace away): drops the device's reference. */
-void iommufd_pt_left(struct iommufd_pt *pt);
+/*
+ * @dev is attached to @pt now, on the kernel HWPT @hwpt_id: a
+ * kernel-allocated HWPT handle records it and takes its ID from its users.
+ */
+void iommufd_pt_joined(struct iommufd_pt *pt, struct iommufd_device *dev, uint32_t hwpt_id);
+
+/*
+ * @dev left @pt (detach, replace away): a kernel-allocated HWPT handle
+ * forgets it; then drops the device's reference on @pt.
+ */
+void iommufd_pt_left(struct iommufd_pt *pt, struct iommufd_device *dev);
 
 /* ---- devices ----------------------------------------------------------- */
 
