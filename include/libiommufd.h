@@ -743,7 +743,8 @@ struct iommufd_device;
  * 7.x answer a second bind so; adopt a bound cdev with
  * iommufd_device_new_from_id()), -EBUSY (the device is open through its VFIO
  * group), -EPERM (the kernel refuses a device whose interrupts are not
- * isolated: no interrupt remapping; see iommufd_last_error()), a kernel errno
+ * isolated: no interrupt remapping; see iommufd_last_error()), -EBADF
+ * (@p cdev_fd is not open: refused before the kernel), a kernel errno
  * @since 1.0
  */
 int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,

@@ -47,6 +47,11 @@ static int device_bind(struct iommufd_ctx *ctx, int fd, bool owns_fd,
 	struct iommufd_device *dev;
 	int rc;
 
+	/* A closed fd is the caller's mistake, said as such, not the kernel's EBADF. */
+	if (fcntl(fd, F_GETFD) < 0) {
+		log_err(ctx, "VFIO BIND of cdev fd %d: EBADF: not an open file descriptor", fd);
+		return -EBADF;
+	}
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;

@@ -143,7 +143,7 @@ IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!sysfs_path || !*sysfs_path || !ret_cdev_path)
-		return bad_args(NULL, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
+		return bad_args(ctx, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
 	udev = udev_new();
 	if (!udev)
 		return -ENOMEM;
@@ -174,7 +174,7 @@ IOMMUFD_EXPORT int iommufd_discover_pci(struct iommufd_ctx *ctx,
 	char addr[PCI_ADDR_MAX], syspath[sizeof(PCI_DEVICES_DIR) + PCI_ADDR_MAX];
 
 	if (!pci_addr || !ret_cdev_path)
-		return bad_args(NULL, "!pci_addr || !ret_cdev_path");
+		return bad_args(ctx, "!pci_addr || !ret_cdev_path");
 	if (normalize_pci_addr(pci_addr, addr)) {
 		log_err(ctx, "\"%s\" is not a PCI address (DDDD:BB:DD.F or BB:DD.F)", pci_addr);
 		return -EINVAL;
@@ -286,7 +286,7 @@ IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ret_list)
-		return bad_args(NULL, "!ret_list");
+		return bad_args(ctx, "!ret_list");
 	udev = udev_new();
 	if (!udev)
 		return -ENOMEM;
