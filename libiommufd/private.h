@@ -347,6 +347,18 @@ void iommufd_pt_joined(struct iommufd_pt *pt, struct iommufd_device *dev, uint32
  */
 void iommufd_pt_left(struct iommufd_pt *pt, struct iommufd_device *dev);
 
+/* ---- discovery ----------------------------------------------------------- */
+
+/* Room for the longest PCI address Linux writes: an 8-digit domain. */
+#define IOMMUFD_PCI_ADDR_MAX sizeof("ffffffff:ff:1f.7")
+
+/*
+ * "0000:00:03.0" from "DDDD:BB:DD.F" or "BB:DD.F" into @out; the domain has
+ * 4 to 8 hex digits (Linux prints at least 4: VMD domains have 5). -EINVAL
+ * if malformed. (Not static: tests/fuzz/fuzz-pci-addr.c checks it.)
+ */
+int iommufd_pci_addr_normalize(const char *in, char out[IOMMUFD_PCI_ADDR_MAX]);
+
 /* ---- devices ----------------------------------------------------------- */
 
 /*

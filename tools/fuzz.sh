@@ -21,10 +21,12 @@ sed -e "s/@LIBIOMMUFD_VERSION_MAJOR@/$major/" -e "s/@LIBIOMMUFD_VERSION_MINOR@/$
 	"$src/include/libiommufd/version.h.in" >"$out/include/libiommufd/version.h"
 for harness in "$src"/tests/fuzz/*.c; do
 	name=$(basename "$harness" .c)
+	# A harness that stands in for the kernel says so: "fuzz.sh: ldflags: ...".
+	ldflags=$(sed -n 's/^ \* fuzz\.sh: ldflags: //p' "$harness")
 	# shellcheck disable=SC2086
 	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -I"$out/include" -I"$src/include" -I"$src/libiommufd" \
-		-o "$out/$name" "$harness" $lib_sources -ludev
+		-o "$out/$name" "$harness" $lib_sources -ludev $ldflags
 	mkdir -p "$out/$name.corpus"
 	echo "fuzz: $name for ${secs}s"
 	if ! (cd "$out" && "./$name" -max_total_time="$secs" -seed=1 -print_final_stats=1 \
