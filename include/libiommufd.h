@@ -59,9 +59,11 @@
  * handles counts as using all of them. Reference counts are atomic, so
  * `*_ref()`/`*_unref()` may be called from any thread, and the bookkeeping
  * handles share behind the caller's back (deferred destroys, the HW queues
- * of a vIOMMU) is locked. iommufd_last_error() is per thread. Changing a
- * context's log function or priority counts as using the context and every
- * handle made from it.
+ * of a vIOMMU, the devices of a kernel-allocated HWPT) is locked.
+ * iommufd_last_error() is per thread. Changing a context's log function or
+ * priority counts as using the context and every handle made from it: every
+ * log line reads them without a lock, so set them before the context is
+ * shared (the log function itself is called from whichever thread logs).
  */
 #ifndef LIBIOMMUFD_H
 #define LIBIOMMUFD_H
@@ -1134,6 +1136,13 @@ int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
 
 /**
  * @brief The kernel object ID.
+ *
+ * A kernel-allocated HWPT (iommufd_hwpt_is_kernel_allocated()) names a
+ * domain that a device attached through it is on, or 0 while none is: the
+ * kernel may put devices on different domains and frees each with its last
+ * device, so the ID changes as devices attach and leave (also when their
+ * handles are released in other threads; reading it from one thread is
+ * safe meanwhile). Each device's own domain: iommufd_device_get_hwpt_id().
  * @param hwpt a HWPT
  * @return the ID, or 0 for NULL
  * @since 1.0
