@@ -63,7 +63,10 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 (cd "$build/asan" && "$src/configure" -q --enable-werror --disable-valgrind \
 	CFLAGS="-g -O1 -fno-omit-frame-pointer $san" CXXFLAGS="-g -O1 $san" LDFLAGS="$san")
 make -C "$build/asan" -j"$jobs" >/dev/null
-LIBIOMMUFD_VM_TESTS=0 check_in "$build/asan"
+# Also stack use after return: a scripted reply left on a returned stack
+# frame is how a test once passed by chance.
+ASAN_OPTIONS=detect_stack_use_after_return=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	LIBIOMMUFD_VM_TESTS=0 check_in "$build/asan"
 
 step "thread stress under ThreadSanitizer (model kernel)"
 LIBIOMMUFD_BUILD="$build" "$src/tools/tsan-stress.sh"
