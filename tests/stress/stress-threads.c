@@ -18,9 +18,11 @@
  *  - tools/tsan-stress.sh: the same with -fsanitize=thread, many rounds,
  *    a TSan report fails it;
  *  - tests/stress/iommufd-stress: on the real /dev/iommu, for the VM:
- *    `iommufd-stress [-t threads] [-r rounds] [cdev...]`; without cdevs it
- *    stresses contexts, IOASes and mappings only (the selftest mock device
- *    cannot be attached through VFIO, which the device part needs).
+ *    `iommufd-stress [-t threads] [-r rounds] [cdev...]`; without cdevs
+ *    named it takes the VFIO cdevs discovery finds (thread i gets the i-th),
+ *    and with none it stresses contexts, IOASes and mappings only (the
+ *    selftest mock device cannot be attached through VFIO, which the device
+ *    part needs).
  *
  * Exit status 0: every check held; 1: a check failed (printed); 77: no
  * /dev/iommu (a skip, with the reason).
@@ -49,6 +51,7 @@
 static int nthreads = 8, rounds = 50;
 static const char *cdevs[MAX_THREADS];
 static int ncdevs;
+static struct iommufd_vfio_cdev **found;	/* discovered cdevs, when none were named */
 
 static struct iommufd_ctx *ctx;
 static struct iommufd_ioas *shared_ioas;
@@ -256,6 +259,11 @@ static int setup(void)
 	}
 	if (rc)
 		return rc;
+#ifndef STRESS_MODEL
+	if (!ncdevs && !iommufd_discover_list(ctx, &found, NULL))
+		for (size_t i = 0; found[i] && ncdevs < MAX_THREADS; i++)
+			cdevs[ncdevs++] = found[i]->cdev_path;
+#endif
 	rc = iommufd_ioas_alloc(ctx, &shared_ioas);
 	if (!rc)
 		rc = make_shared_hwpt();
@@ -269,6 +277,7 @@ static void teardown(void)
 	iommufd_hwpt_unref(shared_hwpt);
 	iommufd_ioas_unref(shared_ioas);
 	iommufd_ctx_unref(ctx);
+	iommufd_discover_list_free(found);
 #ifdef STRESS_MODEL
 	CHECK(model_live_objects() == 0, "%u kernel objects left", model_live_objects());
 #endif
