@@ -77,8 +77,9 @@ static uint32_t take(struct reader *r, size_t n)
 
 static void check_fault(const struct iommufd_fault *f, const struct kabi_pgfault *k)
 {
-	uint32_t flags = (k->flags & KABI_PGFAULT_FLAGS_PASID_VALID ? IOMMUFD_FAULT_PASID_VALID : 0) |
-			 (k->flags & KABI_PGFAULT_FLAGS_LAST_PAGE ? IOMMUFD_FAULT_LAST_PAGE : 0);
+	uint32_t flags =
+		(k->flags & KABI_PGFAULT_FLAGS_PASID_VALID ? IOMMUFD_FAULT_PASID_VALID : 0) |
+		(k->flags & KABI_PGFAULT_FLAGS_LAST_PAGE ? IOMMUFD_FAULT_LAST_PAGE : 0);
 
 	if (f->flags != flags || f->dev_id != k->dev_id || f->pasid != k->pasid ||
 	    f->grpid != k->grpid || f->perm != k->perm || f->length != k->length ||

@@ -238,9 +238,10 @@ static void fuzz_decoder(struct reader *r)
 
 		memcpy(&whole, full + off, sizeof(whole));
 		room = (sz < d->size ? sz : d->size) - off;
-		if (whole != (size_t)GUARD * 0x0101010101010101ull) {	/* a record was decoded */
+		/* When a record was decoded: the bytes of its sz that fit. */
+		if (whole != (size_t)GUARD * 0x0101010101010101ull) {
 			room = room < whole ? room : whole;
-			memcpy(full + off, &room, sizeof(room));	/* the bytes of it that fit */
+			memcpy(full + off, &room, sizeof(room));
 		}
 	}
 	/* Pointers (hw_info_decoded.raw) point at rec in both: same bytes too. */

@@ -459,7 +459,8 @@ static void every_allocation_of_every_entry_point_fails_cleanly(void **state)
 		total_points += points;
 	}
 	print_message("malloc failure: %u points tried over %zu entry points: -ENOMEM,"
-		      " nothing left, context usable\n", total_points, sizeof(ops) / sizeof(ops[0]));
+		      " nothing left, context usable\n", total_points,
+		      sizeof(ops) / sizeof(ops[0]));
 }
 
 /*

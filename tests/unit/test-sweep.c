@@ -108,10 +108,12 @@ static void bad_at(int line, const char *call, long long rc, long long expected,
 
 /* An int call refused with -@err, explained, logged when @logged. */
 #define BAD(err, logged, call) \
-	(mark_at(__LINE__, #call), bad_at(__LINE__, #call, (call), -(long long)(err), (logged), true))
+	(mark_at(__LINE__, #call),						\
+	 bad_at(__LINE__, #call, (call), -(long long)(err), (logged), true))
 /* A call that returns a documented value rather than an errno. */
 #define VALUE(expected, call) \
-	(mark_at(__LINE__, #call), bad_at(__LINE__, #call, (long long)(call), (long long)(expected), false, false))
+	(mark_at(__LINE__, #call),						\
+	 bad_at(__LINE__, #call, (long long)(call), (long long)(expected), false, false))
 /* A pointer-returning call that must return NULL. */
 #define NULLPTR(call) \
 	(mark_at(__LINE__, #call), bad_at(__LINE__, #call, (call) != NULL, 0, false, false))
@@ -514,7 +516,8 @@ static void sweep_device_pasid(void)
 	BAD(EOPNOTSUPP, true, iommufd_device_attach_pasid(h.dev_by_id, 1, ioas_pt()));
 	BAD(EINVAL, false, iommufd_device_replace_pasid(NULL, 1, ioas_pt()));
 	BAD(EINVAL, true, iommufd_device_replace_pasid(h.dev, 1, NULL));
-	BAD(EINVAL, true, iommufd_device_replace_pasid(h.dev, 1, ioas_pt()));	/* not attached */
+	/* Not attached: */
+	BAD(EINVAL, true, iommufd_device_replace_pasid(h.dev, 1, ioas_pt()));
 	BAD(EOPNOTSUPP, true, iommufd_device_replace_pasid(h.dev_by_id, 1, ioas_pt()));
 	BAD(EINVAL, false, iommufd_device_detach_pasid(NULL, 1));
 	BAD(EINVAL, true, iommufd_device_detach_pasid(h.dev, 1));		/* not attached */
@@ -561,7 +564,8 @@ static void sweep_viommu(void)
 	BAD(EINVAL, true, iommufd_viommu_alloc(h.parent, h.dev, 1, NULL, NULL));
 	BAD(EINVAL, true, iommufd_viommu_alloc(h.parent, h.dev, 0, NULL, &viommu));
 	BAD(EINVAL, true, iommufd_viommu_alloc(h.hwpt, h.dev, 1, NULL, &viommu));	/* kind */
-	BAD(EINVAL, true, iommufd_viommu_alloc(h.parent, h.dev2, 1, NULL, &viommu));	/* ctx */
+	/* A device of another context: */
+	BAD(EINVAL, true, iommufd_viommu_alloc(h.parent, h.dev2, 1, NULL, &viommu));
 	BAD(EINVAL, true, iommufd_viommu_alloc(h.parent, h.dev, 1, &no_data, &viommu));
 	SZ_SWEEP(sizeof(struct iommufd_viommu_opts), true, true, big,
 		 iommufd_viommu_alloc(h.parent, h.dev, 1,
@@ -665,8 +669,9 @@ static void sweep_queues(void)
 	VALUE(0, iommufd_fault_group_len(NULL, 5));
 	VALUE(0, iommufd_fault_group_len(faults, 0));
 	BAD(EINVAL, false, iommufd_fault_queue_respond(NULL, 1, 0));
-	BAD(EINVAL, true, iommufd_fault_queue_respond(h.fault, 1, 2));		/* defect 5 */
-	BAD(EINVAL, true, iommufd_fault_queue_respond(h.fault, 1, UINT32_MAX));	/* defect 5 */
+	/* Defect 5: */
+	BAD(EINVAL, true, iommufd_fault_queue_respond(h.fault, 1, 2));
+	BAD(EINVAL, true, iommufd_fault_queue_respond(h.fault, 1, UINT32_MAX));
 	BAD(EINVAL, false, iommufd_veventq_alloc(NULL, 1, 16, &vq));
 	BAD(EINVAL, true, iommufd_veventq_alloc(h.viommu, 1, 16, NULL));
 	BAD(EINVAL, true, iommufd_veventq_alloc(h.viommu, 0, 16, &vq));
@@ -1106,8 +1111,8 @@ static void sweep_covers_every_public_function(void **state)
 				 table[j].name);
 	}
 	if (missing)
-		fail_msg("%zu public functions are not in the bad-input sweep (tests/unit/test-sweep.c)",
-			 missing);
+		fail_msg("%zu public functions are not in the bad-input sweep"
+			 " (tests/unit/test-sweep.c)", missing);
 	assert_int_equal(n, TABLE_LEN);
 }
 
