@@ -39,6 +39,7 @@ static struct {
 	struct iommufd_device *dev;		/* bound, detached */
 	struct iommufd_device *dev_by_id;	/* adopted by ID, no cdev */
 	struct iommufd_device *dev2;		/* in ctx2 */
+	struct iommufd_device *dev_on;		/* attached to the IOAS, PASID 3 too */
 	struct iommufd_hwpt *hwpt;		/* paging, not a nest parent */
 	struct iommufd_hwpt *parent;		/* nest parent */
 	struct iommufd_hwpt *nested;		/* on the parent */
@@ -506,6 +507,13 @@ static void sweep_device_attach(void)
 	VALUE(-EBADF, iommufd_device_get_fd(h.dev_by_id));
 	NULLPTR(iommufd_device_get_pt(NULL));
 	NULLPTR(iommufd_device_get_pt(h.dev));
+	/* Wrong state: attached already (replace is the call for that). */
+	BAD(EBUSY, true, iommufd_device_attach(h.dev_on, ioas_pt()));
+	BAD(EBUSY, true, iommufd_device_attach(h.dev_on, iommufd_hwpt_as_pt(h.hwpt)));
+	BAD(EINVAL, true, iommufd_device_replace(h.dev_on, NULL));
+	BAD(EINVAL, true, iommufd_device_replace(h.dev_on, iommufd_ioas_as_pt(h.ioas2)));
+	/* A page table a device is attached to. */
+	BAD(EBUSY, true, iommufd_ioas_destroy(h.ioas));
 }
 
 static void sweep_device_pasid(void)
@@ -525,6 +533,12 @@ static void sweep_device_pasid(void)
 	BAD(EOPNOTSUPP, true, iommufd_device_detach_pasid(h.dev_by_id, 1));
 	NULLPTR(iommufd_device_get_pasid_pt(NULL, 1));
 	NULLPTR(iommufd_device_get_pasid_pt(h.dev, 1));
+	/* Wrong state: PASID 3 is attached already. */
+	BAD(EBUSY, true, iommufd_device_attach_pasid(h.dev_on, 3, ioas_pt()));
+	BAD(EINVAL, true, iommufd_device_replace_pasid(h.dev_on, 3, NULL));
+	BAD(EINVAL, true, iommufd_device_replace_pasid(h.dev_on, 3,
+						       iommufd_ioas_as_pt(h.ioas2)));
+	BAD(EINVAL, true, iommufd_device_detach_pasid(h.dev_on, 4));
 }
 
 static void sweep_device_hw_info(void)
@@ -628,6 +642,10 @@ static void sweep_vdevice(void)
 						      IOMMUFD_ADOPT_BORROW, &vdev));
 	UNTOUCHED(vdev, SENT_PTR);
 	BAD(EINVAL, false, iommufd_vdevice_destroy(NULL));
+	/* Wrong state: held by another reference than the caller's. */
+	iommufd_vdevice_ref(h.vdev);
+	BAD(EBUSY, true, iommufd_vdevice_destroy(h.vdev));
+	iommufd_vdevice_unref(h.vdev);
 	NULLPTR(iommufd_vdevice_ref(NULL));
 	NULLPTR(iommufd_vdevice_unref(NULL));
 	VALUE(0, iommufd_vdevice_get_id(NULL));
@@ -656,6 +674,9 @@ static void sweep_queues(void)
 	BAD(EINVAL, true, iommufd_fault_queue_alloc(h.ctx, NULL));
 	UNTOUCHED(fq, SENT_PTR);
 	BAD(EINVAL, false, iommufd_fault_queue_destroy(NULL));
+	iommufd_fault_queue_ref(h.fault);
+	BAD(EBUSY, true, iommufd_fault_queue_destroy(h.fault));	/* another reference */
+	iommufd_fault_queue_unref(h.fault);
 	NULLPTR(iommufd_fault_queue_ref(NULL));
 	NULLPTR(iommufd_fault_queue_unref(NULL));
 	VALUE(0, iommufd_fault_queue_get_id(NULL));
@@ -678,6 +699,9 @@ static void sweep_queues(void)
 	BAD(EINVAL, true, iommufd_veventq_alloc(h.viommu, 1, 0, &vq));
 	UNTOUCHED(vq, SENT_PTR);
 	BAD(EINVAL, false, iommufd_veventq_destroy(NULL));
+	iommufd_veventq_ref(h.veventq);
+	BAD(EBUSY, true, iommufd_veventq_destroy(h.veventq));	/* another reference */
+	iommufd_veventq_unref(h.veventq);
 	NULLPTR(iommufd_veventq_ref(NULL));
 	NULLPTR(iommufd_veventq_unref(NULL));
 	VALUE(0, iommufd_veventq_get_id(NULL));
@@ -693,6 +717,9 @@ static void sweep_queues(void)
 	BAD(EINVAL, true, iommufd_hw_queue_alloc(h.viommu, 1, 0, UINT64_MAX - 4095, 0x2000, &hq));
 	UNTOUCHED(hq, SENT_PTR);
 	BAD(EINVAL, false, iommufd_hw_queue_destroy(NULL));
+	iommufd_hw_queue_ref(h.hwq);
+	BAD(EBUSY, true, iommufd_hw_queue_destroy(h.hwq));	/* another reference */
+	iommufd_hw_queue_unref(h.hwq);
 	NULLPTR(iommufd_hw_queue_ref(NULL));
 	NULLPTR(iommufd_hw_queue_unref(NULL));
 	VALUE(0, iommufd_hw_queue_get_id(NULL));
@@ -1011,6 +1038,9 @@ static int setup(void **state)
 	assert_int_equal(iommufd_fault_queue_alloc(h.ctx, &h.fault), 0);
 	assert_int_equal(iommufd_veventq_alloc(h.viommu, 1, 16, &h.veventq), 0);
 	assert_int_equal(iommufd_hw_queue_alloc(h.viommu, 1, 0, 0x100000, 0x1000, &h.hwq), 0);
+	assert_int_equal(iommufd_device_bind_path(h.ctx, "/dev/null", &h.dev_on), 0);
+	assert_int_equal(iommufd_device_attach(h.dev_on, ioas_pt()), 0);
+	assert_int_equal(iommufd_device_attach_pasid(h.dev_on, 3, ioas_pt()), 0);
 	/* From here on, any ioctl is a test failure. */
 	script_route_to(no_ioctl);
 	log_reset();
@@ -1029,6 +1059,7 @@ static int teardown(void **state)
 	iommufd_hwpt_unref(h.nested);
 	iommufd_hwpt_unref(h.parent);
 	iommufd_hwpt_unref(h.hwpt);
+	iommufd_device_unref(h.dev_on);
 	iommufd_device_unref(h.dev_by_id);
 	iommufd_device_unref(h.dev2);
 	iommufd_device_unref(h.dev);
