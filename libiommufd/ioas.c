@@ -184,14 +184,16 @@ static int check_aligned(struct iommufd_ioas *ioas, const char *what, const char
 			 uint64_t start, uint64_t length, uint64_t iova, bool fixed)
 {
 	uint64_t mask = (uint64_t)sysconf(_SC_PAGESIZE) - 1;
+	char at[32] = "";
 
 	if (!(start & mask) && !(length & mask) && (!fixed || !(iova & mask)))
 		return 0;
-	log_err(ioas->pt.ctx, "%s IOAS %u: %s 0x%llx length 0x%llx%s0x%llx: not a multiple of"
+	if (fixed)
+		snprintf(at, sizeof(at), " iova 0x%llx", (unsigned long long)iova);
+	log_err(ioas->pt.ctx, "%s IOAS %u: %s 0x%llx length 0x%llx%s: EINVAL: not a multiple of"
 		" the page size (%llu): the kernel would take it while no device is attached,"
 		" then refuse every attach to the IOAS with EADDRINUSE", what, ioas->pt.id,
-		start_name, (unsigned long long)start,
-		(unsigned long long)length, fixed ? " iova " : "", fixed ? (unsigned long long)iova : 0,
+		start_name, (unsigned long long)start, (unsigned long long)length, at,
 		(unsigned long long)mask + 1);
 	return -EINVAL;
 }
