@@ -69,11 +69,16 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
 		log_message(ctx, priority, file, line, fn, last_error);
 }
 
-int iommufd_bad_args(const struct iommufd_ctx *ctx, const char *file, int line,
-		     const char *fn, const char *what)
+int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int line,
+			const char *fn, const char *what)
 {
 	iommufd_fail(ctx, LOG_ERR, file, line, fn, "%s: invalid arguments: %s", fn, what);
 	return -EINVAL;
+}
+
+int iommufd_bad_args(const char *fn, const char *what)
+{
+	return iommufd_bad_args_at(NULL, __FILE__, __LINE__, fn, what);
 }
 
 const char *iommufd_errname(int err)

@@ -224,9 +224,11 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
  * at LOG_ERR when a context is at hand (@ctx may be NULL) and returns
  * -EINVAL. bad_args() is the form the entry points use.
  */
-int iommufd_bad_args(const struct iommufd_ctx *ctx, const char *file, int line,
-		     const char *fn, const char *what);
-#define bad_args(ctx, what) iommufd_bad_args((ctx), __FILE__, __LINE__, __func__, (what))
+int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int line,
+			const char *fn, const char *what);
+#define bad_args(ctx, what) iommufd_bad_args_at((ctx), __FILE__, __LINE__, __func__, (what))
+/* The same where no context is at hand: iommufd_bad_args(__func__, what). */
+int iommufd_bad_args(const char *fn, const char *what);
 
 #define log_info(ctx, ...) iommufd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define log_dbg(ctx, ...)  iommufd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
