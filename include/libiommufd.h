@@ -59,9 +59,11 @@
  * handles counts as using all of them. Reference counts are atomic, so
  * `*_ref()`/`*_unref()` may be called from any thread, and the bookkeeping
  * handles share behind the caller's back (deferred destroys, the HW queues
- * of a vIOMMU) is locked. iommufd_last_error() is per thread. Changing a
- * context's log function or priority counts as using the context and every
- * handle made from it.
+ * of a vIOMMU, the devices of a kernel-allocated HWPT) is locked.
+ * iommufd_last_error() is per thread. Changing a context's log function or
+ * priority counts as using the context and every handle made from it: every
+ * log line reads them without a lock, so set them before the context is
+ * shared (the log function itself is called from whichever thread logs).
  */
 #ifndef LIBIOMMUFD_H
 #define LIBIOMMUFD_H
@@ -562,19 +564,26 @@ struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
 
 /**
  * @brief Map user memory at an IOVA the kernel chooses.
+ *
+ * Alignment: @p va and @p length (and the IOVA of the `_fixed` calls, the
+ * file offset of the `map_file` calls) must be multiples of the CPU page
+ * size, sysconf(_SC_PAGESIZE); the library refuses anything else with
+ * -EINVAL before the kernel. The kernel itself would take a misaligned
+ * mapping into an IOAS no device is attached to, and then refuse every
+ * attach to that IOAS with -EADDRINUSE.
  * @param ioas the IOAS
  * @param va start of the memory (page aligned)
  * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
- * @return 0, or -EINVAL (bad argument), -ENOSPC (no room), -ENOMEM, -EFAULT
+ * @return 0, or -EINVAL (bad argument, misaligned), -ENOSPC (no room), -ENOMEM, -EFAULT
  * @since 1.0
  */
 int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
 		     uint32_t prot, uint64_t *ret_iova);
 
 /**
- * @brief Map user memory at a fixed IOVA.
+ * @brief Map user memory at a fixed IOVA (alignment as iommufd_ioas_map()).
  * @param ioas the IOAS
  * @param va start of the memory (page aligned)
  * @param length bytes (a non-zero multiple of the page size)
@@ -648,10 +657,11 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
  * Unlike iommufd_ioas_map(), the mapping follows the file, not an address
  * of this process: it survives the process's own mappings changing, and its
  * page accounting can move to another process (iommufd_ctx_change_process()).
+ * Alignment as iommufd_ioas_map().
  * @param ioas the IOAS
  * @param fd the file (the caller keeps it; the kernel takes its own reference)
- * @param start offset in the file
- * @param length bytes (non-zero)
+ * @param start offset in the file (page aligned)
+ * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
  * @return 0, or -EINVAL, -ENOTTY (kernel before 6.13), a kernel errno
@@ -664,9 +674,9 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
  * @brief Map pages of a file at a fixed IOVA (kernel 6.13+).
  * @param ioas the IOAS
  * @param fd the file
- * @param start offset in the file
- * @param length bytes (non-zero)
- * @param iova where to map it
+ * @param start offset in the file (page aligned)
+ * @param length bytes (a non-zero multiple of the page size)
+ * @param iova where to map it (page aligned)
  * @param prot a mask of ::iommufd_map_prot
  * @return as iommufd_ioas_map_file(), plus -EEXIST
  * @since 1.0
@@ -679,12 +689,13 @@ int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd,
  * @brief Map into @p dst the pages that @p src maps, without pinning them
  * again (e.g. a second IOAS for the same guest RAM).
  *
- * The source range must lie inside existing mappings of @p src.
+ * The source range must lie inside existing mappings of @p src. Alignment
+ * as iommufd_ioas_map(): both IOVAs and the length are whole pages.
  * @param dst the IOAS to map into
- * @param dst_iova where in @p dst
+ * @param dst_iova where in @p dst (page aligned)
  * @param src the IOAS that maps the pages
- * @param src_iova where in @p src
- * @param length bytes (non-zero)
+ * @param src_iova where in @p src (page aligned)
+ * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @return 0, or -EINVAL, -ENOENT (nothing mapped there in @p src), -EEXIST,
  * a kernel errno
@@ -829,7 +840,8 @@ struct iommufd_device;
  * 7.x answer a second bind so; adopt a bound cdev with
  * iommufd_device_new_from_id()), -EBUSY (the device is open through its VFIO
  * group), -EPERM (the kernel refuses a device whose interrupts are not
- * isolated: no interrupt remapping; see iommufd_last_error()), a kernel errno
+ * isolated: no interrupt remapping; see iommufd_last_error()), -EBADF
+ * (@p cdev_fd is not open: refused before the kernel), a kernel errno
  * @since 1.0
  */
 int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
@@ -969,7 +981,8 @@ int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
  * @return 0, or -EINVAL (NULL, @p dev not attached, or the kernel finds the
  * page table incompatible: logged at LOG_DEBUG as for attach), -EOPNOTSUPP
  * (no cdev), -EADDRINUSE (the IOAS maps IOVAs the device reserves or cannot
- * reach: the explanation shows the IOAS's usable ranges), -ENOMEM (as for
+ * reach, or a mapping made around the library that is not aligned to the
+ * IOMMU's page size: the explanation shows the IOAS's usable ranges), -ENOMEM (as for
  * attach), or a kernel errno
  * @since 1.0
  */
@@ -1268,6 +1281,13 @@ int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
 
 /**
  * @brief The kernel object ID.
+ *
+ * A kernel-allocated HWPT (iommufd_hwpt_is_kernel_allocated()) names a
+ * domain that a device attached through it is on, or 0 while none is: the
+ * kernel may put devices on different domains and frees each with its last
+ * device, so the ID changes as devices attach and leave (also when their
+ * handles are released in other threads; reading it from one thread is
+ * safe meanwhile). Each device's own domain: iommufd_device_get_hwpt_id().
  * @param hwpt a HWPT
  * @return the ID, or 0 for NULL
  * @since 1.0

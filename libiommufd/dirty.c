@@ -98,7 +98,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt,
 	int rc;
 
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
+		return bad_args(NULL, "!hwpt");
 	rc = check_dirty_args(hwpt, iova, length, page_size, bitmap, flags);
 	return rc ? rc : read_dirty(hwpt, iova, length, page_size, bitmap, flags);
 }
@@ -113,7 +113,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hw
 	int rc;
 
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
+		return bad_args(NULL, "!hwpt");
 	rc = check_dirty_args(hwpt, iova, length, page_size, bitmap, flags);
 	if (rc)
 		return rc;
