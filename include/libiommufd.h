@@ -566,9 +566,10 @@ struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
  * @brief Map user memory at an IOVA the kernel chooses.
  *
  * Alignment: @p va and @p length (and the IOVA of the `_fixed` calls, the
- * file offset of the `map_file` calls) must be multiples of the CPU page
- * size, sysconf(_SC_PAGESIZE); the library refuses anything else with
- * -EINVAL before the kernel. The kernel itself would take a misaligned
+ * file offset of the `map_file` calls, all three of iommufd_ioas_copy() and
+ * of the dma-buf calls, iommufd_ioas_map_dmabuf()) must be multiples of the
+ * CPU page size, sysconf(_SC_PAGESIZE); the library refuses anything else
+ * with -EINVAL before the kernel. The kernel itself would take a misaligned
  * mapping into an IOAS no device is attached to, and then refuse every
  * attach to that IOAS with -EADDRINUSE.
  * @param ioas the IOAS
@@ -757,16 +758,19 @@ int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
  * taken in the IOAS but translates nothing (DMA there faults), and new
  * mappings of it fail with -ENODEV. Once decode is back on,
  * iommufd_ioas_remap_dmabuf() maps it again at the same IOVA.
+ *
+ * Alignment as iommufd_ioas_map(): @p offset, @p length and @p iova are
+ * multiples of the CPU page size, or the library refuses them with -EINVAL.
  * @param ioas the IOAS
- * @param dmabuf_fd the dma-buf
- * @param offset where in the dma-buf the range starts
- * @param length bytes (non-zero)
- * @param iova where to map it
+ * @param dmabuf_fd the dma-buf (an open fd)
+ * @param offset where in the dma-buf the range starts (page aligned)
+ * @param length bytes (a non-zero multiple of the page size)
+ * @param iova where to map it (page aligned)
  * @param prot a mask of ::iommufd_map_prot
- * @return 0, or -EINVAL (bad arguments; from the kernel: outside the dma-buf,
- * or a kernel before 6.19), -ENODEV (revoked), -EOPNOTSUPP (a dma-buf
- * iommufd cannot import), -EEXIST (the IOVA range is taken), -ENOTTY, a
- * kernel errno
+ * @return 0, or -EINVAL (bad arguments, misaligned; from the kernel: outside
+ * the dma-buf, or a kernel before 6.19), -EBADF (@p dmabuf_fd is not open),
+ * -ENODEV (revoked), -EOPNOTSUPP (a dma-buf iommufd cannot import), -EEXIST
+ * (the IOVA range is taken), -ENOTTY, a kernel errno
  * @since 1.1
  */
 int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd, uint64_t offset,
@@ -776,12 +780,12 @@ int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd, uint64_t o
  * @brief Map a dma-buf range again where it was mapped, after its
  * revocation ended: the stale mapping of exactly that IOVA range is
  * unmapped (nothing there is fine), then the range is mapped as
- * iommufd_ioas_map_dmabuf() does.
+ * iommufd_ioas_map_dmabuf() does (alignment as there: whole CPU pages).
  * @param ioas the IOAS
  * @param dmabuf_fd the dma-buf (the same one, or a new export)
- * @param offset where in the dma-buf the range starts
+ * @param offset where in the dma-buf the range starts (page aligned)
  * @param length bytes: the whole earlier mapping
- * @param iova where it was, and will be, mapped
+ * @param iova where it was, and will be, mapped (page aligned)
  * @param prot a mask of ::iommufd_map_prot
  * @return as iommufd_ioas_map_dmabuf() and iommufd_ioas_unmap(); -ENODEV
  * while the dma-buf is still revoked (the range is then unmapped)
@@ -1104,13 +1108,14 @@ int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
  *
  * The kernel revokes the dma-buf while the device's memory decode is off
  * or during its reset (see iommufd_ioas_map_dmabuf()).
- * @param dev a bound VFIO PCI device
+ * @param dev a bound VFIO PCI device (with its cdev: not adopted by ID)
  * @param region_index the BAR, 0 to 5
- * @param offset where in the BAR, a multiple of 4096
- * @param length bytes, a non-zero multiple of 4096 inside the BAR
+ * @param offset where in the BAR, a multiple of the CPU page size
+ * @param length bytes, a non-zero multiple of the CPU page size inside the BAR
  * @param[out] ret_fd the dma-buf fd (O_CLOEXEC; the caller closes it)
  * @return 0, or -EINVAL, -ENOTTY (the kernel or driver cannot export),
- * -EOPNOTSUPP, -ENODEV (not a BAR the driver claimed), a kernel errno
+ * -EOPNOTSUPP (also for a handle made from an ID, without the cdev),
+ * -ENODEV (not a BAR the driver claimed), a kernel errno
  * @since 1.1
  */
 int iommufd_device_export_dmabuf(struct iommufd_device *dev, uint32_t region_index,
@@ -1120,9 +1125,10 @@ int iommufd_device_export_dmabuf(struct iommufd_device *dev, uint32_t region_ind
  * @brief Whether the device decodes memory accesses (the Memory Space bit
  * of its PCI command register, read through VFIO): while it does not, the
  * kernel keeps every dma-buf of its BARs revoked.
- * @param dev a bound VFIO PCI device
+ * @param dev a bound VFIO PCI device (with its cdev: not adopted by ID)
  * @param[out] ret_enabled the bit
- * @return 0, or -EINVAL (NULL, or not a PCI device), -EIO, a kernel errno
+ * @return 0, or -EINVAL (NULL, or not a PCI device), -EOPNOTSUPP (a handle
+ * made from an ID, without the cdev), -EIO, a kernel errno
  * @since 1.1
  */
 int iommufd_device_get_memory_decode(struct iommufd_device *dev, bool *ret_enabled);
@@ -1499,10 +1505,14 @@ int iommufd_ioas_get_dirty_bitmap(struct iommufd_ioas *ioas, uint64_t iova,
  * write there first (as a VMM does when the guest unplugs memory). If the
  * read fails nothing is unmapped; if the unmap fails the bitmap is valid
  * (and the range still mapped). As iommufd_ioas_unmap(), the range must
- * cover whole mappings.
+ * cover whole mappings; since mappings are whole CPU pages
+ * (iommufd_ioas_map()), a range that is not is refused with -EINVAL before
+ * its bits are read and cleared.
  * @param ioas the IOAS
- * @param iova start of the range, a multiple of @p page_size
- * @param length bytes, a non-zero multiple of @p page_size
+ * @param iova start of the range, a multiple of @p page_size and of the
+ * CPU page size
+ * @param length bytes, a non-zero multiple of @p page_size and of the CPU
+ * page size
  * @param page_size bytes per bit
  * @param bitmap `length / page_size` bits, cleared by the caller
  * @param[out] ret_unmapped bytes unmapped, or NULL

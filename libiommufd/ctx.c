@@ -76,11 +76,6 @@ int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int lin
 	return -EINVAL;
 }
 
-int iommufd_bad_args(const char *fn, const char *what)
-{
-	return iommufd_bad_args_at(NULL, __FILE__, __LINE__, fn, what);
-}
-
 const char *iommufd_errname(int err)
 {
 	const char *name = strerrorname_np(err < 0 ? -err : err);

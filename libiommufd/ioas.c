@@ -173,15 +173,14 @@ static bool range_wraps(uint64_t start, uint64_t length)
 }
 
 /*
- * Whether a mapping's start in memory (address or file offset), length and
- * IOVA are whole CPU pages. The kernel pins whole pages; its IOVA alignment
- * is that of the domains attached to the IOAS, 1 byte while none is. So it
- * accepts a misaligned mapping in an IOAS without devices, and from then on
- * refuses every attach to that IOAS with EADDRINUSE (the new domain cannot
- * hold the mapping). No caller wants that: the library refuses it first.
+ * The kernel pins whole pages; its IOVA alignment is that of the domains
+ * attached to the IOAS, 1 byte while none is. So it accepts a misaligned
+ * mapping in an IOAS without devices, and from then on refuses every
+ * attach to that IOAS with EADDRINUSE (the new domain cannot hold the
+ * mapping). No caller wants that: the library refuses it first.
  */
-static int check_aligned(struct iommufd_ioas *ioas, const char *what, const char *start_name,
-			 uint64_t start, uint64_t length, uint64_t iova, bool fixed)
+int iommufd_check_aligned(struct iommufd_ioas *ioas, const char *what, const char *start_name,
+			  uint64_t start, uint64_t length, uint64_t iova, bool fixed)
 {
 	uint64_t mask = (uint64_t)sysconf(_SC_PAGESIZE) - 1;
 	char at[32] = "";
@@ -219,7 +218,7 @@ static int check_map_args(struct iommufd_ioas *ioas, void *va, uint64_t length,
 			ioas->pt.id, (unsigned long long)length);
 		return -EINVAL;
 	}
-	return check_aligned(ioas, "IOAS_MAP", "va", (uintptr_t)va, length, iova, fixed);
+	return iommufd_check_aligned(ioas, "IOAS_MAP", "va", (uintptr_t)va, length, iova, fixed);
 }
 
 /* Why IOAS_MAP or IOAS_MAP_FILE failed, as ": ..." (asks the kernel on EINVAL/ENOSPC). */
@@ -431,7 +430,7 @@ static int ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
 			(unsigned long long)length, prot);
 		return -EINVAL;
 	}
-	rc = check_aligned(ioas, "IOAS_MAP_FILE", "start", start, length, iova, fixed);
+	rc = iommufd_check_aligned(ioas, "IOAS_MAP_FILE", "start", start, length, iova, fixed);
 	if (rc)
 		return rc;
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_MAP_FILE, &cmd);
@@ -496,7 +495,7 @@ IOMMUFD_EXPORT int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova
 		return -EINVAL;
 	}
 	/* The copy lands at dst_iova with src_iova's offset in its page. */
-	rc = check_aligned(dst, "IOAS_COPY", "src_iova", src_iova, length, dst_iova, true);
+	rc = iommufd_check_aligned(dst, "IOAS_COPY", "src_iova", src_iova, length, dst_iova, true);
 	if (rc)
 		return rc;
 	cmd.dst_ioas_id = dst->pt.id;

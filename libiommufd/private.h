@@ -238,13 +238,12 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
  * A public call refused its arguments before reaching the kernel: records
  * "<function>: invalid arguments: <what>" for iommufd_last_error(), logs it
  * at LOG_ERR when a context is at hand (@ctx may be NULL) and returns
- * -EINVAL. bad_args() is the form the entry points use.
+ * -EINVAL. bad_args() is the form the entry points use; helpers that
+ * check for a public call pass its name to iommufd_bad_args_at().
  */
 int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int line,
 			const char *fn, const char *what);
 #define bad_args(ctx, what) iommufd_bad_args_at((ctx), __FILE__, __LINE__, __func__, (what))
-/* The same where no context is at hand: iommufd_bad_args(__func__, what). */
-int iommufd_bad_args(const char *fn, const char *what);
 
 #define log_info(ctx, ...) iommufd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define log_dbg(ctx, ...)  iommufd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
@@ -306,6 +305,15 @@ const char *iommufd_explain_memlock(char *buf, size_t len);
  */
 const char *iommufd_explain_ranges(struct iommufd_ctx *ctx, uint32_t ioas_id,
 				   char *buf, size_t len);
+
+/*
+ * Whether a mapping's start (@start_name: address, file or dma-buf offset),
+ * length and, when @fixed, IOVA are multiples of the CPU page size: 0, or
+ * -EINVAL with a log line saying why misaligned mappings are refused
+ * (ioas.c). @what names the command.
+ */
+int iommufd_check_aligned(struct iommufd_ioas *ioas, const char *what, const char *start_name,
+			  uint64_t start, uint64_t length, uint64_t iova, bool fixed);
 
 /* ---- extensible options (size_t sz first) ------------------------------ */
 

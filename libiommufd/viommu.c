@@ -317,7 +317,8 @@ IOMMUFD_EXPORT int iommufd_viommu_get_mmap_region(const struct iommufd_viommu *v
 						  uint64_t *ret_offset, uint64_t *ret_length)
 {
 	if (!viommu || !ret_offset || !ret_length)
-		return iommufd_bad_args(__func__, "!viommu || !ret_offset || !ret_length");
+		return bad_args(viommu ? viommu->ctx : NULL,
+				"!viommu || !ret_offset || !ret_length");
 	if (!viommu->mmap_length) {
 		log_expected(viommu->ctx, "vIOMMU %u (type 0x%x): the kernel offered no region to"
 			     " mmap when it was allocated (no output data, a type without"
@@ -349,7 +350,9 @@ IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
 	void *addr;
 
 	if (!viommu || !ret_addr || (prot & ~(PROT_READ | PROT_WRITE)) || !prot)
-		return iommufd_bad_args(__func__, "!viommu || !ret_addr || prot not READ/WRITE");
+		return bad_args(viommu ? viommu->ctx : NULL, !viommu || !ret_addr ?
+				"!viommu || !ret_addr" :
+				"prot must be PROT_READ and/or PROT_WRITE, nothing else");
 	if (!viommu->mmap_length) {
 		uint64_t off, len;
 
@@ -390,7 +393,7 @@ IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
 IOMMUFD_EXPORT int iommufd_viommu_munmap(struct iommufd_viommu *viommu)
 {
 	if (!viommu)
-		return iommufd_bad_args(__func__, "!viommu");
+		return bad_args(NULL, "!viommu");
 	viommu_unmap(viommu);
 	return 0;
 }
