@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -41,6 +42,8 @@ static struct {
 	struct iommufd_device *dev2;		/* in ctx2 */
 	struct iommufd_device *dev_on;		/* attached to the IOAS, PASID 3 too */
 	struct iommufd_hwpt *hwpt;		/* paging, not a nest parent */
+	struct iommufd_hwpt *dirty;		/* dirty tracking, on the IOAS */
+	struct iommufd_hwpt *hwpt2;		/* paging, in ctx2 */
 	struct iommufd_hwpt *parent;		/* nest parent */
 	struct iommufd_hwpt *nested;		/* on the parent */
 	struct iommufd_viommu *viommu;
@@ -48,6 +51,7 @@ static struct {
 	struct iommufd_fault_queue *fault;
 	struct iommufd_veventq *veventq;
 	struct iommufd_hw_queue *hwq;
+	int open_fd;				/* /dev/null, for a dma-buf */
 } h;
 
 static unsigned long tried, out_sizes;
@@ -652,6 +656,187 @@ static void sweep_vdevice(void)
 	VALUE(0, iommufd_vdevice_get_virt_id(NULL));
 }
 
+/* ==== 1.1: vIOMMU region, dma-buf, noiommu, dirty sets ==================== */
+
+static void sweep_viommu_mmap(void)
+{
+	uint64_t off = SENT_U64, len = SENT_U64;
+	void *addr = SENT_PTR;
+	size_t mlen = 77;
+
+	BAD(EINVAL, false, iommufd_viommu_get_mmap_region(NULL, &off, &len));
+	BAD(EINVAL, true, iommufd_viommu_get_mmap_region(h.viommu, NULL, &len));
+	BAD(EINVAL, true, iommufd_viommu_get_mmap_region(h.viommu, &off, NULL));
+	/* Wrong state: allocated without data, the kernel offered no region. */
+	BAD(ENODATA, true, iommufd_viommu_get_mmap_region(h.viommu, &off, &len));
+	BAD(EINVAL, false, iommufd_viommu_mmap(NULL, PROT_READ, &addr, &mlen));
+	BAD(EINVAL, true, iommufd_viommu_mmap(h.viommu, PROT_READ, NULL, &mlen));
+	BAD(EINVAL, true, iommufd_viommu_mmap(h.viommu, 0, &addr, &mlen));
+	BAD(EINVAL, true, iommufd_viommu_mmap(h.viommu, PROT_EXEC, &addr, &mlen));
+	BAD(EINVAL, true, iommufd_viommu_mmap(h.viommu, PROT_READ | PROT_EXEC, &addr, &mlen));
+	BAD(EINVAL, true, iommufd_viommu_mmap(h.viommu, -1, &addr, &mlen));
+	BAD(ENODATA, true, iommufd_viommu_mmap(h.viommu, PROT_READ | PROT_WRITE, &addr, &mlen));
+	BAD(EINVAL, false, iommufd_viommu_munmap(NULL));
+	VALUE(0, iommufd_viommu_munmap(h.viommu));	/* nothing mapped: nothing to do */
+	UNTOUCHED(off, SENT_U64);
+	UNTOUCHED(len, SENT_U64);
+	UNTOUCHED(addr, SENT_PTR);
+	UNTOUCHED(mlen, 77);
+}
+
+static void sweep_device_dmabuf(void)
+{
+	int fd = 0x5a5a;
+	bool on = true;
+
+	BAD(EINVAL, false, iommufd_device_export_dmabuf(NULL, 0, 0, 4096, &fd));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, 0, 0, 4096, NULL));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, 6, 0, 4096, &fd));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, UINT32_MAX, 0, 4096, &fd));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, 0, 0, 0, &fd));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, 0, 1, 4096, &fd));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, 0, 0x800, 4096, &fd));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, 0, 0, 4097, &fd));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, 0, UINT64_MAX - 4095, 8192, &fd));
+	BAD(EINVAL, true, iommufd_device_export_dmabuf(h.dev, 0, 8192, UINT64_MAX & ~4095ull,
+						       &fd));
+	/* Wrong state: a handle made from an ID has no cdev to export through. */
+	BAD(EOPNOTSUPP, true, iommufd_device_export_dmabuf(h.dev_by_id, 0, 0, 4096, &fd));
+	UNTOUCHED(fd, 0x5a5a);
+	BAD(EINVAL, false, iommufd_device_get_memory_decode(NULL, &on));
+	BAD(EINVAL, true, iommufd_device_get_memory_decode(h.dev, NULL));
+	BAD(EOPNOTSUPP, true, iommufd_device_get_memory_decode(h.dev_by_id, &on));
+	UNTOUCHED(on, true);
+}
+
+/* The same bad inputs for the map and the remap of a dma-buf. */
+#define DMABUF_MAP_SWEEP(map)							\
+	do {									\
+		const uint32_t r_ = IOMMUFD_MAP_READ;				\
+		const int fd_ = h.open_fd;					\
+										\
+		BAD(EINVAL, false, map(NULL, fd_, 0, 4096, 0x10000, r_));	\
+		BAD(EINVAL, true, map(h.ioas, -1, 0, 4096, 0x10000, r_));	\
+		BAD(EINVAL, true, map(h.ioas, INT32_MIN, 0, 4096, 0x10000, r_)); \
+		BAD(EBADF, true, map(h.ioas, closed, 0, 4096, 0x10000, r_));	\
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 0, 0x10000, r_));		\
+		BAD(EINVAL, true, map(h.ioas, fd_, UINT64_MAX - 4095, 8192, 0x10000, r_)); \
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 8192, UINT64_MAX - 4095, r_)); \
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, UINT64_MAX, 0x10000, r_)); \
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 4096, 0x10000, 0));	\
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 4096, 0x10000, 4));	\
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 4096, 0x10000, UINT32_MAX)); \
+		/* Issue 11 defect 1's rule: whole CPU pages. */		\
+		BAD(EINVAL, true, map(h.ioas, fd_, 1, 4096, 0x10000, r_));	\
+		BAD(EINVAL, true, map(h.ioas, fd_, 0x800, 4096, 0x10000, r_));	\
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 4097, 0x10000, r_));	\
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 2048, 0x10000, r_));	\
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 4096, 0x10800, r_));	\
+		BAD(EINVAL, true, map(h.ioas, fd_, 0, 4096, 1, r_));		\
+	} while (0)
+
+static void sweep_ioas_dmabuf(void)
+{
+	int closed = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	close(closed);
+	DMABUF_MAP_SWEEP(iommufd_ioas_map_dmabuf);
+	DMABUF_MAP_SWEEP(iommufd_ioas_remap_dmabuf);
+}
+
+static void sweep_noiommu(void)
+{
+	uint64_t phys = SENT_U64, len = SENT_U64;
+
+	BAD(EINVAL, false, iommufd_ioas_noiommu_get_pa(NULL, 0x10000, 4096, &phys, &len));
+	BAD(EINVAL, true, iommufd_ioas_noiommu_get_pa(h.ioas, 0x10000, 4096, NULL, &len));
+	BAD(EINVAL, true, iommufd_ioas_noiommu_get_pa(h.ioas, 0x10000, 0, &phys, &len));
+	BAD(EINVAL, true, iommufd_ioas_noiommu_get_pa(h.ioas, UINT64_MAX - 4095, 8192, &phys,
+						      &len));
+	BAD(EINVAL, true, iommufd_ioas_noiommu_get_pa(h.ioas, 2, UINT64_MAX, &phys, &len));
+	UNTOUCHED(phys, SENT_U64);
+	UNTOUCHED(len, SENT_U64);
+}
+
+/* What is wrong with a dirty read's range, for any of the calls that take one. */
+#define DIRTY_RANGE_SWEEP(call_with)						\
+	do {									\
+		BAD(EINVAL, true, call_with(0, 4096, 4096, NULL, 0));		\
+		BAD(EINVAL, true, call_with(0, 4096, 0, bitmap, 0));		\
+		BAD(EINVAL, true, call_with(0, 4096, 2048, bitmap, 0));		\
+		BAD(EINVAL, true, call_with(0, 4096, 12288, bitmap, 0));	\
+		BAD(EINVAL, true, call_with(0, 4096, 1ull << 63 | 4096, bitmap, 0)); \
+		BAD(EINVAL, true, call_with(0, 0, 4096, bitmap, 0));		\
+		BAD(EINVAL, true, call_with(1, 4096, 4096, bitmap, 0));		\
+		BAD(EINVAL, true, call_with(0x800, 4096, 4096, bitmap, 0));	\
+		BAD(EINVAL, true, call_with(0, 4097, 4096, bitmap, 0));		\
+		BAD(EINVAL, true, call_with(0, 8192, 8192 * 2, bitmap, 0));	\
+		BAD(EINVAL, true, call_with(UINT64_MAX - 4095, 8192, 4096, bitmap, 0)); \
+	} while (0)
+
+#define HWPTS_GET(iova, length, pg, bm, fl) \
+	iommufd_hwpts_get_dirty_bitmap(one, 1, (iova), (length), (pg), (bm), (fl))
+#define IOAS_GET(iova, length, pg, bm, fl) \
+	iommufd_ioas_get_dirty_bitmap(h.ioas, (iova), (length), (pg), (bm), (fl))
+#define IOAS2_GET(iova, length, pg, bm, fl) \
+	iommufd_ioas_get_dirty_bitmap(h.ioas2, (iova), (length), (pg), (bm), (fl))
+/* unmap_dirty has no flags: it always clears. @fl is unused. */
+#define UNMAP_DIRTY(iova, length, pg, bm, fl) \
+	iommufd_ioas_unmap_dirty(h.ioas, (iova), (length), (pg), (bm), ((void)(fl), &unmapped))
+#define UNMAP2_DIRTY(iova, length, pg, bm, fl) \
+	iommufd_ioas_unmap_dirty(h.ioas2, (iova), (length), (pg), (bm), ((void)(fl), &unmapped))
+
+static void sweep_dirty_sets(void)
+{
+	struct iommufd_hwpt *one[1] = { h.dirty };
+	struct iommufd_hwpt *holes[3] = { h.dirty, NULL, h.dirty };
+	struct iommufd_hwpt *lead_hole[2] = { NULL, h.dirty };
+	struct iommufd_hwpt *none[2] = { NULL, NULL };
+	struct iommufd_hwpt *two_ctx[2] = { h.dirty, h.hwpt2 };
+	uint64_t bitmap[2] = { SENT_U64, SENT_U64 };
+	uint64_t unmapped = SENT_U64;
+	const uint64_t cpu_page = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	for (int on = 0; on < 2; on++) {
+		BAD(EINVAL, false, iommufd_hwpts_set_dirty_tracking(NULL, 1, on));
+		BAD(EINVAL, false, iommufd_hwpts_set_dirty_tracking(one, 0, on));
+		BAD(EINVAL, false, iommufd_hwpts_set_dirty_tracking(none, 2, on));
+		BAD(EINVAL, true, iommufd_hwpts_set_dirty_tracking(holes, 3, on));
+		BAD(EINVAL, true, iommufd_hwpts_set_dirty_tracking(lead_hole, 2, on));
+		BAD(EINVAL, true, iommufd_hwpts_set_dirty_tracking(two_ctx, 2, on));
+		BAD(EINVAL, false, iommufd_ioas_set_dirty_tracking(NULL, on));
+		/* Wrong state: no dirty-tracking HWPT on the IOAS. */
+		BAD(ENOENT, true, iommufd_ioas_set_dirty_tracking(h.ioas2, on));
+	}
+	BAD(EINVAL, false, iommufd_hwpts_get_dirty_bitmap(NULL, 1, 0, 4096, 4096, bitmap, 0));
+	BAD(EINVAL, false, iommufd_hwpts_get_dirty_bitmap(one, 0, 0, 4096, 4096, bitmap, 0));
+	BAD(EINVAL, false, iommufd_hwpts_get_dirty_bitmap(none, 2, 0, 4096, 4096, bitmap, 0));
+	BAD(EINVAL, true, iommufd_hwpts_get_dirty_bitmap(holes, 3, 0, 4096, 4096, bitmap, 0));
+	BAD(EINVAL, true, iommufd_hwpts_get_dirty_bitmap(lead_hole, 2, 0, 4096, 4096, bitmap,
+							 0));
+	BAD(EINVAL, true, iommufd_hwpts_get_dirty_bitmap(two_ctx, 2, 0, 4096, 4096, bitmap, 0));
+	DIRTY_RANGE_SWEEP(HWPTS_GET);
+	BAD(EINVAL, true, HWPTS_GET(0, 4096, 4096, bitmap, 2));
+	BAD(EINVAL, true, HWPTS_GET(0, 4096, 4096, bitmap, UINT32_MAX));
+	BAD(EINVAL, false, iommufd_ioas_get_dirty_bitmap(NULL, 0, 4096, 4096, bitmap, 0));
+	DIRTY_RANGE_SWEEP(IOAS_GET);
+	BAD(EINVAL, true, IOAS_GET(0, 4096, 4096, bitmap, 2));
+	BAD(EINVAL, true, IOAS_GET(0, 4096, 4096, bitmap, UINT32_MAX));
+	/* Bad arguments are said first, then the state: no dirty-tracking HWPT. */
+	DIRTY_RANGE_SWEEP(IOAS2_GET);
+	BAD(ENOENT, true, IOAS2_GET(0, 4096, 4096, bitmap, 0));
+	BAD(EINVAL, false, iommufd_ioas_unmap_dirty(NULL, 0, 4096, 4096, bitmap, &unmapped));
+	DIRTY_RANGE_SWEEP(UNMAP_DIRTY);
+	DIRTY_RANGE_SWEEP(UNMAP2_DIRTY);
+	BAD(ENOENT, true, UNMAP2_DIRTY(0, 4096, 4096, bitmap, 0));
+	/* Whole bitmap pages that are not whole CPU pages (hosts with pages > 4 KiB). */
+	if (cpu_page > 4096)
+		BAD(EINVAL, true, UNMAP_DIRTY(4096, cpu_page, 4096, bitmap, 0));
+	UNTOUCHED(bitmap[0], SENT_U64);
+	UNTOUCHED(bitmap[1], SENT_U64);
+	UNTOUCHED(unmapped, SENT_U64);
+}
+
 /* ==== queues ============================================================== */
 
 static void no_event(void *userdata, const struct iommufd_vevent *event)
@@ -1004,6 +1189,20 @@ static const struct swept table[] = {
 	{ "iommufd_selftest_hwpt_build", sweep_builders },
 	{ "iommufd_selftest_inv_build", sweep_builders },
 	{ "iommufd_selftest_viommu_inv_build", sweep_builders },
+	/* 1.1 */
+	{ "iommufd_viommu_get_mmap_region", sweep_viommu_mmap },
+	{ "iommufd_viommu_mmap", sweep_viommu_mmap },
+	{ "iommufd_viommu_munmap", sweep_viommu_mmap },
+	{ "iommufd_device_export_dmabuf", sweep_device_dmabuf },
+	{ "iommufd_device_get_memory_decode", sweep_device_dmabuf },
+	{ "iommufd_ioas_map_dmabuf", sweep_ioas_dmabuf },
+	{ "iommufd_ioas_remap_dmabuf", sweep_ioas_dmabuf },
+	{ "iommufd_ioas_noiommu_get_pa", sweep_noiommu },
+	{ "iommufd_hwpts_set_dirty_tracking", sweep_dirty_sets },
+	{ "iommufd_hwpts_get_dirty_bitmap", sweep_dirty_sets },
+	{ "iommufd_ioas_set_dirty_tracking", sweep_dirty_sets },
+	{ "iommufd_ioas_get_dirty_bitmap", sweep_dirty_sets },
+	{ "iommufd_ioas_unmap_dirty", sweep_dirty_sets },
 };
 
 #define TABLE_LEN (sizeof(table) / sizeof(table[0]))
@@ -1013,6 +1212,7 @@ static const struct swept table[] = {
 static int setup(void **state)
 {
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, nest, .flags = IOMMUFD_HWPT_NEST_PARENT);
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, dirty, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
 	static const uint8_t ste[16] = { 1 };
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, nested, .data_type = IOMMUFD_HWPT_DATA_ARM_SMMUV3,
 			.data = ste, .data_len = sizeof(ste));
@@ -1031,6 +1231,11 @@ static int setup(void **state)
 						    &h.dev_by_id), 0);
 	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(), h.dev, NULL, &h.hwpt), 0);
 	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(), h.dev, &nest, &h.parent), 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(), h.dev, &dirty, &h.dirty), 0);
+	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(h.ioas2), h.dev2, NULL, &h.hwpt2),
+			 0);
+	h.open_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	assert_true(h.open_fd >= 0);
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(h.parent), h.dev, &nested,
 					    &h.nested), 0);
 	assert_int_equal(iommufd_viommu_alloc(h.parent, h.dev, 1, NULL, &h.viommu), 0);
@@ -1059,6 +1264,9 @@ static int teardown(void **state)
 	iommufd_hwpt_unref(h.nested);
 	iommufd_hwpt_unref(h.parent);
 	iommufd_hwpt_unref(h.hwpt);
+	iommufd_hwpt_unref(h.dirty);
+	iommufd_hwpt_unref(h.hwpt2);
+	close(h.open_fd);
 	iommufd_device_unref(h.dev_on);
 	iommufd_device_unref(h.dev_by_id);
 	iommufd_device_unref(h.dev2);
