@@ -59,9 +59,11 @@
  * handles counts as using all of them. Reference counts are atomic, so
  * `*_ref()`/`*_unref()` may be called from any thread, and the bookkeeping
  * handles share behind the caller's back (deferred destroys, the HW queues
- * of a vIOMMU) is locked. iommufd_last_error() is per thread. Changing a
- * context's log function or priority counts as using the context and every
- * handle made from it.
+ * of a vIOMMU, the devices of a kernel-allocated HWPT) is locked.
+ * iommufd_last_error() is per thread. Changing a context's log function or
+ * priority counts as using the context and every handle made from it: every
+ * log line reads them without a lock, so set them before the context is
+ * shared (the log function itself is called from whichever thread logs).
  */
 #ifndef LIBIOMMUFD_H
 #define LIBIOMMUFD_H
@@ -562,19 +564,27 @@ struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
 
 /**
  * @brief Map user memory at an IOVA the kernel chooses.
+ *
+ * Alignment: @p va and @p length (and the IOVA of the `_fixed` calls, the
+ * file offset of the `map_file` calls, all three of iommufd_ioas_copy() and
+ * of the dma-buf calls, iommufd_ioas_map_dmabuf()) must be multiples of the
+ * CPU page size, sysconf(_SC_PAGESIZE); the library refuses anything else
+ * with -EINVAL before the kernel. The kernel itself would take a misaligned
+ * mapping into an IOAS no device is attached to, and then refuse every
+ * attach to that IOAS with -EADDRINUSE.
  * @param ioas the IOAS
  * @param va start of the memory (page aligned)
  * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
- * @return 0, or -EINVAL (bad argument), -ENOSPC (no room), -ENOMEM, -EFAULT
+ * @return 0, or -EINVAL (bad argument, misaligned), -ENOSPC (no room), -ENOMEM, -EFAULT
  * @since 1.0
  */
 int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
 		     uint32_t prot, uint64_t *ret_iova);
 
 /**
- * @brief Map user memory at a fixed IOVA.
+ * @brief Map user memory at a fixed IOVA (alignment as iommufd_ioas_map()).
  * @param ioas the IOAS
  * @param va start of the memory (page aligned)
  * @param length bytes (a non-zero multiple of the page size)
@@ -648,10 +658,11 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
  * Unlike iommufd_ioas_map(), the mapping follows the file, not an address
  * of this process: it survives the process's own mappings changing, and its
  * page accounting can move to another process (iommufd_ctx_change_process()).
+ * Alignment as iommufd_ioas_map().
  * @param ioas the IOAS
  * @param fd the file (the caller keeps it; the kernel takes its own reference)
- * @param start offset in the file
- * @param length bytes (non-zero)
+ * @param start offset in the file (page aligned)
+ * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
  * @return 0, or -EINVAL, -ENOTTY (kernel before 6.13), a kernel errno
@@ -664,9 +675,9 @@ int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
  * @brief Map pages of a file at a fixed IOVA (kernel 6.13+).
  * @param ioas the IOAS
  * @param fd the file
- * @param start offset in the file
- * @param length bytes (non-zero)
- * @param iova where to map it
+ * @param start offset in the file (page aligned)
+ * @param length bytes (a non-zero multiple of the page size)
+ * @param iova where to map it (page aligned)
  * @param prot a mask of ::iommufd_map_prot
  * @return as iommufd_ioas_map_file(), plus -EEXIST
  * @since 1.0
@@ -679,12 +690,13 @@ int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd,
  * @brief Map into @p dst the pages that @p src maps, without pinning them
  * again (e.g. a second IOAS for the same guest RAM).
  *
- * The source range must lie inside existing mappings of @p src.
+ * The source range must lie inside existing mappings of @p src. Alignment
+ * as iommufd_ioas_map(): both IOVAs and the length are whole pages.
  * @param dst the IOAS to map into
- * @param dst_iova where in @p dst
+ * @param dst_iova where in @p dst (page aligned)
  * @param src the IOAS that maps the pages
- * @param src_iova where in @p src
- * @param length bytes (non-zero)
+ * @param src_iova where in @p src (page aligned)
+ * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @return 0, or -EINVAL, -ENOENT (nothing mapped there in @p src), -EEXIST,
  * a kernel errno
@@ -746,16 +758,19 @@ int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas, bool *ret_enabled);
  * taken in the IOAS but translates nothing (DMA there faults), and new
  * mappings of it fail with -ENODEV. Once decode is back on,
  * iommufd_ioas_remap_dmabuf() maps it again at the same IOVA.
+ *
+ * Alignment as iommufd_ioas_map(): @p offset, @p length and @p iova are
+ * multiples of the CPU page size, or the library refuses them with -EINVAL.
  * @param ioas the IOAS
- * @param dmabuf_fd the dma-buf
- * @param offset where in the dma-buf the range starts
- * @param length bytes (non-zero)
- * @param iova where to map it
+ * @param dmabuf_fd the dma-buf (an open fd)
+ * @param offset where in the dma-buf the range starts (page aligned)
+ * @param length bytes (a non-zero multiple of the page size)
+ * @param iova where to map it (page aligned)
  * @param prot a mask of ::iommufd_map_prot
- * @return 0, or -EINVAL (bad arguments; from the kernel: outside the dma-buf,
- * or a kernel before 6.19), -ENODEV (revoked), -EOPNOTSUPP (a dma-buf
- * iommufd cannot import), -EEXIST (the IOVA range is taken), -ENOTTY, a
- * kernel errno
+ * @return 0, or -EINVAL (bad arguments, misaligned; from the kernel: outside
+ * the dma-buf, or a kernel before 6.19), -EBADF (@p dmabuf_fd is not open),
+ * -ENODEV (revoked), -EOPNOTSUPP (a dma-buf iommufd cannot import), -EEXIST
+ * (the IOVA range is taken), -ENOTTY, a kernel errno
  * @since 1.1
  */
 int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd, uint64_t offset,
@@ -765,12 +780,12 @@ int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd, uint64_t o
  * @brief Map a dma-buf range again where it was mapped, after its
  * revocation ended: the stale mapping of exactly that IOVA range is
  * unmapped (nothing there is fine), then the range is mapped as
- * iommufd_ioas_map_dmabuf() does.
+ * iommufd_ioas_map_dmabuf() does (alignment as there: whole CPU pages).
  * @param ioas the IOAS
  * @param dmabuf_fd the dma-buf (the same one, or a new export)
- * @param offset where in the dma-buf the range starts
+ * @param offset where in the dma-buf the range starts (page aligned)
  * @param length bytes: the whole earlier mapping
- * @param iova where it was, and will be, mapped
+ * @param iova where it was, and will be, mapped (page aligned)
  * @param prot a mask of ::iommufd_map_prot
  * @return as iommufd_ioas_map_dmabuf() and iommufd_ioas_unmap(); -ENODEV
  * while the dma-buf is still revoked (the range is then unmapped)
@@ -829,7 +844,8 @@ struct iommufd_device;
  * 7.x answer a second bind so; adopt a bound cdev with
  * iommufd_device_new_from_id()), -EBUSY (the device is open through its VFIO
  * group), -EPERM (the kernel refuses a device whose interrupts are not
- * isolated: no interrupt remapping; see iommufd_last_error()), a kernel errno
+ * isolated: no interrupt remapping; see iommufd_last_error()), -EBADF
+ * (@p cdev_fd is not open: refused before the kernel), a kernel errno
  * @since 1.0
  */
 int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
@@ -969,7 +985,8 @@ int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
  * @return 0, or -EINVAL (NULL, @p dev not attached, or the kernel finds the
  * page table incompatible: logged at LOG_DEBUG as for attach), -EOPNOTSUPP
  * (no cdev), -EADDRINUSE (the IOAS maps IOVAs the device reserves or cannot
- * reach: the explanation shows the IOAS's usable ranges), -ENOMEM (as for
+ * reach, or a mapping made around the library that is not aligned to the
+ * IOMMU's page size: the explanation shows the IOAS's usable ranges), -ENOMEM (as for
  * attach), or a kernel errno
  * @since 1.0
  */
@@ -1091,13 +1108,14 @@ int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev,
  *
  * The kernel revokes the dma-buf while the device's memory decode is off
  * or during its reset (see iommufd_ioas_map_dmabuf()).
- * @param dev a bound VFIO PCI device
+ * @param dev a bound VFIO PCI device (with its cdev: not adopted by ID)
  * @param region_index the BAR, 0 to 5
- * @param offset where in the BAR, a multiple of 4096
- * @param length bytes, a non-zero multiple of 4096 inside the BAR
+ * @param offset where in the BAR, a multiple of the CPU page size
+ * @param length bytes, a non-zero multiple of the CPU page size inside the BAR
  * @param[out] ret_fd the dma-buf fd (O_CLOEXEC; the caller closes it)
  * @return 0, or -EINVAL, -ENOTTY (the kernel or driver cannot export),
- * -EOPNOTSUPP, -ENODEV (not a BAR the driver claimed), a kernel errno
+ * -EOPNOTSUPP (also for a handle made from an ID, without the cdev),
+ * -ENODEV (not a BAR the driver claimed), a kernel errno
  * @since 1.1
  */
 int iommufd_device_export_dmabuf(struct iommufd_device *dev, uint32_t region_index,
@@ -1107,9 +1125,10 @@ int iommufd_device_export_dmabuf(struct iommufd_device *dev, uint32_t region_ind
  * @brief Whether the device decodes memory accesses (the Memory Space bit
  * of its PCI command register, read through VFIO): while it does not, the
  * kernel keeps every dma-buf of its BARs revoked.
- * @param dev a bound VFIO PCI device
+ * @param dev a bound VFIO PCI device (with its cdev: not adopted by ID)
  * @param[out] ret_enabled the bit
- * @return 0, or -EINVAL (NULL, or not a PCI device), -EIO, a kernel errno
+ * @return 0, or -EINVAL (NULL, or not a PCI device), -EOPNOTSUPP (a handle
+ * made from an ID, without the cdev), -EIO, a kernel errno
  * @since 1.1
  */
 int iommufd_device_get_memory_decode(struct iommufd_device *dev, bool *ret_enabled);
@@ -1268,6 +1287,13 @@ int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt);
 
 /**
  * @brief The kernel object ID.
+ *
+ * A kernel-allocated HWPT (iommufd_hwpt_is_kernel_allocated()) names a
+ * domain that a device attached through it is on, or 0 while none is: the
+ * kernel may put devices on different domains and frees each with its last
+ * device, so the ID changes as devices attach and leave (also when their
+ * handles are released in other threads; reading it from one thread is
+ * safe meanwhile). Each device's own domain: iommufd_device_get_hwpt_id().
  * @param hwpt a HWPT
  * @return the ID, or 0 for NULL
  * @since 1.0
@@ -1479,10 +1505,14 @@ int iommufd_ioas_get_dirty_bitmap(struct iommufd_ioas *ioas, uint64_t iova,
  * write there first (as a VMM does when the guest unplugs memory). If the
  * read fails nothing is unmapped; if the unmap fails the bitmap is valid
  * (and the range still mapped). As iommufd_ioas_unmap(), the range must
- * cover whole mappings.
+ * cover whole mappings; since mappings are whole CPU pages
+ * (iommufd_ioas_map()), a range that is not is refused with -EINVAL before
+ * its bits are read and cleared.
  * @param ioas the IOAS
- * @param iova start of the range, a multiple of @p page_size
- * @param length bytes, a non-zero multiple of @p page_size
+ * @param iova start of the range, a multiple of @p page_size and of the
+ * CPU page size
+ * @param length bytes, a non-zero multiple of @p page_size and of the CPU
+ * page size
  * @param page_size bytes per bit
  * @param bitmap `length / page_size` bits, cleared by the caller
  * @param[out] ret_unmapped bytes unmapped, or NULL

@@ -69,9 +69,10 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
 		log_message(ctx, priority, file, line, fn, last_error);
 }
 
-int iommufd_bad_args(const char *fn, const char *what)
+int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int line,
+			const char *fn, const char *what)
 {
-	snprintf(last_error, sizeof(last_error), "%s: invalid arguments: %s", fn, what);
+	iommufd_fail(ctx, LOG_ERR, file, line, fn, "%s: invalid arguments: %s", fn, what);
 	return -EINVAL;
 }
 
@@ -275,7 +276,7 @@ IOMMUFD_EXPORT int iommufd_ctx_retry_destroys(struct iommufd_ctx *ctx, size_t *r
 	size_t left;
 
 	if (!ctx)
-		return iommufd_bad_args(__func__, "!ctx");
+		return bad_args(NULL, "!ctx");
 	iommufd_retry_deferred(ctx);
 	pthread_mutex_lock(&ctx->lock);
 	left = count_deferred(ctx);
@@ -398,7 +399,7 @@ static int ctx_new_checked(const struct iommufd_ctx_opts *opts,
 	int prio, rc;
 
 	if (opts && opts->sz < sizeof(size_t))
-		return iommufd_bad_args(__func__, "opts && opts->sz < sizeof(size_t)");
+		return bad_args(NULL, "opts && opts->sz < sizeof(size_t)");
 	rc = ctx_setup(opts, &ctx);
 	if (rc)
 		return rc;
@@ -439,7 +440,7 @@ IOMMUFD_EXPORT int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 	int rc;
 
 	if (!ret_ctx)
-		return iommufd_bad_args(__func__, "!ret_ctx");
+		return bad_args(NULL, "!ret_ctx");
 	rc = ctx_new_checked(opts, &ctx);
 	if (rc)
 		return rc;
@@ -542,7 +543,7 @@ IOMMUFD_EXPORT struct iommufd_ctx *iommufd_ctx_unref(struct iommufd_ctx *ctx)
 IOMMUFD_EXPORT int iommufd_ctx_hand_over(struct iommufd_ctx *ctx)
 {
 	if (!ctx)
-		return iommufd_bad_args(__func__, "!ctx");
+		return bad_args(NULL, "!ctx");
 	atomic_store(&ctx->handed_over, true);
 	log_dbg(ctx, "context handed over: from now on nothing is destroyed or detached");
 	return 0;
@@ -557,7 +558,7 @@ IOMMUFD_EXPORT int iommufd_ctx_set_log_fn(struct iommufd_ctx *ctx,
 					  iommufd_log_fn fn, void *userdata)
 {
 	if (!ctx)
-		return iommufd_bad_args(__func__, "!ctx");
+		return bad_args(NULL, "!ctx");
 	ctx->log_fn = fn;
 	ctx->log_userdata = userdata;
 	return 0;
@@ -567,7 +568,7 @@ IOMMUFD_EXPORT int iommufd_ctx_set_log_priority(struct iommufd_ctx *ctx,
 						int priority)
 {
 	if (!ctx || priority < LOG_EMERG || priority > LOG_DEBUG)
-		return iommufd_bad_args(__func__, "!ctx || priority < LOG_EMERG || priority > LOG_DEBUG");
+		return bad_args(ctx, "!ctx || priority < LOG_EMERG || priority > LOG_DEBUG");
 	ctx->log_priority = priority;
 	return 0;
 }
@@ -632,8 +633,13 @@ IOMMUFD_EXPORT int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t
 {
 	uint64_t val = mode;
 
-	if (!ctx || mode > IOMMUFD_RLIMIT_PER_PROCESS)
-		return iommufd_bad_args(__func__, "!ctx || mode > IOMMUFD_RLIMIT_PER_PROCESS");
+	if (!ctx)
+		return bad_args(NULL, "!ctx");
+	if (mode > IOMMUFD_RLIMIT_PER_PROCESS) {
+		log_err(ctx, "OPTION RLIMIT_MODE SET: mode %u is neither IOMMUFD_RLIMIT_PER_USER"
+			" nor IOMMUFD_RLIMIT_PER_PROCESS", mode);
+		return -EINVAL;
+	}
 	return iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_SET, 0, &val,
 			      "RLIMIT_MODE");
 }
@@ -645,7 +651,7 @@ IOMMUFD_EXPORT int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ctx || !ret_mode)
-		return iommufd_bad_args(__func__, "!ctx || !ret_mode");
+		return bad_args(ctx, "!ctx || !ret_mode");
 	rc = iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_GET, 0, &val,
 			    "RLIMIT_MODE");
 	if (!rc)
@@ -659,7 +665,7 @@ IOMMUFD_EXPORT int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 	int rc;
 
 	if (!ctx)
-		return iommufd_bad_args(__func__, "!ctx");
+		return bad_args(NULL, "!ctx");
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_CHANGE_PROCESS, &cmd);
 	/*
 	 * VMMs call it on an empty context to learn whether live update can
@@ -678,7 +684,7 @@ IOMMUFD_EXPORT int iommufd_ctx_get_vfio_compat_ioas(struct iommufd_ctx *ctx,
 						    uint32_t *ret_ioas_id)
 {
 	if (!ctx || !ret_ioas_id)
-		return iommufd_bad_args(__func__, "!ctx || !ret_ioas_id");
+		return bad_args(ctx, "!ctx || !ret_ioas_id");
 	return iommufd_vfio_ioas(ctx, KABI_VFIO_IOAS_GET, 0, ret_ioas_id);
 }
 
@@ -686,7 +692,7 @@ IOMMUFD_EXPORT int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
 						    struct iommufd_ioas *ioas)
 {
 	if (!ctx || !ioas)
-		return iommufd_bad_args(__func__, "!ctx || !ioas");
+		return bad_args(ctx ? ctx : ioas ? ioas->pt.ctx : NULL, "!ctx || !ioas");
 	if (ioas->pt.ctx != ctx) {
 		log_err(ctx, "VFIO_IOAS SET IOAS %u: the IOAS belongs to another context",
 			ioas->pt.id);
@@ -698,6 +704,6 @@ IOMMUFD_EXPORT int iommufd_ctx_set_vfio_compat_ioas(struct iommufd_ctx *ctx,
 IOMMUFD_EXPORT int iommufd_ctx_clear_vfio_compat_ioas(struct iommufd_ctx *ctx)
 {
 	if (!ctx)
-		return iommufd_bad_args(__func__, "!ctx");
+		return bad_args(NULL, "!ctx");
 	return iommufd_vfio_ioas(ctx, KABI_VFIO_IOAS_CLEAR, 0, NULL);
 }

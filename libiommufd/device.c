@@ -47,6 +47,11 @@ static int device_bind(struct iommufd_ctx *ctx, int fd, bool owns_fd,
 	struct iommufd_device *dev;
 	int rc;
 
+	/* A closed fd is the caller's mistake, said as such, not the kernel's EBADF. */
+	if (fcntl(fd, F_GETFD) < 0) {
+		log_err(ctx, "VFIO BIND of cdev fd %d: EBADF: not an open file descriptor", fd);
+		return -EBADF;
+	}
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
@@ -70,7 +75,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
 					  struct iommufd_device **ret_dev)
 {
 	if (!ctx || cdev_fd < 0 || !ret_dev)
-		return iommufd_bad_args(__func__, "!ctx || cdev_fd < 0 || !ret_dev");
+		return bad_args(ctx, "!ctx || cdev_fd < 0 || !ret_dev");
 	return device_bind(ctx, cdev_fd, false, NULL, ret_dev);
 }
 
@@ -79,7 +84,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cde
 						struct iommufd_device **ret_dev)
 {
 	if (!ctx || cdev_fd < 0 || !vf_token || !ret_dev)
-		return iommufd_bad_args(__func__, "!ctx || cdev_fd < 0 || !vf_token || !ret_dev");
+		return bad_args(ctx, "!ctx || cdev_fd < 0 || !vf_token || !ret_dev");
 	return device_bind(ctx, cdev_fd, false, vf_token, ret_dev);
 }
 
@@ -90,7 +95,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_path(struct iommufd_ctx *ctx,
 	int fd, rc;
 
 	if (!ctx || !cdev_path || !*cdev_path || !ret_dev)
-		return iommufd_bad_args(__func__, "!ctx || !cdev_path || !*cdev_path || !ret_dev");
+		return bad_args(ctx, "!ctx || !cdev_path || !*cdev_path || !ret_dev");
 	fd = open(cdev_path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
@@ -111,7 +116,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_pci(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ctx || !pci_addr || !ret_dev)
-		return iommufd_bad_args(__func__, "!ctx || !pci_addr || !ret_dev");
+		return bad_args(ctx, "!ctx || !pci_addr || !ret_dev");
 	rc = iommufd_discover_pci(ctx, pci_addr, &path);
 	if (rc)
 		return rc;
@@ -177,7 +182,7 @@ static int device_detach(struct iommufd_device *dev)
 	if (dev->attached) {
 		log_dbg(dev->ctx, "device %u detached from %s %u", dev->id,
 			iommufd_pt_kind_name(dev->attached), dev->attached->id);
-		iommufd_pt_left(dev->attached);
+		iommufd_pt_left(dev->attached, dev);
 	}
 	dev->attached = NULL;
 	dev->attached_hwpt_id = 0;
@@ -248,7 +253,7 @@ static int check_pasid_args(struct iommufd_device *dev, struct iommufd_pt *pt,
 			    bool need_pt, const char *verb)
 {
 	if (!dev || (need_pt && !pt))
-		return iommufd_bad_args(__func__, "!dev || (need_pt && !pt)");
+		return bad_args(dev ? dev->ctx : NULL, "!dev || (need_pt && !pt)");
 	if (dev->fd < 0) {
 		log_err(dev->ctx, "%s PASID of device %u: the handle was made from an ID, without the cdev",
 			verb, dev->id);
@@ -382,10 +387,10 @@ IOMMUFD_EXPORT struct iommufd_device *iommufd_device_unref(struct iommufd_device
 		iommufd_pt_unref(dev->pasids[i].pt);
 	free(dev->pasids);
 	if (dev->attached && atomic_load(&dev->ctx->handed_over)) {
-		iommufd_pt_left(dev->attached);
+		iommufd_pt_left(dev->attached, dev);
 		dev->attached = NULL;
 	} else if (dev->attached && device_detach(dev)) {
-		iommufd_pt_left(dev->attached);
+		iommufd_pt_left(dev->attached, dev);
 		dev->attached = NULL;
 	}
 	if (dev->owns_fd) {
@@ -406,7 +411,7 @@ IOMMUFD_EXPORT uint32_t iommufd_device_get_id(const struct iommufd_device *dev)
 IOMMUFD_EXPORT int iommufd_device_get_fd(const struct iommufd_device *dev)
 {
 	if (!dev)
-		return iommufd_bad_args(__func__, "!dev");
+		return bad_args(NULL, "!dev");
 	return dev->fd >= 0 ? dev->fd : -EBADF;
 }
 
@@ -435,7 +440,7 @@ static void explain_attach_error(struct iommufd_device *dev, struct iommufd_pt *
 	const char *kind = hwpt && hwpt->kernel_allocated ? "IOAS" : iommufd_pt_kind_name(pt);
 	const char *stays = dev->attached ? "; the device stays on its old page table" :
 			    dev->attach_unknown ? "; the device stays where it was" : "";
-	char why[512], more[400];
+	char why[800], more[400];
 	uint32_t ioas_id;
 
 	switch (rc) {
@@ -451,7 +456,9 @@ static void explain_attach_error(struct iommufd_device *dev, struct iommufd_pt *
 	case -EADDRINUSE:
 		ioas_id = ioas_of(pt);
 		snprintf(why, sizeof(why), ": the IOAS maps or allows IOVAs the device reserves (e.g."
-			 " its MSI window) or its IOMMU cannot reach%s", ioas_id ?
+			 " its MSI window) or its IOMMU cannot reach, or holds a mapping that is not"
+			 " aligned to the IOMMU's page size (made with a raw ioctl while no device was"
+			 " attached)%s", ioas_id ?
 			 iommufd_explain_ranges(dev->ctx, ioas_id, more, sizeof(more)) : "");
 		break;
 	default:
@@ -477,24 +484,18 @@ int iommufd_device_set_pt(struct iommufd_device *dev, struct iommufd_pt *pt,
 		explain_attach_error(dev, pt, cmd.pt_id, verb, rc);
 		return rc;
 	}
-	if (hwpt && hwpt->kernel_allocated && old != pt) {
-		/*
-		 * The first device names the kernel's domain (made anew when
-		 * the last one left); a later one may get another domain, which
-		 * is its own business: get_hwpt_id() tells it.
-		 */
-		if (!hwpt->kattach++)
-			pt->id = cmd.pt_id;
-		else if (pt->id != cmd.pt_id)
-			log_dbg(dev->ctx, "device %u got HWPT %u, not the handle's HWPT %u",
-				dev->id, cmd.pt_id, pt->id);
-	}
+	/*
+	 * A kernel-allocated HWPT handle names a domain its devices are on;
+	 * a device may get another domain, which get_hwpt_id() tells it.
+	 */
+	if (hwpt && hwpt->kernel_allocated)
+		iommufd_pt_joined(pt, dev, cmd.pt_id);
 	dev->attached = iommufd_pt_ref(pt);
 	dev->attached_hwpt_id = cmd.pt_id;
 	if (old == pt)
 		iommufd_pt_unref(old);	/* replaced onto the same table: still there */
 	else if (old)
-		iommufd_pt_left(old);
+		iommufd_pt_left(old, dev);
 	/* What the device left may have a deferred destroy. */
 	if (old != pt && (old || dev->attach_unknown))
 		iommufd_retry_deferred(dev->ctx);
@@ -509,7 +510,7 @@ static int check_attach_args(struct iommufd_device *dev, struct iommufd_pt *pt,
 			     const char *verb)
 {
 	if (!dev)
-		return iommufd_bad_args(__func__, "!dev");
+		return bad_args(NULL, "!dev");
 	if (!pt) {
 		log_err(dev->ctx, "%s device %u: NULL page table%s", verb, dev->id,
 			dev->attached ? " (use iommufd_device_detach to detach)" : "");
@@ -561,7 +562,7 @@ IOMMUFD_EXPORT int iommufd_device_replace(struct iommufd_device *dev,
 IOMMUFD_EXPORT int iommufd_device_detach(struct iommufd_device *dev)
 {
 	if (!dev)
-		return iommufd_bad_args(__func__, "!dev");
+		return bad_args(NULL, "!dev");
 	if (dev->fd < 0) {
 		log_err(dev->ctx, "DETACH device %u: made from an ID, without the cdev", dev->id);
 		return -EOPNOTSUPP;
@@ -582,7 +583,7 @@ IOMMUFD_EXPORT int iommufd_device_get_hwpt_id(const struct iommufd_device *dev,
 					      uint32_t *ret_hwpt_id)
 {
 	if (!dev || !ret_hwpt_id)
-		return iommufd_bad_args(__func__, "!dev || !ret_hwpt_id");
+		return bad_args(dev ? dev->ctx : NULL, "!dev || !ret_hwpt_id");
 	if (!dev->attached)
 		return -ENOENT;
 	*ret_hwpt_id = dev->attached_hwpt_id;
@@ -607,7 +608,7 @@ static int get_hw_info(struct iommufd_device *dev, bool by_type, uint32_t type,
 
 	if (!dev || !ret_info || !INFO_HAS(ret_info, type) || (!data && data_len) ||
 	    data_len > UINT32_MAX)
-		return iommufd_bad_args(__func__, "NULL device or info, info.sz too small,"
+		return bad_args(dev ? dev->ctx : NULL, "NULL device or info, info.sz too small,"
 					" or a length without a buffer");
 	cmd.dev_id = dev->id;
 	cmd.data_len = (uint32_t)data_len;
@@ -651,6 +652,6 @@ IOMMUFD_EXPORT int iommufd_device_get_hw_info_of_type(struct iommufd_device *dev
 						      struct iommufd_hw_info *ret_info)
 {
 	if (!type)
-		return iommufd_bad_args(__func__, "!type");
+		return bad_args(dev ? dev->ctx : NULL, "!type");
 	return get_hw_info(dev, true, type, data, data_len, ret_info);
 }

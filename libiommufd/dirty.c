@@ -4,6 +4,7 @@
  * read the bitmap of pages the IOMMU saw written.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "private.h"
 
@@ -34,7 +35,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_set_dirty_tracking(struct iommufd_hwpt *hwpt,
 						   bool enable)
 {
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
+		return bad_args(NULL, "!hwpt");
 	return set_dirty(hwpt, enable);
 }
 
@@ -43,8 +44,9 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-static int check_dirty_args(struct iommufd_hwpt *hwpt, uint64_t iova,
-			    uint64_t length, uint64_t page_size,
+/* What the library can see is wrong with a dirty read of @kind @id's range. */
+static int check_dirty_args(struct iommufd_ctx *ctx, const char *kind, uint32_t id,
+			    uint64_t iova, uint64_t length, uint64_t page_size,
 			    const uint64_t *bitmap, uint32_t flags)
 {
 	const char *why = NULL;
@@ -61,8 +63,8 @@ static int check_dirty_args(struct iommufd_hwpt *hwpt, uint64_t iova,
 		why = "unknown flags";
 	if (!why)
 		return 0;
-	log_err(hwpt->pt.ctx, "HWPT_GET_DIRTY_BITMAP HWPT %u iova 0x%llx length 0x%llx page 0x%llx: %s",
-		hwpt->pt.id, (unsigned long long)iova, (unsigned long long)length,
+	log_err(ctx, "HWPT_GET_DIRTY_BITMAP %s %u iova 0x%llx length 0x%llx page 0x%llx: %s",
+		kind, id, (unsigned long long)iova, (unsigned long long)length,
 		(unsigned long long)page_size, why);
 	return -EINVAL;
 }
@@ -98,8 +100,9 @@ IOMMUFD_EXPORT int iommufd_hwpt_get_dirty_bitmap(struct iommufd_hwpt *hwpt,
 	int rc;
 
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
-	rc = check_dirty_args(hwpt, iova, length, page_size, bitmap, flags);
+		return bad_args(NULL, "!hwpt");
+	rc = check_dirty_args(hwpt->pt.ctx, "HWPT", hwpt->pt.id, iova, length, page_size, bitmap,
+			      flags);
 	return rc ? rc : read_dirty(hwpt, iova, length, page_size, bitmap, flags);
 }
 
@@ -113,8 +116,9 @@ IOMMUFD_EXPORT int iommufd_hwpt_get_dirty_bitmap_chunked(struct iommufd_hwpt *hw
 	int rc;
 
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
-	rc = check_dirty_args(hwpt, iova, length, page_size, bitmap, flags);
+		return bad_args(NULL, "!hwpt");
+	rc = check_dirty_args(hwpt->pt.ctx, "HWPT", hwpt->pt.id, iova, length, page_size, bitmap,
+			      flags);
 	if (rc)
 		return rc;
 	/* Whole words of bitmap per call: chunk rounded down to 64 pages. */
@@ -169,13 +173,20 @@ void iommufd_dirty_unregister(struct iommufd_hwpt *hwpt)
 	pthread_mutex_unlock(&hwpt->pt.ctx->lock);
 }
 
+/* The set's own checks; @fn names the public call in the explanation. */
 static int check_set(struct iommufd_hwpt *const *hwpts, size_t count, const char *fn)
 {
+	struct iommufd_ctx *ctx = NULL;
+
 	if (!hwpts || !count)
-		return iommufd_bad_args(fn, "!hwpts || !count");
+		return iommufd_bad_args_at(NULL, __FILE__, __LINE__, fn, "!hwpts || !count");
+	/* A context to log to, from any HWPT of the set. */
+	for (size_t i = 0; i < count && !ctx; i++)
+		ctx = hwpts[i] ? hwpts[i]->pt.ctx : NULL;
 	for (size_t i = 0; i < count; i++) {
 		if (!hwpts[i])
-			return iommufd_bad_args(fn, "a NULL HWPT in the set");
+			return iommufd_bad_args_at(ctx, __FILE__, __LINE__, fn,
+						   "a NULL HWPT in the set");
 		if (hwpts[i]->pt.ctx != hwpts[0]->pt.ctx) {
 			log_err(hwpts[0]->pt.ctx, "%s: HWPT %u and HWPT %u belong to different"
 				" contexts", fn, hwpts[0]->pt.id, hwpts[i]->pt.id);
@@ -203,7 +214,9 @@ static int set_dirty_set(struct iommufd_hwpt *const *hwpts, size_t count, bool e
 		int rc = set_dirty(hwpts[i], enable);
 
 		if (!rc) {
-			hwpts[i]->dirty_switched = enable && !was_on;
+			/* Not reset by a second entry of the same HWPT: that one found it on. */
+			if (enable && !was_on)
+				hwpts[i]->dirty_switched = true;
 			continue;
 		}
 		if (!enable) {
@@ -230,12 +243,15 @@ IOMMUFD_EXPORT int iommufd_hwpts_set_dirty_tracking(struct iommufd_hwpt *const *
 	return rc ? rc : set_dirty_set(hwpts, count, enable);
 }
 
-/* The kernel only sets bits: reading each HWPT into one bitmap ORs them. */
+/*
+ * The kernel only sets bits: reading each HWPT into one bitmap ORs them.
+ * The arguments were checked.
+ */
 static int read_dirty_set(struct iommufd_hwpt *const *hwpts, size_t count, uint64_t iova,
 			  uint64_t length, uint64_t page_size, uint64_t *bitmap,
 			  uint32_t flags)
 {
-	int rc = check_dirty_args(hwpts[0], iova, length, page_size, bitmap, flags);
+	int rc = 0;
 
 	for (size_t i = 0; !rc && i < count; i++)
 		rc = read_dirty(hwpts[i], iova, length, page_size, bitmap, flags);
@@ -249,6 +265,9 @@ IOMMUFD_EXPORT int iommufd_hwpts_get_dirty_bitmap(struct iommufd_hwpt *const *hw
 {
 	int rc = check_set(hwpts, count, __func__);
 
+	if (!rc)
+		rc = check_dirty_args(hwpts[0]->pt.ctx, "HWPT", hwpts[0]->pt.id, iova, length,
+				      page_size, bitmap, flags);
 	return rc ? rc : read_dirty_set(hwpts, count, iova, length, page_size, bitmap, flags);
 }
 
@@ -294,7 +313,7 @@ IOMMUFD_EXPORT int iommufd_ioas_set_dirty_tracking(struct iommufd_ioas *ioas, bo
 	int rc;
 
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	pthread_mutex_lock(&ioas->pt.ctx->lock);
 	rc = ioas_dirty_set(ioas, "HWPT_SET_DIRTY_TRACKING", &set, &n);
 	if (!rc) {
@@ -314,7 +333,12 @@ IOMMUFD_EXPORT int iommufd_ioas_get_dirty_bitmap(struct iommufd_ioas *ioas, uint
 	int rc;
 
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
+	/* Bad arguments are said as such, before whether the IOAS has HWPTs to read. */
+	rc = check_dirty_args(ioas->pt.ctx, "IOAS", ioas->pt.id, iova, length, page_size,
+			      bitmap, flags);
+	if (rc)
+		return rc;
 	pthread_mutex_lock(&ioas->pt.ctx->lock);
 	rc = ioas_dirty_set(ioas, "HWPT_GET_DIRTY_BITMAP", &set, &n);
 	if (!rc) {
@@ -329,10 +353,27 @@ IOMMUFD_EXPORT int iommufd_ioas_unmap_dirty(struct iommufd_ioas *ioas, uint64_t 
 					    uint64_t length, uint64_t page_size,
 					    uint64_t *bitmap, uint64_t *ret_unmapped)
 {
+	uint64_t mask = (uint64_t)sysconf(_SC_PAGESIZE) - 1;
 	int rc;
 
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
+	rc = check_dirty_args(ioas->pt.ctx, "IOAS", ioas->pt.id, iova, length, page_size,
+			      bitmap, 0);
+	if (rc)
+		return rc;
+	/*
+	 * The mappings are whole CPU pages (iommufd_ioas_map()), so a range
+	 * that is not cannot be unmapped: refused before its bits are cleared.
+	 */
+	if ((iova | length) & mask) {
+		log_err(ioas->pt.ctx, "IOAS_UNMAP with dirty bits IOAS %u iova 0x%llx length"
+			" 0x%llx: EINVAL: not a multiple of the page size (%llu): mappings are whole"
+			" pages, the unmap would fail after the dirty bits were read and cleared",
+			ioas->pt.id, (unsigned long long)iova, (unsigned long long)length,
+			(unsigned long long)mask + 1);
+		return -EINVAL;
+	}
 	/* The bits are read (and cleared) first: once unmapped, they are gone. */
 	rc = iommufd_ioas_get_dirty_bitmap(ioas, iova, length, page_size, bitmap, 0);
 	if (rc)

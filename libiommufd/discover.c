@@ -33,9 +33,6 @@
 /* Every vfio-dev device, as a link to <parent>/vfio-dev/<name>. */
 #define VFIO_CLASS_DIR "/sys/class/vfio-dev"
 
-/* Room for the longest PCI address Linux writes: an 8-digit domain. */
-#define PCI_ADDR_MAX sizeof("ffffffff:ff:1f.7")
-
 /* Whether @s starts with exactly @n hex digits followed by @end. */
 static bool hex_field(const char *s, size_t n, char end)
 {
@@ -45,12 +42,7 @@ static bool hex_field(const char *s, size_t n, char end)
 	return s[n] == end;
 }
 
-/*
- * "0000:00:03.0" from "DDDD:BB:DD.F" or "BB:DD.F"; the domain has 4 to 8
- * hex digits (Linux prints at least 4: VMD domains have 5). -EINVAL if
- * malformed.
- */
-static int normalize_pci_addr(const char *in, char out[PCI_ADDR_MAX])
+int iommufd_pci_addr_normalize(const char *in, char out[IOMMUFD_PCI_ADDR_MAX])
 {
 	const char *colon = strchr(in, ':');
 	unsigned long domain = 0;
@@ -70,7 +62,7 @@ static int normalize_pci_addr(const char *in, char out[PCI_ADDR_MAX])
 		return -EINVAL;
 	if (sscanf(in, "%2x:%2x.%1x", &bus, &slot, &fn) != 3 || slot > 0x1f || fn > 7)
 		return -EINVAL;
-	snprintf(out, PCI_ADDR_MAX, "%04lx:%02x:%02x.%x", domain, bus, slot, fn);
+	snprintf(out, IOMMUFD_PCI_ADDR_MAX, "%04lx:%02x:%02x.%x", domain, bus, slot, fn);
 	return 0;
 }
 
@@ -156,7 +148,7 @@ IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!sysfs_path || !*sysfs_path || !ret_cdev_path)
-		return iommufd_bad_args(__func__, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
+		return bad_args(ctx, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
 	udev = udev_new();
 	if (!udev)
 		return -ENOMEM;
@@ -184,11 +176,11 @@ IOMMUFD_EXPORT int iommufd_discover_pci(struct iommufd_ctx *ctx,
 					const char *pci_addr,
 					char **ret_cdev_path)
 {
-	char addr[PCI_ADDR_MAX], syspath[sizeof(PCI_DEVICES_DIR) + PCI_ADDR_MAX];
+	char addr[IOMMUFD_PCI_ADDR_MAX], syspath[sizeof(PCI_DEVICES_DIR) + IOMMUFD_PCI_ADDR_MAX];
 
 	if (!pci_addr || !ret_cdev_path)
-		return iommufd_bad_args(__func__, "!pci_addr || !ret_cdev_path");
-	if (normalize_pci_addr(pci_addr, addr)) {
+		return bad_args(ctx, "!pci_addr || !ret_cdev_path");
+	if (iommufd_pci_addr_normalize(pci_addr, addr)) {
 		log_err(ctx, "\"%s\" is not a PCI address (DDDD:BB:DD.F or BB:DD.F)", pci_addr);
 		return -EINVAL;
 	}
@@ -378,7 +370,7 @@ IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ret_list)
-		return iommufd_bad_args(__func__, "!ret_list");
+		return bad_args(ctx, "!ret_list");
 	dir = opendir(VFIO_CLASS_DIR);
 	if (!dir && errno != ENOENT) {
 		rc = -errno;

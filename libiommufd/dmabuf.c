@@ -11,9 +11,20 @@
 
 #include "private.h"
 
+/* VFIO exports whole CPU pages of a BAR. */
 static bool page_aligned(uint64_t v)
 {
-	return !(v & 4095);
+	return !(v & ((uint64_t)sysconf(_SC_PAGESIZE) - 1));
+}
+
+/* A handle adopted by ID has no cdev to ask: refused before any syscall. */
+static int need_cdev(struct iommufd_device *dev, const char *what)
+{
+	if (dev->fd >= 0)
+		return 0;
+	log_err(dev->ctx, "%s of device %u: EOPNOTSUPP: the handle was made from an ID, without"
+		" the cdev: the code that owns the cdev does this", what, dev->id);
+	return -EOPNOTSUPP;
 }
 
 static const char *export_reason(int rc)
@@ -51,16 +62,20 @@ IOMMUFD_EXPORT int iommufd_device_export_dmabuf(struct iommufd_device *dev,
 	int fd;
 
 	if (!dev || !ret_fd)
-		return iommufd_bad_args(__func__, "!dev || !ret_fd");
+		return bad_args(dev ? dev->ctx : NULL, "!dev || !ret_fd");
 	if (region_index > 5 || !length || !page_aligned(offset) || !page_aligned(length) ||
-	    offset + length < offset) {
+	    offset + (length - 1) < offset) {
 		log_err(dev->ctx, "DMA_BUF export of device %u region %u offset 0x%llx length"
-			" 0x%llx: %s", dev->id, region_index, (unsigned long long)offset,
+			" 0x%llx: EINVAL: %s", dev->id, region_index, (unsigned long long)offset,
 			(unsigned long long)length, region_index > 5 ?
 			"only BARs 0-5 can be exported" :
-			"offset and length must be non-zero multiples of 4096 that do not wrap");
+			"offset and length must be non-zero multiples of the page size that do"
+			" not wrap");
 		return -EINVAL;
 	}
+	fd = need_cdev(dev, "DMA_BUF export");
+	if (fd)
+		return fd;
 	/* The one VFIO command that returns a new fd rather than 0. */
 	fd = ioctl(dev->fd, KABI_VFIO_DEVICE_FEATURE, &arg);
 	if (fd < 0) {
@@ -89,7 +104,10 @@ IOMMUFD_EXPORT int iommufd_device_get_memory_decode(struct iommufd_device *dev,
 	int rc;
 
 	if (!dev || !ret_enabled)
-		return iommufd_bad_args(__func__, "!dev || !ret_enabled");
+		return bad_args(dev ? dev->ctx : NULL, "!dev || !ret_enabled");
+	rc = need_cdev(dev, "reading the memory decode");
+	if (rc)
+		return rc;
 	rc = kernel_ioctl(dev->fd, KABI_VFIO_DEVICE_GET_REGION_INFO, &info);
 	if (rc) {
 		log_err(dev->ctx, "device %u: GET_REGION_INFO of PCI config space: %s%s",
@@ -157,16 +175,38 @@ static int map_dmabuf(struct iommufd_ioas *ioas, int fd, uint64_t offset, uint64
 	return rc;
 }
 
+/*
+ * What the library can see is wrong with a dma-buf map: a bad fd, an empty
+ * or wrapping range, unknown prot bits, and misalignment (the rule of
+ * iommufd_ioas_map(): the offset, length and IOVA are whole CPU pages).
+ */
 static int check_map_args(struct iommufd_ioas *ioas, int fd, uint64_t offset,
 			  uint64_t length, uint64_t iova, uint32_t prot, const char *verb)
 {
-	if (fd >= 0 && length && offset + length > offset && iova + length > iova && prot &&
-	    !(prot & ~(uint32_t)(IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)))
-		return 0;
-	log_err(ioas->pt.ctx, "%s IOAS %u: fd %d offset 0x%llx length 0x%llx iova 0x%llx"
-		" prot 0x%x: invalid", verb, ioas->pt.id, fd, (unsigned long long)offset,
-		(unsigned long long)length, (unsigned long long)iova, prot);
-	return -EINVAL;
+	const char *why = NULL;
+	int rc = -EINVAL;
+
+	if (fd < 0)
+		why = "a negative fd";
+	else if (!length)
+		why = "zero length";
+	else if (offset + (length - 1) < offset || iova + (length - 1) < iova)
+		why = "the range wraps around";
+	else if (!prot || (prot & ~(uint32_t)(IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)))
+		why = "prot must be IOMMUFD_MAP_READ and/or IOMMUFD_MAP_WRITE, nothing else";
+	else if (fcntl(fd, F_GETFD) < 0) {
+		/* A closed fd is the caller's mistake, said as such, not the kernel's EBADF. */
+		why = "not an open file descriptor";
+		rc = -EBADF;
+	}
+	if (why) {
+		log_err(ioas->pt.ctx, "%s IOAS %u: fd %d offset 0x%llx length 0x%llx iova 0x%llx"
+			" prot 0x%x: %s: %s", verb, ioas->pt.id, fd, (unsigned long long)offset,
+			(unsigned long long)length, (unsigned long long)iova, prot,
+			iommufd_errname(rc), why);
+		return rc;
+	}
+	return iommufd_check_aligned(ioas, verb, "offset", offset, length, iova, true);
 }
 
 IOMMUFD_EXPORT int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, int dmabuf_fd,
@@ -176,7 +216,7 @@ IOMMUFD_EXPORT int iommufd_ioas_map_dmabuf(struct iommufd_ioas *ioas, int dmabuf
 	int rc;
 
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	rc = check_map_args(ioas, dmabuf_fd, offset, length, iova, prot, "MAP_FILE of a dma-buf");
 	return rc ? rc : map_dmabuf(ioas, dmabuf_fd, offset, length, iova, prot,
 				    "MAP_FILE of a dma-buf");
@@ -189,7 +229,7 @@ IOMMUFD_EXPORT int iommufd_ioas_remap_dmabuf(struct iommufd_ioas *ioas, int dmab
 	int rc;
 
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	rc = check_map_args(ioas, dmabuf_fd, offset, length, iova, prot, "remap of a dma-buf");
 	if (rc)
 		return rc;

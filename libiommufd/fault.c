@@ -20,7 +20,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ctx || !ret_queue)
-		return iommufd_bad_args(__func__, "!ctx || !ret_queue");
+		return bad_args(ctx, "!ctx || !ret_queue");
 	queue = calloc(1, sizeof(*queue));
 	if (!queue)
 		return -ENOMEM;
@@ -67,7 +67,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_destroy(struct iommufd_fault_queue *queue
 	int rc;
 
 	if (!queue)
-		return iommufd_bad_args(__func__, "!queue");
+		return bad_args(NULL, "!queue");
 	rc = iommufd_destroy_handle(queue->ctx, &queue->refcount, &queue->fd, queue->id,
 				    "fault queue");
 	if (rc)
@@ -85,7 +85,7 @@ IOMMUFD_EXPORT uint32_t iommufd_fault_queue_get_id(const struct iommufd_fault_qu
 IOMMUFD_EXPORT int iommufd_fault_queue_get_fd(const struct iommufd_fault_queue *queue)
 {
 	if (!queue)
-		return iommufd_bad_args(__func__, "!queue");
+		return bad_args(NULL, "!queue");
 	return queue->fd >= 0 ? queue->fd : -EBADF;
 }
 
@@ -123,7 +123,8 @@ IOMMUFD_EXPORT int iommufd_fault_queue_read(struct iommufd_fault_queue *queue,
 
 	if (!queue || !faults || !max || !ret_count ||
 	    max > SSIZE_MAX / sizeof(struct kabi_pgfault))
-		return iommufd_bad_args(__func__, "NULL queue, buffer or count, or max 0 or too large");
+		return bad_args(queue ? queue->ctx : NULL,
+				"NULL queue, buffer or count, or max 0 or too large");
 	/*
 	 * The kernel hands out whole groups that fit the read size and keeps
 	 * the rest queued. When even the first group does not fit, kernels
@@ -176,8 +177,13 @@ IOMMUFD_EXPORT int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue
 	struct kabi_page_response resp = { .cookie = cookie, .code = response };
 	ssize_t n;
 
-	if (!queue || response > IOMMUFD_FAULT_RESPONSE_INVALID)
-		return iommufd_bad_args(__func__, "!queue || response > IOMMUFD_FAULT_RESPONSE_INVALID");
+	if (!queue)
+		return bad_args(NULL, "!queue");
+	if (response > IOMMUFD_FAULT_RESPONSE_INVALID) {
+		log_err(queue->ctx, "fault queue %u: response to group %u: code %u is neither"
+			" IOMMUFD_FAULT_RESPONSE_SUCCESS nor _INVALID", queue->id, cookie, response);
+		return -EINVAL;
+	}
 	n = write(queue->fd, &resp, sizeof(resp));
 	if (n == (ssize_t)sizeof(resp))
 		return 0;

@@ -182,7 +182,6 @@ static int hwpt_alloc_plain(struct iommufd_device *dev, struct iommufd_pt *ioas,
 		return rc;
 	}
 	/* The device's reference keeps the kernel's domain; ours is the caller's. */
-	hwpt->pt.id = dev->attached_hwpt_id;
 	log_info(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: plain path taken, kernel-allocated HWPT %u",
 		 dev->id, ioas->id, hwpt->pt.id);
 	*ret_hwpt = hwpt;
@@ -366,7 +365,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_pt *pt,
 				      struct iommufd_hwpt **ret_hwpt)
 {
 	if (!dev || !pt || !ret_hwpt)
-		return iommufd_bad_args(__func__, "!dev || !pt || !ret_hwpt");
+		return bad_args(dev ? dev->ctx : pt ? pt->ctx : NULL, "!dev || !pt || !ret_hwpt");
 	return iommufd_hwpt_alloc_on(dev, pt, NULL, opts, ret_hwpt);
 }
 
@@ -418,7 +417,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_invalidate(struct iommufd_hwpt *hwpt,
 					   uint32_t *ret_done)
 {
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
+		return bad_args(NULL, "!hwpt");
 	return iommufd_invalidate_id(hwpt->pt.ctx, hwpt->pt.id, "HWPT", data_type,
 				     entries, entry_len, entry_num, ret_done);
 }
@@ -446,7 +445,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_destroy(struct iommufd_hwpt *hwpt)
 	int rc;
 
 	if (!hwpt)
-		return iommufd_bad_args(__func__, "!hwpt");
+		return bad_args(NULL, "!hwpt");
 	/* The kernel's own domain goes with its last device: nothing to destroy. */
 	if (hwpt->kernel_allocated && atomic_load(&hwpt->pt.refcount) == 1)
 		rc = 0;

@@ -88,7 +88,7 @@ IOMMUFD_EXPORT int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_
 	int rc;
 
 	if (!viommu || !ret_queue)
-		return iommufd_bad_args(__func__, "!viommu || !ret_queue");
+		return bad_args(viommu ? viommu->ctx : NULL, "!viommu || !ret_queue");
 	if (!type || !length || guest_iova + (length - 1) < guest_iova) {
 		log_err(viommu->ctx, "HW_QUEUE_ALLOC vIOMMU %u: %s", viommu->id,
 			!type ? "type 0 is not a HW queue type" :
@@ -146,7 +146,7 @@ IOMMUFD_EXPORT int iommufd_hw_queue_destroy(struct iommufd_hw_queue *queue)
 	int rc;
 
 	if (!queue)
-		return iommufd_bad_args(__func__, "!queue");
+		return bad_args(NULL, "!queue");
 	ctx = queue->viommu->ctx;
 	rc = iommufd_destroy_handle(ctx, &queue->refcount, NULL, queue->id, "HW queue");
 	if (!rc)

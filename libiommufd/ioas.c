@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "private.h"
 
@@ -27,7 +28,7 @@ IOMMUFD_EXPORT int iommufd_ioas_alloc(struct iommufd_ctx *ctx,
 	int rc;
 
 	if (!ctx || !ret_ioas)
-		return iommufd_bad_args(__func__, "!ctx || !ret_ioas");
+		return bad_args(ctx, "!ctx || !ret_ioas");
 	/*
 	 * malloc and a whole initializer, not calloc: glibc's calloc skips its
 	 * per-thread cache and costs twice as much (tests/bench, host table).
@@ -78,7 +79,7 @@ IOMMUFD_EXPORT int iommufd_ioas_destroy(struct iommufd_ioas *ioas)
 	int rc;
 
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	rc = iommufd_destroy_handle(ioas->pt.ctx, &ioas->pt.refcount, NULL, ioas->pt.id, "IOAS");
 	if (!rc)
 		ioas_free(ioas);
@@ -184,10 +185,31 @@ static bool range_wraps(uint64_t start, uint64_t length)
 }
 
 /*
- * What the library can see is wrong with a map request. Alignment is not
- * among it: the kernel's rule depends on the domains attached to the IOAS
- * (an empty IOAS accepts any alignment), so the kernel judges that.
+ * The kernel pins whole pages; its IOVA alignment is that of the domains
+ * attached to the IOAS, 1 byte while none is. So it accepts a misaligned
+ * mapping in an IOAS without devices, and from then on refuses every
+ * attach to that IOAS with EADDRINUSE (the new domain cannot hold the
+ * mapping). No caller wants that: the library refuses it first.
  */
+int iommufd_check_aligned(struct iommufd_ioas *ioas, const char *what, const char *start_name,
+			  uint64_t start, uint64_t length, uint64_t iova, bool fixed)
+{
+	uint64_t mask = (uint64_t)sysconf(_SC_PAGESIZE) - 1;
+	char at[32] = "";
+
+	if (!(start & mask) && !(length & mask) && (!fixed || !(iova & mask)))
+		return 0;
+	if (fixed)
+		snprintf(at, sizeof(at), " iova 0x%llx", (unsigned long long)iova);
+	log_err(ioas->pt.ctx, "%s IOAS %u: %s 0x%llx length 0x%llx%s: EINVAL: not a multiple of"
+		" the page size (%llu): the kernel would take it while no device is attached,"
+		" then refuse every attach to the IOAS with EADDRINUSE", what, ioas->pt.id,
+		start_name, (unsigned long long)start, (unsigned long long)length, at,
+		(unsigned long long)mask + 1);
+	return -EINVAL;
+}
+
+/* What the library can see is wrong with a map request. */
 static int check_map_args(struct iommufd_ioas *ioas, void *va, uint64_t length,
 			  uint64_t iova, uint32_t prot, bool fixed)
 {
@@ -208,7 +230,7 @@ static int check_map_args(struct iommufd_ioas *ioas, void *va, uint64_t length,
 			ioas->pt.id, (unsigned long long)length);
 		return -EINVAL;
 	}
-	return 0;
+	return iommufd_check_aligned(ioas, "IOAS_MAP", "va", (uintptr_t)va, length, iova, fixed);
 }
 
 /* Why IOAS_MAP or IOAS_MAP_FILE failed, as ": ..." (asks the kernel on EINVAL/ENOSPC). */
@@ -277,7 +299,9 @@ IOMMUFD_EXPORT int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va,
 				    uint64_t *ret_iova)
 {
 	if (!ioas || !ret_iova)
-		return iommufd_bad_args(__func__, "!ioas || !ret_iova");
+		return bad_args(ioas ? ioas->pt.ctx : NULL, !ioas ? "!ioas" :
+				"NULL ret_iova: the kernel chooses the IOVA, the caller must"
+				" learn it (iommufd_ioas_map_fixed() takes one)");
 	return ioas_map(ioas, va, length, 0, prot, false, ret_iova);
 }
 
@@ -286,7 +310,7 @@ IOMMUFD_EXPORT int iommufd_ioas_map_fixed(struct iommufd_ioas *ioas, void *va,
 					  uint32_t prot)
 {
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	return ioas_map(ioas, va, length, iova, prot, true, NULL);
 }
 
@@ -326,7 +350,7 @@ IOMMUFD_EXPORT int iommufd_ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova,
 				      uint64_t *ret_unmapped)
 {
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	if (!length || range_wraps(iova, length) || (flags & ~(uint32_t)IOMMUFD_UNMAP_ABSENT_OK)) {
 		log_err(ioas->pt.ctx, "IOAS_UNMAP IOAS %u: %s", ioas->pt.id,
 			!length ? "zero length" : flags & ~(uint32_t)IOMMUFD_UNMAP_ABSENT_OK ?
@@ -340,7 +364,7 @@ IOMMUFD_EXPORT int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas,
 					  uint64_t *ret_unmapped)
 {
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	/* The kernel's spelling of "all": IOVA 0, length of the whole space. */
 	return ioas_unmap(ioas, 0, UINT64_MAX, 0, ret_unmapped);
 }
@@ -401,7 +425,7 @@ IOMMUFD_EXPORT int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
 	int rc;
 
 	if (!ioas || !ret_ranges || !ret_count)
-		return iommufd_bad_args(__func__, "!ioas || !ret_ranges || !ret_count");
+		return bad_args(ioas ? ioas->pt.ctx : NULL, "!ioas || !ret_ranges || !ret_count");
 	rc = read_ranges(ioas, &ranges, &count, &alignment);
 	if (rc) {
 		log_err(ioas->pt.ctx, "IOAS_IOVA_RANGES IOAS %u: %s", ioas->pt.id,
@@ -441,6 +465,9 @@ static int ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
 			(unsigned long long)length, prot);
 		return -EINVAL;
 	}
+	rc = iommufd_check_aligned(ioas, "IOAS_MAP_FILE", "start", start, length, iova, fixed);
+	if (rc)
+		return rc;
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_MAP_FILE, &cmd);
 	if (rc) {
 		char why[512];
@@ -461,7 +488,9 @@ IOMMUFD_EXPORT int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd,
 					 uint32_t prot, uint64_t *ret_iova)
 {
 	if (!ioas || !ret_iova)
-		return iommufd_bad_args(__func__, "!ioas || !ret_iova");
+		return bad_args(ioas ? ioas->pt.ctx : NULL, !ioas ? "!ioas" :
+				"NULL ret_iova: the kernel chooses the IOVA, the caller must"
+				" learn it (iommufd_ioas_map_file_fixed() takes one)");
 	return ioas_map_file(ioas, fd, start, length, 0, prot, false, ret_iova);
 }
 
@@ -470,7 +499,7 @@ IOMMUFD_EXPORT int iommufd_ioas_map_file_fixed(struct iommufd_ioas *ioas, int fd
 					       uint64_t iova, uint32_t prot)
 {
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	return ioas_map_file(ioas, fd, start, length, iova, prot, true, NULL);
 }
 
@@ -491,7 +520,7 @@ IOMMUFD_EXPORT int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova
 	int rc;
 
 	if (!dst || !src)
-		return iommufd_bad_args(__func__, "!dst || !src");
+		return bad_args(dst ? dst->pt.ctx : src ? src->pt.ctx : NULL, "!dst || !src");
 	if (dst->pt.ctx != src->pt.ctx || !length || range_wraps(dst_iova, length) ||
 	    range_wraps(src_iova, length) || !prot ||
 	    (prot & ~(uint32_t)(IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE))) {
@@ -500,6 +529,10 @@ IOMMUFD_EXPORT int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova
 			dst->pt.ctx != src->pt.ctx ? " (the IOASes belong to different contexts)" : "");
 		return -EINVAL;
 	}
+	/* The copy lands at dst_iova with src_iova's offset in its page. */
+	rc = iommufd_check_aligned(dst, "IOAS_COPY", "src_iova", src_iova, length, dst_iova, true);
+	if (rc)
+		return rc;
 	cmd.dst_ioas_id = dst->pt.id;
 	cmd.src_ioas_id = src->pt.id;
 	rc = kernel_ioctl(dst->pt.ctx->fd, KABI_IOMMU_IOAS_COPY, &cmd);
@@ -524,7 +557,8 @@ IOMMUFD_EXPORT int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
 	int rc;
 
 	if (!ioas || (count && !ranges) || count > UINT32_MAX)
-		return iommufd_bad_args(__func__, "!ioas || (count && !ranges) || count > UINT32_MAX");
+		return bad_args(ioas ? ioas->pt.ctx : NULL,
+				"!ioas || (count && !ranges) || count > UINT32_MAX");
 	for (size_t i = 0; i < count; i++) {
 		if (ranges[i].start > ranges[i].last) {
 			log_err(ioas->pt.ctx, "IOAS_ALLOW_IOVAS IOAS %u: range %zu ends before it starts",
@@ -551,7 +585,7 @@ IOMMUFD_EXPORT int iommufd_ioas_set_huge_pages(struct iommufd_ioas *ioas, bool e
 	uint64_t val = enable;
 
 	if (!ioas)
-		return iommufd_bad_args(__func__, "!ioas");
+		return bad_args(NULL, "!ioas");
 	return iommufd_option(ioas->pt.ctx, KABI_OPTION_HUGE_PAGES, KABI_OPTION_OP_SET,
 			      ioas->pt.id, &val, "HUGE_PAGES");
 }
@@ -563,7 +597,7 @@ IOMMUFD_EXPORT int iommufd_ioas_get_huge_pages(struct iommufd_ioas *ioas,
 	int rc;
 
 	if (!ioas || !ret_enabled)
-		return iommufd_bad_args(__func__, "!ioas || !ret_enabled");
+		return bad_args(ioas ? ioas->pt.ctx : NULL, "!ioas || !ret_enabled");
 	rc = iommufd_option(ioas->pt.ctx, KABI_OPTION_HUGE_PAGES, KABI_OPTION_OP_GET,
 			    ioas->pt.id, &val, "HUGE_PAGES");
 	if (!rc)

@@ -37,7 +37,7 @@ IOMMUFD_EXPORT int iommufd_ioas_noiommu_get_pa(struct iommufd_ioas *ioas, uint64
 	int rc;
 
 	if (!ioas || !ret_phys)
-		return iommufd_bad_args(__func__, "!ioas || !ret_phys");
+		return bad_args(ioas ? ioas->pt.ctx : NULL, "!ioas || !ret_phys");
 	if (!length || iova + (length - 1) < iova) {
 		log_err(ioas->pt.ctx, "NOIOMMU_GET_PA IOAS %u iova 0x%llx length 0x%llx: %s",
 			ioas->pt.id, (unsigned long long)iova, (unsigned long long)length,

@@ -38,8 +38,9 @@ struct iommufd_ctx {
 	void *log_userdata;
 	int log_priority;
 	/*
-	 * Guards the deferred destroys and the vIOMMUs' lists of HW queues:
-	 * bookkeeping that handles used from different threads share.
+	 * Guards the deferred destroys, the vIOMMUs' lists of HW queues and
+	 * the kernel-allocated HWPTs' lists of devices: bookkeeping that
+	 * handles used from different threads share.
 	 */
 	pthread_mutex_t lock;
 	struct deferred_destroy *deferred;
@@ -74,7 +75,12 @@ enum pt_kind {
 struct iommufd_pt {
 	atomic_int refcount;
 	enum pt_kind kind;
-	uint32_t id;
+	/*
+	 * Atomic: a kernel-allocated HWPT's ID changes as devices attached
+	 * through other handles come and go (see struct iommufd_hwpt), while
+	 * its own handle may be read from another thread.
+	 */
+	_Atomic uint32_t id;
 	bool borrowed;			/* adopted by ID without ownership */
 	struct iommufd_ctx *ctx;	/* referenced */
 };
@@ -155,11 +161,13 @@ struct iommufd_hwpt {
 	bool dirty_switched;		/* by the set call in progress (dirty.c) */
 	struct iommufd_hwpt *dirty_next;	/* in its IOAS's dirty_hwpts */
 	/*
-	 * Kernel-allocated only: devices attached through this handle. The
-	 * first one tells the domain's ID; when the last leaves, the kernel
-	 * frees the domain and the handle's ID is 0 until one attaches again.
+	 * Kernel-allocated only, under ctx->lock: the devices attached through
+	 * this handle, each on the kernel domain (HWPT) its attach reported.
+	 * The kernel may put devices on different domains, and frees each one
+	 * with its last device, so the handle's ID is the domain of a device
+	 * still attached (the earliest), or 0 when none is.
 	 */
-	unsigned int kattach;
+	struct iommufd_device *kernel_users;
 };
 
 /* One attached PASID of a device. */
@@ -184,6 +192,12 @@ struct iommufd_device {
 	 */
 	bool attach_unknown;
 	uint32_t attached_hwpt_id;	/* what the kernel reported */
+	/*
+	 * On a kernel-allocated HWPT's list of users (under ctx->lock): the
+	 * next device, and the domain this one is on.
+	 */
+	struct iommufd_device *next_kernel_user;
+	uint32_t kernel_domain_id;
 	/*
 	 * The last default hw-info record the caller read through this handle
 	 * (up to its first bytes): a refused nest parent is explained from it
@@ -233,11 +247,15 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
 #define log_expected(ctx, ...)							\
 	iommufd_fail((ctx), LOG_DEBUG, __FILE__, __LINE__, __func__, __VA_ARGS__)
 /*
- * A public call refused its arguments before any handle could explain it:
- * records "<function>: invalid arguments: <what>" for iommufd_last_error()
- * and returns -EINVAL.
+ * A public call refused its arguments before reaching the kernel: records
+ * "<function>: invalid arguments: <what>" for iommufd_last_error(), logs it
+ * at LOG_ERR when a context is at hand (@ctx may be NULL) and returns
+ * -EINVAL. bad_args() is the form the entry points use; helpers that
+ * check for a public call pass its name to iommufd_bad_args_at().
  */
-int iommufd_bad_args(const char *fn, const char *what);
+int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int line,
+			const char *fn, const char *what);
+#define bad_args(ctx, what) iommufd_bad_args_at((ctx), __FILE__, __LINE__, __func__, (what))
 
 #define log_info(ctx, ...) iommufd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define log_dbg(ctx, ...)  iommufd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
@@ -300,6 +318,15 @@ const char *iommufd_explain_memlock(char *buf, size_t len);
 const char *iommufd_explain_ranges(struct iommufd_ctx *ctx, uint32_t ioas_id,
 				   char *buf, size_t len);
 
+/*
+ * Whether a mapping's start (@start_name: address, file or dma-buf offset),
+ * length and, when @fixed, IOVA are multiples of the CPU page size: 0, or
+ * -EINVAL with a log line saying why misaligned mappings are refused
+ * (ioas.c). @what names the command.
+ */
+int iommufd_check_aligned(struct iommufd_ioas *ioas, const char *what, const char *start_name,
+			  uint64_t start, uint64_t length, uint64_t iova, bool fixed);
+
 /* ---- extensible options (size_t sz first) ------------------------------ */
 
 /*
@@ -353,8 +380,29 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 void iommufd_dirty_register(struct iommufd_hwpt *hwpt);
 void iommufd_dirty_unregister(struct iommufd_hwpt *hwpt);
 
-/* A device left @pt (detach, replace away): drops the device's reference. */
-void iommufd_pt_left(struct iommufd_pt *pt);
+/*
+ * @dev is attached to @pt now, on the kernel HWPT @hwpt_id: a
+ * kernel-allocated HWPT handle records it and takes its ID from its users.
+ */
+void iommufd_pt_joined(struct iommufd_pt *pt, struct iommufd_device *dev, uint32_t hwpt_id);
+
+/*
+ * @dev left @pt (detach, replace away): a kernel-allocated HWPT handle
+ * forgets it; then drops the device's reference on @pt.
+ */
+void iommufd_pt_left(struct iommufd_pt *pt, struct iommufd_device *dev);
+
+/* ---- discovery ----------------------------------------------------------- */
+
+/* Room for the longest PCI address Linux writes: an 8-digit domain. */
+#define IOMMUFD_PCI_ADDR_MAX sizeof("ffffffff:ff:1f.7")
+
+/*
+ * "0000:00:03.0" from "DDDD:BB:DD.F" or "BB:DD.F" into @out; the domain has
+ * 4 to 8 hex digits (Linux prints at least 4: VMD domains have 5). -EINVAL
+ * if malformed. (Not static: tests/fuzz/fuzz-pci-addr.c checks it.)
+ */
+int iommufd_pci_addr_normalize(const char *in, char out[IOMMUFD_PCI_ADDR_MAX]);
 
 /* ---- devices ----------------------------------------------------------- */
 

@@ -119,7 +119,7 @@ IOMMUFD_EXPORT int iommufd_ctx_probe(struct iommufd_ctx *ctx, struct iommufd_pro
 	struct iommufd_probe full = { .sz = sizeof(full) };
 
 	if (!ctx || !probe_struct_ok(ret_probe))
-		return iommufd_bad_args(__func__, "!ctx || !probe_struct_ok(ret_probe)");
+		return bad_args(ctx, "!ctx || !probe_struct_ok(ret_probe)");
 	probe_commands(ctx, &full);
 	return copy_out(ret_probe, &full);
 }
@@ -315,7 +315,7 @@ IOMMUFD_EXPORT int iommufd_device_probe(struct iommufd_device *dev,
 	int rc;
 
 	if (!dev || !probe_struct_ok(ret_probe))
-		return iommufd_bad_args(__func__, "!dev || !probe_struct_ok(ret_probe)");
+		return bad_args(dev ? dev->ctx : NULL, "!dev || !probe_struct_ok(ret_probe)");
 	if (atomic_load(&dev->ctx->handed_over)) {
 		log_err(dev->ctx, "probe of device %u: the context was handed over to another"
 			" process: the probe's trial objects could not be destroyed", dev->id);

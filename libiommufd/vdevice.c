@@ -18,7 +18,8 @@ IOMMUFD_EXPORT int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
 	int rc;
 
 	if (!viommu || !dev || !ret_vdev)
-		return iommufd_bad_args(__func__, "!viommu || !dev || !ret_vdev");
+		return bad_args(viommu ? viommu->ctx : dev ? dev->ctx : NULL,
+				"!viommu || !dev || !ret_vdev");
 	if (viommu->ctx != dev->ctx) {
 		log_err(dev->ctx, "VDEVICE_ALLOC device %u: vIOMMU %u belongs to another context",
 			dev->id, viommu->id);
@@ -81,7 +82,7 @@ IOMMUFD_EXPORT int iommufd_vdevice_destroy(struct iommufd_vdevice *vdev)
 	int rc;
 
 	if (!vdev)
-		return iommufd_bad_args(__func__, "!vdev");
+		return bad_args(NULL, "!vdev");
 	ctx = vdev->viommu->ctx;
 	rc = iommufd_destroy_handle(ctx, &vdev->refcount, NULL, vdev->id, "vDevice");
 	if (!rc)

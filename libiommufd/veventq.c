@@ -36,7 +36,7 @@ IOMMUFD_EXPORT int iommufd_veventq_alloc(struct iommufd_viommu *viommu, uint32_t
 	int rc;
 
 	if (!viommu || !ret_queue)
-		return iommufd_bad_args(__func__, "!viommu || !ret_queue");
+		return bad_args(viommu ? viommu->ctx : NULL, "!viommu || !ret_queue");
 	if (!type || !depth) {
 		log_err(viommu->ctx, "VEVENTQ_ALLOC vIOMMU %u: %s", viommu->id,
 			!type ? "type 0 is not a vEVENTQ type" : "depth must be non-zero");
@@ -90,7 +90,7 @@ IOMMUFD_EXPORT int iommufd_veventq_destroy(struct iommufd_veventq *queue)
 	int rc;
 
 	if (!queue)
-		return iommufd_bad_args(__func__, "!queue");
+		return bad_args(NULL, "!queue");
 	ctx = queue->viommu->ctx;
 	rc = iommufd_destroy_handle(ctx, &queue->refcount, &queue->fd, queue->id, "vEVENTQ");
 	if (rc)
@@ -108,7 +108,7 @@ IOMMUFD_EXPORT uint32_t iommufd_veventq_get_id(const struct iommufd_veventq *que
 IOMMUFD_EXPORT int iommufd_veventq_get_fd(const struct iommufd_veventq *queue)
 {
 	if (!queue)
-		return iommufd_bad_args(__func__, "!queue");
+		return bad_args(NULL, "!queue");
 	return queue->fd >= 0 ? queue->fd : -EBADF;
 }
 
@@ -179,7 +179,7 @@ IOMMUFD_EXPORT int iommufd_veventq_read(struct iommufd_veventq *queue, iommufd_v
 	uint32_t lost_tail = 0;
 
 	if (!queue || !fn)
-		return iommufd_bad_args(__func__, "!queue || !fn");
+		return bad_args(queue ? queue->viommu->ctx : NULL, "!queue || !fn");
 	data_len = vevent_data_len(queue->type);
 	if (!data_len) {
 		log_err(queue->viommu->ctx, "vEVENTQ %u: events of type 0x%x have a size this library does not know",

@@ -109,7 +109,8 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 	int rc;
 
 	if (!dev || !parent || !ret_viommu)
-		return iommufd_bad_args(__func__, "!dev || !parent || !ret_viommu");
+		return bad_args(dev ? dev->ctx : parent ? parent->pt.ctx : NULL,
+				"!dev || !parent || !ret_viommu");
 	rc = check_viommu_args(dev, parent, type, opts);
 	if (rc)
 		return rc;
@@ -194,7 +195,7 @@ IOMMUFD_EXPORT int iommufd_viommu_destroy(struct iommufd_viommu *viommu)
 	int rc;
 
 	if (!viommu)
-		return iommufd_bad_args(__func__, "!viommu");
+		return bad_args(NULL, "!viommu");
 	if (viommu->map_addr) {
 		/* The kernel would refuse too (EBUSY): the mapping keeps the vIOMMU. */
 		log_err(viommu->ctx, "destroy of vIOMMU %u: EBUSY: its region is mapped at %p;"
@@ -250,7 +251,8 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc_hwpt(struct iommufd_viommu *viommu,
 					     struct iommufd_hwpt **ret_hwpt)
 {
 	if (!viommu || !dev || !ret_hwpt)
-		return iommufd_bad_args(__func__, "!viommu || !dev || !ret_hwpt");
+		return bad_args(viommu ? viommu->ctx : dev ? dev->ctx : NULL,
+				"!viommu || !dev || !ret_hwpt");
 	if (OPTS_GET(opts, flags, 0)) {
 		log_err(dev->ctx, "HWPT_ALLOC on vIOMMU %u: a nested HWPT takes no flags",
 			viommu->id);
@@ -270,7 +272,8 @@ static int alloc_ste_hwpt(struct iommufd_viommu *viommu, struct iommufd_device *
 	int rc;
 
 	if (!viommu || !dev || !ret_hwpt)
-		return iommufd_bad_args(__func__, "!viommu || !dev || !ret_hwpt");
+		return bad_args(viommu ? viommu->ctx : dev ? dev->ctx : NULL,
+				"!viommu || !dev || !ret_hwpt");
 	if (viommu->type != IOMMUFD_VIOMMU_ARM_SMMUV3 &&
 	    viommu->type != IOMMUFD_VIOMMU_TEGRA241_CMDQV) {
 		log_err(dev->ctx, "vIOMMU %u of type 0x%x: abort/bypass HWPTs exist for SMMUv3 vIOMMUs only",
@@ -305,7 +308,7 @@ IOMMUFD_EXPORT int iommufd_viommu_invalidate(struct iommufd_viommu *viommu,
 					     uint32_t *ret_done)
 {
 	if (!viommu)
-		return iommufd_bad_args(__func__, "!viommu");
+		return bad_args(NULL, "!viommu");
 	return iommufd_invalidate_id(viommu->ctx, viommu->id, "vIOMMU", data_type,
 				     entries, entry_len, entry_num, ret_done);
 }
@@ -314,7 +317,8 @@ IOMMUFD_EXPORT int iommufd_viommu_get_mmap_region(const struct iommufd_viommu *v
 						  uint64_t *ret_offset, uint64_t *ret_length)
 {
 	if (!viommu || !ret_offset || !ret_length)
-		return iommufd_bad_args(__func__, "!viommu || !ret_offset || !ret_length");
+		return bad_args(viommu ? viommu->ctx : NULL,
+				"!viommu || !ret_offset || !ret_length");
 	if (!viommu->mmap_length) {
 		log_expected(viommu->ctx, "vIOMMU %u (type 0x%x): the kernel offered no region to"
 			     " mmap when it was allocated (no output data, a type without"
@@ -346,7 +350,9 @@ IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
 	void *addr;
 
 	if (!viommu || !ret_addr || (prot & ~(PROT_READ | PROT_WRITE)) || !prot)
-		return iommufd_bad_args(__func__, "!viommu || !ret_addr || prot not READ/WRITE");
+		return bad_args(viommu ? viommu->ctx : NULL, !viommu || !ret_addr ?
+				"!viommu || !ret_addr" :
+				"prot must be PROT_READ and/or PROT_WRITE, nothing else");
 	if (!viommu->mmap_length) {
 		uint64_t off, len;
 
@@ -387,7 +393,7 @@ IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
 IOMMUFD_EXPORT int iommufd_viommu_munmap(struct iommufd_viommu *viommu)
 {
 	if (!viommu)
-		return iommufd_bad_args(__func__, "!viommu");
+		return bad_args(NULL, "!viommu");
 	viommu_unmap(viommu);
 	return 0;
 }

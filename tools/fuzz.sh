@@ -19,12 +19,23 @@ mkdir -p "$out/include/libiommufd"
 sed -e "s/@LIBIOMMUFD_VERSION_MAJOR@/$major/" -e "s/@LIBIOMMUFD_VERSION_MINOR@/$minor/" \
 	-e "s/@LIBIOMMUFD_VERSION_MICRO@/$micro/" -e "s/@PACKAGE_VERSION@/$major.$minor.$micro/" \
 	"$src/include/libiommufd/version.h.in" >"$out/include/libiommufd/version.h"
+cflags="-std=gnu11 -g -O1 -fno-sanitize-recover=undefined -I$out/include -I$src/include -I$src/libiommufd"
+# The library once, instrumented for coverage, then each harness linked to it.
+mkdir -p "$out/obj"
+lib_objs=
+for c in $lib_sources; do
+	o="$out/obj/$(basename "$c" .c).o"
+	# shellcheck disable=SC2086
+	clang $cflags -fsanitize=fuzzer-no-link,address,undefined -c -o "$o" "$c"
+	lib_objs="$lib_objs $o"
+done
 for harness in "$src"/tests/fuzz/*.c; do
 	name=$(basename "$harness" .c)
+	# A harness that stands in for the kernel says so: "fuzz.sh: ldflags: ...".
+	ldflags=$(sed -n 's/^ \* fuzz\.sh: ldflags: //p' "$harness")
 	# shellcheck disable=SC2086
-	clang -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-		-fno-sanitize-recover=undefined -I"$out/include" -I"$src/include" -I"$src/libiommufd" \
-		-o "$out/$name" "$harness" $lib_sources -ludev
+	clang $cflags -fsanitize=fuzzer,address,undefined \
+		-o "$out/$name" "$harness" $lib_objs -ludev $ldflags
 	mkdir -p "$out/$name.corpus"
 	echo "fuzz: $name for ${secs}s"
 	if ! (cd "$out" && "./$name" -max_total_time="$secs" -seed=1 -print_final_stats=1 \

@@ -4,12 +4,15 @@
 #     real-kernel VM tier (tests/vm/check.sh), docs with warnings as errors,
 #     and the benchmark's table (make bench, tests/bench/README.md);
 #  2. clang, -Werror: build and the host tests again;
-#  3. libFuzzer (ASan + UBSan) on the decoders and builders;
-#  4. install into a staging root and build the examples against the
+#  3. the host tests once more, built with ASan + UBSan (valgrind off);
+#  4. the thread stress under ThreadSanitizer (tools/tsan-stress.sh);
+#  5. libFuzzer (ASan + UBSan) on the decoders, builders, queue records,
+#     PCI addresses and size-first structs (tools/fuzz.sh);
+#  6. install into a staging root and build the examples against the
 #     installed library through pkg-config;
-#  5. the QEMU tier: stock and patched QEMU (tests/qemu/) in the test VM,
+#  7. the QEMU tier: stock and patched QEMU (tests/qemu/) in the test VM,
 #     against that installed library (LIBIOMMUFD_QEMU_TESTS=0 skips it);
-#  6. make distcheck.
+#  8. make distcheck.
 # Build trees go to $LIBIOMMUFD_BUILD (default: ./build), out of the source.
 set -eu
 
@@ -61,8 +64,22 @@ mkdir -p "$build/clang"
 make -C "$build/clang" -j"$jobs"
 LIBIOMMUFD_VM_TESTS=0 check_in "$build/clang"
 
-step "fuzz the decoders and builders (libFuzzer, ASan, UBSan)"
-LIBIOMMUFD_FUZZ_SECONDS=${LIBIOMMUFD_FUZZ_SECONDS:-30} LIBIOMMUFD_BUILD="$build" \
+step "host tests built with ASan + UBSan (valgrind off)"
+mkdir -p "$build/asan"
+san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
+(cd "$build/asan" && "$src/configure" -q --enable-werror --disable-valgrind \
+	CFLAGS="-g -O1 -fno-omit-frame-pointer $san" CXXFLAGS="-g -O1 $san" LDFLAGS="$san")
+make -C "$build/asan" -j"$jobs" >/dev/null
+# Also stack use after return: a scripted reply left on a returned stack
+# frame is how a test once passed by chance.
+ASAN_OPTIONS=detect_stack_use_after_return=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	LIBIOMMUFD_VM_TESTS=0 check_in "$build/asan"
+
+step "thread stress under ThreadSanitizer (model kernel)"
+LIBIOMMUFD_BUILD="$build" "$src/tools/tsan-stress.sh"
+
+step "fuzz (libFuzzer, ASan, UBSan): decoders, builders, queue records, PCI addresses, struct sizes"
+LIBIOMMUFD_FUZZ_SECONDS=${LIBIOMMUFD_FUZZ_SECONDS:-25} LIBIOMMUFD_BUILD="$build" \
 	"$src/tools/fuzz.sh"
 
 step "install, then build the examples against the installed library"

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ static struct {
 	const char *at_file;
 	int at_line;
 	unsigned int group, groups;	/* the open unordered group, 0: none */
+	int (*route)(int fd, unsigned long request, void *arg);
 } script = { .iommufd = -1, .devfd = -1, .last_fd = -1 };
 
 static struct {
@@ -115,6 +117,11 @@ void script_unordered_begin(void)
 void script_unordered_end(void)
 {
 	script.group = 0;
+}
+
+void script_route_to(int (*fn)(int fd, unsigned long request, void *arg))
+{
+	script.route = fn;
 }
 
 void script_at(const char *file, int line)
@@ -214,6 +221,8 @@ int __wrap_ioctl(int fd, unsigned long request, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 
+	if (script.route)	/* first: threads may call, the script is not theirs */
+		return script.route(fd, request, arg);
 	script.last_fd = fd;
 	if (fcntl(fd, F_GETFD) < 0)
 		fail_msg("ioctl %s (0x%lx) on fd %d, which is not open",
@@ -1297,33 +1306,71 @@ struct ks_entry *expect_hw_info_fill_(uint32_t dev_id, uint32_t room,
 
 /* ---- allocations ------------------------------------------------------- */
 
-static unsigned long allocs;
+static atomic_ulong allocs;
+static atomic_ulong fail_nth, since_armed;
+static atomic_bool fail_hit;
 
 void *__real_malloc(size_t size);
 void *__real_calloc(size_t nmemb, size_t size);
 void *__real_realloc(void *ptr, size_t size);
 
+/* Counts an allocation; whether it is the one to fail. */
+static bool alloc_counted(void)
+{
+	unsigned long n = atomic_load(&fail_nth);
+
+	atomic_fetch_add(&allocs, 1);
+	if (!n || atomic_fetch_add(&since_armed, 1) + 1 != n)
+		return false;
+	atomic_store(&fail_hit, true);
+	return true;
+}
+
 void *__wrap_malloc(size_t size)
 {
-	allocs++;
+	if (alloc_counted()) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	return __real_malloc(size);
 }
 
 void *__wrap_calloc(size_t nmemb, size_t size)
 {
-	allocs++;
+	if (alloc_counted()) {
+		errno = ENOMEM;
+		return NULL;
+	}
 	return __real_calloc(nmemb, size);
 }
 
 void *__wrap_realloc(void *ptr, size_t size)
 {
-	allocs++;
+	if (alloc_counted()) {
+		errno = ENOMEM;
+		return NULL;	/* @ptr stays allocated, as realloc(3) leaves it */
+	}
 	return __real_realloc(ptr, size);
 }
 
 unsigned long alloc_count(void)
 {
-	return allocs;
+	return atomic_load(&allocs);
+}
+
+void alloc_fail_nth(unsigned long n)
+{
+	atomic_store(&fail_nth, 0);
+	if (!n)
+		return;		/* disarmed: alloc_fail_hit() still tells */
+	atomic_store(&since_armed, 0);
+	atomic_store(&fail_hit, false);
+	atomic_store(&fail_nth, n);
+}
+
+bool alloc_fail_hit(void)
+{
+	return atomic_load(&fail_hit);
 }
 
 /* ---- captured log ------------------------------------------------------ */

@@ -84,6 +84,13 @@ void script_set_devfd(int fd);
 void script_unordered_begin(void);
 void script_unordered_end(void);
 
+/*
+ * Hands every ioctl to @fn instead of the script (NULL: back to the
+ * script), e.g. to the model kernel (model-kernel.h); set it before any
+ * thread that makes ioctls starts.
+ */
+void script_route_to(int (*fn)(int fd, unsigned long request, void *arg));
+
 /* Records the caller's location for the next entry (used by the macros). */
 void script_at(const char *file, int line);
 
@@ -356,12 +363,20 @@ struct ks_entry *expect_hw_info_fill_(uint32_t dev_id, uint32_t room,
 /*
  * The programs are also linked with --wrap=malloc,calloc,realloc: calls the
  * library's objects make are counted (libc's own internal ones are not), so
- * a test can show that a hot path allocates nothing.
+ * a test can show that a hot path allocates nothing, and one of them can be
+ * made to fail. The counters are atomic: threads may allocate.
  */
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t nmemb, size_t size);
 void *__wrap_realloc(void *ptr, size_t size);
 unsigned long alloc_count(void);
+/*
+ * The @n-th allocation from now on (1: the next) fails as out of memory;
+ * only that one. 0 disarms, keeping what alloc_fail_hit() says.
+ */
+void alloc_fail_nth(unsigned long n);
+/* Whether the armed allocation was reached (and failed) since arming. */
+bool alloc_fail_hit(void);
 
 /* ---- captured log ------------------------------------------------------ */
 

@@ -397,6 +397,8 @@ static void attach_eaddrinuse_lists_the_iova_ranges(void **state)
 	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -EADDRINUSE);
 	assert_logged("<3>", "ATTACH device 2 to IOAS 3", "EADDRINUSE", "reserves",
 		      "usable IOVA ranges of IOAS 3: [0x1000, 0xfedfffff]");
+	/* Issue 11, defect 1: a misaligned mapping is named as a cause too. */
+	assert_logged("EADDRINUSE", "not aligned to the IOMMU's page size");
 	assert_detached(f->dev);
 }
 
@@ -887,7 +889,7 @@ static void device_by_id_cannot_attach_replace_or_detach(void **state)
 	assert_logged("ATTACH device 11", "without the cdev");
 	assert_int_equal(iommufd_device_replace(dev, ioas_pt(f)), -EOPNOTSUPP);
 	assert_int_equal(iommufd_device_detach(dev), -EOPNOTSUPP);
-	/* A NULL page table is the caller's mistake whatever the handle. */
+	/* A NULL page table is the caller's mistake whatever the handle (issue 11, defect 2). */
 	assert_int_equal(iommufd_device_attach(dev, NULL), -EINVAL);
 	assert_int_equal(iommufd_device_replace(dev, NULL), -EINVAL);
 	assert_detached(dev);

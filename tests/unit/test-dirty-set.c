@@ -161,6 +161,20 @@ static void set_rollback_keeps_hwpts_on_before_the_call(void **state)
 	assert_int_equal(iommufd_hwpts_set_dirty_tracking(f->h, 3, true), -EINVAL);
 }
 
+/* A HWPT named twice: its second entry finds it on, yet this call switched it on. */
+static void set_rollback_counts_a_hwpt_named_twice_once(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hwpt *set[3] = { f->h[0], f->h[0], f->h[2] };
+
+	expect_set_dirty_tracking(HWPT_A, ON, 0);
+	expect_set_dirty_tracking(HWPT_A, ON, 0);
+	expect_set_dirty_tracking(HWPT_C, ON, EOPNOTSUPP);
+	expect_set_dirty_tracking(HWPT_A, OFF, 0);	/* once, though named twice */
+	assert_int_equal(iommufd_hwpts_set_dirty_tracking(set, 3, true), -EOPNOTSUPP);
+	assert_logged("HWPT 5", "off again", "HWPT 7 refused");
+}
+
 static void set_off_goes_through_and_reports_the_first_failure(void **state)
 {
 	struct fixture *f = *state;
@@ -407,6 +421,7 @@ int main(void)
 		T(set_switches_every_hwpt_in_order),
 		T(set_rolls_back_what_it_switched_on),
 		T(set_rollback_keeps_hwpts_on_before_the_call),
+		T(set_rollback_counts_a_hwpt_named_twice_once),
 		T(set_off_goes_through_and_reports_the_first_failure),
 		T(set_rejects_bad_sets_before_the_kernel),
 		T(read_ors_the_bitmaps_bit_exactly),

@@ -15,6 +15,7 @@
 
 #define DEV_ID 2
 #define IOAS_ID 3
+/* An open fd (/dev/null) at a number the scripted commands can name. */
 #define DMABUF_FD 77
 #define CFG_OFFSET 0x70000000000ull
 /* All 64 bits used: a truncation to 32 would show. */
@@ -55,8 +56,13 @@ static int setup(void **state)
 {
 	static struct fixture f;
 
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
 	ks_setup(state);
 	memset(&pr, 0, sizeof(pr));
+	assert_true(null >= 0);
+	assert_int_equal(dup3(null, DMABUF_FD, O_CLOEXEC), DMABUF_FD);
+	close(null);
 	f.ctx = test_ctx_new();
 	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
 	f.dev = test_device_new(f.ctx, DEV_ID);
@@ -75,6 +81,7 @@ static int teardown(void **state)
 	iommufd_device_unref(f->dev);
 	iommufd_ioas_unref(f->ioas);
 	iommufd_ctx_unref(f->ctx);
+	close(DMABUF_FD);
 	return ks_teardown(state);
 }
 
@@ -209,6 +216,7 @@ static void map_explains_revocation_and_the_rest(void **state)
 static void map_rejects_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
+	int closed = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	assert_int_equal(iommufd_ioas_map_dmabuf(NULL, DMABUF_FD, 0, 4096, 0, 1), -EINVAL);
 	assert_int_equal(iommufd_ioas_map_dmabuf(f->ioas, -1, 0, 4096, 0, 1), -EINVAL);
@@ -219,6 +227,31 @@ static void map_rejects_bad_arguments(void **state)
 			 -EINVAL);
 	assert_int_equal(iommufd_ioas_remap_dmabuf(f->ioas, DMABUF_FD, UINT64_MAX, 4096, 0, 1),
 			 -EINVAL);
+	/* A closed fd: the caller's EBADF, said before the kernel. */
+	assert_int_equal(close(closed), 0);
+	assert_int_equal(iommufd_ioas_map_dmabuf(f->ioas, closed, 0, 4096, 0, 1), -EBADF);
+	assert_logged("MAP_FILE of a dma-buf IOAS 3", "not an open file descriptor");
+	assert_int_equal(iommufd_ioas_remap_dmabuf(f->ioas, closed, 0, 4096, 0, 1), -EBADF);
+}
+
+/* Issue 11 defect 1's rule, as for iommufd_ioas_map(): whole CPU pages. */
+static void map_and_remap_refuse_misaligned_ranges(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
+
+	for (int remap = 0; remap < 2; remap++) {
+		int (*map)(struct iommufd_ioas *, int, uint64_t, uint64_t, uint64_t, uint32_t) =
+			remap ? iommufd_ioas_remap_dmabuf : iommufd_ioas_map_dmabuf;
+
+		log_reset();
+		assert_int_equal(map(f->ioas, DMABUF_FD, pg / 2, pg, BIG_IOVA, 1), -EINVAL);
+		assert_logged("dma-buf IOAS 3", "offset 0x", "not a multiple of the page size",
+			      "EADDRINUSE");
+		assert_int_equal(map(f->ioas, DMABUF_FD, 0, pg + 1, BIG_IOVA, 1), -EINVAL);
+		assert_int_equal(map(f->ioas, DMABUF_FD, 0, pg, BIG_IOVA + 0x800, 1), -EINVAL);
+		assert_logged("iova 0x1234000008", "not a multiple of the page size");
+	}
 }
 
 static void remap_unmaps_the_stale_range_then_maps(void **state)
@@ -319,6 +352,7 @@ int main(void)
 		T(map_is_a_fixed_map_file),
 		T(map_explains_revocation_and_the_rest),
 		T(map_rejects_bad_arguments),
+		T(map_and_remap_refuse_misaligned_ranges),
 		T(remap_unmaps_the_stale_range_then_maps),
 		T(memory_decode_reads_the_command_register),
 		T(memory_decode_failures),

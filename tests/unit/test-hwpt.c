@@ -819,6 +819,83 @@ static void device_by_id_allocates(void **state)
 	iommufd_hwpt_unref(hwpt);
 }
 
+/* ---- issue 11, defects 3 and 6: a kernel-allocated HWPT's ID ------------- */
+
+/* The plain path for f->dev: a kernel-allocated HWPT on domain @domain. */
+static struct iommufd_hwpt *kernel_hwpt_new(struct fixture *f, uint32_t domain)
+{
+	struct iommufd_hwpt *hwpt = NULL;
+
+	script_set_devfd(iommufd_device_get_fd(f->dev));
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
+	expect_attach(IOAS_ID, domain, 0);
+	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opt_attach, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), domain);
+	return hwpt;
+}
+
+static void on_device(struct iommufd_device *dev)
+{
+	script_set_devfd(iommufd_device_get_fd(dev));
+}
+
+/*
+ * Defect 6: the kernel may put the devices attached through one
+ * kernel-allocated HWPT handle on different domains, and frees each domain
+ * with its last device. The handle used to count its devices and keep the
+ * first domain's ID until all had left, naming a freed object; now its ID
+ * is always a domain one of its devices is still on.
+ */
+static void defect6_kernel_hwpt_id_follows_a_live_domain(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_device *dev2 = test_device_new(f->ctx, DEV_ID + 10);
+	struct iommufd_hwpt *hwpt = kernel_hwpt_new(f, KERNEL_HWPT_ID);
+	struct iommufd_pt *pt = iommufd_hwpt_as_pt(hwpt);
+	uint32_t id = 0;
+
+	/* The second device lands on a domain of its own. */
+	on_device(dev2);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID + 1, 0);
+	assert_int_equal(iommufd_device_attach(dev2, pt), 0);
+	assert_int_equal(iommufd_device_get_hwpt_id(dev2, &id), 0);
+	assert_int_equal(id, KERNEL_HWPT_ID + 1);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID);
+	assert_logged("device 12 got HWPT 8", "not the handle's HWPT 7");
+	/* The first leaves: the kernel frees domain 7; the handle names 8. */
+	on_device(f->dev);
+	expect_detach(0);
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID + 1);
+	assert_int_equal(iommufd_pt_get_id(pt), KERNEL_HWPT_ID + 1);
+	/* Back on the (new) shared domain 8: the ID stays put when 8 lives on. */
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID + 1, 0);
+	assert_int_equal(iommufd_device_attach(f->dev, pt), 0);
+	on_device(dev2);
+	expect_detach(0);
+	assert_int_equal(iommufd_device_detach(dev2), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID + 1);
+	/* Replaced onto the same handle, the kernel may move it: followed. */
+	on_device(f->dev);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID + 2, 0);
+	assert_int_equal(iommufd_device_replace(f->dev, pt), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID + 2);
+	/* The last leaves: no domain, ID 0, until a device attaches again. */
+	expect_detach(0);
+	assert_int_equal(iommufd_device_detach(f->dev), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), 0);
+	on_device(dev2);
+	expect_attach(IOAS_ID, KERNEL_HWPT_ID + 3, 0);
+	assert_int_equal(iommufd_device_attach(dev2, pt), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID + 3);
+	/* A device released while attached leaves the handle too. */
+	expect_detach(0);
+	assert_null(iommufd_device_unref(dev2));
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), 0);
+	assert_null(iommufd_hwpt_unref(hwpt));	/* no DESTROY: the kernel's own */
+	on_device(f->dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -866,6 +943,7 @@ int main(void)
 		T(device_by_id_has_no_plain_path),
 		T(device_by_id_enoent_does_not_mention_the_plain_path),
 		T(device_by_id_allocates),
+		T(defect6_kernel_hwpt_id_follows_a_live_domain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
  * unmap_all and the IOVA ranges query with its EMSGSIZE retry.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,6 +311,75 @@ static void map_fixed_up_to_the_last_byte_is_not_a_wrap(void **state)
 			UINT64_MAX - 4095, UINT64_MAX - 4095, 0);
 	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096,
 						UINT64_MAX - 4095, RW), 0);
+}
+
+/*
+ * Issue 11, defect 1: the kernel takes a mapping that is not whole pages
+ * into an IOAS no device is attached to, and then refuses every attach to
+ * that IOAS with EADDRINUSE. So the library refuses it first, and says why.
+ */
+static void defect1_misaligned_maps_are_refused_before_the_kernel(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t iova = 0x5a5a;
+
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf + 1, 4097, RW, &iova), -EINVAL);
+	assert_logged("IOAS_MAP IOAS 3", "va", "not a multiple of the page size", "EADDRINUSE");
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4097, RW, &iova), -EINVAL);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf + 2048, 4096, RW, &iova), -EINVAL);
+	assert_int_equal(iova, 0x5a5a);
+	log_reset();
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 4096, 0x1000001, IOMMUFD_MAP_READ),
+			 -EINVAL);
+	assert_logged("IOAS_MAP IOAS 3", "iova 0x1000001", "not a multiple of the page size");
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf + 1, 4096, 0x1000, RW), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 100, 0x1000, RW), -EINVAL);
+	log_reset();
+	assert_int_equal(iommufd_ioas_map_file(f->ioas, 0, 1, 4096, RW, &iova), -EINVAL);
+	assert_logged("IOAS_MAP_FILE IOAS 3", "start 0x1", "not a multiple of the page size");
+	assert_int_equal(iommufd_ioas_map_file(f->ioas, 0, 0, 4095, RW, &iova), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_file_fixed(f->ioas, 0, 0, 4096, 0x800, RW), -EINVAL);
+	assert_int_equal(iova, 0x5a5a);
+	log_reset();
+	assert_int_equal(iommufd_ioas_copy(f->ioas, 0x10000, f->ioas, 0x20001, 4096, RW), -EINVAL);
+	assert_logged("IOAS_COPY IOAS 3", "src_iova 0x20001", "not a multiple of the page size");
+	assert_int_equal(iommufd_ioas_copy(f->ioas, 0x10800, f->ioas, 0x20000, 4096, RW), -EINVAL);
+	assert_int_equal(iommufd_ioas_copy(f->ioas, 0x10000, f->ioas, 0x20000, 4097, RW), -EINVAL);
+	/* Whole pages still reach the kernel. */
+	expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0x7000, 0);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova), 0);
+	assert_int_equal(iova, 0x7000);
+}
+
+/*
+ * Issue 11, defect 5: rejections of a call whose handle has a context are
+ * logged there, not only kept for iommufd_last_error().
+ */
+static void defect5_map_without_ret_iova_is_logged(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, NULL), -EINVAL);
+	assert_logged("NULL ret_iova", "iommufd_ioas_map_fixed");
+	log_reset();
+	assert_int_equal(iommufd_ioas_map_file(f->ioas, 0, 0, 4096, RW, NULL), -EINVAL);
+	assert_logged("NULL ret_iova", "iommufd_ioas_map_file_fixed");
+	assert_non_null(strstr(iommufd_last_error(), "NULL ret_iova"));
+}
+
+static void defect5_rlimit_mode_out_of_range_is_logged(void **state)
+{
+	static const uint32_t modes[] = { 2, 3, UINT32_MAX };
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		char mode[16];
+
+		log_reset();
+		snprintf(mode, sizeof(mode), "mode %u", modes[i]);
+		assert_int_equal(iommufd_ctx_set_rlimit_mode(f->ctx, modes[i]), -EINVAL);
+		assert_logged("RLIMIT_MODE", mode, "IOMMUFD_RLIMIT_PER_PROCESS");
+	}
 }
 
 /* ---- unmap ------------------------------------------------------------- */
@@ -623,6 +693,9 @@ int main(void)
 		T(map_rejects_bad_arguments),
 		T(map_fixed_rejects_bad_arguments),
 		T(map_fixed_up_to_the_last_byte_is_not_a_wrap),
+		T(defect1_misaligned_maps_are_refused_before_the_kernel),
+		T(defect5_map_without_ret_iova_is_logged),
+		T(defect5_rlimit_mode_out_of_range_is_logged),
 		T(unmap_returns_the_length_unmapped),
 		T(unmap_errors_pass_through),
 		T(unmap_absent_ok_turns_enoent_into_zero_bytes),

@@ -84,9 +84,16 @@ static int teardown(void **state)
 /* The GET_HW_INFO the library makes to explain an EINVAL of a PASID attach. */
 static void expect_pasid_bits(uint8_t bits)
 {
-	struct kabi_hw_info reply = { .out_max_pasid_log2 = bits };
+	/*
+	 * The entry keeps a pointer to its reply until the ioctl is made:
+	 * static, a few in turn (a stack one dangled, as the ASan build showed).
+	 */
+	static struct kabi_hw_info replies[4];
+	static unsigned int next;
+	struct kabi_hw_info *reply = &replies[next++ % 4];
 
-	expect_hw_info(2, NULL, 0, &reply, 0);
+	*reply = (struct kabi_hw_info){ .out_max_pasid_log2 = bits };
+	expect_hw_info(2, NULL, 0, reply, 0);
 }
 
 static struct iommufd_pt *pt_a(struct fixture *f) { return iommufd_hwpt_as_pt(f->a); }

@@ -29,6 +29,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -674,6 +675,28 @@ static void fault_respond_writes_cookie_and_code(void **state)
 	assert_int_equal(resp[0].code, KABI_PAGE_RESP_SUCCESS);
 	assert_int_equal(resp[1].cookie, 7);
 	assert_int_equal(resp[1].code, KABI_PAGE_RESP_INVALID);
+	kq_reset();
+	fault_queue_free(queue);
+}
+
+/* Issue 11, defect 5: an unknown response code is refused, and logged. */
+static void defect5_fault_respond_unknown_code_is_logged(void **state)
+{
+	static const uint32_t codes[] = { 2, 3, UINT32_MAX };
+	struct fixture *f = *state;
+	int fd;
+	struct iommufd_fault_queue *queue = fault_queue_new(f, FAULT_ID, &fd);
+
+	kq_attach(fd, KQ_FAULT);
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		char code[24];
+
+		log_reset();
+		snprintf(code, sizeof(code), "code %u", codes[i]);
+		assert_int_equal(iommufd_fault_queue_respond(queue, 5, codes[i]), -EINVAL);
+		assert_logged("fault queue 20", "group 5", code, "IOMMUFD_FAULT_RESPONSE_SUCCESS");
+	}
+	assert_int_equal(kq.writes, 0);
 	kq_reset();
 	fault_queue_free(queue);
 }
@@ -1560,6 +1583,7 @@ int main(void)
 		T(fault_group_len_counts_up_to_the_last_page),
 		T(fault_respond_writes_cookie_and_code),
 		T(fault_respond_passes_write_errors_through),
+		T(defect5_fault_respond_unknown_code_is_logged),
 		T(fault_respond_rejects_unknown_codes),
 		T(fault_queue_on_a_real_fd),
 		T(hwpt_fault_queue_sends_fault_id_valid_and_the_id),
