@@ -190,12 +190,14 @@ KEEP_7=(7.2)
 
 # "<package> <version>" of every linux-source-7.N the private lists name, in any suite.
 list_7_archive() {
-	local pkg
-	for pkg in $(apt-cache "${UNSTABLE_OPTS[@]}" search '^linux-source-7' 2>/dev/null |
-		awk '$1 ~ /^linux-source-7\.[0-9]+$/ { print $1 }'); do
-		apt-cache "${UNSTABLE_OPTS[@]}" madison "$pkg" 2>/dev/null |
-			awk -F'|' -v p="$pkg" '{ gsub(/ /, "", $2); if ($2 != "") print p, $2 }'
-	done | sort -u
+	local pkgs
+	pkgs=$(apt-cache "${UNSTABLE_OPTS[@]}" search '^linux-source-7' 2>/dev/null |
+		awk '$1 ~ /^linux-source-7\.[0-9]+$/ { print $1 }')
+	[[ -n $pkgs ]] || return 0
+	# shellcheck disable=SC2086 # package names
+	apt-cache "${UNSTABLE_OPTS[@]}" madison $pkgs 2>/dev/null |
+		awk -F'|' '{ gsub(/ /, "", $1); gsub(/ /, "", $2); if ($2 != "") print $1, $2 }' |
+		sort -u
 }
 
 # The same for the .debs already downloaded, for when the archive is unreachable.
