@@ -5,8 +5,7 @@
 #               [--programs PROG...]
 #   --kernels   comma list for kernels.sh --only (6.12, 7, 6.1-debian); default: all
 #   --machines  comma list of mock, vtd, amd, virtio; default: all four
-#               (6.1-debian, which has no iommufd, only ever runs on mock); noiommu
-#               (edu without a vIOMMU, VFIO's unsafe noiommu mode) only when named
+#               (6.1-debian, which has no iommufd, only ever runs on mock)
 #   --cpio      use this initramfs (from mkinitramfs.sh) instead of building one
 #   --programs  the test programs to put in the initramfs (up to the next --option)
 #   --jobs      boots run in parallel (default: number of CPUs; each TCG VM uses one)
@@ -54,7 +53,7 @@ VM_MEM=${LIBIOMMUFD_VM_MEM:-512}
 OUT=${LIBIOMMUFD_VM_OUT:-$HERE/out}
 IFS=, read -ra MACHLIST <<<"$MACHINES"
 for m in "${MACHLIST[@]}"; do
-	case $m in mock | vtd | amd | virtio | noiommu) ;; *) die "unknown machine '$m'" ;; esac
+	case $m in mock | vtd | amd | virtio) ;; *) die "unknown machine '$m'" ;; esac
 done
 
 ensure_pkgs qemu-system-x86
@@ -111,9 +110,6 @@ machine_args() {
 	# (EPERM) because its MSIs would not be isolated.
 	virtio) printf '%s\n' 'dev -device' 'dev virtio-iommu-pci' 'dev -device' 'dev edu' \
 		'append iommufd.allow_unsafe_interrupts=1' ;;
-	# No IOMMU at all: vfio-pci takes edu only in VFIO's unsafe noiommu mode, and from 7.3
-	# its cdev is /dev/vfio/devices/noiommu-vfioN, bound to iommufd (CAP_SYS_RAWIO).
-	noiommu) printf '%s\n' 'dev -device' 'dev edu' 'append vfio.enable_unsafe_noiommu_mode=1' ;;
 	esac
 }
 
