@@ -4,15 +4,20 @@
 #
 # Kernels:
 #   6.12        built from Debian 12's linux-source-6.12 with tests/vm/kernel.config
-#   7.x         built from the newest linux-source-7.* in Debian unstable (same fragment);
-#               skipped with a loud warning when unstable has none / is unreachable
+#   7.N         built from the newest *released* linux-source-7.* in Debian's unstable,
+#               experimental and current stable's backports (same fragment); skipped with
+#               a loud warning when none is there / reachable / cached
+#   KEEP_7      older 7.N series kept on purpose (see KEEP_7 below), built the same way
+#   7.N-rcM     the newest release candidate (experimental), only with LIBIOMMUFD_VM_RC=1
+#               or --only rc, and only when it is newer than the newest release
 #   6.1-debian  Debian 12's stock linux-image-6.1.0-N-amd64, unmodified (no iommufd): it
 #               proves the library's behaviour on a kernel without /dev/iommu
 #
-# Usage: kernels.sh [--only NAME[,NAME...]]...   NAME: 6.12, 7 (or 7.x / an exact 7.N),
-#        6.1-debian
+# Usage: kernels.sh [--only NAME[,NAME...]]...   NAME: 6.12, 7 (the newest release; 7.x),
+#        an exact 7.N (its newest release, else its newest candidate), rc, 6.1-debian
 # Environment: LIBIOMMUFD_VM_CACHE (default /var/cache/libiommufd-vm)
-#              LIBIOMMUFD_VM_REFRESH=1 forces a refresh of the unstable package list
+#              LIBIOMMUFD_VM_RC=1 adds the newest 7.x release candidate (see above)
+#              LIBIOMMUFD_VM_REFRESH=1 forces a refresh of the private package lists
 #              (otherwise it is refreshed when older than a day, so warm runs stay fast)
 #
 # Everything expensive is cached outside the clone, keyed by (package, version, fragment
@@ -161,7 +166,11 @@ if wanted 6.12; then
 	RESULTS+=("6.12 $KDIR/bzImage $KDIR/headers")
 fi
 
-# ---- newest 7.x from Debian unstable, via a private apt configuration -----------------
+# ---- 7.x kernels from Debian's archive, via a private apt configuration ----------------
+# Debian publishes kernels in unstable, in experimental (release candidates) and in the
+# current stable's backports, which may be ahead of unstable (seen: 7.3.4 in
+# trixie-backports while unstable had 7.2.13). "7" is the newest released linux-source-7.*
+# of them all; a Debian version with "~rc" is a release candidate, used only on request.
 APTDIR=$CACHE/apt
 DEBS=$CACHE/debs
 mkdir -p "$DEBS"
@@ -169,13 +178,49 @@ mkdir -p "$DEBS"
 # (it falls back to root with a warning): download as root directly.
 DL_OPTS=(-o APT::Sandbox::User=root)
 UNSTABLE_DIR=$APTDIR
+UNSTABLE_SUITES="unstable experimental stable-backports"
 UNSTABLE_REFRESH=${LIBIOMMUFD_VM_REFRESH:-0}
 # shellcheck source=unstable.sh
 . "$HERE/unstable.sh"
 
-# Newest cached linux-source-7.*.deb, for when unstable is unreachable.
-cached_7_deb() {
-	find "$DEBS" -maxdepth 1 -name 'linux-source-7.*_*.deb' -printf '%f\n' | sort -V | tail -1
+# Older 7.N series kept in the default matrix beside the newest release, each for a reason
+# (tests/vm/README.md, "Kernels"). 7.2: the kernel Debian unstable and testing ship (what a
+# VMM developer on Debian runs), and the one with a known oops (docs/kernel-quirks.md).
+KEEP_7=(7.2)
+
+# "<package> <version>" of every linux-source-7.N the private lists name, in any suite.
+list_7_archive() {
+	local pkgs
+	pkgs=$(apt-cache "${UNSTABLE_OPTS[@]}" search '^linux-source-7' 2>/dev/null |
+		awk '$1 ~ /^linux-source-7\.[0-9]+$/ { print $1 }')
+	[[ -n $pkgs ]] || return 0
+	# shellcheck disable=SC2086 # package names
+	apt-cache "${UNSTABLE_OPTS[@]}" madison $pkgs 2>/dev/null |
+		awk -F'|' '{ gsub(/ /, "", $1); gsub(/ /, "", $2); if ($2 != "") print $1, $2 }' |
+		sort -u
+}
+
+# The same for the .debs already downloaded, for when the archive is unreachable.
+list_7_cached() {
+	find "$DEBS" -maxdepth 1 -name 'linux-source-7.*_*_all.deb' -printf '%f\n' |
+		sed 's/_all\.deb$//; s/_/ /'
+}
+
+# pick_7 released|rc [PACKAGE]: the newest "<package> <version>" of $CANDIDATES that is a
+# release (or a release candidate), of any 7.N or of PACKAGE only.
+CANDIDATES=""
+pick_7() {
+	local v
+	v=$(awk -v k="$1" -v p="${2:-}" '(p == "" || $1 == p) && ((k == "rc") == ($2 ~ /~rc/)) {
+		print $2 }' <<<"$CANDIDATES" | sort_versions_desc | head -1)
+	[[ -n $v ]] && awk -v v="$v" '$2 == v { print; exit }' <<<"$CANDIDATES"
+	return 0
+}
+
+# name_7 PACKAGE VERSION: the kernel's name in the matrix: 7.3, or 7.4-rc3 for 7.4~rc3-1~exp1.
+name_7() {
+	local up=${2%%-*}
+	if [[ $2 == *~rc* ]]; then echo "${up/\~/-}"; else echo "${1#linux-source-}"; fi
 }
 
 DEB7=
@@ -186,45 +231,80 @@ get_7_tarball() {
 	find "$dest/usr/src" -maxdepth 1 -name 'linux-source-7.*.tar.xz' | head -1
 }
 
-if wanted 7; then
-	pkg7="" ver7=""
-	reachable=0
-	update_unstable && reachable=1
-	((reachable)) || log "WARNING: cannot refresh Debian unstable's package list; using what is cached"
-	if ((reachable)) || [[ -d $APTDIR/lists ]]; then
-		pkg7=$(apt-cache "${UNSTABLE_OPTS[@]}" search '^linux-source-[0-9]' 2>/dev/null |
-			awk '{print $1}' | grep -E '^linux-source-7\.[0-9]+$' | sort -V | tail -1 || true)
-		if [[ -n $pkg7 ]]; then
-			ver7=$(apt-cache "${UNSTABLE_OPTS[@]}" show --no-all-versions "$pkg7" |
-				sed -n 's/^Version: //p' | head -1)
+# use_7 PACKAGE VERSION: download (unless cached) and build it, add it to the results.
+USED_7=" "
+use_7() {
+	local pkg=$1 ver=$2 name
+	name=$(name_7 "$pkg" "$ver")
+	[[ $USED_7 == *" $name "* ]] && return 0
+	DEB7=${pkg}_${ver}_all.deb
+	if [[ ! -f $DEBS/$DEB7 ]]; then
+		log "downloading $pkg $ver"
+		if ! (cd "$DEBS" && apt-get "${UNSTABLE_OPTS[@]}" "${DL_OPTS[@]}" -q download "$pkg=$ver" >&2) ||
+			[[ ! -f $DEBS/$DEB7 ]]; then
+			loud "cannot download $pkg $ver: testing without kernel $name"
+			return 0
 		fi
 	fi
-	if [[ -n $pkg7 && -n $ver7 ]]; then
-		# Debian file names encode an epoch's ':' as %3a; a 7.x source package has no epoch.
-		DEB7=${pkg7}_${ver7}_all.deb
-		if [[ ! -f $DEBS/$DEB7 ]]; then
-			log "downloading $pkg7 $ver7"
-			if ! (cd "$DEBS" && apt-get "${UNSTABLE_OPTS[@]}" "${DL_OPTS[@]}" -q download "$pkg7=$ver7" >&2); then
-				DEB7=
-			fi
-		fi
-	fi
-	if [[ -z $DEB7 || ! -f $DEBS/$DEB7 ]]; then
-		DEB7=$(cached_7_deb)
-		if [[ -n $DEB7 ]]; then
-			loud "Debian unstable is unreachable or has no linux-source-7.*:" \
-				"using the cached $DEB7"
-		fi
-	fi
-	if [[ -n $DEB7 ]]; then
-		pkg7=${DEB7%%_*}
-		ver7=${DEB7#*_}
-		ver7=${ver7%_*}
-		build_kernel "$pkg7" "$ver7" get_7_tarball
-		RESULTS+=("${pkg7#linux-source-} $KDIR/bzImage $KDIR/headers")
+	build_kernel "$pkg" "$ver" get_7_tarball
+	RESULTS+=("$name $KDIR/bzImage $KDIR/headers")
+	USED_7+="$name "
+}
+
+# The 7.N series asked for by name (--only 7.2), or kept by default.
+EXACT_7=()
+if ((${#ONLY[@]})); then
+	for o in "${ONLY[@]}"; do [[ $o =~ ^7\.[0-9]+$ ]] && EXACT_7+=("$o"); done
+else
+	EXACT_7=("${KEEP_7[@]}")
+fi
+WANT_RC=0
+[[ ${LIBIOMMUFD_VM_RC:-0} == 1 ]] && WANT_RC=1
+for o in "${ONLY[@]}"; do [[ $o == rc ]] && WANT_RC=1; done
+
+if wanted 7 || ((${#EXACT_7[@]} || WANT_RC)); then
+	if update_unstable || [[ -d $APTDIR/lists ]]; then
+		CANDIDATES=$(list_7_archive)
 	else
-		loud "no linux-source-7.* found in Debian unstable (or it is unreachable) and none" \
-			"is cached: testing WITHOUT a 7.x kernel, on 6.12 alone"
+		log "WARNING: cannot refresh the package lists of Debian's archive; using what is cached"
+	fi
+	if [[ -z $CANDIDATES ]]; then
+		CANDIDATES=$(list_7_cached)
+		[[ -z $CANDIDATES ]] ||
+			loud "Debian's archive is unreachable or names no linux-source-7.*:" \
+				"choosing among the cached .debs in $DEBS"
+	fi
+	newest=$(pick_7 released)
+	# shellcheck disable=SC2086 # "<package> <version>"
+	if wanted 7 "$([[ -n $newest ]] && name_7 $newest)"; then
+		if [[ -n $newest ]]; then
+			# shellcheck disable=SC2086 # "<package> <version>"
+			use_7 $newest
+		else
+			loud "no released linux-source-7.* in Debian's unstable, experimental or stable" \
+				"backports (or unreachable) and none is cached: testing WITHOUT a 7.x kernel"
+		fi
+	fi
+	for n in "${EXACT_7[@]}"; do
+		p=$(pick_7 released "linux-source-$n")
+		[[ -n $p ]] || p=$(pick_7 rc "linux-source-$n")
+		if [[ -n $p ]]; then
+			# shellcheck disable=SC2086
+			use_7 $p
+		else
+			loud "no linux-source-$n in Debian's archive or the cache: testing without $n"
+		fi
+	done
+	if ((WANT_RC)); then
+		rc=$(pick_7 rc)
+		if [[ -z $rc ]]; then
+			log "no 7.x release candidate in Debian's archive"
+		elif [[ -n $newest ]] && dpkg --compare-versions "${rc#* }" lt "${newest#* }"; then
+			log "release candidate ${rc#* } is older than the release ${newest#* }: not used"
+		else
+			# shellcheck disable=SC2086
+			use_7 $rc
+		fi
 	fi
 fi
 

@@ -1,14 +1,19 @@
 # shellcheck shell=bash
-# A private apt configuration for Debian unstable, made from this machine's own apt sources
-# (sourced by tests/vm/kernels.sh and tests/qemu/build.sh, not run). It never touches the
-# system's apt configuration, lists or package cache: everything lives under $UNSTABLE_DIR.
+# A private apt configuration for Debian unstable (and, on request, other suites the archive
+# serves), made from this machine's own apt sources (sourced by tests/vm/kernels.sh and
+# tests/qemu/build.sh, not run). It never touches the system's apt configuration, lists or
+# package cache: everything lives under $UNSTABLE_DIR.
 #
 # The archive's URI is read from the machine's sources at run time, never written into the
 # repository: CI machines and developers' machines use their own (or their own mirror).
 #
 # Needs: UNSTABLE_DIR (a directory the caller owns), log/die from tests/vm/lib.sh.
 # Optional: UNSTABLE_SRC=1 to list source packages too (deb-src), UNSTABLE_REFRESH=1 to
-# refresh the lists even when they are less than a day old.
+# refresh the lists even when they are less than a day old, UNSTABLE_SUITES to list other
+# suites than "unstable" (space-separated). "stable-backports" in it also brings in the
+# current stable's backports by their codename (e.g. trixie-backports): a mirror may serve
+# the alias from an older index than the codename (seen: stable-backports a month behind
+# trixie-backports, without its newest kernel).
 
 # apt downloads as the unprivileged _apt user, which cannot write to our root-owned cache
 # (it falls back to root with a warning): download as root directly.
@@ -47,27 +52,46 @@ write_unstable_list() {
 	else
 		opt="[trusted=yes]"
 	fi
-	{
-		printf 'deb %s %s unstable main\n' "$opt" "$uri"
-		[[ ${UNSTABLE_SRC:-0} != 1 ]] || printf 'deb-src %s %s unstable main\n' "$opt" "$uri"
-	} >"$UNSTABLE_DIR/sources.list"
+	local suite
+	for suite in ${UNSTABLE_SUITES:-unstable} $(backports_codename); do
+		printf 'deb %s %s %s main\n' "$opt" "$uri" "$suite"
+		[[ ${UNSTABLE_SRC:-0} != 1 ]] || printf 'deb-src %s %s %s main\n' "$opt" "$uri" "$suite"
+	done >"$UNSTABLE_DIR/sources.list"
+}
+
+# backports_codename: the codename of stable-backports (e.g. trixie-backports), from its
+# Release file in our lists, when UNSTABLE_SUITES asks for stable-backports and an update
+# has fetched it; nothing otherwise.
+backports_codename() {
+	[[ " ${UNSTABLE_SUITES:-unstable} " == *" stable-backports "* ]] || return 0
+	local rel
+	for rel in "$UNSTABLE_DIR"/lists/*_dists_stable-backports_InRelease \
+		"$UNSTABLE_DIR"/lists/*_dists_stable-backports_Release; do
+		[[ -f $rel ]] || continue
+		sed -n 's/^Codename: *\([a-z0-9-]*\)$/\1/p' "$rel" | grep -vx stable-backports | head -1
+		return 0
+	done
 }
 
 # update_unstable: refresh the private lists when older than a day (or when
-# UNSTABLE_REFRESH=1); non-zero when the suite is unreachable.
+# UNSTABLE_REFRESH=1, or when they were made for other suites); non-zero when the
+# archive is unreachable.
 update_unstable() {
 	local stamp=$UNSTABLE_DIR/updated.stamp out
+	local what="suites: ${UNSTABLE_SUITES:-unstable}; sources: ${UNSTABLE_SRC:-0}"
 	if [[ ${UNSTABLE_REFRESH:-0} != 1 && -f $stamp ]] &&
-		[[ -n $(find "$stamp" -mmin -1440 2>/dev/null) ]]; then
-		log "unstable package lists are less than a day old; not refreshing"
+		[[ -n $(find "$stamp" -mmin -1440 2>/dev/null) ]] &&
+		[[ $(cat "$stamp") == "$what" ]]; then
+		log "package lists ($what) are less than a day old; not refreshing"
 		return 0
 	fi
 	write_unstable_list signed || return 1
-	log "apt-get update (private list: Debian unstable)"
+	log "apt-get update (private list: Debian ${UNSTABLE_SUITES:-unstable})"
 	# apt-get update exits 0 on some failures (a mirror error only warns): treat any W:/E:
 	# line as a failure too.
 	if out=$(apt-get "${UNSTABLE_OPTS[@]}" -q update 2>&1) && ! grep -qE '^(E|W):' <<<"$out"; then
-		touch "$stamp"
+		update_backports_codename signed || return 1
+		printf '%s\n' "$what" >"$stamp"
 		return 0
 	fi
 	printf '%s\n' "$out" | grep -E '^(E|W):' >&2 || true
@@ -77,11 +101,29 @@ update_unstable() {
 		log "WARNING: unstable's signature cannot be checked with this keyring; using [trusted=yes]"
 		write_unstable_list trusted
 		if out=$(apt-get "${UNSTABLE_OPTS[@]}" -q update 2>&1) && ! grep -qE '^(E|W):' <<<"$out"; then
-			touch "$stamp"
+			update_backports_codename trusted || return 1
+			printf '%s\n' "$what" >"$stamp"
 			return 0
 		fi
 		printf '%s\n' "$out" | grep -E '^(E|W):' >&2 || true
 	fi
+	return 1
+}
+
+# update_backports_codename signed|trusted: once the first update has fetched
+# stable-backports' Release file, list the suite under its codename too and update again
+# (cheap: the other indexes are not downloaded twice). No-op without stable-backports.
+update_backports_codename() {
+	local code out
+	code=$(backports_codename)
+	[[ -n $code ]] || return 0
+	grep -q " $code main\$" "$UNSTABLE_DIR/sources.list" && return 0
+	write_unstable_list "$1" || return 1
+	log "apt-get update (private list: also $code, stable-backports' codename)"
+	if out=$(apt-get "${UNSTABLE_OPTS[@]}" -q update 2>&1) && ! grep -qE '^(E|W):' <<<"$out"; then
+		return 0
+	fi
+	printf '%s\n' "$out" | grep -E '^(E|W):' >&2 || true
 	return 1
 }
 
