@@ -3,6 +3,6 @@
 # release it exists (@since): a new call or type without one fails here.
 set -eu
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-sh "$srcdir/tools/doc-since.sh" --check "$srcdir/include/libiommufd.h" \
+sh "$srcdir/scripts/doc-since.sh" --check "$srcdir/include/libiommufd.h" \
 	"$srcdir/include/libiommufd/version.h.in"
 echo "every public doc comment has @since"

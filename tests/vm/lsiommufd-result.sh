@@ -1,8 +1,8 @@
 #!/bin/sh
-# Runs examples/lsiommufd (/usr/bin/lsiommufd) inside the test VM, prints
+# Runs tools/lsiommufd (/usr/bin/lsiommufd) inside the test VM, prints
 # what it says (so every console log of the matrix carries its report) and
 # checks its key lines for this kernel and machine, in the console protocol
-# of tests/vm/README.md (one RESULT). The example stays a plain program a
+# of tests/vm/README.md (one RESULT). The tool stays a plain program a
 # user can paste into a bug report; this wrapper knows what it must say:
 #
 #   every kernel with iommufd   the kernel command verdicts; 6.12 lacks

@@ -56,7 +56,7 @@ LIBIOMMUFD_VM_TESTS=0 check_in "$build/clang"
 
 step "fuzz the decoders and builders (libFuzzer, ASan, UBSan)"
 LIBIOMMUFD_FUZZ_SECONDS=${LIBIOMMUFD_FUZZ_SECONDS:-30} LIBIOMMUFD_BUILD="$build" \
-	"$src/tools/fuzz.sh"
+	"$src/scripts/fuzz.sh"
 
 step "install, then build the examples against the installed library"
 stage="$build/stage"
