@@ -4,6 +4,9 @@
  * Also the helpers every object file shares (logging, options, destroy).
  */
 #define _GNU_SOURCE
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -77,7 +80,11 @@ int iommufd_bad_args(const char *fn, const char *what)
 
 const char *iommufd_errname(int err)
 {
+#ifdef HAVE_STRERRORNAME_NP
 	const char *name = strerrorname_np(err < 0 ? -err : err);
+#else
+	const char *name = iommufd_errname_table(err);
+#endif
 
 	return name ? name : "unknown errno";
 }

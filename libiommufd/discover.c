@@ -2,6 +2,10 @@
 /*
  * Finding VFIO device cdevs with libudev.
  *
+ * Built without libudev (configure --without-libudev, for static links and
+ * musl), the calls that need it return -EOPNOTSUPP and say why; PCI
+ * address checks and iommufd_discover_list_free() work the same.
+ *
  * A device bound to a VFIO driver gets a child device in the "vfio-dev"
  * class (/sys/bus/pci/devices/<BDF>/vfio-dev/vfioN) whose node is
  * /dev/vfio/devices/vfioN. The node is trusted only when it is a character
@@ -9,13 +13,18 @@
  * is never bound by mistake.
  */
 #define _GNU_SOURCE
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#ifdef HAVE_LIBUDEV
 #include <libudev.h>
+#endif
 
 #include "private.h"
 
@@ -62,6 +71,7 @@ static int normalize_pci_addr(const char *in, char out[PCI_ADDR_MAX])
 	return 0;
 }
 
+#ifdef HAVE_LIBUDEV
 /* The node of a vfio-dev device, checked against its major:minor. */
 static int checked_devnode(struct iommufd_ctx *ctx, struct udev_device *vfio,
 			   char **ret_path)
@@ -166,6 +176,7 @@ IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
 	udev_unref(udev);
 	return rc;
 }
+#endif /* HAVE_LIBUDEV */
 
 IOMMUFD_EXPORT int iommufd_discover_pci(struct iommufd_ctx *ctx,
 					const char *pci_addr,
@@ -196,6 +207,7 @@ IOMMUFD_EXPORT void iommufd_discover_list_free(struct iommufd_vfio_cdev **list)
 	free(list);
 }
 
+#ifdef HAVE_LIBUDEV
 static uint16_t sysattr_hex(struct udev_device *dev, const char *name)
 {
 	const char *v = udev_device_get_sysattr_value(dev, name);
@@ -308,3 +320,28 @@ out:
 	udev_unref(udev);
 	return rc;
 }
+
+#else /* !HAVE_LIBUDEV */
+
+IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
+					  const char *sysfs_path,
+					  char **ret_cdev_path)
+{
+	if (!sysfs_path || !*sysfs_path || !ret_cdev_path)
+		return iommufd_bad_args(__func__, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
+	log_err(ctx, "%s: cannot look for its VFIO cdev: libiommufd was built without libudev (bind by path or fd instead)",
+		sysfs_path);
+	return -EOPNOTSUPP;
+}
+
+IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
+					 struct iommufd_vfio_cdev ***ret_list,
+					 size_t *ret_count)
+{
+	(void)ret_count;	/* untouched on failure, as every out-parameter */
+	if (!ret_list)
+		return iommufd_bad_args(__func__, "!ret_list");
+	log_err(ctx, "cannot list VFIO cdevs: libiommufd was built without libudev");
+	return -EOPNOTSUPP;
+}
+#endif /* HAVE_LIBUDEV */
