@@ -28,8 +28,9 @@ build=${LIBIOMMUFD_BUILD:-$top}
 out=${LIBIOMMUFD_VM_OUT:-$build/examples/vm-out}
 vm=$top/tests/vm
 examples="edu-dma iommufd-info nested-vmm lsiommufd"
-# Where each is built: the examples in examples/, lsiommufd in tools/.
-bin_of() { case $1 in lsiommufd) echo "$build/tools/$1" ;; *) echo "$build/examples/$1" ;; esac; }
+# Where each is built: the examples in examples/, lsiommufd (tools/) as
+# tests/vm/lsiommufd, without the libtool wrapper.
+bin_of() { case $1 in lsiommufd) echo "$build/tests/vm/$1" ;; *) echo "$build/examples/$1" ;; esac; }
 for ex in $examples; do
 	[ -x "$(bin_of "$ex")" ] || { echo "$(bin_of "$ex") is not built: run make"; exit 1; }
 done

@@ -47,7 +47,8 @@ for p in "$builddir"/tests/vm/vm-* "$builddir"/tests/vm/smoke; do
 	case ${p##*/} in *.*) continue ;; esac	# sources, objects
 	[ -f "$p" ] && [ -x "$p" ] && progs="$progs $p"
 done
-examples="examples/edu-dma examples/nested-vmm tools/lsiommufd"
+# lsiommufd: its -no-install build (tools/lsiommufd is the installed one).
+examples="examples/edu-dma examples/nested-vmm tests/vm/lsiommufd"
 for ex in $examples; do
 	if [ -z "$progs" ] || [ ! -x "$builddir/$ex" ]; then
 		echo "ERROR: the VM programs or $ex are not built in $builddir (run make check)"
@@ -73,5 +74,11 @@ set -- --cpio "$out/initramfs.cpio.gz" \
 	${LIBIOMMUFD_VM_MACHINES:+--machines "$LIBIOMMUFD_VM_MACHINES"} "$@"
 bash "$vmdir/run.sh" "$@"
 rc=$?
+# lsiommufd --json, as each VM printed it, through python3's JSON parser.
+if command -v python3 >/dev/null 2>&1; then
+	python3 "$srcdir/tests/lsiommufd-json.py" --logs "$out"/*.log || rc=1
+else
+	echo "check.sh: no python3: lsiommufd's JSON reports not parsed"
+fi
 echo "check.sh: run.sh exited $rc after $(($(date +%s) - start))s; logs in $out"
 exit $rc
