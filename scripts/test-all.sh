@@ -6,7 +6,10 @@
 #  3. libFuzzer (ASan + UBSan) on the decoders and builders;
 #  4. install into a staging root and build the examples against the
 #     installed library through pkg-config;
-#  5. make distcheck.
+#  5. builds without libudev: glibc (fully static link) and musl-gcc
+#     (scripts/portability.sh);
+#  6. the Debian packages: build, lintian, install (scripts/deb-check.sh);
+#  7. make distcheck.
 # Build trees go to $LIBIOMMUFD_BUILD (default: ./build), out of the source.
 set -eu
 
@@ -72,6 +75,12 @@ for ex in "$src"/examples/*.c; do
 done
 LD_LIBRARY_PATH="$(dirname "$(find "$stage" -name 'libiommufd.so.1')")" \
 	"$build/stage/iommufd-info"
+
+step "portability: without libudev (glibc, fully static link) and musl-gcc"
+LIBIOMMUFD_BUILD="$build" "$src/scripts/portability.sh"
+
+step "Debian packages: build, symbols, lintian, file lists, install, pkg-config consumer"
+LIBIOMMUFD_BUILD="$build" "$src/scripts/deb-check.sh"
 
 step "make distcheck (the VM tier already ran on these sources above)"
 LIBIOMMUFD_VM_TESTS=0 make -C "$build/gcc" -j"$jobs" distcheck \
