@@ -767,7 +767,9 @@ static int gather(struct report *rep, const struct options *o,
 	else
 		rep->have_commands = true;
 	rc = gather_devices(rep, ctx, o, ret_list);
-	if (rc || rep->list_failure.step)
+	/* Without discovery, the devices named by path are all that was asked. */
+	if (rc || (rep->list_failure.step &&
+		   !(rep->list_failure.err == -EOPNOTSUPP && o->ndevices)))
 		status = EXIT_INCOMPLETE;
 	for (size_t i = 0; i < rep->ndevices; i++)
 		if (rep->devices[i].failure.step)
