@@ -42,6 +42,16 @@ if ! "$src/scripts/deb-symbols.sh" | diff -u "$src/debian/libiommufd1.symbols" -
 	exit 1
 fi
 echo "debian/libiommufd1.symbols: $(grep -c '@LIBIOMMUFD_' "$src/debian/libiommufd1.symbols") symbols, up to date"
+# A symbol of node LIBIOMMUFD_X.Y comes with release X.Y.0: the package
+# must be at least that version (dpkg-gensymbols would otherwise stamp the
+# symbol with the current Debian revision, which lintian rejects).
+upstream=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version | sed 's/-[^-]*$//')
+newest=$(awk '{ print $2 }' "$src/debian/libiommufd1.symbols" | grep '^[0-9]' | sort -V | tail -1)
+if dpkg --compare-versions "$upstream" lt "$newest"; then
+	echo "deb-check: the version script has symbols of release $newest but debian/changelog packages $upstream:"
+	echo "  bump the version (configure.ac) and add a debian/changelog entry for $newest"
+	exit 1
+fi
 
 step "the upstream tarball (make dist)"
 rm -rf "$out"
@@ -50,7 +60,6 @@ mkdir -p "$out/dist"
 (cd "$out/dist" && "$src/configure" -q && make -s dist >/dev/null)
 tarball=$(ls "$out"/dist/libiommufd-*.tar.xz)
 version=$(basename "$tarball" .tar.xz | sed 's/^libiommufd-//')
-upstream=$(dpkg-parsechangelog -l "$src/debian/changelog" -S Version | sed 's/-[^-]*$//')
 [ "$version" = "$upstream" ] || {
 	echo "deb-check: the tarball is $version but debian/changelog packages $upstream"
 	exit 1
