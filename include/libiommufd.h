@@ -2505,7 +2505,8 @@ struct iommufd_vfio_cdev {
  * @return 0, or -EINVAL (malformed address), -ENODEV (no such device, or it
  * has no VFIO cdev: not bound to vfio-pci, or a kernel without
  * CONFIG_VFIO_DEVICE_CDEV), -ENOENT/-ENXIO (the node is absent or is not
- * that device), -ENOMEM
+ * that device), -ENOMEM, -EOPNOTSUPP (a valid address, but the library was
+ * built without libudev: `configure --without-libudev`)
  * @since 1.0
  */
 int iommufd_discover_pci(struct iommufd_ctx *ctx, const char *pci_addr,
@@ -2528,8 +2529,8 @@ int iommufd_discover_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
  * @param[out] ret_list NULL-terminated array in the order of the devices'
  * sysfs paths, free with iommufd_discover_list_free()
  * @param[out] ret_count number of entries, or NULL
- * @return 0 (also with none found), or -ENOMEM, or the errno of reading
- * /sys/class/vfio-dev
+ * @return 0 (also with none found), or -ENOMEM, the errno of reading
+ * /sys/class/vfio-dev, or -EOPNOTSUPP (the library was built without libudev)
  * @since 1.0
  */
 int iommufd_discover_list(struct iommufd_ctx *ctx,

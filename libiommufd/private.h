@@ -262,6 +262,8 @@ int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int lin
 
 /* "EOPNOTSUPP" for EOPNOTSUPP (sign ignored): errno names read best in logs. */
 const char *iommufd_errname(int err);
+/* The same from the library's own table (errname.c); NULL when unknown. */
+const char *iommufd_errname_table(int err);
 
 /* ---- kernel boundary --------------------------------------------------- */
 
