@@ -5,10 +5,12 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <alloca.h>
 
 #include "failnth.h"
 
@@ -25,6 +27,32 @@ static bool write_knob(const char *path, const char *val)
 	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
 	close(fd);
 	return ok;
+}
+
+/*
+ * The injected failure is meant for the kernel's work inside a call, not
+ * for this process's own memory: a failed page allocation in a page fault
+ * of the heap or the stack, or in a brk() that grows or trims the heap, is
+ * not what is tested (and seen here on 6.12, it corrupted glibc's heap).
+ * So grow the heap once, keep it (no trimming, no mmap for big blocks),
+ * and touch it and a good part of the stack before anything is armed.
+ */
+static void prefault(void)
+{
+	const size_t heap = 8u << 20, stack = 512u << 10;
+	volatile char *deep = alloca(stack);
+	char *p;
+
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
+	p = malloc(heap);
+	if (p) {
+		memset(p, 1, heap);
+		free(p);
+	}
+	for (size_t i = 0; i < stack; i += 4096)
+		deep[i] = 0;
 }
 
 const char *fnth_setup(void)
@@ -48,6 +76,7 @@ const char *fnth_setup(void)
 		return NULL;
 	if (broken[0])
 		return broken;
+	prefault();
 	for (size_t i = 0; i < sizeof(knobs) / sizeof(knobs[0]); i++) {
 		if (!write_knob(knobs[i][0], knobs[i][1])) {
 			snprintf(broken, sizeof(broken), "cannot write %s: %s (a kernel without"

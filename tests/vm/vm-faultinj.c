@@ -124,7 +124,7 @@ struct fx {
 	struct iommufd_device *dev;
 	int cdev;			/* edu: the cdev (the test's: bind_fd) */
 	struct vmt_edu edu;
-	uint32_t stdev, idev;		/* mock device */
+	uint32_t stdev, idev, st_hwpt;	/* mock device, and the HWPT MOCK_DOMAIN made */
 	uint8_t *a, *b, *c;		/* c: a spare page */
 	uint64_t iova, spare;		/* spare: a free IOVA in both IOASes */
 	int memfd;
@@ -167,6 +167,13 @@ static bool is_known(const struct fx *f, uint32_t id)
 		if (f->known[i] == id)
 			return true;
 	return false;
+}
+
+static void forget(struct fx *f, uint32_t id)
+{
+	for (unsigned int i = 0; i < f->nknown; i++)
+		if (f->known[i] == id)
+			f->known[i] = f->known[--f->nknown];
 }
 
 /* Where edu's DMA (its buffer to @iova) lands now. */
@@ -279,6 +286,7 @@ static bool mock_setup(struct vmt_case *t, struct fx *f)
 
 	rc = vmt_st_mock_domain(f->fd, iommufd_ioas_get_id(f->ioas1), 0, &f->stdev, &hwpt,
 				&f->idev);
+	f->st_hwpt = hwpt;
 	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "MOCK_DOMAIN: %s", vmt_errname(rc)))
 		return false;
 	known(f, f->stdev);
@@ -407,8 +415,9 @@ static bool ctx_usable(struct vmt_case *t, struct fx *f)
 	int rc = iommufd_ioas_alloc(f->ctx, &ioas);
 
 	if (!rc)
-		rc = iommufd_ioas_destroy(ioas);
-	iommufd_ioas_unref(ioas);
+		rc = iommufd_ioas_destroy(ioas);	/* on success the handle is gone */
+	if (rc)
+		iommufd_ioas_unref(ioas);
 	return vmt_check_(t, rc == 0, __FILE__, __LINE__,
 			  "the context does not work after the failure: %s", vmt_errname(rc));
 }
@@ -857,6 +866,8 @@ static bool dirty_setup(struct vmt_case *t, struct fx *f)
 			vmt_errname(rc)))
 		return false;
 	known(f, iommufd_hwpt_get_id(f->dirty));
+	/* The device left the kernel's own HWPT, which went with it: its ID is free. */
+	forget(f, f->st_hwpt);
 	return true;
 }
 
@@ -1022,27 +1033,40 @@ static bool probe_unchanged(struct vmt_case *t, struct fx *f)
 }
 
 /*
- * Each verdict of @got is the one without injection (@want), or says the
- * allocation failed (ERROR, -ENOMEM): never a wrong reason.
+ * Each verdict of @got is the one without injection (@want), or "probe
+ * failed" (an allocation failed): never a verdict that blames the kernel or
+ * the IOMMU, or claims support, because of an injected failure.
  */
 static bool same_verdicts(struct vmt_case *t, const struct iommufd_probe *got_p,
 			  const struct iommufd_probe *want_p)
 {
+	static const char *const names[] = {
+		"hwpt_alloc", "hw_info", "dirty_tracking_cmds", "invalidate", "fault_queue",
+		"map_file", "viommu_cmds", "vdevice", "change_process", "veventq", "hw_queue",
+		"vfio_compat", "options", "ioas_copy", "nest_parent", "paging_hwpt", "nesting",
+		"dirty_tracking", "pasid_hwpt", "pasid", "pasid_exec", "pasid_priv", "ats",
+		"viommu_arm_smmuv3", "viommu_tegra241_cmdqv", "viommu_selftest",
+	};
 	const struct iommufd_feature *got = &got_p->hwpt_alloc;
 	const struct iommufd_feature *want = &want_p->hwpt_alloc;
 	size_t n = (offsetof(struct iommufd_probe, hw_info_type) -
 		    offsetof(struct iommufd_probe, hwpt_alloc)) / sizeof(*got);
 
+	_Static_assert(sizeof(names) / sizeof(names[0]) ==
+		       (offsetof(struct iommufd_probe, hw_info_type) -
+			offsetof(struct iommufd_probe, hwpt_alloc)) / sizeof(struct iommufd_feature),
+		       "a feature of struct iommufd_probe has no name here");
 	for (size_t i = 0; i < n; i++) {
 		if (got[i].support == want[i].support && got[i].err == want[i].err)
 			continue;
-		/* An allocation failed: the verdict must say so, not blame the IOMMU. */
-		if (!vmt_check_(t, got[i].support == IOMMUFD_FEATURE_ERROR &&
-				got[i].err == -ENOMEM, __FILE__, __LINE__,
-				"device probe feature %zu: %s/%s, without injection %s/%s", i,
+		if (!vmt_check_(t, got[i].support == IOMMUFD_FEATURE_ERROR, __FILE__, __LINE__,
+				"probe verdict %s: %s/%s under injection, %s/%s without", names[i],
 				iommufd_support_name(got[i].support), vmt_errname(got[i].err),
 				iommufd_support_name(want[i].support), vmt_errname(want[i].err)))
 			return false;
+		if (got[i].err != -ENOMEM)
+			vmt_note("probe verdict %s: probe failed with %s under injection (%s)",
+				 names[i], vmt_errname(got[i].err), log_last);
 	}
 	return true;
 }
@@ -1109,17 +1133,21 @@ static const struct op ops[] = {
 /* ---- known kernel defects ------------------------------------------------------ */
 
 /*
- * Points that crash the kernel (docs/kernel-quirks.md, "Found by fault
- * injection (issue 11)"): not injected unless LIBIOMMUFD_FAULTINJ_CRASH=1.
+ * Where injection crashes the kernel (docs/kernel-quirks.md, "Found by
+ * fault injection (issue 11)"): from point @from on, @op is not injected
+ * unless LIBIOMMUFD_FAULTINJ_CRASH=1; the call is then made once without
+ * injection, to finish the operation's checks.
  */
 static const struct crash {
-	const char *op, *machine;
+	const char *op;
 	unsigned int kmin, kend;	/* kernels [kmin, kend) */
-	unsigned int n;
+	unsigned int from;
 	const char *what;
 } crashes[] = {
-	{ "bind", "vtd", VMT_KV(6, 12, 0), VMT_KV(6, 13, 0), 34,
-	  "6.12 VT-d: a failed VFIO bind ends in a general protection fault" },
+	{ "bind", VMT_KV(6, 12, 0), VMT_KV(6, 13, 0), 4,
+	  "6.12: from here on the failed allocations land in the ACPI interpreter (_PRT, as"
+	  " vfio-pci enables the device); bind still succeeds, ACPI's state is left damaged,"
+	  " and a few points later the kernel takes a general protection fault" },
 };
 
 static const struct crash *crash_at(const struct op *op, unsigned int n)
@@ -1127,8 +1155,8 @@ static const struct crash *crash_at(const struct op *op, unsigned int n)
 	unsigned int kv = vmt_kernel_version();
 
 	for (size_t i = 0; i < sizeof(crashes) / sizeof(crashes[0]); i++)
-		if (strcmp(crashes[i].op, op->name) == 0 && vmt_machine_is(crashes[i].machine) &&
-		    kv >= crashes[i].kmin && kv < crashes[i].kend && crashes[i].n == n)
+		if (strcmp(crashes[i].op, op->name) == 0 && kv >= crashes[i].kmin &&
+		    kv < crashes[i].kend && n >= crashes[i].from)
 			return &crashes[i];
 	return NULL;
 }
@@ -1136,13 +1164,6 @@ static const struct crash *crash_at(const struct op *op, unsigned int n)
 static bool is_replace(const struct op *op)
 {
 	return op->call == replace_ioas_call || op->call == replace_hwpt_call;
-}
-
-static void forget(struct fx *f, uint32_t id)
-{
-	for (unsigned int i = 0; i < f->nknown; i++)
-		if (f->known[i] == id)
-			f->known[i] = f->known[--f->nknown];
 }
 
 /*
@@ -1193,11 +1214,26 @@ struct tally {
 static unsigned int total_tried, total_rolled_back, total_tolerated;
 static char fi_broken[256];	/* why fault injection cannot run here */
 static bool crash_points;	/* LIBIOMMUFD_FAULTINJ_CRASH=1 */
+static bool verbose;		/* LIBIOMMUFD_FAULTINJ_VERBOSE=1: a line per point */
+
+/* LIBIOMMUFD_FAULTINJ_OPS=a,b: only these operations (to reproduce one). */
+static bool selected(const struct op *op)
+{
+	const char *list = getenv("LIBIOMMUFD_FAULTINJ_OPS");
+	size_t len = strlen(op->name);
+
+	for (const char *p = list; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : "")
+		if (strncmp(p, op->name, len) == 0 && (p[len] == ',' || !p[len]))
+			return true;
+	return !list || !*list;
+}
 
 static const char *unavailable(const struct op *op, const struct iommufd_probe *p)
 {
 	if (fi_broken[0])
 		return fi_broken;
+	if (!selected(op))
+		return "not in LIBIOMMUFD_FAULTINJ_OPS";
 	if ((op->need & N_EDU) && !vmt_machine_has_edu())
 		return "needs a VFIO device (edu behind a vIOMMU: vtd, amd, virtio); the mock"
 		       " machine's devices have no cdev to attach";
@@ -1283,14 +1319,17 @@ static void run_op(struct vmt_case *t, const struct op *op, const struct iommufd
 			built = true;
 			hwpt_before = vmt_machine_has_edu() ? attached_hwpt(&f) : 0;
 		}
-		if (k && !crash_points) {
-			vmt_note("n=%u not injected: %s (LIBIOMMUFD_FAULTINJ_CRASH=1 injects it)", n,
-				 k->what);
-			c.crash_skipped++;
-			continue;
+		if (k && !crash_points && !c.crash_skipped) {
+			vmt_note("n>=%u not injected: %s (LIBIOMMUFD_FAULTINJ_CRASH=1 injects them)",
+				 n, k->what);
+			c.crash_skipped = n;
 		}
-		if (k)
-			vmt_note("n=%u: injecting a known crash: %s", n, k->what);
+		if (k && !crash_points)
+			n = 0;		/* fnth_arm(0): the last call, without injection */
+		else if (k && k->from == n)
+			vmt_note("n=%u: injecting where the kernel is known to crash: %s", n, k->what);
+		if (verbose)
+			printf("  %s n=%u\n", op->name, n);	/* the last one names a crash */
 		fds = vmt_count_fds();
 		log_lines = 0;
 		log_last[0] = '\0';
@@ -1298,7 +1337,10 @@ static void run_op(struct vmt_case *t, const struct op *op, const struct iommufd
 		rc = op->call(&f);
 		injected = fnth_disarm();
 		lines = log_lines;
-		if (!injected) {
+		if (verbose)
+			printf("  %s n=%u: %s%s\n", op->name, n, vmt_errname(rc),
+			       injected ? "" : " (not injected)");
+		if (!injected || n == 0) {
 			/* The call did fewer than n allocations: it ran to its end. */
 			quirk = rc && op->quirk ? op->quirk(&f, rc) : NULL;
 			if (quirk)
@@ -1341,9 +1383,10 @@ static void run_op(struct vmt_case *t, const struct op *op, const struct iommufd
 		     " all other checks passed", vmt_kernel_release(), c.blocked, c.rolled_back,
 		     c.blocked_at, c.tried);
 	if (c.crash_skipped)
-		SKIP("%u points tried, %u rolled back; %u point(s) not injected: known kernel crash"
-		     " (docs/kernel-quirks.md; LIBIOMMUFD_FAULTINJ_CRASH=1 injects them)", c.tried,
-		     c.rolled_back, c.crash_skipped);
+		SKIP("kernel %s: %u points tried, %u rolled back, %u tolerated; n>=%u not injected:"
+		     " known kernel crash (docs/kernel-quirks.md; LIBIOMMUFD_FAULTINJ_CRASH=1 injects"
+		     " them)", vmt_kernel_release(), c.tried, c.rolled_back, c.tolerated,
+		     c.crash_skipped);
 	/* The last success was checked; this one counts the points. */
 	CHECK(c.rolled_back + c.tolerated == c.tried, "%u points tried, %u accounted for",
 	      c.tried, c.rolled_back + c.tolerated);
@@ -1372,6 +1415,8 @@ int main(int argc, char **argv)
 	if (why)
 		snprintf(fi_broken, sizeof(fi_broken), "%s", why);
 	crash_points = fnth_crash_points();
+	verbose = getenv("LIBIOMMUFD_FAULTINJ_VERBOSE") &&
+		  strcmp(getenv("LIBIOMMUFD_FAULTINJ_VERBOSE"), "1") == 0;
 	if (vmt_need_iommufd(&t0) && vmt_ctx_new(&ctx) == 0) {
 		ctx_probe.sz = sizeof(ctx_probe);
 		iommufd_ctx_probe(ctx, &ctx_probe);
