@@ -18,11 +18,11 @@
  *                  document is wrong).
  * replace-mock-hwpt  a VT-d device replaced onto a HWPT of the selftest mock
  *                  driver: plain attach correctly gives EINVAL (checked by
- *                  default), the replace oopses 7.2 and is only tried with
+ *                  default), the replace oopses 7.2 and 7.3 and is only tried with
  *                  LIBIOMMUFD_FAULTINJ_CRASH=1; 6.12 with virtio-iommu
  *                  accepts it (0), which is checked by default.
  * bind-nth         VFIO bind with the n-th allocation failed, n = 1, 2, ...:
- *                  on 6.12 the failures from n = 4 on land in the ACPI
+ *                  on 6.12 and 7.x the failures from n = 4 on land in the ACPI
  *                  interpreter (_PRT, evaluated as vfio-pci enables the
  *                  device), bind succeeds anyway, and a few points later the
  *                  kernel takes a general protection fault; those points are
@@ -49,7 +49,7 @@
 
 /* Kernels documented (docs/kernel-quirks.md) to block DMA after a failed replace. */
 static const unsigned int blocked_kernels[][2] = {
-	{ VMT_KV(7, 2, 0), VMT_KV(7, 3, 0) },
+	{ VMT_KV(7, 2, 0), VMT_KV(7, 4, 0) },	/* 7.2 (the report), 7.3 (seen here) */
 };
 
 /*
@@ -59,7 +59,7 @@ static const unsigned int blocked_kernels[][2] = {
 static const struct {
 	unsigned int kmin, kend, from;
 } bind_crashes[] = {
-	{ VMT_KV(6, 12, 0), VMT_KV(6, 13, 0), 4 },
+	{ VMT_KV(6, 12, 0), VMT_KV(255, 0, 0), 4 },	/* 6.12, 7.3: every kernel here */
 };
 
 static int raw(int fd, unsigned long req, void *arg)
@@ -334,7 +334,7 @@ static void test_replace_mock_hwpt(struct vmt_case *t)
 	accepted = vmt_machine_is("virtio") && vmt_kernel_version() < VMT_KV(7, 0, 0);
 	if (!accepted && !fnth_crash_points())
 		SKIP("plain attach to the mock HWPT: EINVAL, correct; the replace of the attached"
-		     " device is not tried (it oopses 7.2 with VT-d: docs/kernel-quirks.md;"
+		     " device is not tried (it oopses 7.2 and 7.3 with VT-d: docs/kernel-quirks.md;"
 		     " LIBIOMMUFD_FAULTINJ_CRASH=1 tries it)");
 	vmt_note("replacing attached edu onto mock HWPT %u (may oops this kernel)", mock_hwpt);
 	rc = attach(r.cdev, mock_hwpt, NULL);
@@ -405,7 +405,7 @@ static void test_bind_nth(struct vmt_case *t)
 	if (skipped)
 		SKIP("%u points tried; n>=%u not injected: on kernel %s the failures land in the"
 		     " ACPI interpreter (_PRT) as vfio-pci enables the device, bind succeeds, and a"
-		     " few points later the kernel takes a general protection fault"
+		     " few points later the kernel oopses"
 		     " (docs/kernel-quirks.md; LIBIOMMUFD_FAULTINJ_CRASH=1 injects them)", tried,
 		     skipped, vmt_kernel_release());
 out:
