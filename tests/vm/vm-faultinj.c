@@ -34,6 +34,11 @@
  *     command line (tests/vm/run.sh: LIBIOMMUFD_VM_APPEND) sets
  *     LIBIOMMUFD_FAULTINJ_CRASH=1.
  *
+ * Environment (kernel parameters through run.sh's LIBIOMMUFD_VM_APPEND):
+ * LIBIOMMUFD_FAULTINJ_OPS=a,b runs only those operations,
+ * LIBIOMMUFD_FAULTINJ_VERBOSE=1 prints every point (the last line before a
+ * crash names it), LIBIOMMUFD_FAULTINJ_CRASH=1 injects the crash points.
+ *
  * The plain-path fallback of iommufd_hwpt_alloc() is what a kernel without
  * IOMMU_HWPT_ALLOC (before 6.6) makes the library take. The kernels here
  * all have it, so this program answers the library's HWPT_ALLOC with that
