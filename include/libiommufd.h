@@ -979,6 +979,13 @@ int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
  * The kernel driver decides how atomic the switch is for DMA in flight.
  * On failure the device stays attached to its old page table, and
  * iommufd_device_get_pt() and iommufd_device_get_hwpt_id() still report it.
+ * Kernel 6.12 keeps this promise also when the kernel runs out of memory
+ * half-way; 7.2 and 7.3 with VT-d, AMD-Vi or virtio-iommu do not: after an
+ * -ENOMEM the device's DMA can be blocked while the kernel (and so this
+ * handle) still reports the old page table (docs/kernel-quirks.md). Attaching to the old
+ * table again does not help (the kernel sees nothing to change); to recover,
+ * replace onto another page table and then back onto the old one (tested in
+ * the VM tier, tests/vm/vm-faultinj.c).
  * Never allocates memory.
  * @param dev an attached device (or adopted with its attachment unknown)
  * @param pt the new page table (not NULL: detaching is iommufd_device_detach())

@@ -16,7 +16,8 @@
 #              LIBIOMMUFD_VM_CACHE    kernel cache (see kernels.sh)
 #              LIBIOMMUFD_VM_APPEND   more kernel parameters (NAME=VALUE without a '.'
 #                                     reaches the programs' environment, e.g.
-#                                     LIBIOMMUFD_QUIRK_CRASH=1: see docs/kernel-quirks.md)
+#                                     LIBIOMMUFD_QUIRK_CRASH=1 or LIBIOMMUFD_FAULTINJ_CRASH=1:
+#                                     see docs/kernel-quirks.md)
 #
 # A (kernel, machine) pair fails if the VM times out (HANG), the kernel panics, oopses or
 # warns (PANIC), the protocol is broken (ERR: no VM-END, a missing PLAN, a RESULT count
