@@ -128,7 +128,7 @@ boot() {
 	local mem=$VM_MEM
 	# Leave the programs time to report before the boot's own timeout hits.
 	local ptimeout=$((TIMEOUT > 60 ? TIMEOUT - 30 : TIMEOUT))
-	local cmdline="console=ttyS0 panic=-1 quiet ${append[*]} ${LIBIOMMUFD_VM_APPEND:-} LIBIOMMUFD_MACHINE=$m LIBIOMMUFD_TEST_TIMEOUT=$ptimeout"
+	local cmdline="console=ttyS0 panic=-1 quiet ${append[*]} LIBIOMMUFD_MACHINE=$m LIBIOMMUFD_TEST_TIMEOUT=$ptimeout${LIBIOMMUFD_VM_APPEND:+ $LIBIOMMUFD_VM_APPEND}"
 	local t0=$EPOCHREALTIME rc=0
 	# -net none: no default NIC (a PCI device nobody needs, slower boot).
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -M q35 -accel tcg -m "$mem" -smp 1 \
