@@ -2041,8 +2041,10 @@ uint32_t iommufd_hw_queue_get_id(const struct iommufd_hw_queue *queue);
  * (14), each with an empty argument the kernel refuses before doing
  * anything; iommufd_device_probe() adds GET_HW_INFO, a temporary IOAS
  * (2 ioctls), and one allocation plus one destroy per HWPT kind and vIOMMU
- * type it tries, plus one IOVA-ranges read for the plain HWPT (at most 17
- * more).
+ * type it tries, plus one IOVA-ranges read for the plain HWPT, plus a trial
+ * nested HWPT (and, for SMMUv3, the vIOMMU it goes on) when the hardware
+ * info says the IOMMU nests (at most 21 more). vIOMMU types the device's
+ * IOMMU does not have (by its hw-info type) are not tried.
  * @{
  */
 
@@ -2110,8 +2112,11 @@ struct iommufd_probe {
 	 */
 	struct iommufd_feature paging_hwpt;
 	/**
-	 * Nested translation as a VMM would use it: a nest-parent HWPT, and
-	 * hardware info that says the IOMMU nests (VT-d, AMD, SMMUv3 decoders).
+	 * Nested translation as a VMM would use it: a nest-parent HWPT,
+	 * hardware info that says the IOMMU nests (VT-d, AMD, SMMUv3
+	 * decoders), and a nested HWPT actually allocated on the parent (on a
+	 * vIOMMU for SMMUv3) with data of @ref nested_data_type. AMD drivers
+	 * of 7.0 to 7.3 make nest parents but no nested HWPT: no nesting.
 	 */
 	struct iommufd_feature nesting;
 	struct iommufd_feature dirty_tracking;	/**< a dirty-tracking HWPT */
@@ -2121,7 +2126,13 @@ struct iommufd_probe {
 	struct iommufd_feature pasid_priv;	/**< PCI PASID privileged mode */
 	/** ATS can be used (untested on kernels before 6.17, which do not say). */
 	struct iommufd_feature ats;
-	struct iommufd_feature viommu_arm_smmuv3; /**< an SMMUv3 vIOMMU */
+	/**
+	 * An SMMUv3 vIOMMU; like the next two, tried only on an IOMMU whose
+	 * hw-info type has it (SMMUv3 and Tegra241 for the first two, the
+	 * mock for the third), ::IOMMUFD_FEATURE_NO_IOMMU elsewhere: AMD
+	 * drivers (7.0 to 7.3) make a vIOMMU of any type they are given.
+	 */
+	struct iommufd_feature viommu_arm_smmuv3;
 	struct iommufd_feature viommu_tegra241_cmdqv; /**< a Tegra241 CMDQV vIOMMU */
 	struct iommufd_feature viommu_selftest;	/**< a selftest vIOMMU (mock driver) */
 	/** hw info type of the device's IOMMU (device probe; 0 otherwise). */

@@ -79,6 +79,11 @@ struct iommufd_viommu {
 	uint32_t type;
 	bool borrowed;
 	struct iommufd_hw_queue *hw_queues;	/* not referenced; under ctx->lock */
+	/*
+	 * log2 of the largest HW queue in bytes, from the hw info the caller
+	 * read through the device before (SMMUv3 IDR1.CMDQS); 0: not known.
+	 */
+	unsigned int hw_queue_max_log2;
 };
 
 struct iommufd_vdevice {
@@ -174,6 +179,12 @@ struct iommufd_device {
  */
 const char *iommufd_nesting_missing(uint32_t type, const void *rec, size_t len,
 				    char *buf, size_t buflen);
+
+/*
+ * log2 of the largest HW queue, in bytes, that the IOMMU of the vendor
+ * record @rec (@len bytes of type @type) takes; 0 when it does not say.
+ */
+unsigned int iommufd_hw_queue_max_log2(uint32_t type, const void *rec, size_t len);
 
 /* ---- logging and the per-thread explanation of failures ----------------- */
 

@@ -8,7 +8,7 @@
  */
 #include "vendor.h"
 
-void vendor_selftest_decode(const struct kabi_hw_info_selftest *rec,
+static void selftest_decode(const struct kabi_hw_info_selftest *rec,
 			    struct iommufd_selftest_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -34,7 +34,7 @@ IOMMUFD_EXPORT int iommufd_selftest_info_decode(struct iommufd_ctx *ctx,
 	if (rc)
 		return rc;
 	memcpy(&rec, data, sizeof(rec));
-	vendor_selftest_decode(&rec, &info);
+	selftest_decode(&rec, &info);
 	if (info.test_reg != KABI_TEST_HW_INFO_REGVAL)
 		log_info(ctx, "selftest hw info: test_reg is %#x, not %#x", info.test_reg,
 			 KABI_TEST_HW_INFO_REGVAL);
@@ -169,3 +169,39 @@ IOMMUFD_EXPORT int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx,
 	vendor_emit(buf, &out, sizeof(out), IOMMUFD_INVALIDATE_SELFTEST, ret_type, ret_len);
 	return 0;
 }
+
+/* ---- the vendor table's entry ------------------------------------------ */
+
+static void selftest_decode_rec(const void *rec, void *info)
+{
+	struct kabi_hw_info_selftest r;
+
+	memcpy(&r, rec, sizeof(r));
+	selftest_decode(&r, info);
+}
+
+/* The mock always makes nest parents; no register decides it. */
+static bool selftest_nesting(const void *info, char *buf, size_t len)
+{
+	(void)info;
+	(void)buf;
+	(void)len;
+	return true;
+}
+
+static const struct kabi_hwpt_selftest selftest_trial = { .iotlb = KABI_TEST_IOTLB_DEFAULT };
+static const uint32_t selftest_viommus[] = { KABI_VIOMMU_TYPE_SELFTEST, 0 };
+
+const struct vendor_type vendor_type_selftest = {
+	.hw_info_type = KABI_HW_INFO_TYPE_SELFTEST,
+	.name = "iommufd selftest mock",
+	.what = "selftest hw info",
+	.rec_len = sizeof(struct kabi_hw_info_selftest),
+	.info_size = sizeof(struct iommufd_selftest_info),
+	.decode = selftest_decode_rec,
+	.nesting = selftest_nesting,
+	.nested_data_type = IOMMUFD_HWPT_DATA_SELFTEST,
+	.trial_data = &selftest_trial,
+	.trial_len = KABI_HWPT_SELFTEST_SIZE_V1,
+	.viommu_types = selftest_viommus,
+};

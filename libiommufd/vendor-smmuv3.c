@@ -15,6 +15,8 @@
  * driver: anything else makes it fail with EIO, which these builders
  * prevent.
  */
+#include <stdio.h>
+
 #include "vendor.h"
 
 /* ---- 5.2 Stream Table Entry: the fields a guest may set ----------------- */
@@ -49,7 +51,7 @@ static uint8_t oas_bits(unsigned int oas)
 	return oas < ARRAY_SIZE(bits) ? bits[oas] : 0;
 }
 
-void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
+static void smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
 			  struct iommufd_smmuv3_info *info)
 {
 	uint32_t idr0 = rec->idr[0], idr1 = rec->idr[1], idr3 = rec->idr[3];
@@ -61,6 +63,7 @@ void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
 	info->iidr = rec->iidr;
 	info->aidr = rec->aidr;
 	info->flags = rec->flags;
+	info->errata_repeat_tlbi_cfgi = rec->flags & KABI_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI;
 
 	/* 6.3.1 SMMU_IDR0 */
 	info->s2p = BIT_SET(idr0, 0);
@@ -84,6 +87,7 @@ void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
 	/* 6.3.2 SMMU_IDR1 */
 	info->sidsize = BITS(idr1, 5, 0);
 	info->ssidsize = BITS(idr1, 10, 6);
+	info->cmdqs = BITS(idr1, 25, 21);
 	/* 6.3.4 SMMU_IDR3 */
 	info->fwb = BIT_SET(idr3, 8);
 	info->ril = BIT_SET(idr3, 10);
@@ -94,6 +98,7 @@ void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
 	info->gran4k = BIT_SET(idr5, 4);
 	info->gran16k = BIT_SET(idr5, 5);
 	info->gran64k = BIT_SET(idr5, 6);
+	info->ds = BIT_SET(idr5, 7);
 	info->vax = BITS(idr5, 11, 10);
 	info->stall_max = BITS(idr5, 31, 16);
 	/* SMMU_IIDR */
@@ -123,7 +128,7 @@ IOMMUFD_EXPORT int iommufd_smmuv3_info_decode(struct iommufd_ctx *ctx,
 	if (rc)
 		return rc;
 	memcpy(&rec, data, sizeof(rec));
-	vendor_smmuv3_decode(&rec, &info);
+	smmuv3_decode(&rec, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
 }
@@ -141,7 +146,8 @@ static int smmuv3_hw(struct iommufd_ctx *ctx, const struct iommufd_smmuv3_info *
 	memcpy(rec.idr, copy.idr, sizeof(rec.idr));
 	rec.iidr = copy.iidr;
 	rec.aidr = copy.aidr;
-	vendor_smmuv3_decode(&rec, info);
+	rec.flags = copy.flags;
+	smmuv3_decode(&rec, info);
 	return 1;
 }
 
@@ -557,7 +563,7 @@ IOMMUFD_EXPORT int iommufd_smmuv3_cmd_build(struct iommufd_ctx *ctx,
 
 /* ---- NVIDIA Tegra241 CMDQV --------------------------------------------- */
 
-void vendor_tegra241_cmdqv_decode(const struct kabi_hw_info_tegra241_cmdqv *rec,
+static void tegra241_cmdqv_decode(const struct kabi_hw_info_tegra241_cmdqv *rec,
 				  struct iommufd_tegra241_cmdqv_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -592,7 +598,154 @@ IOMMUFD_EXPORT int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
 	if (rc)
 		return rc;
 	memcpy(&rec, data, sizeof(rec));
-	vendor_tegra241_cmdqv_decode(&rec, &info);
+	tegra241_cmdqv_decode(&rec, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
+}
+
+/* ---- the vendor table's entries ---------------------------------------- */
+
+static void smmuv3_decode_rec(const void *rec, void *info)
+{
+	struct kabi_hw_info_arm_smmuv3 r;
+
+	memcpy(&r, rec, sizeof(r));
+	smmuv3_decode(&r, info);
+}
+
+static bool smmuv3_nesting(const void *info, char *buf, size_t len)
+{
+	const struct iommufd_smmuv3_info *d = info;
+
+	if (buf)
+		snprintf(buf, len, "hw info IDR0.S1P=%d S2P=%d %s", d->s1p, d->s2p,
+			 d->s1p && d->s2p ? "allows it" : "(both are needed)");
+	return d->s1p && d->s2p;
+}
+
+static void tegra241_cmdqv_decode_rec(const void *rec, void *info)
+{
+	struct kabi_hw_info_tegra241_cmdqv r;
+
+	memcpy(&r, rec, sizeof(r));
+	tegra241_cmdqv_decode(&r, info);
+}
+
+/* IDR1.CMDQS bounds a Tegra241 HW queue: 2^CMDQS commands of 16 bytes. */
+static unsigned int smmuv3_hw_queue_max_log2(const void *info)
+{
+	return ((const struct iommufd_smmuv3_info *)info)->cmdqs + KABI_SMMUV3_CMD_LOG2;
+}
+
+/* A valid STE of config ABORT (V=1, Config 0b000): no guest table to read. */
+static const uint8_t smmuv3_trial[16] = { 0x01 };
+/* CMDQV extends the SMMUv3: its SMMUs have both vIOMMU types. */
+static const uint32_t smmuv3_viommus[] = {
+	KABI_VIOMMU_TYPE_ARM_SMMUV3, KABI_VIOMMU_TYPE_TEGRA241_CMDQV, 0
+};
+
+/* Since 6.13 an SMMUv3 nested HWPT is allocated on a vIOMMU only. */
+const struct vendor_type vendor_type_smmuv3 = {
+	.hw_info_type = KABI_HW_INFO_TYPE_ARM_SMMUV3,
+	.name = "ARM SMMUv3",
+	.what = "SMMUv3 hw info",
+	.rec_len = sizeof(struct kabi_hw_info_arm_smmuv3),
+	.info_size = sizeof(struct iommufd_smmuv3_info),
+	.decode = smmuv3_decode_rec,
+	.nesting = smmuv3_nesting,
+	.nested_data_type = IOMMUFD_HWPT_DATA_ARM_SMMUV3,
+	.trial_data = smmuv3_trial,
+	.trial_len = sizeof(smmuv3_trial),
+	.trial_viommu_type = KABI_VIOMMU_TYPE_ARM_SMMUV3,
+	.viommu_types = smmuv3_viommus,
+	.hw_queue_max_log2 = smmuv3_hw_queue_max_log2,
+};
+
+/*
+ * Reported only when asked for by type; whether its SMMU nests is told by
+ * the SMMUv3 record of the same device.
+ */
+const struct vendor_type vendor_type_tegra241_cmdqv = {
+	.hw_info_type = KABI_HW_INFO_TYPE_TEGRA241_CMDQV,
+	.name = "NVIDIA Tegra241 CMDQV",
+	.what = "Tegra241 CMDQV hw info",
+	.rec_len = sizeof(struct kabi_hw_info_tegra241_cmdqv),
+	.info_size = sizeof(struct iommufd_tegra241_cmdqv_info),
+	.decode = tegra241_cmdqv_decode_rec,
+	.nested_data_type = IOMMUFD_HWPT_DATA_ARM_SMMUV3,
+	.viommu_types = smmuv3_viommus,
+};
+
+/* ---- the "repeat TLBI/CFGI" erratum (7.3) ------------------------------- */
+
+/*
+ * The opcodes the erratum covers: the configuration and TLB invalidations,
+ * CFGI_STE (0x03) up to ATC_INV (0x40), which is not one of them.
+ */
+static bool opcode_repeats(const void *cmd)
+{
+	uint64_t w0;
+
+	memcpy(&w0, cmd, sizeof(w0));
+	w0 = le64toh(w0);
+	return BITS(w0, 7, 0) >= 0x03 && BITS(w0, 7, 0) < IOMMUFD_SMMUV3_CMD_ATC_INV;
+}
+
+/* Whether the caller's decoded info reports the erratum: its raw flags. */
+static bool hw_has_erratum(const struct iommufd_smmuv3_info *hw)
+{
+	size_t end = offsetof(struct iommufd_smmuv3_info, flags) + sizeof(hw->flags);
+
+	return hw && hw->sz >= end && (hw->flags & KABI_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI);
+}
+
+IOMMUFD_EXPORT bool iommufd_smmuv3_cmd_repeats(const struct iommufd_smmuv3_info *hw,
+					       const void *cmd)
+{
+	return cmd && hw_has_erratum(hw) && opcode_repeats(cmd);
+}
+
+/* The commands [@from, @from + @n) of @cmds, once; *@done counts those handled. */
+static int send_run(struct iommufd_viommu *viommu, const uint8_t *cmds, uint32_t from,
+		    uint32_t n, uint32_t *done)
+{
+	uint32_t handled = 0;
+	int rc = iommufd_viommu_invalidate(viommu, IOMMUFD_INVALIDATE_ARM_SMMUV3,
+					   cmds + (size_t)from * IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN,
+					   IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN, n, &handled);
+
+	*done = handled;
+	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_viommu_invalidate_smmuv3(struct iommufd_viommu *viommu,
+						    const struct iommufd_smmuv3_info *hw,
+						    const void *cmds, uint32_t n,
+						    uint32_t *ret_done)
+{
+	const uint8_t *c = cmds;
+	uint32_t i = 0, done = 0;
+	int rc = 0;
+
+	if (!viommu || (n && !cmds))
+		return iommufd_bad_args(__func__, "!viommu || (n && !cmds)");
+	if (!n || !hw_has_erratum(hw))
+		return iommufd_viommu_invalidate(viommu, IOMMUFD_INVALIDATE_ARM_SMMUV3, cmds,
+						 IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN, n, ret_done);
+	/* Runs of commands alike: a run the erratum covers goes twice. */
+	while (i < n && !rc) {
+		bool twice = opcode_repeats(c + (size_t)i * IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN);
+		uint32_t end = i + 1;
+
+		while (end < n && opcode_repeats(c + (size_t)end *
+						 IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN) == twice)
+			end++;
+		rc = send_run(viommu, c, i, end - i, &done);
+		if (!rc && twice)
+			rc = send_run(viommu, c, i, end - i, &done);
+		i += rc ? done : end - i;
+	}
+	if (ret_done)
+		*ret_done = i;
+	return rc;
 }

@@ -81,6 +81,9 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 	viommu->parent = iommufd_hwpt_ref(parent);
 	viommu->id = cmd.out_viommu_id;
 	viommu->type = type;
+	if (dev->hw_read)
+		viommu->hw_queue_max_log2 = iommufd_hw_queue_max_log2(dev->hw_type, dev->hw_rec,
+									dev->hw_len);
 	log_dbg(dev->ctx, "vIOMMU %u (type 0x%x) on HWPT %u", viommu->id, type,
 		parent->pt.id);
 	*ret_viommu = viommu;
