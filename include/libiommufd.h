@@ -1509,7 +1509,8 @@ int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
  * host physical) in a nest-parent HWPT on the guest RAM IOAS, and lets the
  * guest own stage 1 through nested HWPTs made from the guest's own table
  * descriptors (see the vendor builders). Nested HWPTs are allocated with
- * iommufd_hwpt_alloc() on the nest-parent HWPT (VT-d, AMD, selftest), or
+ * iommufd_hwpt_alloc() on the nest-parent HWPT (VT-d, selftest; AMD's data
+ * type is defined, but its driver allocates no nested HWPT up to 7.3), or
  * with iommufd_viommu_alloc_hwpt() on a vIOMMU (SMMUv3, Tegra241 CMDQV,
  * selftest; kernel 6.13+). A device moves between the parent and nested
  * HWPTs, or between nested HWPTs, with iommufd_device_replace().
