@@ -65,12 +65,10 @@ static void unlink_queue(struct iommufd_hw_queue *queue)
 static void explain_alloc_error(struct iommufd_viommu *viommu, const struct kabi_hw_queue_alloc *cmd,
 				int rc)
 {
-	log_err(viommu->ctx, "HW_QUEUE_ALLOC type 0x%x index %u on vIOMMU %u iova 0x%llx length 0x%llx: %s%s",
-		cmd->type, cmd->index, viommu->id, (unsigned long long)cmd->nesting_parent_iova,
-		(unsigned long long)cmd->length, iommufd_errname(rc),
-		rc == -ENOTTY ? ": the kernel has no HW queues (before 6.17)" :
-		rc == -EOPNOTSUPP ? ": the vIOMMU has no HW queue of this type" :
-		rc == -EINVAL ? ": bad index order, size or alignment, or the memory is not mapped in stage 2" : "");
+	log_cmd_err(viommu->ctx, KCMD_HW_QUEUE_ALLOC, rc, NULL,
+		    "HW_QUEUE_ALLOC type 0x%x index %u on vIOMMU %u iova 0x%llx length 0x%llx",
+		    cmd->type, cmd->index, viommu->id,
+		    (unsigned long long)cmd->nesting_parent_iova, (unsigned long long)cmd->length);
 }
 
 /*
