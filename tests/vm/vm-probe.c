@@ -159,12 +159,11 @@ static bool check_rows(struct vmt_case *t, struct row *rows, size_t n)
 		all &= ok;
 	}
 	if (first < n)
-		vmt_check_(t, false, __FILE__, __LINE__,
-			   "%s %s: verdict %s, but using it gave %s (%s)", rows[first].scope,
-			   rows[first].name, vmt_verdict("", rows[first].v),
-			   vmt_errname(rows[first].use), rows[first].how ? rows[first].how : "");
+		REQUIRE(false, "%s %s: verdict %s, but using it gave %s (%s)", rows[first].scope,
+			rows[first].name, vmt_verdict("", rows[first].v),
+			vmt_errname(rows[first].use), rows[first].how ? rows[first].how : "");
 	else
-		vmt_check_(t, true, __FILE__, __LINE__, "rows");
+		REQUIRE(true, "rows");
 	return all;
 }
 
@@ -438,11 +437,11 @@ static bool dev_setup(struct vmt_case *t, struct dev_env *d, uint32_t mock_flags
 	if (!vmt_need_iommufd(t))
 		return false;
 	rc = vmt_ctx_new(&d->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	d->fd = iommufd_ctx_get_fd(d->ctx);
 	rc = iommufd_ioas_alloc(d->ctx, &d->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	if (vmt_machine_is("mock"))
 		return vmt_mock_device(t, d->ctx, iommufd_ioas_get_id(d->ioas), mock_flags,
@@ -450,7 +449,7 @@ static bool dev_setup(struct vmt_case *t, struct dev_env *d, uint32_t mock_flags
 	if (!vmt_edu_bind(t, d->ctx, &d->dev))
 		return false;
 	rc = iommufd_device_attach(d->dev, iommufd_ioas_as_pt(d->ioas));
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "attach edu: %s", vmt_errname(rc));
+	return REQUIRE(rc == 0, "attach edu: %s", vmt_errname(rc));
 }
 
 static int alloc_flags(struct dev_env *d, uint32_t flags, struct iommufd_hwpt **ret)
