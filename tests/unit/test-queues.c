@@ -201,9 +201,7 @@ int __wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout)
 /* ==== fixture ============================================================= */
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *parent;	/* NEST_PARENT on the IOAS */
 	struct iommufd_viommu *viommu;
 	int peer;			/* the test's end of the queue's socketpair */
@@ -235,9 +233,7 @@ static int setup(void **state)
 	ks_setup(state);
 	kq_reset();
 	f.peer = -1;
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	f.parent = NULL;
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, PARENT_ID, 0);
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f.ioas), f.dev, &opts, &f.parent), 0);
@@ -265,10 +261,7 @@ static int teardown(void **state)
 	if (f->parent)
 		expect_destroy(PARENT_ID, 0);
 	f->parent = iommufd_hwpt_unref(f->parent);
-	expect_destroy(IOAS_ID, 0);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_device_unref(f->dev);
-	iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 

@@ -28,9 +28,7 @@
 #define HW_INFO_TEGRA241_CMDQV 3u
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *parent;	/* NEST_PARENT on the IOAS */
 };
 
@@ -52,9 +50,7 @@ static int setup(void **state)
 	static struct fixture f;
 
 	ks_setup(state);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	f.parent = nest_parent_new(f.dev, f.ioas, PARENT_ID);
 	script_assert_done();
 	log_reset();
@@ -78,10 +74,7 @@ static int teardown(void **state)
 	if (f->parent)
 		expect_destroy(PARENT_ID, 0);
 	f->parent = iommufd_hwpt_unref(f->parent);
-	if (f->ioas)
-		expect_destroy(IOAS_ID, 0);
-	f->ioas = iommufd_ioas_unref(f->ioas);
-	f->ctx = iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 
