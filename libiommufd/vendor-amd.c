@@ -34,10 +34,16 @@
 
 /* ---- hw info ----------------------------------------------------------- */
 
-static void amd_decode(const struct kabi_hw_info_amd *rec, struct iommufd_amd_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void amd_decode(const void *raw, void *out)
 {
-	uint64_t efr = rec->efr, efr2 = rec->efr2;
+	struct kabi_hw_info_amd rec;
+	struct iommufd_amd_info *info = out;
+	uint64_t efr, efr2;
 
+	memcpy(&rec, raw, sizeof(rec));
+	efr = rec.efr;
+	efr2 = rec.efr2;
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
 	info->efr = efr;
@@ -85,17 +91,16 @@ IOMMUFD_EXPORT int iommufd_amd_info_decode(struct iommufd_ctx *ctx,
 					   const void *data, size_t data_len,
 					   struct iommufd_amd_info *ret_info)
 {
-	struct kabi_hw_info_amd rec;
 	struct iommufd_amd_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, AMD_INFO_MIN, "AMD hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "AMD hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_amd.rec_len,
+				      vendor_type_amd.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	amd_decode(&rec, &info);
+	amd_decode(data, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
 }
@@ -207,14 +212,6 @@ IOMMUFD_EXPORT int iommufd_amd_dte_build(struct iommufd_ctx *ctx,
 
 /* ---- the vendor table's entry ------------------------------------------ */
 
-static void amd_decode_rec(const void *rec, void *info)
-{
-	struct kabi_hw_info_amd r;
-
-	memcpy(&r, rec, sizeof(r));
-	amd_decode(&r, info);
-}
-
 static bool amd_nesting(const void *info, char *buf, size_t len)
 {
 	const struct iommufd_amd_info *d = info;
@@ -241,7 +238,7 @@ const struct vendor_type vendor_type_amd = {
 	.what = "AMD hw info",
 	.rec_len = sizeof(struct kabi_hw_info_amd),
 	.info_size = sizeof(struct iommufd_amd_info),
-	.decode = amd_decode_rec,
+	.decode = amd_decode,
 	.nesting = amd_nesting,
 	.nested_data_type = IOMMUFD_HWPT_DATA_AMD_GUEST,
 	.trial_data = &amd_trial,

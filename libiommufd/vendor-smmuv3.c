@@ -51,19 +51,25 @@ static uint8_t oas_bits(unsigned int oas)
 	return oas < ARRAY_SIZE(bits) ? bits[oas] : 0;
 }
 
-static void smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
-			  struct iommufd_smmuv3_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void smmuv3_decode(const void *raw, void *out)
 {
-	uint32_t idr0 = rec->idr[0], idr1 = rec->idr[1], idr3 = rec->idr[3];
-	uint32_t idr5 = rec->idr[5];
+	struct kabi_hw_info_arm_smmuv3 rec;
+	struct iommufd_smmuv3_info *info = out;
+	uint32_t idr0, idr1, idr3, idr5;
 
+	memcpy(&rec, raw, sizeof(rec));
+	idr0 = rec.idr[0];
+	idr1 = rec.idr[1];
+	idr3 = rec.idr[3];
+	idr5 = rec.idr[5];
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
-	memcpy(info->idr, rec->idr, sizeof(info->idr));
-	info->iidr = rec->iidr;
-	info->aidr = rec->aidr;
-	info->flags = rec->flags;
-	info->errata_repeat_tlbi_cfgi = rec->flags & KABI_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI;
+	memcpy(info->idr, rec.idr, sizeof(info->idr));
+	info->iidr = rec.iidr;
+	info->aidr = rec.aidr;
+	info->flags = rec.flags;
+	info->errata_repeat_tlbi_cfgi = rec.flags & KABI_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI;
 
 	/* 6.3.1 SMMU_IDR0 */
 	info->s2p = BIT_SET(idr0, 0);
@@ -102,13 +108,13 @@ static void smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
 	info->vax = BITS(idr5, 11, 10);
 	info->stall_max = BITS(idr5, 31, 16);
 	/* SMMU_IIDR */
-	info->implementer = BITS(rec->iidr, 11, 0);
-	info->revision = BITS(rec->iidr, 15, 12);
-	info->variant = BITS(rec->iidr, 19, 16);
-	info->product_id = BITS(rec->iidr, 31, 20);
+	info->implementer = BITS(rec.iidr, 11, 0);
+	info->revision = BITS(rec.iidr, 15, 12);
+	info->variant = BITS(rec.iidr, 19, 16);
+	info->product_id = BITS(rec.iidr, 31, 20);
 	/* SMMU_AIDR */
-	info->arch_minor = BITS(rec->aidr, 3, 0);
-	info->arch_major = BITS(rec->aidr, 7, 4);
+	info->arch_minor = BITS(rec.aidr, 3, 0);
+	info->arch_major = BITS(rec.aidr, 7, 4);
 }
 
 #define SMMUV3_INFO_MIN \
@@ -118,17 +124,16 @@ IOMMUFD_EXPORT int iommufd_smmuv3_info_decode(struct iommufd_ctx *ctx,
 					      const void *data, size_t data_len,
 					      struct iommufd_smmuv3_info *ret_info)
 {
-	struct kabi_hw_info_arm_smmuv3 rec;
 	struct iommufd_smmuv3_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, SMMUV3_INFO_MIN, "SMMUv3 hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "SMMUv3 hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_smmuv3.rec_len,
+				      vendor_type_smmuv3.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	smmuv3_decode(&rec, &info);
+	smmuv3_decode(data, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
 }
@@ -563,22 +568,26 @@ IOMMUFD_EXPORT int iommufd_smmuv3_cmd_build(struct iommufd_ctx *ctx,
 
 /* ---- NVIDIA Tegra241 CMDQV --------------------------------------------- */
 
-static void tegra241_cmdqv_decode(const struct kabi_hw_info_tegra241_cmdqv *rec,
-				  struct iommufd_tegra241_cmdqv_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void tegra241_cmdqv_decode(const void *raw, void *out)
 {
+	struct kabi_hw_info_tegra241_cmdqv rec;
+	struct iommufd_tegra241_cmdqv_info *info = out;
+
+	memcpy(&rec, raw, sizeof(rec));
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
-	info->flags = rec->flags;
-	info->version = rec->version;
-	info->log2vcmdqs = rec->log2vcmdqs;
-	info->log2vsids = rec->log2vsids;
+	info->flags = rec.flags;
+	info->version = rec.version;
+	info->log2vcmdqs = rec.log2vcmdqs;
+	info->log2vsids = rec.log2vsids;
 	/* Each is a 4-bit field of PARAM, so the counts fit. */
-	info->num_vcmdqs = 1u << (rec->log2vcmdqs & 0xf);
-	info->num_vsids = 1u << (rec->log2vsids & 0xf);
+	info->num_vcmdqs = 1u << (rec.log2vcmdqs & 0xf);
+	info->num_vsids = 1u << (rec.log2vsids & 0xf);
 	/* PARAM: VER 3:0, NUM_VCMDQ_LOG2 7:4, NUM_VINTF_LOG2 11:8 (0), NUM_SID_PER_VM_LOG2 15:12 */
-	info->param = (uint32_t)FIELD(3, 0, rec->version) |
-		      (uint32_t)FIELD(7, 4, rec->log2vcmdqs) |
-		      (uint32_t)FIELD(15, 12, rec->log2vsids);
+	info->param = (uint32_t)FIELD(3, 0, rec.version) |
+		      (uint32_t)FIELD(7, 4, rec.log2vcmdqs) |
+		      (uint32_t)FIELD(15, 12, rec.log2vsids);
 }
 
 #define TEGRA_INFO_MIN \
@@ -588,30 +597,21 @@ IOMMUFD_EXPORT int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
 						      const void *data, size_t data_len,
 						      struct iommufd_tegra241_cmdqv_info *ret_info)
 {
-	struct kabi_hw_info_tegra241_cmdqv rec;
 	struct iommufd_tegra241_cmdqv_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, TEGRA_INFO_MIN, "Tegra241 CMDQV hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "Tegra241 CMDQV hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_tegra241_cmdqv.rec_len,
+				      vendor_type_tegra241_cmdqv.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	tegra241_cmdqv_decode(&rec, &info);
+	tegra241_cmdqv_decode(data, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
 }
 
 /* ---- the vendor table's entries ---------------------------------------- */
-
-static void smmuv3_decode_rec(const void *rec, void *info)
-{
-	struct kabi_hw_info_arm_smmuv3 r;
-
-	memcpy(&r, rec, sizeof(r));
-	smmuv3_decode(&r, info);
-}
 
 static bool smmuv3_nesting(const void *info, char *buf, size_t len)
 {
@@ -621,14 +621,6 @@ static bool smmuv3_nesting(const void *info, char *buf, size_t len)
 		snprintf(buf, len, "hw info IDR0.S1P=%d S2P=%d %s", d->s1p, d->s2p,
 			 d->s1p && d->s2p ? "allows it" : "(both are needed)");
 	return d->s1p && d->s2p;
-}
-
-static void tegra241_cmdqv_decode_rec(const void *rec, void *info)
-{
-	struct kabi_hw_info_tegra241_cmdqv r;
-
-	memcpy(&r, rec, sizeof(r));
-	tegra241_cmdqv_decode(&r, info);
 }
 
 /* IDR1.CMDQS bounds a Tegra241 HW queue: 2^CMDQS commands of 16 bytes. */
@@ -651,7 +643,7 @@ const struct vendor_type vendor_type_smmuv3 = {
 	.what = "SMMUv3 hw info",
 	.rec_len = sizeof(struct kabi_hw_info_arm_smmuv3),
 	.info_size = sizeof(struct iommufd_smmuv3_info),
-	.decode = smmuv3_decode_rec,
+	.decode = smmuv3_decode,
 	.nesting = smmuv3_nesting,
 	.nested_data_type = IOMMUFD_HWPT_DATA_ARM_SMMUV3,
 	.trial_data = smmuv3_trial,
@@ -671,7 +663,7 @@ const struct vendor_type vendor_type_tegra241_cmdqv = {
 	.what = "Tegra241 CMDQV hw info",
 	.rec_len = sizeof(struct kabi_hw_info_tegra241_cmdqv),
 	.info_size = sizeof(struct iommufd_tegra241_cmdqv_info),
-	.decode = tegra241_cmdqv_decode_rec,
+	.decode = tegra241_cmdqv_decode,
 	.nested_data_type = IOMMUFD_HWPT_DATA_ARM_SMMUV3,
 	.viommu_types = smmuv3_viommus,
 };

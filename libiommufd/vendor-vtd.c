@@ -21,16 +21,22 @@
 
 /* ---- hw info ----------------------------------------------------------- */
 
-static void vtd_decode(const struct kabi_hw_info_vtd *rec, struct iommufd_vtd_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void vtd_decode(const void *raw, void *out)
 {
-	uint64_t cap = rec->cap_reg, ecap = rec->ecap_reg;
+	struct kabi_hw_info_vtd rec;
+	struct iommufd_vtd_info *info = out;
+	uint64_t cap, ecap;
 
+	memcpy(&rec, raw, sizeof(rec));
+	cap = rec.cap_reg;
+	ecap = rec.ecap_reg;
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
 	info->cap_reg = cap;
 	info->ecap_reg = ecap;
-	info->flags = rec->flags;
-	info->errata_772415_spr17 = rec->flags & KABI_HW_INFO_VTD_ERRATA_772415_SPR17;
+	info->flags = rec.flags;
+	info->errata_772415_spr17 = rec.flags & KABI_HW_INFO_VTD_ERRATA_772415_SPR17;
 
 	/* 11.4.2 Capability Register */
 	info->nd = BITS(cap, 2, 0);
@@ -100,17 +106,16 @@ IOMMUFD_EXPORT int iommufd_vtd_info_decode(struct iommufd_ctx *ctx,
 					   const void *data, size_t data_len,
 					   struct iommufd_vtd_info *ret_info)
 {
-	struct kabi_hw_info_vtd rec;
 	struct iommufd_vtd_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, VTD_INFO_MIN, "VT-d hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "VT-d hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_vtd.rec_len,
+				      vendor_type_vtd.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	vtd_decode(&rec, &info);
+	vtd_decode(data, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
 }
@@ -286,14 +291,6 @@ IOMMUFD_EXPORT int iommufd_vtd_inv_build(struct iommufd_ctx *ctx,
 
 /* ---- the vendor table's entry ------------------------------------------ */
 
-static void vtd_decode_rec(const void *rec, void *info)
-{
-	struct kabi_hw_info_vtd r;
-
-	memcpy(&r, rec, sizeof(r));
-	vtd_decode(&r, info);
-}
-
 static bool vtd_nesting(const void *info, char *buf, size_t len)
 {
 	const struct iommufd_vtd_info *d = info;
@@ -314,7 +311,7 @@ const struct vendor_type vendor_type_vtd = {
 	.what = "VT-d hw info",
 	.rec_len = sizeof(struct kabi_hw_info_vtd),
 	.info_size = sizeof(struct iommufd_vtd_info),
-	.decode = vtd_decode_rec,
+	.decode = vtd_decode,
 	.nesting = vtd_nesting,
 	.nested_data_type = IOMMUFD_HWPT_DATA_VTD_S1,
 	.trial_data = &vtd_trial,
