@@ -350,6 +350,15 @@ static struct kernel all_good(void)
 	return k;
 }
 
+/* The IOMMU of @k reports the vendor record @rec of @type (@len bytes). */
+static void set_record(struct kernel *k, uint32_t type, const void *rec, uint32_t len)
+{
+	k->info.out_data_type = type;
+	k->info.data_len = len;
+	k->rec = rec;
+	k->rec_len = len;
+}
+
 static bool knows(const struct kernel *k, unsigned long request)
 {
 	return k->cmd[cmd_index(request)] == EINVAL;
@@ -549,10 +558,7 @@ static struct kernel smmuv3_kernel(void)
 {
 	struct kernel k = all_good();
 
-	k.info.out_data_type = KABI_HW_INFO_TYPE_ARM_SMMUV3;
-	k.info.data_len = sizeof(smmuv3_rec);
-	k.rec = &smmuv3_rec;
-	k.rec_len = sizeof(smmuv3_rec);
+	set_record(&k, KABI_HW_INFO_TYPE_ARM_SMMUV3, &smmuv3_rec, sizeof(smmuv3_rec));
 	return k;
 }
 
@@ -720,10 +726,7 @@ static void device_probe_nesting_of_vtd(void **state)
 		struct kernel k = all_good();
 		struct iommufd_probe p;
 
-		k.info.out_data_type = KABI_HW_INFO_TYPE_INTEL_VTD;
-		k.info.data_len = sizeof(rec);
-		k.rec = &rec;
-		k.rec_len = sizeof(rec);
+		set_record(&k, KABI_HW_INFO_TYPE_INTEL_VTD, &rec, sizeof(rec));
 		k.nests = !missing[i];	/* only then is a nested HWPT tried */
 		device_probe(f, &k, &p);
 		assert_int_equal(p.hw_info_type, IOMMUFD_HW_INFO_INTEL_VTD);
@@ -740,9 +743,7 @@ static void device_probe_nesting_of_vtd(void **state)
 		struct kernel k = all_good();
 		struct iommufd_probe p;
 
-		k.info.out_data_type = KABI_HW_INFO_TYPE_INTEL_VTD;
-		k.rec = &rec;
-		k.rec_len = sizeof(rec);
+		set_record(&k, KABI_HW_INFO_TYPE_INTEL_VTD, &rec, sizeof(rec));
 		k.nest_parent = EOPNOTSUPP;
 		device_probe(f, &k, &p);
 		assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
@@ -765,9 +766,7 @@ static void device_probe_nesting_of_smmuv3_and_others(void **state)
 	struct kernel k = all_good();
 	struct iommufd_probe p;
 
-	k.info.out_data_type = KABI_HW_INFO_TYPE_ARM_SMMUV3;
-	k.rec = &rec;
-	k.rec_len = sizeof(rec);
+	set_record(&k, KABI_HW_INFO_TYPE_ARM_SMMUV3, &rec, sizeof(rec));
 	device_probe(f, &k, &p);	/* the nested HWPT tried on a vIOMMU */
 	assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_ARM_SMMUV3);
 	assert_feature(p.nesting, SUP, 0);
@@ -793,9 +792,7 @@ static void device_probe_nesting_of_smmuv3_and_others(void **state)
 	device_probe(f, &k, &p);
 	assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
 	/* An IOMMU that reports no record cannot be said to nest, nor has vIOMMUs. */
-	k.info.out_data_type = KABI_HW_INFO_TYPE_NONE;
-	k.rec = NULL;
-	k.rec_len = 0;
+	set_record(&k, KABI_HW_INFO_TYPE_NONE, NULL, 0);
 	device_probe(f, &k, &p);
 	assert_int_equal(p.hw_info_type, 0);
 	assert_int_equal(p.nested_data_type, 0);
@@ -820,10 +817,7 @@ static void device_probe_of_amd_reports_what_its_driver_can_do(void **state)
 	struct kernel k = all_good();
 	struct iommufd_probe p;
 
-	k.info.out_data_type = KABI_HW_INFO_TYPE_AMD;
-	k.info.data_len = sizeof(rec);
-	k.rec = &rec;
-	k.rec_len = sizeof(rec);
+	set_record(&k, KABI_HW_INFO_TYPE_AMD, &rec, sizeof(rec));
 	k.nested = EOPNOTSUPP;	/* no domain_alloc_nested */
 	device_probe(f, &k, &p);	/* no VIOMMU_ALLOC is made */
 	assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_AMD_GUEST);
