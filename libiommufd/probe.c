@@ -217,8 +217,9 @@ static struct iommufd_feature probe_viommu(struct iommufd_device *dev,
 					   uint32_t parent_id, uint32_t viommu_type)
 {
 	if (!vendor_has_viommu(t, viommu_type)) {
-		log_dbg(dev->ctx, "probe of device %u: vIOMMU type %#x: not one of the %s IOMMU's",
-			dev->id, viommu_type, iommufd_hw_info_type_name(t ? t->hw_info_type : 0));
+		log_dbg(dev->ctx, "probe of device %u: vIOMMU type %#x: the driver of its IOMMU"
+			" (hw info %s) has none of this type", dev->id, viommu_type,
+			iommufd_hw_info_type_name(t ? t->hw_info_type : 0));
 		return verdict(-EOPNOTSUPP);
 	}
 	return verdict(try_viommu(dev, parent_id, viommu_type, NULL));
