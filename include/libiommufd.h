@@ -1968,8 +1968,13 @@ enum iommufd_hw_queue_type {
  * @brief Allocate a HW queue on a vIOMMU.
  *
  * For Tegra241 CMDQV the kernel requires: indexes allocated from 0 upwards
- * (and freed downwards), @p length a power of two of at least 32 bytes,
- * @p guest_iova aligned to @p length and mapped in the parent's IOAS.
+ * (and freed downwards), @p length a power of two of at least 32 bytes and
+ * at most what the SMMU's command queue holds (2^(IDR1.CMDQS + 4) bytes,
+ * iommufd_smmuv3_info::cmdqs), @p guest_iova aligned to @p length and
+ * mapped in the parent's IOAS. The library refuses a length that is no
+ * power of two or under 32 bytes, and (since 1.1) one above the CMDQS bound
+ * when the device's hw info was read through its handle before the vIOMMU
+ * was allocated, with -EINVAL before the kernel.
  * @param viommu the vIOMMU
  * @param type an ::iommufd_hw_queue_type or #IOMMUFD_HW_QUEUE_SELFTEST
  * @param index the queue's index within its type
