@@ -82,6 +82,21 @@ const char *iommufd_errname(int err)
 	return name ? name : "unknown errno";
 }
 
+void iommufd_cmd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
+		      int line, const char *fn, enum kcmd cmd, int err, const char *more,
+		      const char *format, ...)
+{
+	const char *hint = iommufd_cmd_hint(cmd, err);
+	char what[512];
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(what, sizeof(what), format, args);
+	va_end(args);
+	iommufd_fail(ctx, priority, file, line, fn, "%s: %s%s%s", what, iommufd_errname(err),
+		     hint ? ": " : "", hint ? hint : more ? more : "");
+}
+
 /* "err", "info", "debug" or a number 0..7, as LIBIOMMUFD_LOG may say. */
 static int parse_priority(const char *s)
 {

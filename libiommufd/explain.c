@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Why a kernel command failed, as data: one row per command and errno with
- * the hint a log line adds after the errno's name, and the one function
- * that logs a failed command with it. A command whose errno means
+ * the hint a log line adds after the errno's name (iommufd_cmd_fail() in
+ * ctx.c logs a failed command with it). A command whose errno means
  * something else in one use (OPTION's EINVAL when setting huge pages, an
  * INVALIDATE refused at its first entry) has a variant of its own.
  * Explanations that ask the kernel or the process (usable IOVA ranges,
  * RLIMIT_MEMLOCK) stay with their callers, which pass them as @more.
  */
-#include <stdarg.h>
-#include <stdio.h>
-
 #include "private.h"
 
 static const struct cmd_hint {
@@ -79,19 +76,4 @@ const char *iommufd_cmd_hint(enum kcmd cmd, int err)
 		if (hints[i].cmd == cmd && hints[i].err == err)
 			return hints[i].hint;
 	return NULL;
-}
-
-void iommufd_cmd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
-		      int line, const char *fn, enum kcmd cmd, int err, const char *more,
-		      const char *format, ...)
-{
-	const char *hint = iommufd_cmd_hint(cmd, err);
-	char what[512];
-	va_list args;
-
-	va_start(args, format);
-	vsnprintf(what, sizeof(what), format, args);
-	va_end(args);
-	iommufd_fail(ctx, priority, file, line, fn, "%s: %s%s%s", what, iommufd_errname(err),
-		     hint ? ": " : "", hint ? hint : more ? more : "");
 }
