@@ -151,6 +151,9 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 			memcpy(out, buf, len);
 	}
 	free(buf);
+	if (dev->hw_read)
+		viommu->hw_queue_max_log2 = iommufd_hw_queue_max_log2(dev->hw_type, dev->hw_rec,
+									dev->hw_len);
 	log_dbg(dev->ctx, "vIOMMU %u (type 0x%x) on HWPT %u", viommu->id, type,
 		parent->pt.id);
 	*ret_viommu = viommu;
@@ -396,4 +399,53 @@ IOMMUFD_EXPORT int iommufd_viommu_munmap(struct iommufd_viommu *viommu)
 		return bad_args(NULL, "!viommu");
 	viommu_unmap(viommu);
 	return 0;
+}
+
+/* ---- SMMUv3 invalidation with the "repeat TLBI/CFGI" erratum (7.3) ------ */
+
+#define SMMUV3_CMD_LEN IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN
+
+/* Commands [@from, @from + @n) of @cmds in one INVALIDATE; *@done: how many were handled. */
+static int smmuv3_run(struct iommufd_viommu *viommu, const uint8_t *cmds, uint32_t from,
+		      uint32_t n, uint32_t *done)
+{
+	*done = 0;
+	return iommufd_invalidate_id(viommu->ctx, viommu->id, "vIOMMU",
+				     IOMMUFD_INVALIDATE_ARM_SMMUV3,
+				     cmds + (size_t)from * SMMUV3_CMD_LEN, SMMUV3_CMD_LEN, n, done);
+}
+
+/*
+ * The kernel ends each INVALIDATE with a CMD_SYNC and repeats none of the
+ * commands itself, so a run of commands the erratum covers is sent twice.
+ */
+IOMMUFD_EXPORT int iommufd_viommu_invalidate_smmuv3(struct iommufd_viommu *viommu,
+						    const struct iommufd_smmuv3_info *hw,
+						    const void *cmds, uint32_t n,
+						    uint32_t *ret_done)
+{
+	const uint8_t *c = cmds;
+	uint32_t i = 0, done = 0;
+	int rc = 0;
+
+	if (!viommu || (n && !cmds))
+		return bad_args(viommu ? viommu->ctx : NULL, "!viommu || (n && !cmds)");
+	if (!n)
+		return iommufd_viommu_invalidate(viommu, IOMMUFD_INVALIDATE_ARM_SMMUV3, cmds,
+						 SMMUV3_CMD_LEN, 0, ret_done);
+	while (i < n && !rc) {
+		bool twice = iommufd_smmuv3_cmd_repeats(hw, c + (size_t)i * SMMUV3_CMD_LEN);
+		uint32_t end = i + 1;
+
+		while (end < n &&
+		       iommufd_smmuv3_cmd_repeats(hw, c + (size_t)end * SMMUV3_CMD_LEN) == twice)
+			end++;
+		rc = smmuv3_run(viommu, c, i, end - i, &done);
+		if (!rc && twice)
+			rc = smmuv3_run(viommu, c, i, end - i, &done);
+		i += rc ? done : end - i;
+	}
+	if (ret_done)
+		*ret_done = i;
+	return rc;
 }
