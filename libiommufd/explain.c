@@ -68,6 +68,43 @@ static const struct cmd_hint {
 	{ KCMD_VEVENTQ_ALLOC, -ENOTTY, "the kernel has no vEVENTQs (before 6.15)" },
 	{ KCMD_VEVENTQ_ALLOC, -EEXIST, "the vIOMMU already has a queue of this type" },
 	{ KCMD_VEVENTQ_ALLOC, -EOPNOTSUPP, "the vIOMMU does not report events of this type" },
+	{ KCMD_VIOMMU_ALLOC, -ENOTTY, "the kernel has no vIOMMU objects (before 6.13)" },
+	{ KCMD_VIOMMU_ALLOC, -EOPNOTSUPP,
+	  "the IOMMU driver of the device has no vIOMMU of this type" },
+	{ KCMD_VIOMMU_ALLOC, -EINVAL,
+	  "the parent is not a nest-parent HWPT of this IOMMU, or the data is invalid" },
+	{ KCMD_VIOMMU_MMAP, -ENODEV, "the kernel cannot mmap an iommufd (before 6.17)" },
+	{ KCMD_VIOMMU_MMAP, -ENXIO,
+	  "no such region (the vIOMMU is gone, or another offset or length)" },
+	{ KCMD_VIOMMU_MMAP, -EINVAL, "the kernel wants a shared mapping of whole pages" },
+	{ KCMD_DMABUF_EXPORT, -ENOTTY, "the kernel or the device's VFIO driver cannot export"
+				       " dma-bufs (vfio-pci 6.19+ with CONFIG_VFIO_PCI_DMABUF"
+				       " and PCI peer-to-peer DMA)" },
+	{ KCMD_DMABUF_EXPORT, -EOPNOTSUPP, "the device's VFIO driver exports no dma-bufs" },
+	{ KCMD_DMABUF_EXPORT, -ENODEV, "the region is not a BAR the driver has claimed" },
+	{ KCMD_DMABUF_EXPORT, -EINVAL,
+	  "the range is outside the BAR, or the device has no peer-to-peer provider" },
+	{ KCMD_PCI_CONFIG_INFO, -EINVAL, "not a PCI device" },
+	{ KCMD_IOAS_MAP_DMABUF, -ENODEV,
+	  "the dma-buf is revoked: its device's memory decode is off or the device is being"
+	  " reset; turn decode on (PCI_COMMAND_MEMORY) and map again" },
+	{ KCMD_IOAS_MAP_DMABUF, -EOPNOTSUPP,
+	  "iommufd imports no dma-buf of this exporter (only VFIO PCI BARs)" },
+	{ KCMD_IOAS_MAP_DMABUF, -ENOTTY, "the kernel cannot map files (before 6.13)" },
+	{ KCMD_IOAS_MAP_DMABUF, -EBADF, "not an open file" },
+	{ KCMD_IOAS_MAP_DMABUF, -EINVAL,
+	  "the range is outside the dma-buf, or the kernel cannot map dma-bufs (before 6.19)" },
+	{ KCMD_IOAS_MAP_DMABUF, -EEXIST, "the IOVA range is in use (iommufd_ioas_remap_dmabuf()"
+					 " replaces a revoked mapping)" },
+	{ KCMD_NOIOMMU_GET_PA, -ENOTTY,
+	  "the kernel has no noiommu IOAS (7.3+, CONFIG_VFIO_NOIOMMU with VFIO_DEVICE_CDEV)" },
+	{ KCMD_NOIOMMU_GET_PA, -EPERM, "CAP_SYS_RAWIO is needed to learn physical addresses" },
+	{ KCMD_NOIOMMU_GET_PA, -EOPNOTSUPP,
+	  "the IOAS translates through an IOMMU: no noiommu device is attached to it, and DMA"
+	  " there uses IOVAs" },
+	{ KCMD_NOIOMMU_GET_PA, -ENOENT, "nothing is mapped at that IOVA" },
+	{ KCMD_NOIOMMU_GET_PA, -EINVAL,
+	  "the mapping there is a revoked dma-buf, or the arguments were refused" },
 };
 
 const char *iommufd_cmd_hint(enum kcmd cmd, int err)

@@ -294,6 +294,12 @@ enum kcmd {
 	KCMD_IOAS_ALLOW_IOVAS,
 	KCMD_VDEVICE_ALLOC,
 	KCMD_VEVENTQ_ALLOC,
+	KCMD_VIOMMU_ALLOC,
+	KCMD_VIOMMU_MMAP,		/* mmap() of a vIOMMU's region of the iommufd */
+	KCMD_DMABUF_EXPORT,		/* VFIO DEVICE_FEATURE DMA_BUF */
+	KCMD_PCI_CONFIG_INFO,		/* VFIO GET_REGION_INFO of PCI config space */
+	KCMD_IOAS_MAP_DMABUF,		/* IOAS_MAP_FILE of a dma-buf */
+	KCMD_NOIOMMU_GET_PA,
 	KCMD_OTHER,			/* no hints: only @more explains */
 };
 

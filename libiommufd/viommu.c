@@ -25,20 +25,6 @@ _Static_assert(sizeof(struct iommufd_selftest_viommu_data) ==
 	       offsetof(struct kabi_viommu_selftest, out_mmap_length),
 	       "selftest vIOMMU data layout");
 
-static void explain_viommu_error(struct iommufd_device *dev, uint32_t type, int rc)
-{
-	const char *why = "";
-
-	if (rc == -ENOTTY)
-		why = ": the kernel has no vIOMMU objects (before 6.13)";
-	else if (rc == -EOPNOTSUPP)
-		why = ": the IOMMU driver of the device has no vIOMMU of this type";
-	else if (rc == -EINVAL)
-		why = ": the parent is not a nest-parent HWPT of this IOMMU, or the data is invalid";
-	log_err(dev->ctx, "VIOMMU_ALLOC type 0x%x device %u: %s%s", type, dev->id,
-		iommufd_errname(rc), why);
-}
-
 static int check_viommu_args(struct iommufd_device *dev, struct iommufd_hwpt *parent,
 			     uint32_t type, const struct iommufd_viommu_opts *opts)
 {
@@ -135,7 +121,8 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 	cmd.data_uptr = (uintptr_t)buf;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_VIOMMU_ALLOC, &cmd);
 	if (rc) {
-		explain_viommu_error(dev, type, rc);
+		log_cmd_err(dev->ctx, KCMD_VIOMMU_ALLOC, rc, NULL, "VIOMMU_ALLOC type 0x%x device %u",
+			    type, dev->id);
 		free(viommu);
 		free(buf);
 		return rc;
@@ -333,20 +320,6 @@ IOMMUFD_EXPORT int iommufd_viommu_get_mmap_region(const struct iommufd_viommu *v
 	return 0;
 }
 
-static const char *mmap_reason(int rc)
-{
-	switch (rc) {
-	case -ENODEV:
-		return ": the kernel cannot mmap an iommufd (before 6.17)";
-	case -ENXIO:
-		return ": no such region (the vIOMMU is gone, or another offset or length)";
-	case -EINVAL:
-		return ": the kernel wants a shared mapping of whole pages";
-	default:
-		return "";
-	}
-}
-
 IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
 				       void **ret_addr, size_t *ret_length)
 {
@@ -378,10 +351,10 @@ IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
 		if (addr == MAP_FAILED) {
 			int rc = -errno;
 
-			log_err(viommu->ctx, "mmap of vIOMMU %u's region 0x%llx+0x%llx: %s%s",
-				viommu->id, (unsigned long long)viommu->mmap_offset,
-				(unsigned long long)viommu->mmap_length, iommufd_errname(rc),
-				mmap_reason(rc));
+			log_cmd_err(viommu->ctx, KCMD_VIOMMU_MMAP, rc, NULL,
+				    "mmap of vIOMMU %u's region 0x%llx+0x%llx", viommu->id,
+				    (unsigned long long)viommu->mmap_offset,
+				    (unsigned long long)viommu->mmap_length);
 			return rc;
 		}
 		viommu->map_addr = addr;
