@@ -14,7 +14,7 @@
 #   examples/nested-vmm     a VMM's nested translation: stage 2, guest stage-1
 #                           tables, replace on mode switches, invalidation
 #                           (on vtd/amd it says why the IOMMU cannot nest)
-#   examples/lsiommufd      the report for a bug: VFIO devices, their IOMMU,
+#   tools/lsiommufd         the report for a bug: VFIO devices, their IOMMU,
 #                           decoded hw info and the capability probe's verdicts
 #                           (with --mock on the mock machine: a selftest device)
 #
@@ -28,8 +28,11 @@ build=${LIBIOMMUFD_BUILD:-$top}
 out=${LIBIOMMUFD_VM_OUT:-$build/examples/vm-out}
 vm=$top/tests/vm
 examples="edu-dma iommufd-info nested-vmm lsiommufd"
+# Where each is built: the examples in examples/, lsiommufd (tools/) as
+# tests/vm/lsiommufd, without the libtool wrapper.
+bin_of() { case $1 in lsiommufd) echo "$build/tests/vm/$1" ;; *) echo "$build/examples/$1" ;; esac; }
 for ex in $examples; do
-	[ -x "$build/examples/$ex" ] || { echo "examples/$ex is not built in $build: run make"; exit 1; }
+	[ -x "$(bin_of "$ex")" ] || { echo "$(bin_of "$ex") is not built: run make"; exit 1; }
 done
 mkdir -p "$out/stage"
 
@@ -53,7 +56,7 @@ make_initramfs() {
 	set --
 	for ex in $examples; do
 		chmod 755 "$out/stage/$ex"
-		set -- "$@" --bin "$build/examples/$ex:/usr/bin/$ex" --file "$out/stage/$ex:/tests/$ex"
+		set -- "$@" --bin "$(bin_of "$ex"):/usr/bin/$ex" --file "$out/stage/$ex:/tests/$ex"
 	done
 	bash "$vm/mkinitramfs.sh" "$out/examples.cpio.gz" "$@" >/dev/null 2>&1
 }

@@ -979,6 +979,13 @@ int iommufd_device_attach(struct iommufd_device *dev, struct iommufd_pt *pt);
  * The kernel driver decides how atomic the switch is for DMA in flight.
  * On failure the device stays attached to its old page table, and
  * iommufd_device_get_pt() and iommufd_device_get_hwpt_id() still report it.
+ * Kernel 6.12 keeps this promise also when the kernel runs out of memory
+ * half-way; 7.2 and 7.3 with VT-d, AMD-Vi or virtio-iommu do not: after an
+ * -ENOMEM the device's DMA can be blocked while the kernel (and so this
+ * handle) still reports the old page table (docs/kernel-quirks.md). Attaching to the old
+ * table again does not help (the kernel sees nothing to change); to recover,
+ * replace onto another page table and then back onto the old one (tested in
+ * the VM tier, tests/vm/vm-faultinj.c).
  * Never allocates memory.
  * @param dev an attached device (or adopted with its attachment unknown)
  * @param pt the new page table (not NULL: detaching is iommufd_device_detach())
@@ -2522,7 +2529,8 @@ struct iommufd_vfio_cdev {
  * @return 0, or -EINVAL (malformed address), -ENODEV (no such device, or it
  * has no VFIO cdev: not bound to vfio-pci, or a kernel without
  * CONFIG_VFIO_DEVICE_CDEV), -ENOENT/-ENXIO (the node is absent or is not
- * that device), -ENOMEM
+ * that device), -ENOMEM, -EOPNOTSUPP (a valid address, but the library was
+ * built without libudev: `configure --without-libudev`)
  * @since 1.0
  */
 int iommufd_discover_pci(struct iommufd_ctx *ctx, const char *pci_addr,
@@ -2545,8 +2553,8 @@ int iommufd_discover_sysfs(struct iommufd_ctx *ctx, const char *sysfs_path,
  * @param[out] ret_list NULL-terminated array in the order of the devices'
  * sysfs paths, free with iommufd_discover_list_free()
  * @param[out] ret_count number of entries, or NULL
- * @return 0 (also with none found), or -ENOMEM, or the errno of reading
- * /sys/class/vfio-dev
+ * @return 0 (also with none found), or -ENOMEM, the errno of reading
+ * /sys/class/vfio-dev, or -EOPNOTSUPP (the library was built without libudev)
  * @since 1.0
  */
 int iommufd_discover_list(struct iommufd_ctx *ctx,

@@ -4,6 +4,9 @@
  * Also the helpers every object file shares (logging, options, destroy).
  */
 #define _GNU_SOURCE
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -78,7 +81,11 @@ int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int lin
 
 const char *iommufd_errname(int err)
 {
+#ifdef HAVE_STRERRORNAME_NP
 	const char *name = strerrorname_np(err < 0 ? -err : err);
+#else
+	const char *name = iommufd_errname_table(err);
+#endif
 
 	return name ? name : "unknown errno";
 }

@@ -2,6 +2,10 @@
 /*
  * Finding VFIO device cdevs with libudev.
  *
+ * Built without libudev (configure --without-libudev, for static links and
+ * musl), the calls that need it return -EOPNOTSUPP and say why; PCI
+ * address checks and iommufd_discover_list_free() work the same.
+ *
  * A device bound to a VFIO driver gets a child device in the "vfio-dev"
  * class (/sys/bus/pci/devices/<BDF>/vfio-dev/vfioN) whose node is
  * /dev/vfio/devices/vfioN. The node is trusted only when it is a character
@@ -16,6 +20,9 @@
  * path is built twice. tests/bench measures the difference.
  */
 #define _GNU_SOURCE
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
 #include <ctype.h>
 #include <dirent.h>
 #include <limits.h>
@@ -25,7 +32,9 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#ifdef HAVE_LIBUDEV
 #include <libudev.h>
+#endif
 
 #include "private.h"
 
@@ -66,6 +75,7 @@ int iommufd_pci_addr_normalize(const char *in, char out[IOMMUFD_PCI_ADDR_MAX])
 	return 0;
 }
 
+#ifdef HAVE_LIBUDEV
 /* The node of a vfio-dev device, checked against its major:minor. */
 static int checked_devnode(struct iommufd_ctx *ctx, struct udev_device *vfio,
 			   char **ret_path)
@@ -171,6 +181,7 @@ IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
 	udev_unref(udev);
 	return rc;
 }
+#endif /* HAVE_LIBUDEV */
 
 IOMMUFD_EXPORT int iommufd_discover_pci(struct iommufd_ctx *ctx,
 					const char *pci_addr,
@@ -201,6 +212,7 @@ IOMMUFD_EXPORT void iommufd_discover_list_free(struct iommufd_vfio_cdev **list)
 	free(list);
 }
 
+#ifdef HAVE_LIBUDEV
 static uint16_t sysattr_hex(struct udev_device *dev, const char *name)
 {
 	const char *v = udev_device_get_sysattr_value(dev, name);
@@ -394,3 +406,28 @@ IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
 	closedir(dir);
 	return rc;
 }
+
+#else /* !HAVE_LIBUDEV */
+
+IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
+					  const char *sysfs_path,
+					  char **ret_cdev_path)
+{
+	if (!sysfs_path || !*sysfs_path || !ret_cdev_path)
+		return bad_args(ctx, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
+	log_err(ctx, "%s: cannot look for its VFIO cdev: libiommufd was built without libudev (bind by path or fd instead)",
+		sysfs_path);
+	return -EOPNOTSUPP;
+}
+
+IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
+					 struct iommufd_vfio_cdev ***ret_list,
+					 size_t *ret_count)
+{
+	(void)ret_count;	/* untouched on failure, as every out-parameter */
+	if (!ret_list)
+		return bad_args(ctx, "!ret_list");
+	log_err(ctx, "cannot list VFIO cdevs: libiommufd was built without libudev");
+	return -EOPNOTSUPP;
+}
+#endif /* HAVE_LIBUDEV */

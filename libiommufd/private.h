@@ -324,6 +324,8 @@ void iommufd_cmd_fail(const struct iommufd_ctx *ctx, int priority, const char *f
 
 /* "EOPNOTSUPP" for EOPNOTSUPP (sign ignored): errno names read best in logs. */
 const char *iommufd_errname(int err);
+/* The same from the library's own table (errname.c); NULL when unknown. */
+const char *iommufd_errname_table(int err);
 
 /* ---- kernel boundary --------------------------------------------------- */
 

@@ -6,7 +6,7 @@
 # documented as older than its node, or put in an older node, fails.
 set -eu
 srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-sh "$srcdir/tools/doc-since.sh" --check "$srcdir/include/libiommufd.h" \
+sh "$srcdir/scripts/doc-since.sh" --check "$srcdir/include/libiommufd.h" \
 	"$srcdir/include/libiommufd/vendor.h" "$srcdir/include/libiommufd/version.h.in"
 echo "every public doc comment has @since"
 

@@ -11,7 +11,7 @@
  *
  * Both must accept and refuse the same strings, and an accepted one must
  * come out as "%04x:%02x:%02x.%x" (lower case), whatever case came in.
- * Built and run by tools/fuzz.sh.
+ * Built and run by scripts/fuzz.sh.
  */
 #include <stdbool.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@
  * type's record size, whose data lie inside the bytes written, no more
  * events than whole records fit, and a count that matches the callbacks.
  *
- * Built and run by tools/fuzz.sh.
+ * Built and run by scripts/fuzz.sh.
  * fuzz.sh: ldflags: -Wl,--wrap=ioctl
  */
 #define _GNU_SOURCE

@@ -13,7 +13,7 @@
  * -EINVAL and nothing written; otherwise 0, the first min(sz, S) bytes as a
  * full-size decode has them, nothing written from there on.
  *
- * Built and run by tools/fuzz.sh.
+ * Built and run by scripts/fuzz.sh.
  */
 #include <errno.h>
 #include <stdbool.h>

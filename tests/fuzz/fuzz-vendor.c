@@ -9,7 +9,7 @@
  * type it announces; a decoder never reads past the length it is given
  * (the input is copied to an exact-size heap buffer, so ASan sees it).
  *
- * Built and run by tools/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
+ * Built and run by scripts/fuzz.sh (clang, -fsanitize=fuzzer,address,undefined).
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -15,7 +15,7 @@
  * Built three ways:
  *  - tests/unit/test-stress (make check): on the model kernel
  *    (STRESS_MODEL, tests/unit/model-kernel.h), under valgrind, few rounds;
- *  - tools/tsan-stress.sh: the same with -fsanitize=thread, many rounds,
+ *  - scripts/tsan-stress.sh: the same with -fsanitize=thread, many rounds,
  *    a TSan report fails it;
  *  - tests/stress/iommufd-stress: on the real /dev/iommu, for the VM:
  *    `iommufd-stress [-t threads] [-r rounds] [cdev...]`; without cdevs

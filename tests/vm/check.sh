@@ -15,7 +15,7 @@
 # Exit status: run.sh's (0 only when every pair is clean); 77 when skipped:
 # only when QEMU is not installed or LIBIOMMUFD_VM_TESTS=0.
 #
-# The examples examples/edu-dma, examples/nested-vmm and examples/lsiommufd
+# The examples examples/edu-dma, examples/nested-vmm and the tool tools/lsiommufd
 # are not protocol programs: they print their steps (lsiommufd its report)
 # and exit 0 when they verified what they did (nested-vmm also when the
 # IOMMU cannot nest, which it says). Each goes into the VM as
@@ -47,10 +47,11 @@ for p in "$builddir"/tests/vm/vm-* "$builddir"/tests/vm/smoke; do
 	case ${p##*/} in *.*) continue ;; esac	# sources, objects
 	[ -f "$p" ] && [ -x "$p" ] && progs="$progs $p"
 done
-examples="edu-dma nested-vmm lsiommufd"
+# lsiommufd: its -no-install build (tools/lsiommufd is the installed one).
+examples="examples/edu-dma examples/nested-vmm tests/vm/lsiommufd"
 for ex in $examples; do
-	if [ -z "$progs" ] || [ ! -x "$builddir/examples/$ex" ]; then
-		echo "ERROR: the VM programs or examples/$ex are not built in $builddir (run make check)"
+	if [ -z "$progs" ] || [ ! -x "$builddir/$ex" ]; then
+		echo "ERROR: the VM programs or $ex are not built in $builddir (run make check)"
 		exit 99
 	fi
 done
@@ -58,9 +59,10 @@ done
 mkdir -p "$out/stage" || exit 99
 exargs=""
 for ex in $examples; do
+	name=${ex##*/}
 	# A copy with the mode init needs (a dist tarball or a VPATH build may lose it).
-	cp "$vmdir/$ex-result.sh" "$out/stage/$ex" && chmod 755 "$out/stage/$ex" || exit 99
-	exargs="$exargs --bin $builddir/examples/$ex:/usr/bin/$ex --file $out/stage/$ex:/tests/$ex"
+	cp "$vmdir/$name-result.sh" "$out/stage/$name" && chmod 755 "$out/stage/$name" || exit 99
+	exargs="$exargs --bin $builddir/$ex:/usr/bin/$name --file $out/stage/$name:/tests/$name"
 done
 
 echo "check.sh: programs:$progs + examples: $examples"
@@ -72,5 +74,11 @@ set -- --cpio "$out/initramfs.cpio.gz" \
 	${LIBIOMMUFD_VM_MACHINES:+--machines "$LIBIOMMUFD_VM_MACHINES"} "$@"
 bash "$vmdir/run.sh" "$@"
 rc=$?
+# lsiommufd --json, as each VM printed it, through python3's JSON parser.
+if command -v python3 >/dev/null 2>&1; then
+	python3 "$srcdir/tests/lsiommufd-json.py" --logs "$out"/*.log || rc=1
+else
+	echo "check.sh: no python3: lsiommufd's JSON reports not parsed"
+fi
 echo "check.sh: run.sh exited $rc after $(($(date +%s) - start))s; logs in $out"
 exit $rc

@@ -1,8 +1,8 @@
 #!/bin/sh
-# Runs examples/lsiommufd (/usr/bin/lsiommufd) inside the test VM, prints
+# Runs tools/lsiommufd (/usr/bin/lsiommufd) inside the test VM, prints
 # what it says (so every console log of the matrix carries its report) and
 # checks its key lines for this kernel and machine, in the console protocol
-# of tests/vm/README.md (one RESULT). The example stays a plain program a
+# of tests/vm/README.md (one RESULT). The tool stays a plain program a
 # user can paste into a bug report; this wrapper knows what it must say:
 #
 #   every kernel with iommufd   the kernel command verdicts; 6.12 lacks
@@ -14,6 +14,12 @@
 #   vtd / amd / virtio          edu (1234:11e8) with its IOMMU; nest_parent
 #                               and dirty_tracking "IOMMU/driver cannot"
 #   a kernel without iommufd    the one line that says so (Debian's 6.1)
+#
+# and its options: --json (printed between "JSON-BEGIN lsiommufd <what>" and
+# "JSON-END lsiommufd" lines, which tests/vm/check.sh feeds to python3's
+# JSON parser on the host: tests/lsiommufd-json.py), --feature (only the
+# verdicts asked for) and --device (the edu device by its PCI address; an
+# address that names nothing makes the report incomplete: exit 1).
 #
 # Installed by tests/vm/check.sh (and examples/run-in-vm.sh) as /tests/lsiommufd.
 prog=${0##*/}
@@ -27,6 +33,7 @@ else
 fi
 rc=$?
 cat "$out"
+cp "$out" /tmp/lsiommufd.full
 
 missing=""
 checked=0
@@ -98,6 +105,46 @@ else
 	*)
 		echo "RESULT $prog example fail unknown machine '$machine'"
 		exit 1
+		;;
+	esac
+fi
+
+# The options. mockopt: the mock machine's device comes with --mock.
+mockopt=""
+[ "$machine" = mock ] && mockopt=--mock
+# json WHAT ARGS...: a JSON report, printed for the host's parser.
+json() {
+	what=$1
+	shift
+	echo "JSON-BEGIN lsiommufd $what"
+	/usr/bin/lsiommufd --json "$@" 2>&1
+	status=$?
+	echo "JSON-END lsiommufd"
+	return $status
+}
+json "$(uname -r)/$machine full" $mockopt ||
+	{ checked=$((checked + 1)); missing="$missing; --json exited non-zero"; }
+if [ -e /dev/iommu ]; then
+	/usr/bin/lsiommufd --feature hwpt_alloc --feature nest_parent $mockopt >"$out" 2>&1
+	need '^    hwpt_alloc +supported$' "--feature hwpt_alloc kept"
+	checked=$((checked + 1))
+	! grep -Eq '^ +(ioas_copy|dirty_tracking|pasid) ' "$out" ||
+		missing="$missing; --feature left other verdicts in"
+	json "$(uname -r)/$machine --feature" --feature hwpt_alloc --feature nest_parent $mockopt
+	/usr/bin/lsiommufd --device 0000:ff:1f.7 >"$out" 2>&1
+	st=$?
+	checked=$((checked + 1))
+	[ $st = 1 ] || missing="$missing; --device of nothing exited $st, not 1"
+	need '^VFIO devices: 0$' "--device of nothing lists none"
+	case $machine in
+	vtd | amd | virtio)
+		addr=$(sed -n 's/^  \([0-9a-f:.]*\): .*\[1234:11e8\].*/\1/p' /tmp/lsiommufd.full)
+		/usr/bin/lsiommufd --device "${addr:-none}" >"$out" 2>&1
+		st=$?
+		checked=$((checked + 1))
+		[ $st = 0 ] || missing="$missing; --device $addr exited $st"
+		need '^VFIO devices: 1$' "--device $addr lists it"
+		json "$(uname -r)/$machine --device" --device "${addr:-none}"
 		;;
 	esac
 fi

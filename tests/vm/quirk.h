@@ -213,6 +213,21 @@ static inline int q_open_iommufd(void)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * /dev/iommu for test @test, or -errno after reporting it: a skip when the
+ * kernel has no iommufd (Debian's stock 6.1), a fail otherwise.
+ */
+static inline int q_iommufd_for(const char *test)
+{
+	int fd = q_open_iommufd();
+
+	if (fd == -ENOENT)
+		q_result(test, "skip", "kernel %s has no iommufd (no /dev/iommu)", q_release());
+	else if (fd < 0)
+		q_result(test, "fail", "/dev/iommu: %s", q_err(fd));
+	return fd;
+}
+
 /* Open the first VFIO device cdev (QEMU's edu, bound to vfio-pci by init). */
 static inline int q_open_cdev(void)
 {

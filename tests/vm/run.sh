@@ -16,7 +16,8 @@
 #              LIBIOMMUFD_VM_CACHE    kernel cache (see kernels.sh)
 #              LIBIOMMUFD_VM_APPEND   more kernel parameters (NAME=VALUE without a '.'
 #                                     reaches the programs' environment, e.g.
-#                                     LIBIOMMUFD_QUIRK_CRASH=1: see docs/kernel-quirks.md)
+#                                     LIBIOMMUFD_QUIRK_CRASH=1 or LIBIOMMUFD_FAULTINJ_CRASH=1:
+#                                     see docs/kernel-quirks.md)
 #
 # A (kernel, machine) pair fails if the VM times out (HANG), the kernel panics, oopses or
 # warns (PANIC), the protocol is broken (ERR: no VM-END, a missing PLAN, a RESULT count
@@ -129,7 +130,7 @@ boot() {
 	local mem=$VM_MEM
 	# Leave the programs time to report before the boot's own timeout hits.
 	local ptimeout=$((TIMEOUT > 60 ? TIMEOUT - 30 : TIMEOUT))
-	local cmdline="console=ttyS0 panic=-1 quiet ${append[*]} ${LIBIOMMUFD_VM_APPEND:-} LIBIOMMUFD_MACHINE=$m LIBIOMMUFD_TEST_TIMEOUT=$ptimeout"
+	local cmdline="console=ttyS0 panic=-1 quiet ${append[*]} LIBIOMMUFD_MACHINE=$m LIBIOMMUFD_TEST_TIMEOUT=$ptimeout${LIBIOMMUFD_VM_APPEND:+ $LIBIOMMUFD_VM_APPEND}"
 	local t0=$EPOCHREALTIME rc=0
 	# -net none: no default NIC (a PCI device nobody needs, slower boot).
 	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -M q35 -accel tcg -m "$mem" -smp 1 \

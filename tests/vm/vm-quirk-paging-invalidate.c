@@ -32,11 +32,9 @@ static void test_invalidate_paging(void)
 		q_result(T, "skip", "runs on the mock machine (this is %s)", q_machine());
 		return;
 	}
-	fd = q_open_iommufd();
-	if (fd < 0) {
-		q_result(T, "fail", "/dev/iommu: %s", q_err(fd));
+	fd = q_iommufd_for(T);
+	if (fd < 0)
 		return;
-	}
 	rc = q_ioas_alloc(fd, &ioas);
 	if (!rc)
 		rc = q_mock_domain(fd, ioas, &stdev, &hwpt);

@@ -41,11 +41,9 @@ static void test_dmabuf_get(void)
 		q_result(T, "skip", "runs on the mock machine (this is %s)", q_machine());
 		return;
 	}
-	fd = q_open_iommufd();
-	if (fd < 0) {
-		q_result(T, "fail", "/dev/iommu: %s", q_err(fd));
+	fd = q_iommufd_for(T);
+	if (fd < 0)
 		return;
-	}
 	lowest = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	if (lowest < 0) {
 		q_result(T, "fail", "/dev/null: %s", q_err(-errno));

@@ -3,6 +3,9 @@
  * Helpers of the VM test programs: see vmtest.h.
  */
 #define _GNU_SOURCE
+#ifdef HAVE_CONFIG_H
+#include "config.h"	/* HAVE_STRERRORNAME_NP */
+#endif
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -131,7 +134,11 @@ const char *vmt_errname(int err)
 
 	if (err == 0)
 		return "0";
+#ifdef HAVE_STRERRORNAME_NP
 	name = strerrorname_np(err < 0 ? -err : err);
+#else	/* a musl build (configure --without-libudev): the VM runs glibc ones */
+	name = NULL;
+#endif
 	return name ? name : "?";
 }
 

@@ -9,6 +9,7 @@ set -eu
 PACKAGES="
 	autoconf automake libtool pkg-config make gcc g++ clang libclang-rt-14-dev
 	libudev-dev libcmocka-dev doxygen valgrind abigail-tools
+	python3 mandoc musl-tools debhelper lintian fakeroot
 	qemu-system-x86 busybox-static cpio xz-utils file
 	build-essential flex bison bc libelf-dev libssl-dev linux-source-6.12
 	dpkg-dev patch debian-archive-keyring ca-certificates ninja-build python3-venv

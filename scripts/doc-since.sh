@@ -1,8 +1,8 @@
 #!/bin/sh
 # Give every public symbol's doc comment an "@since" line.
 #
-#   tools/doc-since.sh VERSION FILE...   add "@since VERSION" where it is missing
-#   tools/doc-since.sh --check FILE...   list doc comments without @since (exit 1)
+#   scripts/doc-since.sh VERSION FILE...   add "@since VERSION" where it is missing
+#   scripts/doc-since.sh --check FILE...   list doc comments without @since (exit 1)
 #
 # A public symbol's doc comment is a "/**" comment starting in column 0 of
 # the public header (functions, structs, enums, typedefs, macros, the

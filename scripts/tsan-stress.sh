@@ -10,7 +10,7 @@ out=${LIBIOMMUFD_TSAN_OUT:-${LIBIOMMUFD_BUILD:-$src/build}/tsan}
 threads=${LIBIOMMUFD_TSAN_THREADS:-8}
 rounds=${LIBIOMMUFD_TSAN_ROUNDS:-400}
 mkdir -p "$out/include/libiommufd"
-# The generated version header, from configure.ac's version (as tools/fuzz.sh).
+# The generated version header, from configure.ac's version (as scripts/fuzz.sh).
 ver_part() { sed -n "s/^m4_define(\[libiommufd_$1\], \[\([0-9]*\)\])\$/\1/p" "$src/configure.ac"; }
 major=$(ver_part major) minor=$(ver_part minor) micro=$(ver_part micro)
 sed -e "s/@LIBIOMMUFD_VERSION_MAJOR@/$major/" -e "s/@LIBIOMMUFD_VERSION_MINOR@/$minor/" \

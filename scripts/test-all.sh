@@ -6,14 +6,17 @@
 #     benchmark's table (make bench, tests/bench/README.md);
 #  2. clang, -Werror: build and the host tests again;
 #  3. the host tests once more, built with ASan + UBSan (valgrind off);
-#  4. the thread stress under ThreadSanitizer (tools/tsan-stress.sh);
+#  4. the thread stress under ThreadSanitizer (scripts/tsan-stress.sh);
 #  5. libFuzzer (ASan + UBSan) on the decoders, builders, queue records,
-#     PCI addresses and size-first structs (tools/fuzz.sh);
+#     PCI addresses and size-first structs (scripts/fuzz.sh);
 #  6. install into a staging root and build the examples against the
 #     installed library through pkg-config;
-#  7. the QEMU tier: stock and patched QEMU (tests/qemu/) in the test VM,
+#  7. builds without libudev: glibc (fully static link) and musl-gcc
+#     (scripts/portability.sh);
+#  8. the Debian packages: build, lintian, install (scripts/deb-check.sh);
+#  9. the QEMU tier: stock and patched QEMU (tests/qemu/) in the test VM,
 #     against that installed library (LIBIOMMUFD_QEMU_TESTS=0 skips it);
-#  8. make distcheck.
+# 10. make distcheck.
 # Build trees go to $LIBIOMMUFD_BUILD (default: ./build), out of the source.
 set -eu
 
@@ -80,11 +83,11 @@ ASAN_OPTIONS=detect_stack_use_after_return=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	LIBIOMMUFD_VM_TESTS=0 check_in "$build/asan"
 
 step "thread stress under ThreadSanitizer (model kernel)"
-LIBIOMMUFD_BUILD="$build" "$src/tools/tsan-stress.sh"
+LIBIOMMUFD_BUILD="$build" "$src/scripts/tsan-stress.sh"
 
 step "fuzz (libFuzzer, ASan, UBSan): decoders, builders, queue records, PCI addresses, struct sizes"
 LIBIOMMUFD_FUZZ_SECONDS=${LIBIOMMUFD_FUZZ_SECONDS:-25} LIBIOMMUFD_BUILD="$build" \
-	"$src/tools/fuzz.sh"
+	"$src/scripts/fuzz.sh"
 
 step "install, then build the examples against the installed library"
 stage="$build/stage"
@@ -100,6 +103,12 @@ for ex in "$src"/examples/*.c; do
 done
 LD_LIBRARY_PATH="$(dirname "$(find "$stage" -name 'libiommufd.so.1')")" \
 	"$build/stage/iommufd-info"
+
+step "portability: without libudev (glibc, fully static link) and musl-gcc"
+LIBIOMMUFD_BUILD="$build" "$src/scripts/portability.sh"
+
+step "Debian packages: build, symbols, lintian, file lists, install, pkg-config consumer"
+LIBIOMMUFD_BUILD="$build" "$src/scripts/deb-check.sh"
 
 # The QEMU tier (tests/qemu/README.md): QEMU built from Debian's source twice, stock and
 # with contrib/qemu's series on the library installed just above; in the test VM each one
