@@ -1752,7 +1752,8 @@ int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue,
  * host physical) in a nest-parent HWPT on the guest RAM IOAS, and lets the
  * guest own stage 1 through nested HWPTs made from the guest's own table
  * descriptors (see the vendor builders). Nested HWPTs are allocated with
- * iommufd_hwpt_alloc() on the nest-parent HWPT (VT-d, AMD, selftest), or
+ * iommufd_hwpt_alloc() on the nest-parent HWPT (VT-d, selftest; AMD's data
+ * type is defined, but its driver allocates no nested HWPT up to 7.3), or
  * with iommufd_viommu_alloc_hwpt() on a vIOMMU (SMMUv3, Tegra241 CMDQV,
  * selftest; kernel 6.13+). A device moves between the parent and nested
  * HWPTs, or between nested HWPTs, with iommufd_device_replace().
@@ -2221,8 +2222,13 @@ enum iommufd_hw_queue_type {
  * @brief Allocate a HW queue on a vIOMMU.
  *
  * For Tegra241 CMDQV the kernel requires: indexes allocated from 0 upwards
- * (and freed downwards), @p length a power of two of at least 32 bytes,
- * @p guest_iova aligned to @p length and mapped in the parent's IOAS.
+ * (and freed downwards), @p length a power of two of at least 32 bytes and
+ * at most what the SMMU's command queue holds (2^(IDR1.CMDQS + 4) bytes,
+ * iommufd_smmuv3_info::cmdqs), @p guest_iova aligned to @p length and
+ * mapped in the parent's IOAS. The library refuses a length that is no
+ * power of two or under 32 bytes, and (since 1.1) one above the CMDQS bound
+ * when the device's hw info was read through its handle before the vIOMMU
+ * was allocated, with -EINVAL before the kernel.
  * @param viommu the vIOMMU
  * @param type an ::iommufd_hw_queue_type or #IOMMUFD_HW_QUEUE_SELFTEST
  * @param index the queue's index within its type
@@ -2345,8 +2351,10 @@ int iommufd_viommu_munmap(struct iommufd_viommu *viommu);
  * those of its devices ask none of them again. iommufd_device_probe()
  * adds GET_HW_INFO, a temporary IOAS
  * (2 ioctls), and one allocation plus one destroy per HWPT kind and vIOMMU
- * type it tries, plus one IOVA-ranges read for the plain HWPT (at most 17
- * more).
+ * type it tries, plus one IOVA-ranges read for the plain HWPT, plus a trial
+ * nested HWPT (and, for SMMUv3, the vIOMMU it goes on) when the hardware
+ * info says the IOMMU nests (at most 21 more). vIOMMU types the device's
+ * IOMMU does not have (by its hw-info type) are not tried.
  * @{
  */
 
@@ -2414,8 +2422,11 @@ struct iommufd_probe {
 	 */
 	struct iommufd_feature paging_hwpt;
 	/**
-	 * Nested translation as a VMM would use it: a nest-parent HWPT, and
-	 * hardware info that says the IOMMU nests (VT-d, AMD, SMMUv3 decoders).
+	 * Nested translation as a VMM would use it: a nest-parent HWPT,
+	 * hardware info that says the IOMMU nests (VT-d, AMD, SMMUv3
+	 * decoders), and a nested HWPT actually allocated on the parent (on a
+	 * vIOMMU for SMMUv3) with data of @ref nested_data_type. AMD drivers
+	 * of 7.0 to 7.3 make nest parents but no nested HWPT: no nesting.
 	 */
 	struct iommufd_feature nesting;
 	struct iommufd_feature dirty_tracking;	/**< a dirty-tracking HWPT */
@@ -2425,7 +2436,13 @@ struct iommufd_probe {
 	struct iommufd_feature pasid_priv;	/**< PCI PASID privileged mode */
 	/** ATS can be used (untested on kernels before 6.17, which do not say). */
 	struct iommufd_feature ats;
-	struct iommufd_feature viommu_arm_smmuv3; /**< an SMMUv3 vIOMMU */
+	/**
+	 * An SMMUv3 vIOMMU; like the next two, tried only on an IOMMU whose
+	 * hw-info type has it (SMMUv3 and Tegra241 for the first two, the
+	 * mock for the third), ::IOMMUFD_FEATURE_NO_IOMMU elsewhere: AMD
+	 * drivers (7.0 to 7.3) make a vIOMMU of any type they are given.
+	 */
+	struct iommufd_feature viommu_arm_smmuv3;
 	struct iommufd_feature viommu_tegra241_cmdqv; /**< a Tegra241 CMDQV vIOMMU */
 	struct iommufd_feature viommu_selftest;	/**< a selftest vIOMMU (mock driver) */
 	/** hw info type of the device's IOMMU (device probe; 0 otherwise). */

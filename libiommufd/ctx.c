@@ -90,6 +90,21 @@ const char *iommufd_errname(int err)
 	return name ? name : "unknown errno";
 }
 
+void iommufd_cmd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
+		      int line, const char *fn, enum kcmd cmd, int err, const char *more,
+		      const char *format, ...)
+{
+	const char *hint = iommufd_cmd_hint(cmd, err);
+	char what[512];
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(what, sizeof(what), format, args);
+	va_end(args);
+	iommufd_fail(ctx, priority, file, line, fn, "%s: %s%s%s", what, iommufd_errname(err),
+		     hint ? ": " : "", hint ? hint : more ? more : "");
+}
+
 /* "err", "info", "debug" or a number 0..7, as LIBIOMMUFD_LOG may say. */
 static int parse_priority(const char *s)
 {
@@ -229,8 +244,7 @@ void iommufd_release_id(struct iommufd_ctx *ctx, uint32_t id, const char *what)
 		return;
 	}
 	if (rc) {
-		log_err(ctx, "DESTROY %s %u: %s%s", what, id, iommufd_errname(rc),
-			rc == -ENOENT ? ": already gone (destroyed behind the handle's back?)" : "");
+		log_cmd_err(ctx, KCMD_RELEASE, rc, NULL, "DESTROY %s %u", what, id);
 		return;
 	}
 	iommufd_retry_deferred(ctx);
@@ -241,10 +255,7 @@ int iommufd_destroy_now(struct iommufd_ctx *ctx, uint32_t id, const char *what)
 	int rc = destroy_ioctl(ctx, id);
 
 	if (rc) {
-		log_err(ctx, "DESTROY %s %u: %s%s", what, id, iommufd_errname(rc),
-			rc == -EBUSY ? ": the kernel says it is still in use (by an object or an"
-				       " attach the library does not see)" :
-			rc == -ENOENT ? ": no such object (destroyed already?)" : "");
+		log_cmd_err(ctx, KCMD_DESTROY, rc, NULL, "DESTROY %s %u", what, id);
 		return rc;
 	}
 	log_dbg(ctx, "DESTROY %s %u: done", what, id);
@@ -600,13 +611,11 @@ int iommufd_option(struct iommufd_ctx *ctx, uint32_t option_id, uint16_t op,
 	int rc = kernel_ioctl(ctx->fd, KABI_IOMMU_OPTION, &cmd);
 
 	if (rc) {
-		log_err(ctx, "OPTION %s %s on object %u: %s%s", what,
-			op == KABI_OPTION_OP_SET ? "SET" : "GET", object_id,
-			iommufd_errname(rc),
-			rc == -EPERM ? ": needs CAP_SYS_RESOURCE" :
-			rc == -EBUSY ? ": cannot change once the context has objects" :
-			rc == -EINVAL && option_id == KABI_OPTION_HUGE_PAGES && op == KABI_OPTION_OP_SET ?
-			": cannot change while a device is attached and pages are mapped" : "");
+		bool set = op == KABI_OPTION_OP_SET;
+
+		log_cmd_err(ctx, set && option_id == KABI_OPTION_HUGE_PAGES ?
+			    KCMD_OPTION_HUGE_PAGES_SET : KCMD_OPTION, rc, NULL,
+			    "OPTION %s %s on object %u", what, set ? "SET" : "GET", object_id);
 		return rc;
 	}
 	if (op == KABI_OPTION_OP_GET)
@@ -682,8 +691,7 @@ IOMMUFD_EXPORT int iommufd_ctx_change_process(struct iommufd_ctx *ctx)
 		log_expected(ctx, "IOAS_CHANGE_PROCESS: ENOTTY: the kernel cannot move accounting"
 			     " (before 6.14)");
 	else if (rc)
-		log_err(ctx, "IOAS_CHANGE_PROCESS: %s%s", iommufd_errname(rc),
-			rc == -EINVAL ? ": a mapping was made from a user address, not a file" : "");
+		log_cmd_err(ctx, KCMD_CHANGE_PROCESS, rc, NULL, "IOAS_CHANGE_PROCESS");
 	return rc;
 }
 

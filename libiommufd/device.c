@@ -227,13 +227,9 @@ static int pasid_ioctl(struct iommufd_device *dev, uint32_t pasid,
 		rc = kernel_ioctl(dev->fd, KABI_VFIO_DEVICE_DETACH_IOMMUFD_PT, &cmd);
 	}
 	if (rc)
-		log_err(dev->ctx, "%s device %u PASID %u%s%s: %s%s", verb, dev->id, pasid,
-			pt ? " to " : "", pt ? iommufd_pt_kind_name(pt) : "",
-			iommufd_errname(rc),
-			rc == -EINVAL ? ": kernels before 6.15 refuse the PASID flag; or the PASID"
-					" is out of range, or the HWPT was not allocated with"
-					" IOMMUFD_HWPT_PASID" :
-			rc == -EOPNOTSUPP ? ": the device or its IOMMU has no PASID support" : "");
+		log_cmd_err(dev->ctx, KCMD_PASID_ATTACH, rc, NULL, "%s device %u PASID %u%s%s",
+			    verb, dev->id, pasid, pt ? " to " : "",
+			    pt ? iommufd_pt_kind_name(pt) : "");
 	return rc;
 }
 
@@ -614,10 +610,8 @@ static int get_hw_info(struct iommufd_device *dev, bool by_type, uint32_t type,
 	cmd.data_len = (uint32_t)data_len;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_GET_HW_INFO, &cmd);
 	if (rc) {
-		log_err(dev->ctx, "GET_HW_INFO device %u%s: %s%s", dev->id,
-			by_type ? " of a chosen type" : "", iommufd_errname(rc),
-			by_type && rc == -EOPNOTSUPP ?
-			": a kernel before 6.17 cannot choose the type, or the IOMMU has no record of it" : "");
+		log_cmd_err(dev->ctx, by_type ? KCMD_HW_INFO_BY_TYPE : KCMD_OTHER, rc, NULL,
+			    "GET_HW_INFO device %u%s", dev->id, by_type ? " of a chosen type" : "");
 		return rc;
 	}
 	ret_info->type = cmd.out_data_type;

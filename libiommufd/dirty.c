@@ -21,11 +21,9 @@ static int set_dirty(struct iommufd_hwpt *hwpt, bool enable)
 	int rc = kernel_ioctl(hwpt->pt.ctx->fd, KABI_IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
 
 	if (rc)
-		log_err(hwpt->pt.ctx, "HWPT_SET_DIRTY_TRACKING %s HWPT %u: %s%s",
-			enable ? "on" : "off", hwpt->pt.id, iommufd_errname(rc),
-			rc == -ENOTTY ? ": the kernel has no dirty tracking (before 6.7)" :
-			rc == -EINVAL || rc == -EOPNOTSUPP ?
-			": the HWPT was not allocated with IOMMUFD_HWPT_DIRTY_TRACKING" : "");
+		log_cmd_err(hwpt->pt.ctx, KCMD_SET_DIRTY_TRACKING, rc, NULL,
+			    "HWPT_SET_DIRTY_TRACKING %s HWPT %u", enable ? "on" : "off",
+			    hwpt->pt.id);
 	else
 		hwpt->dirty_on = enable;
 	return rc;
@@ -84,11 +82,9 @@ static int read_dirty(struct iommufd_hwpt *hwpt, uint64_t iova, uint64_t length,
 	int rc = kernel_ioctl(hwpt->pt.ctx->fd, KABI_IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
 
 	if (rc)
-		log_err(hwpt->pt.ctx, "HWPT_GET_DIRTY_BITMAP HWPT %u iova 0x%llx length 0x%llx: %s%s",
-			hwpt->pt.id, (unsigned long long)iova, (unsigned long long)length,
-			iommufd_errname(rc),
-			rc == -ENOTTY ? ": the kernel has no dirty tracking (before 6.7)" :
-			rc == -EINVAL ? ": not a dirty-tracking HWPT, or the range is not mapped/aligned" : "");
+		log_cmd_err(hwpt->pt.ctx, KCMD_GET_DIRTY_BITMAP, rc, NULL,
+			    "HWPT_GET_DIRTY_BITMAP HWPT %u iova 0x%llx length 0x%llx", hwpt->pt.id,
+			    (unsigned long long)iova, (unsigned long long)length);
 	return rc;
 }
 

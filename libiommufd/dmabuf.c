@@ -27,23 +27,6 @@ static int need_cdev(struct iommufd_device *dev, const char *what)
 	return -EOPNOTSUPP;
 }
 
-static const char *export_reason(int rc)
-{
-	switch (rc) {
-	case -ENOTTY:
-		return ": the kernel or the device's VFIO driver cannot export dma-bufs (vfio-pci"
-		       " 6.19+ with CONFIG_VFIO_PCI_DMABUF and PCI peer-to-peer DMA)";
-	case -EOPNOTSUPP:
-		return ": the device's VFIO driver exports no dma-bufs";
-	case -ENODEV:
-		return ": the region is not a BAR the driver has claimed";
-	case -EINVAL:
-		return ": the range is outside the BAR, or the device has no peer-to-peer provider";
-	default:
-		return "";
-	}
-}
-
 IOMMUFD_EXPORT int iommufd_device_export_dmabuf(struct iommufd_device *dev,
 						uint32_t region_index, uint64_t offset,
 						uint64_t length, int *ret_fd)
@@ -81,9 +64,9 @@ IOMMUFD_EXPORT int iommufd_device_export_dmabuf(struct iommufd_device *dev,
 	if (fd < 0) {
 		int rc = -errno;
 
-		log_err(dev->ctx, "DMA_BUF export of device %u BAR %u offset 0x%llx length"
-			" 0x%llx: %s%s", dev->id, region_index, (unsigned long long)offset,
-			(unsigned long long)length, iommufd_errname(rc), export_reason(rc));
+		log_cmd_err(dev->ctx, KCMD_DMABUF_EXPORT, rc, NULL, "DMA_BUF export of device %u"
+			    " BAR %u offset 0x%llx length 0x%llx", dev->id, region_index,
+			    (unsigned long long)offset, (unsigned long long)length);
 		return rc;
 	}
 	log_dbg(dev->ctx, "device %u BAR %u [0x%llx, +0x%llx) exported as dma-buf fd %d",
@@ -110,9 +93,8 @@ IOMMUFD_EXPORT int iommufd_device_get_memory_decode(struct iommufd_device *dev,
 		return rc;
 	rc = kernel_ioctl(dev->fd, KABI_VFIO_DEVICE_GET_REGION_INFO, &info);
 	if (rc) {
-		log_err(dev->ctx, "device %u: GET_REGION_INFO of PCI config space: %s%s",
-			dev->id, iommufd_errname(rc),
-			rc == -EINVAL ? ": not a PCI device" : "");
+		log_cmd_err(dev->ctx, KCMD_PCI_CONFIG_INFO, rc, NULL,
+			    "device %u: GET_REGION_INFO of PCI config space", dev->id);
 		return rc;
 	}
 	n = pread(dev->fd, &cmd, sizeof(cmd), (off_t)(info.offset + KABI_PCI_COMMAND));
@@ -126,29 +108,6 @@ IOMMUFD_EXPORT int iommufd_device_get_memory_decode(struct iommufd_device *dev,
 	cmd = (uint16_t)(((const uint8_t *)&cmd)[0] | ((const uint8_t *)&cmd)[1] << 8);
 	*ret_enabled = cmd & KABI_PCI_COMMAND_MEMORY;
 	return 0;
-}
-
-static const char *map_reason(int rc)
-{
-	switch (rc) {
-	case -ENODEV:
-		return ": the dma-buf is revoked: its device's memory decode is off or the device"
-		       " is being reset; turn decode on (PCI_COMMAND_MEMORY) and map again";
-	case -EOPNOTSUPP:
-		return ": iommufd imports no dma-buf of this exporter (only VFIO PCI BARs)";
-	case -ENOTTY:
-		return ": the kernel cannot map files (before 6.13)";
-	case -EBADF:
-		return ": not an open file";
-	case -EINVAL:
-		return ": the range is outside the dma-buf, or the kernel cannot map dma-bufs"
-		       " (before 6.19)";
-	case -EEXIST:
-		return ": the IOVA range is in use (iommufd_ioas_remap_dmabuf() replaces a"
-		       " revoked mapping)";
-	default:
-		return "";
-	}
 }
 
 static int map_dmabuf(struct iommufd_ioas *ioas, int fd, uint64_t offset, uint64_t length,
@@ -168,10 +127,10 @@ static int map_dmabuf(struct iommufd_ioas *ioas, int fd, uint64_t offset, uint64
 	int rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_MAP_FILE, &cmd);
 
 	if (rc)
-		log_err(ioas->pt.ctx, "%s IOAS %u dma-buf fd %d [0x%llx, +0x%llx) at iova 0x%llx:"
-			" %s%s", verb, ioas->pt.id, fd, (unsigned long long)offset,
-			(unsigned long long)length, (unsigned long long)iova,
-			iommufd_errname(rc), map_reason(rc));
+		log_cmd_err(ioas->pt.ctx, KCMD_IOAS_MAP_DMABUF, rc, NULL,
+			    "%s IOAS %u dma-buf fd %d [0x%llx, +0x%llx) at iova 0x%llx", verb,
+			    ioas->pt.id, fd, (unsigned long long)offset,
+			    (unsigned long long)length, (unsigned long long)iova);
 	return rc;
 }
 

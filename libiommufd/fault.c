@@ -26,8 +26,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
 		return -ENOMEM;
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_FAULT_QUEUE_ALLOC, &cmd);
 	if (rc) {
-		log_err(ctx, "FAULT_QUEUE_ALLOC: %s%s", iommufd_errname(rc),
-			rc == -ENOTTY ? ": the kernel has no fault queues (before 6.11)" : "");
+		log_cmd_err(ctx, KCMD_FAULT_QUEUE_ALLOC, rc, NULL, "FAULT_QUEUE_ALLOC");
 		free(queue);
 		return rc;
 	}
@@ -188,7 +187,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_respond(struct iommufd_fault_queue *queue
 	if (n == (ssize_t)sizeof(resp))
 		return 0;
 	n = n < 0 ? -errno : -EIO;
-	log_err(queue->ctx, "fault queue %u: response to group %u: %s%s", queue->id, cookie,
-		iommufd_errname((int)n), n == -EINVAL ? ": no pending group has this cookie" : "");
+	log_cmd_err(queue->ctx, KCMD_FAULT_RESPOND, (int)n, NULL,
+		    "fault queue %u: response to group %u", queue->id, cookie);
 	return (int)n;
 }

@@ -401,13 +401,10 @@ int iommufd_invalidate_id(struct iommufd_ctx *ctx, uint32_t id, const char *what
 	}
 	/* With no entries the call is a support probe: its refusal is an answer. */
 	if (rc)
-		iommufd_fail(ctx, entry_num ? LOG_ERR : LOG_DEBUG, __FILE__, __LINE__, __func__,
-			"INVALIDATE %s %u type 0x%x: %s after %u of %u entries%s", what,
-			id, data_type, iommufd_errname(rc), cmd.entry_num, entry_num,
-			rc == -EOPNOTSUPP && cmd.entry_num == 0 ?
-			": no invalidation of this kind here, or the first entry's flags are refused" :
-			rc == -EOPNOTSUPP ? ": the next entry's flags are refused" :
-			rc == -EINVAL || rc == -EIO ? ": the next entry is refused (or the data type)" : "");
+		iommufd_cmd_fail(ctx, entry_num ? LOG_ERR : LOG_DEBUG, __FILE__, __LINE__, __func__,
+				 cmd.entry_num ? KCMD_INVALIDATE : KCMD_INVALIDATE_FIRST, rc, NULL,
+				 "INVALIDATE %s %u type 0x%x after %u of %u entries", what, id,
+				 data_type, cmd.entry_num, entry_num);
 	return rc;
 }
 

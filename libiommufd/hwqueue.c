@@ -65,12 +65,32 @@ static void unlink_queue(struct iommufd_hw_queue *queue)
 static void explain_alloc_error(struct iommufd_viommu *viommu, const struct kabi_hw_queue_alloc *cmd,
 				int rc)
 {
-	log_err(viommu->ctx, "HW_QUEUE_ALLOC type 0x%x index %u on vIOMMU %u iova 0x%llx length 0x%llx: %s%s",
-		cmd->type, cmd->index, viommu->id, (unsigned long long)cmd->nesting_parent_iova,
-		(unsigned long long)cmd->length, iommufd_errname(rc),
-		rc == -ENOTTY ? ": the kernel has no HW queues (before 6.17)" :
-		rc == -EOPNOTSUPP ? ": the vIOMMU has no HW queue of this type" :
-		rc == -EINVAL ? ": bad index order, size or alignment, or the memory is not mapped in stage 2" : "");
+	log_cmd_err(viommu->ctx, KCMD_HW_QUEUE_ALLOC, rc, NULL,
+		    "HW_QUEUE_ALLOC type 0x%x index %u on vIOMMU %u iova 0x%llx length 0x%llx",
+		    cmd->type, cmd->index, viommu->id,
+		    (unsigned long long)cmd->nesting_parent_iova, (unsigned long long)cmd->length);
+}
+
+/*
+ * A Tegra241 queue's length: a power of two of at least 32 bytes, and at
+ * most what the SMMU's command queue holds when the vIOMMU knows it.
+ */
+static int check_tegra241_length(struct iommufd_viommu *viommu, uint64_t length)
+{
+	unsigned int max = viommu->hw_queue_max_log2;
+
+	if (length < KABI_TEGRA241_VCMDQ_MIN_LEN || (length & (length - 1))) {
+		log_err(viommu->ctx, "HW_QUEUE_ALLOC vIOMMU %u: Tegra241 CMDQV length 0x%llx: a power of two of at least %u bytes",
+			viommu->id, (unsigned long long)length, KABI_TEGRA241_VCMDQ_MIN_LEN);
+		return -EINVAL;
+	}
+	if (max && max < 64 && length > 1ull << max) {
+		log_err(viommu->ctx, "HW_QUEUE_ALLOC vIOMMU %u: Tegra241 CMDQV length 0x%llx: more than the SMMU's command queue holds (0x%llx bytes: IDR1.CMDQS %u)",
+			viommu->id, (unsigned long long)length, 1ull << max,
+			max - KABI_SMMUV3_CMD_LOG2);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 IOMMUFD_EXPORT int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_t type,
@@ -95,6 +115,9 @@ IOMMUFD_EXPORT int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_
 			!length ? "zero length" : "the range wraps around");
 		return -EINVAL;
 	}
+	rc = type == KABI_HW_QUEUE_TYPE_TEGRA241_CMDQV ? check_tegra241_length(viommu, length) : 0;
+	if (rc)
+		return rc;
 	queue = calloc(1, sizeof(*queue));
 	if (!queue)
 		return -ENOMEM;

@@ -124,8 +124,8 @@ IOMMUFD_EXPORT int iommufd_ioas_new_from_id(struct iommufd_ctx *ctx, uint32_t io
 	/* Only an IOAS answers IOVA_RANGES: 0, or EMSGSIZE with no room given. */
 	rc = query_ranges(ctx, ioas_id, NULL, &count, &alignment);
 	if (rc && rc != -EMSGSIZE) {
-		log_err(ctx, "ioas_new_from_id: ID %u: IOAS_IOVA_RANGES gave %s%s", ioas_id,
-			iommufd_errname(rc), rc == -ENOENT ? ": no IOAS of this ID in the context" : "");
+		log_cmd_err(ctx, KCMD_IOAS_BY_ID, rc, NULL,
+			    "ioas_new_from_id: ID %u: IOAS_IOVA_RANGES gave", ioas_id);
 		return rc;
 	}
 	ioas = calloc(1, sizeof(*ioas));
@@ -334,10 +334,9 @@ static int ioas_unmap(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
 		return 0;
 	}
 	if (rc) {
-		log_err(ioas->pt.ctx, "IOAS_UNMAP IOAS %u iova 0x%llx length 0x%llx: %s%s",
-			ioas->pt.id, (unsigned long long)iova,
-			(unsigned long long)length, iommufd_errname(rc),
-			rc == -ENOENT ? ": nothing mapped there, or the range cuts a mapping" : "");
+		log_cmd_err(ioas->pt.ctx, KCMD_IOAS_UNMAP, rc, NULL,
+			    "IOAS_UNMAP IOAS %u iova 0x%llx length 0x%llx", ioas->pt.id,
+			    (unsigned long long)iova, (unsigned long long)length);
 		return rc;
 	}
 	if (ret_unmapped)
@@ -472,10 +471,9 @@ static int ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
 	if (rc) {
 		char why[512];
 
-		log_err(ctx, "IOAS_MAP_FILE IOAS %u fd %d length 0x%llx: %s%s", ioas->pt.id,
-			fd, (unsigned long long)length, iommufd_errname(rc),
-			rc == -ENOTTY ? ": the kernel cannot map files (before 6.13)" :
-			explain_map_error(ioas, rc, why, sizeof(why)));
+		log_cmd_err(ctx, KCMD_IOAS_MAP_FILE, rc, explain_map_error(ioas, rc, why, sizeof(why)),
+			    "IOAS_MAP_FILE IOAS %u fd %d length 0x%llx", ioas->pt.id, fd,
+			    (unsigned long long)length);
 		return rc;
 	}
 	if (ret_iova)
@@ -537,12 +535,10 @@ IOMMUFD_EXPORT int iommufd_ioas_copy(struct iommufd_ioas *dst, uint64_t dst_iova
 	cmd.src_ioas_id = src->pt.id;
 	rc = kernel_ioctl(dst->pt.ctx->fd, KABI_IOMMU_IOAS_COPY, &cmd);
 	if (rc)
-		log_err(dst->pt.ctx, "IOAS_COPY IOAS %u iova 0x%llx -> IOAS %u iova 0x%llx length 0x%llx: %s%s",
-			src->pt.id, (unsigned long long)src_iova, dst->pt.id,
-			(unsigned long long)dst_iova, (unsigned long long)length,
-			iommufd_errname(rc),
-			rc == -ENOENT ? ": the source range is not inside mappings of the source IOAS" :
-			rc == -EEXIST ? ": the destination range is already mapped" : "");
+		log_cmd_err(dst->pt.ctx, KCMD_IOAS_COPY, rc, NULL,
+			    "IOAS_COPY IOAS %u iova 0x%llx -> IOAS %u iova 0x%llx length 0x%llx",
+			    src->pt.id, (unsigned long long)src_iova, dst->pt.id,
+			    (unsigned long long)dst_iova, (unsigned long long)length);
 	return rc;
 }
 
@@ -571,10 +567,8 @@ IOMMUFD_EXPORT int iommufd_ioas_allow_iovas(struct iommufd_ioas *ioas,
 	cmd.allowed_iovas = (uintptr_t)ranges;
 	rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_ALLOW_IOVAS, &cmd);
 	if (rc)
-		log_err(ioas->pt.ctx, "IOAS_ALLOW_IOVAS IOAS %u (%zu ranges): %s%s", ioas->pt.id,
-			count, iommufd_errname(rc),
-			rc == -EADDRINUSE ? ": a range overlaps a region reserved by an attached device" :
-			rc == -EINVAL ? ": the ranges are not sorted, overlap, or are misaligned" : "");
+		log_cmd_err(ioas->pt.ctx, KCMD_IOAS_ALLOW_IOVAS, rc, NULL,
+			    "IOAS_ALLOW_IOVAS IOAS %u (%zu ranges)", ioas->pt.id, count);
 	return rc;
 }
 

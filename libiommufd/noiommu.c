@@ -7,26 +7,6 @@
  */
 #include "private.h"
 
-static const char *get_pa_reason(int rc)
-{
-	switch (rc) {
-	case -ENOTTY:
-		return ": the kernel has no noiommu IOAS (7.3+, CONFIG_VFIO_NOIOMMU with"
-		       " VFIO_DEVICE_CDEV)";
-	case -EPERM:
-		return ": CAP_SYS_RAWIO is needed to learn physical addresses";
-	case -EOPNOTSUPP:
-		return ": the IOAS translates through an IOMMU: no noiommu device is attached"
-		       " to it, and DMA there uses IOVAs";
-	case -ENOENT:
-		return ": nothing is mapped at that IOVA";
-	case -EINVAL:
-		return ": the mapping there is a revoked dma-buf, or the arguments were refused";
-	default:
-		return "";
-	}
-}
-
 IOMMUFD_EXPORT int iommufd_ioas_noiommu_get_pa(struct iommufd_ioas *ioas, uint64_t iova,
 					       uint64_t length, uint64_t *ret_phys,
 					       uint64_t *ret_length)
@@ -47,8 +27,9 @@ IOMMUFD_EXPORT int iommufd_ioas_noiommu_get_pa(struct iommufd_ioas *ioas, uint64
 	cmd.ioas_id = ioas->pt.id;
 	rc = kernel_ioctl(ioas->pt.ctx->fd, KABI_IOMMU_IOAS_NOIOMMU_GET_PA, &cmd);
 	if (rc) {
-		log_err(ioas->pt.ctx, "NOIOMMU_GET_PA IOAS %u iova 0x%llx: %s%s", ioas->pt.id,
-			(unsigned long long)iova, iommufd_errname(rc), get_pa_reason(rc));
+		log_cmd_err(ioas->pt.ctx, KCMD_NOIOMMU_GET_PA, rc, NULL,
+			    "NOIOMMU_GET_PA IOAS %u iova 0x%llx", ioas->pt.id,
+			    (unsigned long long)iova);
 		return rc;
 	}
 	*ret_phys = cmd.out_phys;

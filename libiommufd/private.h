@@ -110,6 +110,11 @@ struct iommufd_viommu {
 	uint64_t mmap_offset, mmap_length;
 	void *map_addr;
 	int map_prot;
+	/*
+	 * log2 of the largest HW queue in bytes, from the hw info the caller
+	 * read through the device before (SMMUv3 IDR1.CMDQS); 0: not known.
+	 */
+	unsigned int hw_queue_max_log2;
 };
 
 struct iommufd_vdevice {
@@ -217,6 +222,12 @@ struct iommufd_device {
 const char *iommufd_nesting_missing(uint32_t type, const void *rec, size_t len,
 				    char *buf, size_t buflen);
 
+/*
+ * log2 of the largest HW queue, in bytes, that the IOMMU of the vendor
+ * record @rec (@len bytes of type @type) takes; 0 when it does not say.
+ */
+unsigned int iommufd_hw_queue_max_log2(uint32_t type, const void *rec, size_t len);
+
 /* ---- logging and the per-thread explanation of failures ----------------- */
 
 void iommufd_log(const struct iommufd_ctx *ctx, int priority, const char *file,
@@ -256,6 +267,57 @@ void iommufd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
 int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int line,
 			const char *fn, const char *what);
 #define bad_args(ctx, what) iommufd_bad_args_at((ctx), __FILE__, __LINE__, __func__, (what))
+
+/*
+ * The kernel commands, and variants of one where an errno means something
+ * else, whose failures explain.c's table has hints for.
+ */
+enum kcmd {
+	KCMD_DESTROY,			/* an explicit destroy */
+	KCMD_RELEASE,			/* the destroy of a last unref */
+	KCMD_OPTION,
+	KCMD_OPTION_HUGE_PAGES_SET,
+	KCMD_CHANGE_PROCESS,
+	KCMD_PASID_ATTACH,		/* attach, replace or detach of a PASID */
+	KCMD_HW_INFO_BY_TYPE,
+	KCMD_SET_DIRTY_TRACKING,
+	KCMD_GET_DIRTY_BITMAP,
+	KCMD_FAULT_QUEUE_ALLOC,
+	KCMD_FAULT_RESPOND,
+	KCMD_INVALIDATE_FIRST,		/* refused at its first entry */
+	KCMD_INVALIDATE,		/* refused at a later entry */
+	KCMD_HW_QUEUE_ALLOC,
+	KCMD_IOAS_BY_ID,		/* IOAS_IOVA_RANGES of an ID being adopted */
+	KCMD_IOAS_UNMAP,
+	KCMD_IOAS_MAP_FILE,
+	KCMD_IOAS_COPY,
+	KCMD_IOAS_ALLOW_IOVAS,
+	KCMD_VDEVICE_ALLOC,
+	KCMD_VEVENTQ_ALLOC,
+	KCMD_VIOMMU_ALLOC,
+	KCMD_VIOMMU_MMAP,		/* mmap() of a vIOMMU's region of the iommufd */
+	KCMD_DMABUF_EXPORT,		/* VFIO DEVICE_FEATURE DMA_BUF */
+	KCMD_PCI_CONFIG_INFO,		/* VFIO GET_REGION_INFO of PCI config space */
+	KCMD_IOAS_MAP_DMABUF,		/* IOAS_MAP_FILE of a dma-buf */
+	KCMD_NOIOMMU_GET_PA,
+	KCMD_OTHER,			/* no hints: only @more explains */
+};
+
+/* The table's hint for @cmd failing with @err (negative), or NULL. */
+const char *iommufd_cmd_hint(enum kcmd cmd, int err);
+
+/*
+ * A kernel command failed: iommufd_fail() of "<format...>: <ERRNAME>" and
+ * ": <hint>" from the table, or else @more as given (": ...", or NULL).
+ */
+void iommufd_cmd_fail(const struct iommufd_ctx *ctx, int priority, const char *file,
+		      int line, const char *fn, enum kcmd cmd, int err, const char *more,
+		      const char *format, ...)
+	__attribute__((format(printf, 9, 10)));
+
+#define log_cmd_err(ctx, cmd, err, more, ...)					\
+	iommufd_cmd_fail((ctx), LOG_ERR, __FILE__, __LINE__, __func__, (cmd), (err),	\
+			 (more), __VA_ARGS__)
 
 #define log_info(ctx, ...) iommufd_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define log_dbg(ctx, ...)  iommufd_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)

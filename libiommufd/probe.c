@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "private.h"
+#include "vendor.h"
 
 /* The probe fills a whole local struct; the caller gets what fits. */
 #define SET(p, field, value) ((p)->field = (value))
@@ -142,44 +142,31 @@ static int try_hwpt(struct iommufd_device *dev, uint32_t ioas_id, uint32_t flags
 	return rc;
 }
 
-static int try_viommu(struct iommufd_device *dev, uint32_t parent_id, uint32_t type)
+/* Allocate a vIOMMU of @type on @parent_id and destroy it, unless @ret_id takes it. */
+static int try_viommu(struct iommufd_device *dev, uint32_t parent_id, uint32_t type,
+		      uint32_t *ret_id)
 {
 	struct kabi_viommu_alloc cmd = {
 		.size = sizeof(cmd), .type = type, .dev_id = dev->id, .hwpt_id = parent_id,
 	};
 	int rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_VIOMMU_ALLOC, &cmd);
 
-	if (rc == 0)
+	if (rc == 0 && ret_id)
+		*ret_id = cmd.out_viommu_id;
+	else if (rc == 0)
 		iommufd_release_id(dev->ctx, cmd.out_viommu_id, "probe vIOMMU");
 	return rc;
 }
 
-/* Whether the decoded hw info says the IOMMU can nest; sets the data type. */
-static bool hw_says_nesting(struct iommufd_ctx *ctx, uint32_t type, const void *data,
-			    size_t len, uint32_t *data_type)
+/* Whether the decoded hw info says the IOMMU can nest. */
+static bool hw_says_nesting(struct iommufd_ctx *ctx, const struct vendor_type *t,
+			    const void *data, size_t len)
 {
 	struct iommufd_hw_info_decoded d = { .sz = sizeof(d) };
 
-	*data_type = 0;
-	if (iommufd_hw_info_decode(ctx, type, data, len, &d) || !d.known)
+	if (!t || !t->nesting || iommufd_hw_info_decode(ctx, t->hw_info_type, data, len, &d))
 		return false;
-	switch (type) {
-	case IOMMUFD_HW_INFO_INTEL_VTD:
-		*data_type = IOMMUFD_HWPT_DATA_VTD_S1;
-		return d.u.vtd.nesting;
-	case IOMMUFD_HW_INFO_AMD:
-		*data_type = IOMMUFD_HWPT_DATA_AMD_GUEST;
-		return d.u.amd.nesting;
-	case IOMMUFD_HW_INFO_ARM_SMMUV3:
-	case IOMMUFD_HW_INFO_TEGRA241_CMDQV:
-		*data_type = IOMMUFD_HWPT_DATA_ARM_SMMUV3;
-		return d.u.smmuv3.s1p && d.u.smmuv3.s2p;
-	case IOMMUFD_HW_INFO_SELFTEST:
-		*data_type = IOMMUFD_HWPT_DATA_SELFTEST;
-		return true;
-	default:
-		return false;
-	}
+	return t->nesting(&d.u, NULL, 0);
 }
 
 static struct iommufd_feature cap_verdict(bool has)
@@ -189,14 +176,13 @@ static struct iommufd_feature cap_verdict(bool has)
 
 /* The hw info facts, PASID and ATS verdicts. */
 static int probe_hw_info(struct iommufd_device *dev, struct iommufd_probe *p,
-			 bool *nests)
+			 const struct vendor_type **type, bool *nests)
 {
 	unsigned char data[64] __attribute__((aligned(8)));
 	struct kabi_hw_info cmd = {
 		.size = sizeof(cmd), .dev_id = dev->id, .data_len = sizeof(data),
 		.data_uptr = (uintptr_t)data,
 	};
-	uint32_t data_type;
 	int rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_GET_HW_INFO, &cmd);
 
 	if (rc) {
@@ -204,11 +190,11 @@ static int probe_hw_info(struct iommufd_device *dev, struct iommufd_probe *p,
 			iommufd_errname(rc));
 		return rc;
 	}
-	*nests = hw_says_nesting(dev->ctx, cmd.out_data_type, data,
-				 cmd.data_len < sizeof(data) ? cmd.data_len : sizeof(data),
-				 &data_type);
+	*type = vendor_find(cmd.out_data_type);
+	*nests = hw_says_nesting(dev->ctx, *type, data,
+				 cmd.data_len < sizeof(data) ? cmd.data_len : sizeof(data));
 	SET(p, hw_info_type, cmd.out_data_type);
-	SET(p, nested_data_type, data_type);
+	SET(p, nested_data_type, *type ? (*type)->nested_data_type : 0);
 	SET(p, capabilities, cmd.out_capabilities);
 	SET(p, max_pasid_log2, cmd.out_max_pasid_log2);
 	SET(p, pasid, cap_verdict(cmd.out_max_pasid_log2 != 0));
@@ -253,9 +239,26 @@ static struct iommufd_feature probe_paging(struct iommufd_device *dev, uint32_t 
 	return (struct iommufd_feature){ .support = IOMMUFD_FEATURE_NO_IOMMU, .err = -ENOSPC };
 }
 
+/*
+ * A vIOMMU type the IOMMU's driver does not have is not tried: some drivers
+ * (AMD, 7.0 to 7.3) make a vIOMMU of any type they are asked for.
+ */
+static struct iommufd_feature probe_viommu(struct iommufd_device *dev,
+					   const struct vendor_type *t,
+					   uint32_t parent_id, uint32_t viommu_type)
+{
+	if (!vendor_has_viommu(t, viommu_type)) {
+		log_dbg(dev->ctx, "probe of device %u: vIOMMU type %#x: the driver of its IOMMU"
+			" (hw info %s) has none of this type", dev->id, viommu_type,
+			iommufd_hw_info_type_name(t ? t->hw_info_type : 0));
+		return verdict(-EOPNOTSUPP);
+	}
+	return verdict(try_viommu(dev, parent_id, viommu_type, NULL));
+}
+
 /* vIOMMU types need a nest-parent HWPT: @parent_rc says whether there is one. */
 static void probe_viommus(struct iommufd_device *dev, struct iommufd_probe *p,
-			  int parent_rc, uint32_t parent_id)
+			  const struct vendor_type *t, int parent_rc, uint32_t parent_id)
 {
 	struct iommufd_feature same = p->viommu_cmds;
 
@@ -267,15 +270,52 @@ static void probe_viommus(struct iommufd_device *dev, struct iommufd_probe *p,
 		SET(p, viommu_selftest, same);
 		return;
 	}
-	SET(p, viommu_arm_smmuv3, verdict(try_viommu(dev, parent_id, KABI_VIOMMU_TYPE_ARM_SMMUV3)));
+	SET(p, viommu_arm_smmuv3, probe_viommu(dev, t, parent_id, KABI_VIOMMU_TYPE_ARM_SMMUV3));
 	SET(p, viommu_tegra241_cmdqv,
-	    verdict(try_viommu(dev, parent_id, KABI_VIOMMU_TYPE_TEGRA241_CMDQV)));
-	SET(p, viommu_selftest, verdict(try_viommu(dev, parent_id, KABI_VIOMMU_TYPE_SELFTEST)));
+	    probe_viommu(dev, t, parent_id, KABI_VIOMMU_TYPE_TEGRA241_CMDQV));
+	SET(p, viommu_selftest, probe_viommu(dev, t, parent_id, KABI_VIOMMU_TYPE_SELFTEST));
+}
+
+/*
+ * Nesting is what a nested HWPT can be made of: one is allocated with the
+ * type's trial data on the parent (or on a vIOMMU of the parent, where the
+ * driver wants it there) and destroyed. The hardware bits alone are not
+ * enough: AMD's driver (7.0 to 7.3) makes nest parents of hardware that
+ * nests, but has no nested allocation.
+ */
+static struct iommufd_feature probe_nesting(struct iommufd_device *dev,
+					    const struct iommufd_probe *p,
+					    const struct vendor_type *t, uint32_t parent_id)
+{
+	struct kabi_hwpt_alloc cmd = {
+		.size = sizeof(cmd), .dev_id = dev->id, .pt_id = parent_id,
+		.data_type = t->nested_data_type, .data_len = (uint32_t)t->trial_len,
+		.data_uptr = (uintptr_t)t->trial_data,
+	};
+	uint32_t viommu_id = 0;
+	int rc = 0;
+
+	if (t->trial_viommu_type) {
+		if (p->viommu_cmds.support != IOMMUFD_FEATURE_SUPPORTED)
+			return p->viommu_cmds;	/* nested HWPTs of this IOMMU need one */
+		rc = try_viommu(dev, parent_id, t->trial_viommu_type, &viommu_id);
+		cmd.pt_id = viommu_id;
+	}
+	if (!rc)
+		rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_HWPT_ALLOC, &cmd);
+	if (!rc)
+		iommufd_release_id(dev->ctx, cmd.out_hwpt_id, "probe nested HWPT");
+	if (viommu_id)
+		iommufd_release_id(dev->ctx, viommu_id, "probe vIOMMU");
+	if (rc)
+		log_dbg(dev->ctx, "probe of device %u: trial nested HWPT (data type %u): %s",
+			dev->id, t->nested_data_type, iommufd_errname(rc));
+	return verdict(rc);
 }
 
 /* The HWPT kinds and vIOMMU types, tried on a temporary IOAS. */
 static void probe_hwpts(struct iommufd_device *dev, struct iommufd_probe *p,
-			uint32_t ioas_id, bool nests)
+			uint32_t ioas_id, const struct vendor_type *t, bool nests)
 {
 	uint32_t parent_id = 0;
 	int rc;
@@ -288,8 +328,10 @@ static void probe_hwpts(struct iommufd_device *dev, struct iommufd_probe *p,
 	SET(p, nest_parent, f);
 	if (!rc && !nests)
 		f = verdict(-EOPNOTSUPP);	/* stage 2 alone is no nesting */
+	else if (!rc)
+		f = probe_nesting(dev, p, t, parent_id);
 	SET(p, nesting, f);
-	probe_viommus(dev, p, rc, parent_id);
+	probe_viommus(dev, p, t, rc, parent_id);
 	if (!rc)
 		iommufd_release_id(dev->ctx, parent_id, "probe HWPT");
 	rc = try_hwpt(dev, ioas_id, KABI_HWPT_ALLOC_DIRTY_TRACKING, NULL);
@@ -311,6 +353,7 @@ IOMMUFD_EXPORT int iommufd_device_probe(struct iommufd_device *dev,
 {
 	struct iommufd_probe full = { .sz = sizeof(full) };
 	struct kabi_ioas_alloc ioas = { .size = sizeof(ioas) };
+	const struct vendor_type *type = NULL;
 	bool nests = false;
 	int rc;
 
@@ -324,7 +367,7 @@ IOMMUFD_EXPORT int iommufd_device_probe(struct iommufd_device *dev,
 	probe_commands(dev->ctx, &full);
 	if (full.hw_info.support != IOMMUFD_FEATURE_SUPPORTED)
 		return copy_out(ret_probe, &full);	/* no HWPTs either (< 6.6) */
-	rc = probe_hw_info(dev, &full, &nests);
+	rc = probe_hw_info(dev, &full, &type, &nests);
 	if (rc)
 		return rc;
 	if (full.hwpt_alloc.support != IOMMUFD_FEATURE_SUPPORTED)
@@ -335,7 +378,7 @@ IOMMUFD_EXPORT int iommufd_device_probe(struct iommufd_device *dev,
 			iommufd_errname(rc));
 		return rc;
 	}
-	probe_hwpts(dev, &full, ioas.out_ioas_id, nests);
+	probe_hwpts(dev, &full, ioas.out_ioas_id, type, nests);
 	iommufd_release_id(dev->ctx, ioas.out_ioas_id, "probe IOAS");
 	return copy_out(ret_probe, &full);
 }

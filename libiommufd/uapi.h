@@ -332,9 +332,12 @@ KABI_CHECK_OFF(kabi_hwpt_alloc, reserved2, 44);
 
 /*
  * Ask what IOMMU serves @dev_id. @data_len is in/out: the room at
- * @data_uptr on input, the length of the vendor record on output. Kernels
- * 6.6 to 6.14 have a reserved u32 where @out_max_pasid_log2 now sits, so it
- * reads zero there. The struct grew to 40 bytes in 6.7 (capabilities).
+ * @data_uptr on input, the length of the vendor record on output.
+ * @out_max_pasid_log2 and the three bytes after it were one reserved u32
+ * when the command came (6.6), so kernels without the field leave it zero;
+ * 7.x fills it, and so does the 6.12 stable series the VM tier boots
+ * (6.12.117 has it backported). The struct grew to 40 bytes in 6.7
+ * (capabilities).
  */
 struct kabi_hw_info {
 	uint32_t size;
@@ -488,9 +491,17 @@ KABI_CHECK_OFF(kabi_hw_info_vtd, reserved, 4);
 KABI_CHECK_OFF(kabi_hw_info_vtd, cap_reg, 8);
 KABI_CHECK_OFF(kabi_hw_info_vtd, ecap_reg, 16);
 
-/* SMMUv3 (6.13): SMMU_IDR0..5, SMMU_IIDR and SMMU_AIDR as read from MMIO. */
+/*
+ * SMMUv3 (6.13): SMMU_IDR0..5, SMMU_IIDR and SMMU_AIDR as read from MMIO.
+ * @flags was zero until 7.3 gave it bit 0: an SMMU with the erratum that
+ * needs every batch of TLBI and CFGI commands, with the CMD_SYNC that ends
+ * it, issued a second time. The kernel repeats its own; it does not repeat
+ * the commands userspace sends through a vIOMMU (each INVALIDATE is one
+ * batch and one sync) or writes to a HW queue: userspace must.
+ */
+#define KABI_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI	(1u << 0)
 struct kabi_hw_info_arm_smmuv3 {
-	uint32_t flags;		/* zero */
+	uint32_t flags;
 	uint32_t reserved;
 	uint32_t idr[6];
 	uint32_t iidr;
@@ -519,7 +530,7 @@ KABI_CHECK_OFF(kabi_hw_info_tegra241_cmdqv, log2vcmdqs, 5);
 KABI_CHECK_OFF(kabi_hw_info_tegra241_cmdqv, log2vsids, 6);
 KABI_CHECK_OFF(kabi_hw_info_tegra241_cmdqv, reserved, 7);
 
-/* AMD (7.x): the raw Extended Feature registers (MMIO 0030h and 01A0h). */
+/* AMD (7.0): the raw Extended Feature registers (MMIO 0030h and 01A0h). */
 struct kabi_hw_info_amd {
 	uint64_t efr;
 	uint64_t efr2;
@@ -564,7 +575,10 @@ struct kabi_hwpt_arm_smmuv3 {
 };
 KABI_CHECK_SIZE(kabi_hwpt_arm_smmuv3, 16);
 
-/* AMD (7.x): the guest's 256-bit device table entry, host byte order. */
+/*
+ * AMD: the guest's 256-bit device table entry, host byte order. The type
+ * is defined, but the driver of 7.0 to 7.3 allocates no nested HWPT with it.
+ */
 struct kabi_hwpt_amd_guest {
 	uint64_t dte[4];
 };
@@ -874,7 +888,14 @@ KABI_CHECK_OFF(kabi_vevent_header, sequence, 4);
 
 /* ---- HW queues ------------------------------------------------------------ */
 
+/*
+ * A Tegra241 virtual command queue holds 16-byte SMMUv3 commands: its
+ * length is a power of two from 32 bytes to 2^(IDR1.CMDQS + 4) bytes, the
+ * SMMU's own command queue limit (7.3 checks it; EINVAL otherwise).
+ */
 #define KABI_HW_QUEUE_TYPE_TEGRA241_CMDQV	1
+#define KABI_TEGRA241_VCMDQ_MIN_LEN		32
+#define KABI_SMMUV3_CMD_LOG2			4	/* 16-byte commands */
 #define KABI_HW_QUEUE_TYPE_SELFTEST		0xdeadbeef
 
 struct kabi_hw_queue_alloc {

@@ -32,12 +32,9 @@ IOMMUFD_EXPORT int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
 	cmd.dev_id = dev->id;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_VDEVICE_ALLOC, &cmd);
 	if (rc) {
-		log_err(dev->ctx, "VDEVICE_ALLOC device %u on vIOMMU %u virt_id 0x%llx: %s%s",
-			dev->id, viommu->id, (unsigned long long)virt_id,
-			iommufd_errname(rc),
-			rc == -EEXIST ? ": the device already has a vDevice" :
-			rc == -ENOTTY ? ": the kernel has no vDevice objects (before 6.13)" :
-			rc == -EINVAL ? ": the device is not behind this vIOMMU's IOMMU, or the ID is invalid" : "");
+		log_cmd_err(dev->ctx, KCMD_VDEVICE_ALLOC, rc, NULL,
+			    "VDEVICE_ALLOC device %u on vIOMMU %u virt_id 0x%llx", dev->id,
+			    viommu->id, (unsigned long long)virt_id);
 		free(vdev);
 		return rc;
 	}

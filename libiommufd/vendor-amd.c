@@ -10,6 +10,8 @@
  * values the kernel refuses, is from its uAPI (struct iommu_hwpt_amd_guest)
  * and its AMD nesting code.
  */
+#include <stdio.h>
+
 #include "vendor.h"
 
 /* ---- 2.2.2 Device Table Entry: the fields nesting takes from a guest ---- */
@@ -32,11 +34,16 @@
 
 /* ---- hw info ----------------------------------------------------------- */
 
-void vendor_amd_decode(const struct kabi_hw_info_amd *rec,
-		       struct iommufd_amd_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void amd_decode(const void *raw, void *out)
 {
-	uint64_t efr = rec->efr, efr2 = rec->efr2;
+	struct kabi_hw_info_amd rec;
+	struct iommufd_amd_info *info = out;
+	uint64_t efr, efr2;
 
+	memcpy(&rec, raw, sizeof(rec));
+	efr = rec.efr;
+	efr2 = rec.efr2;
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
 	info->efr = efr;
@@ -84,17 +91,16 @@ IOMMUFD_EXPORT int iommufd_amd_info_decode(struct iommufd_ctx *ctx,
 					   const void *data, size_t data_len,
 					   struct iommufd_amd_info *ret_info)
 {
-	struct kabi_hw_info_amd rec;
 	struct iommufd_amd_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, AMD_INFO_MIN, "AMD hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "AMD hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_amd.rec_len,
+				      vendor_type_amd.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	vendor_amd_decode(&rec, &info);
+	amd_decode(data, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
 }
@@ -113,7 +119,7 @@ static int amd_hw(struct iommufd_ctx *ctx, const struct iommufd_amd_info *hw,
 		return rc;
 	rec.efr = copy.efr;
 	rec.efr2 = copy.efr2;
-	vendor_amd_decode(&rec, info);
+	amd_decode(&rec, info);
 	return 1;
 }
 
@@ -203,3 +209,38 @@ IOMMUFD_EXPORT int iommufd_amd_dte_build(struct iommufd_ctx *ctx,
 		(unsigned long long)out.dte[2]);
 	return 0;
 }
+
+/* ---- the vendor table's entry ------------------------------------------ */
+
+static bool amd_nesting(const void *info, char *buf, size_t len)
+{
+	const struct iommufd_amd_info *d = info;
+
+	if (buf)
+		snprintf(buf, len, "hw info EFR.GTSup=%d EFR.GIoSup=%d EFR2.GCR3TRPMode=%d %s",
+			 d->gt_sup, d->gio_sup, d->gcr3trp_mode,
+			 d->nesting ? "allows it" : "(all are needed)");
+	return d->nesting;
+}
+
+/* A valid entry without guest translation (V only): no guest table to read. */
+static const struct kabi_hwpt_amd_guest amd_trial = { .dte = { 1 } };
+
+/*
+ * 7.0 to 7.3 make AMD nest parents and size a vIOMMU of any non-zero type,
+ * but wire no nested allocation, neither on the parent nor on a vIOMMU: the
+ * probe's trial nested HWPT is what says so. None of the vIOMMU types the
+ * library knows is AMD's.
+ */
+const struct vendor_type vendor_type_amd = {
+	.hw_info_type = KABI_HW_INFO_TYPE_AMD,
+	.name = "AMD IOMMU",
+	.what = "AMD hw info",
+	.rec_len = sizeof(struct kabi_hw_info_amd),
+	.info_size = sizeof(struct iommufd_amd_info),
+	.decode = amd_decode,
+	.nesting = amd_nesting,
+	.nested_data_type = IOMMUFD_HWPT_DATA_AMD_GUEST,
+	.trial_data = &amd_trial,
+	.trial_len = sizeof(amd_trial),
+};

@@ -8,13 +8,17 @@
  */
 #include "vendor.h"
 
-void vendor_selftest_decode(const struct kabi_hw_info_selftest *rec,
-			    struct iommufd_selftest_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void selftest_decode(const void *raw, void *out)
 {
+	struct kabi_hw_info_selftest rec;
+	struct iommufd_selftest_info *info = out;
+
+	memcpy(&rec, raw, sizeof(rec));
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
-	info->flags = rec->flags;
-	info->test_reg = rec->test_reg;
+	info->flags = rec.flags;
+	info->test_reg = rec.test_reg;
 }
 
 #define SELFTEST_INFO_MIN \
@@ -24,17 +28,16 @@ IOMMUFD_EXPORT int iommufd_selftest_info_decode(struct iommufd_ctx *ctx,
 						const void *data, size_t data_len,
 						struct iommufd_selftest_info *ret_info)
 {
-	struct kabi_hw_info_selftest rec;
 	struct iommufd_selftest_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, SELFTEST_INFO_MIN, "selftest hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "selftest hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_selftest.rec_len,
+				      vendor_type_selftest.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	vendor_selftest_decode(&rec, &info);
+	selftest_decode(data, &info);
 	if (info.test_reg != KABI_TEST_HW_INFO_REGVAL)
 		log_info(ctx, "selftest hw info: test_reg is %#x, not %#x", info.test_reg,
 			 KABI_TEST_HW_INFO_REGVAL);
@@ -169,3 +172,31 @@ IOMMUFD_EXPORT int iommufd_selftest_viommu_inv_build(struct iommufd_ctx *ctx,
 	vendor_emit(buf, &out, sizeof(out), IOMMUFD_INVALIDATE_SELFTEST, ret_type, ret_len);
 	return 0;
 }
+
+/* ---- the vendor table's entry ------------------------------------------ */
+
+/* The mock always makes nest parents; no register decides it. */
+static bool selftest_nesting(const void *info, char *buf, size_t len)
+{
+	(void)info;
+	(void)buf;
+	(void)len;
+	return true;
+}
+
+static const struct kabi_hwpt_selftest selftest_trial = { .iotlb = KABI_TEST_IOTLB_DEFAULT };
+static const uint32_t selftest_viommus[] = { KABI_VIOMMU_TYPE_SELFTEST, 0 };
+
+const struct vendor_type vendor_type_selftest = {
+	.hw_info_type = KABI_HW_INFO_TYPE_SELFTEST,
+	.name = "iommufd selftest mock",
+	.what = "selftest hw info",
+	.rec_len = sizeof(struct kabi_hw_info_selftest),
+	.info_size = sizeof(struct iommufd_selftest_info),
+	.decode = selftest_decode,
+	.nesting = selftest_nesting,
+	.nested_data_type = IOMMUFD_HWPT_DATA_SELFTEST,
+	.trial_data = &selftest_trial,
+	.trial_len = KABI_HWPT_SELFTEST_SIZE_V1,
+	.viommu_types = selftest_viommus,
+};

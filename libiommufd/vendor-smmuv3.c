@@ -15,6 +15,8 @@
  * driver: anything else makes it fail with EIO, which these builders
  * prevent.
  */
+#include <stdio.h>
+
 #include "vendor.h"
 
 /* ---- 5.2 Stream Table Entry: the fields a guest may set ----------------- */
@@ -49,18 +51,25 @@ static uint8_t oas_bits(unsigned int oas)
 	return oas < ARRAY_SIZE(bits) ? bits[oas] : 0;
 }
 
-void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
-			  struct iommufd_smmuv3_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void smmuv3_decode(const void *raw, void *out)
 {
-	uint32_t idr0 = rec->idr[0], idr1 = rec->idr[1], idr3 = rec->idr[3];
-	uint32_t idr5 = rec->idr[5];
+	struct kabi_hw_info_arm_smmuv3 rec;
+	struct iommufd_smmuv3_info *info = out;
+	uint32_t idr0, idr1, idr3, idr5;
 
+	memcpy(&rec, raw, sizeof(rec));
+	idr0 = rec.idr[0];
+	idr1 = rec.idr[1];
+	idr3 = rec.idr[3];
+	idr5 = rec.idr[5];
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
-	memcpy(info->idr, rec->idr, sizeof(info->idr));
-	info->iidr = rec->iidr;
-	info->aidr = rec->aidr;
-	info->flags = rec->flags;
+	memcpy(info->idr, rec.idr, sizeof(info->idr));
+	info->iidr = rec.iidr;
+	info->aidr = rec.aidr;
+	info->flags = rec.flags;
+	info->errata_repeat_tlbi_cfgi = rec.flags & KABI_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI;
 
 	/* 6.3.1 SMMU_IDR0 */
 	info->s2p = BIT_SET(idr0, 0);
@@ -84,6 +93,7 @@ void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
 	/* 6.3.2 SMMU_IDR1 */
 	info->sidsize = BITS(idr1, 5, 0);
 	info->ssidsize = BITS(idr1, 10, 6);
+	info->cmdqs = BITS(idr1, 25, 21);
 	/* 6.3.4 SMMU_IDR3 */
 	info->fwb = BIT_SET(idr3, 8);
 	info->ril = BIT_SET(idr3, 10);
@@ -94,16 +104,17 @@ void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
 	info->gran4k = BIT_SET(idr5, 4);
 	info->gran16k = BIT_SET(idr5, 5);
 	info->gran64k = BIT_SET(idr5, 6);
+	info->ds = BIT_SET(idr5, 7);
 	info->vax = BITS(idr5, 11, 10);
 	info->stall_max = BITS(idr5, 31, 16);
 	/* SMMU_IIDR */
-	info->implementer = BITS(rec->iidr, 11, 0);
-	info->revision = BITS(rec->iidr, 15, 12);
-	info->variant = BITS(rec->iidr, 19, 16);
-	info->product_id = BITS(rec->iidr, 31, 20);
+	info->implementer = BITS(rec.iidr, 11, 0);
+	info->revision = BITS(rec.iidr, 15, 12);
+	info->variant = BITS(rec.iidr, 19, 16);
+	info->product_id = BITS(rec.iidr, 31, 20);
 	/* SMMU_AIDR */
-	info->arch_minor = BITS(rec->aidr, 3, 0);
-	info->arch_major = BITS(rec->aidr, 7, 4);
+	info->arch_minor = BITS(rec.aidr, 3, 0);
+	info->arch_major = BITS(rec.aidr, 7, 4);
 }
 
 #define SMMUV3_INFO_MIN \
@@ -113,17 +124,16 @@ IOMMUFD_EXPORT int iommufd_smmuv3_info_decode(struct iommufd_ctx *ctx,
 					      const void *data, size_t data_len,
 					      struct iommufd_smmuv3_info *ret_info)
 {
-	struct kabi_hw_info_arm_smmuv3 rec;
 	struct iommufd_smmuv3_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, SMMUV3_INFO_MIN, "SMMUv3 hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "SMMUv3 hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_smmuv3.rec_len,
+				      vendor_type_smmuv3.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	vendor_smmuv3_decode(&rec, &info);
+	smmuv3_decode(data, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
 }
@@ -141,7 +151,8 @@ static int smmuv3_hw(struct iommufd_ctx *ctx, const struct iommufd_smmuv3_info *
 	memcpy(rec.idr, copy.idr, sizeof(rec.idr));
 	rec.iidr = copy.iidr;
 	rec.aidr = copy.aidr;
-	vendor_smmuv3_decode(&rec, info);
+	rec.flags = copy.flags;
+	smmuv3_decode(&rec, info);
 	return 1;
 }
 
@@ -557,22 +568,26 @@ IOMMUFD_EXPORT int iommufd_smmuv3_cmd_build(struct iommufd_ctx *ctx,
 
 /* ---- NVIDIA Tegra241 CMDQV --------------------------------------------- */
 
-void vendor_tegra241_cmdqv_decode(const struct kabi_hw_info_tegra241_cmdqv *rec,
-				  struct iommufd_tegra241_cmdqv_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void tegra241_cmdqv_decode(const void *raw, void *out)
 {
+	struct kabi_hw_info_tegra241_cmdqv rec;
+	struct iommufd_tegra241_cmdqv_info *info = out;
+
+	memcpy(&rec, raw, sizeof(rec));
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
-	info->flags = rec->flags;
-	info->version = rec->version;
-	info->log2vcmdqs = rec->log2vcmdqs;
-	info->log2vsids = rec->log2vsids;
+	info->flags = rec.flags;
+	info->version = rec.version;
+	info->log2vcmdqs = rec.log2vcmdqs;
+	info->log2vsids = rec.log2vsids;
 	/* Each is a 4-bit field of PARAM, so the counts fit. */
-	info->num_vcmdqs = 1u << (rec->log2vcmdqs & 0xf);
-	info->num_vsids = 1u << (rec->log2vsids & 0xf);
+	info->num_vcmdqs = 1u << (rec.log2vcmdqs & 0xf);
+	info->num_vsids = 1u << (rec.log2vsids & 0xf);
 	/* PARAM: VER 3:0, NUM_VCMDQ_LOG2 7:4, NUM_VINTF_LOG2 11:8 (0), NUM_SID_PER_VM_LOG2 15:12 */
-	info->param = (uint32_t)FIELD(3, 0, rec->version) |
-		      (uint32_t)FIELD(7, 4, rec->log2vcmdqs) |
-		      (uint32_t)FIELD(15, 12, rec->log2vsids);
+	info->param = (uint32_t)FIELD(3, 0, rec.version) |
+		      (uint32_t)FIELD(7, 4, rec.log2vcmdqs) |
+		      (uint32_t)FIELD(15, 12, rec.log2vsids);
 }
 
 #define TEGRA_INFO_MIN \
@@ -582,17 +597,102 @@ IOMMUFD_EXPORT int iommufd_tegra241_cmdqv_info_decode(struct iommufd_ctx *ctx,
 						      const void *data, size_t data_len,
 						      struct iommufd_tegra241_cmdqv_info *ret_info)
 {
-	struct kabi_hw_info_tegra241_cmdqv rec;
 	struct iommufd_tegra241_cmdqv_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, TEGRA_INFO_MIN, "Tegra241 CMDQV hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "Tegra241 CMDQV hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_tegra241_cmdqv.rec_len,
+				      vendor_type_tegra241_cmdqv.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	vendor_tegra241_cmdqv_decode(&rec, &info);
+	tegra241_cmdqv_decode(data, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
+}
+
+/* ---- the vendor table's entries ---------------------------------------- */
+
+static bool smmuv3_nesting(const void *info, char *buf, size_t len)
+{
+	const struct iommufd_smmuv3_info *d = info;
+
+	if (buf)
+		snprintf(buf, len, "hw info IDR0.S1P=%d S2P=%d %s", d->s1p, d->s2p,
+			 d->s1p && d->s2p ? "allows it" : "(both are needed)");
+	return d->s1p && d->s2p;
+}
+
+/* IDR1.CMDQS bounds a Tegra241 HW queue: 2^CMDQS commands of 16 bytes. */
+static unsigned int smmuv3_hw_queue_max_log2(const void *info)
+{
+	return ((const struct iommufd_smmuv3_info *)info)->cmdqs + KABI_SMMUV3_CMD_LOG2;
+}
+
+/* A valid STE of config ABORT (V=1, Config 0b000): no guest table to read. */
+static const uint8_t smmuv3_trial[16] = { 0x01 };
+/* CMDQV extends the SMMUv3: its SMMUs have both vIOMMU types. */
+static const uint32_t smmuv3_viommus[] = {
+	KABI_VIOMMU_TYPE_ARM_SMMUV3, KABI_VIOMMU_TYPE_TEGRA241_CMDQV, 0
+};
+
+/* Since 6.13 an SMMUv3 nested HWPT is allocated on a vIOMMU only. */
+const struct vendor_type vendor_type_smmuv3 = {
+	.hw_info_type = KABI_HW_INFO_TYPE_ARM_SMMUV3,
+	.name = "ARM SMMUv3",
+	.what = "SMMUv3 hw info",
+	.rec_len = sizeof(struct kabi_hw_info_arm_smmuv3),
+	.info_size = sizeof(struct iommufd_smmuv3_info),
+	.decode = smmuv3_decode,
+	.nesting = smmuv3_nesting,
+	.nested_data_type = IOMMUFD_HWPT_DATA_ARM_SMMUV3,
+	.trial_data = smmuv3_trial,
+	.trial_len = sizeof(smmuv3_trial),
+	.trial_viommu_type = KABI_VIOMMU_TYPE_ARM_SMMUV3,
+	.viommu_types = smmuv3_viommus,
+	.hw_queue_max_log2 = smmuv3_hw_queue_max_log2,
+};
+
+/*
+ * Reported only when asked for by type; whether its SMMU nests is told by
+ * the SMMUv3 record of the same device.
+ */
+const struct vendor_type vendor_type_tegra241_cmdqv = {
+	.hw_info_type = KABI_HW_INFO_TYPE_TEGRA241_CMDQV,
+	.name = "NVIDIA Tegra241 CMDQV",
+	.what = "Tegra241 CMDQV hw info",
+	.rec_len = sizeof(struct kabi_hw_info_tegra241_cmdqv),
+	.info_size = sizeof(struct iommufd_tegra241_cmdqv_info),
+	.decode = tegra241_cmdqv_decode,
+	.nested_data_type = IOMMUFD_HWPT_DATA_ARM_SMMUV3,
+	.viommu_types = smmuv3_viommus,
+};
+
+/* ---- the "repeat TLBI/CFGI" erratum (7.3) ------------------------------- */
+
+/*
+ * The opcodes the erratum covers: the configuration and TLB invalidations,
+ * CFGI_STE (0x03) up to ATC_INV (0x40), which is not one of them.
+ */
+static bool opcode_repeats(const void *cmd)
+{
+	uint64_t w0;
+
+	memcpy(&w0, cmd, sizeof(w0));
+	w0 = le64toh(w0);
+	return BITS(w0, 7, 0) >= 0x03 && BITS(w0, 7, 0) < IOMMUFD_SMMUV3_CMD_ATC_INV;
+}
+
+/* Whether the caller's decoded info reports the erratum: its raw flags. */
+static bool hw_has_erratum(const struct iommufd_smmuv3_info *hw)
+{
+	size_t end = offsetof(struct iommufd_smmuv3_info, flags) + sizeof(hw->flags);
+
+	return hw && hw->sz >= end && (hw->flags & KABI_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI);
+}
+
+IOMMUFD_EXPORT bool iommufd_smmuv3_cmd_repeats(const struct iommufd_smmuv3_info *hw,
+					       const void *cmd)
+{
+	return cmd && hw_has_erratum(hw) && opcode_repeats(cmd);
 }

@@ -11,6 +11,8 @@
  * accepts is from its uAPI (struct iommu_hwpt_vtd_s1 and
  * iommu_hwpt_vtd_s1_invalidate) and how its Intel driver uses them.
  */
+#include <stdio.h>
+
 #include "vendor.h"
 
 #define VTD_PAGE_SIZE		4096ull
@@ -19,17 +21,22 @@
 
 /* ---- hw info ----------------------------------------------------------- */
 
-void vendor_vtd_decode(const struct kabi_hw_info_vtd *rec,
-		       struct iommufd_vtd_info *info)
+/* The kernel's record at @raw (any alignment), decoded into the whole struct at @out. */
+static void vtd_decode(const void *raw, void *out)
 {
-	uint64_t cap = rec->cap_reg, ecap = rec->ecap_reg;
+	struct kabi_hw_info_vtd rec;
+	struct iommufd_vtd_info *info = out;
+	uint64_t cap, ecap;
 
+	memcpy(&rec, raw, sizeof(rec));
+	cap = rec.cap_reg;
+	ecap = rec.ecap_reg;
 	memset(info, 0, sizeof(*info));
 	info->sz = sizeof(*info);
 	info->cap_reg = cap;
 	info->ecap_reg = ecap;
-	info->flags = rec->flags;
-	info->errata_772415_spr17 = rec->flags & KABI_HW_INFO_VTD_ERRATA_772415_SPR17;
+	info->flags = rec.flags;
+	info->errata_772415_spr17 = rec.flags & KABI_HW_INFO_VTD_ERRATA_772415_SPR17;
 
 	/* 11.4.2 Capability Register */
 	info->nd = BITS(cap, 2, 0);
@@ -99,17 +106,16 @@ IOMMUFD_EXPORT int iommufd_vtd_info_decode(struct iommufd_ctx *ctx,
 					   const void *data, size_t data_len,
 					   struct iommufd_vtd_info *ret_info)
 {
-	struct kabi_hw_info_vtd rec;
 	struct iommufd_vtd_info info;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, VTD_INFO_MIN, "VT-d hw info");
 	if (!rc)
-		rc = vendor_len_check(ctx, data, data_len, sizeof(rec), "VT-d hw info");
+		rc = vendor_len_check(ctx, data, data_len, vendor_type_vtd.rec_len,
+				      vendor_type_vtd.what);
 	if (rc)
 		return rc;
-	memcpy(&rec, data, sizeof(rec));
-	vendor_vtd_decode(&rec, &info);
+	vtd_decode(data, &info);
 	vendor_copy_out(ret_info, &info, sizeof(info));
 	return 0;
 }
@@ -129,7 +135,7 @@ static int vtd_hw(struct iommufd_ctx *ctx, const struct iommufd_vtd_info *hw,
 	rec.cap_reg = copy.cap_reg;
 	rec.ecap_reg = copy.ecap_reg;
 	rec.flags = copy.flags;
-	vendor_vtd_decode(&rec, info);
+	vtd_decode(&rec, info);
 	return 1;
 }
 
@@ -282,3 +288,33 @@ IOMMUFD_EXPORT int iommufd_vtd_inv_build(struct iommufd_ctx *ctx,
 	vendor_emit(buf, &out, sizeof(out), IOMMUFD_INVALIDATE_VTD_S1, ret_type, ret_len);
 	return 0;
 }
+
+/* ---- the vendor table's entry ------------------------------------------ */
+
+static bool vtd_nesting(const void *info, char *buf, size_t len)
+{
+	const struct iommufd_vtd_info *d = info;
+
+	if (buf)
+		snprintf(buf, len, "hw info ECAP.SMTS=%d NEST=%d FSTS=%d SSTS=%d %s",
+			 d->smts, d->nest, d->fsts, d->ssts, d->nesting ?
+			 "allows it (is scalable mode off in the kernel?)" : "(all are needed)");
+	return d->nesting;
+}
+
+/* A stage-1 table at 0: the driver keeps the address, reads nothing there. */
+static const struct kabi_hwpt_vtd_s1 vtd_trial = { .addr_width = 48 };
+
+const struct vendor_type vendor_type_vtd = {
+	.hw_info_type = KABI_HW_INFO_TYPE_INTEL_VTD,
+	.name = "Intel VT-d",
+	.what = "VT-d hw info",
+	.rec_len = sizeof(struct kabi_hw_info_vtd),
+	.info_size = sizeof(struct iommufd_vtd_info),
+	.decode = vtd_decode,
+	.nesting = vtd_nesting,
+	.nested_data_type = IOMMUFD_HWPT_DATA_VTD_S1,
+	.trial_data = &vtd_trial,
+	.trial_len = sizeof(vtd_trial),
+	/* The Intel driver has no vIOMMU (7.3). */
+};

@@ -1,140 +1,46 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Vendor data, the common part: the rules every decoder and builder of
- * vendor-*.c follows (size-versioned structs in and out, buffers written
- * only on success), iommufd_hw_info_decode(), which picks the decoder by
- * the record's type and reports a type it does not know as raw bytes, and
- * iommufd_hw_info_type_name().
+ * Vendor data, the common part: iommufd_hw_info_decode(), which picks the
+ * decoder by the record's type and reports a type it does not know as raw
+ * bytes, and iommufd_hw_info_type_name(). The rules every decoder and
+ * builder of vendor-*.c follows are in vendor-args.c.
  */
 #include <stdio.h>
 
 #include "vendor.h"
 
-int vendor_out_check(struct iommufd_ctx *ctx, const void *ret, size_t min,
-		     const char *what)
-{
-	size_t sz;
+/* ---- the table ---------------------------------------------------------- */
 
-	if (!ret) {
-		log_err(ctx, "%s: no output struct", what);
-		return -EINVAL;
-	}
-	sz = *(const size_t *)ret;
-	if (sz < min) {
-		log_err(ctx, "%s: output struct size %zu holds none of its fields (needs %zu; set sz to its sizeof)",
-			what, sz, min);
-		return -EINVAL;
-	}
-	return 0;
+static const struct vendor_type *const vendor_types[] = {
+	&vendor_type_vtd, &vendor_type_smmuv3, &vendor_type_tegra241_cmdqv,
+	&vendor_type_amd, &vendor_type_selftest,
+};
+
+const struct vendor_type *vendor_find(uint32_t hw_info_type)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(vendor_types); i++)
+		if (vendor_types[i]->hw_info_type == hw_info_type)
+			return vendor_types[i];
+	return NULL;
 }
 
-void vendor_copy_out(void *ret, const void *full, size_t size)
+bool vendor_has_viommu(const struct vendor_type *type, uint32_t viommu_type)
 {
-	size_t sz = *(const size_t *)ret;
-
-	if (sz > size)
-		sz = size;
-	memcpy((char *)ret + sizeof(size_t), (const char *)full + sizeof(size_t),
-	       sz - sizeof(size_t));
-}
-
-int vendor_in_copy(struct iommufd_ctx *ctx, const void *in, void *local,
-		   size_t size, const char *what)
-{
-	size_t sz;
-	int rc;
-
-	if (!in) {
-		log_err(ctx, "%s: no input struct", what);
-		return -EINVAL;
-	}
-	rc = iommufd_opts_check(ctx, in, size, what);
-	if (rc)
-		return rc;
-	sz = *(const size_t *)in;
-	memset(local, 0, size);
-	memcpy(local, in, sz < size ? sz : size);
-	*(size_t *)local = size;
-	return 0;
-}
-
-int vendor_hw_copy(struct iommufd_ctx *ctx, const void *hw, void *local,
-		   size_t size, size_t min, const char *what)
-{
-	size_t sz;
-
-	if (!hw)
-		return 0;
-	sz = *(const size_t *)hw;
-	if (sz < min) {
-		log_err(ctx, "%s: hardware info size %zu does not hold its raw registers (needs %zu)",
-			what, sz, min);
-		return -EINVAL;
-	}
-	/* Bytes past what we know came from a newer decoder: ignore them. */
-	memset(local, 0, size);
-	memcpy(local, hw, sz < size ? sz : size);
-	*(size_t *)local = size;
-	return 1;
-}
-
-int vendor_len_check(struct iommufd_ctx *ctx, const void *data, size_t len,
-		     size_t need, const char *what)
-{
-	if (!data) {
-		log_err(ctx, "%s: no record", what);
-		return -EINVAL;
-	}
-	if (len < need) {
-		log_err(ctx, "%s: record of %zu bytes is shorter than its %zu-byte layout (truncated copy?)",
-			what, len, need);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int vendor_buf_check(struct iommufd_ctx *ctx, const void *buf, size_t buf_len,
-		     size_t need, const char *what)
-{
-	if (!buf || buf_len < need) {
-		log_err(ctx, "%s: output buffer %p of %zu bytes cannot take the %zu bytes",
-			what, buf, buf_len, need);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-void vendor_emit(void *buf, const void *bytes, size_t len, uint32_t type,
-		 uint32_t *ret_type, size_t *ret_len)
-{
-	memcpy(buf, bytes, len);
-	if (ret_type)
-		*ret_type = type;
-	if (ret_len)
-		*ret_len = len;
+	for (const uint32_t *t = type ? type->viommu_types : NULL; t && *t; t++)
+		if (*t == viommu_type)
+			return true;
+	return false;
 }
 
 /* ---- names ------------------------------------------------------------- */
 
 IOMMUFD_EXPORT const char *iommufd_hw_info_type_name(uint32_t type)
 {
-	/* The kernel's numbers; SELFTEST is far from the others on purpose. */
-	switch (type) {
-	case IOMMUFD_HW_INFO_NONE:
-		return "none";
-	case IOMMUFD_HW_INFO_INTEL_VTD:
-		return "Intel VT-d";
-	case IOMMUFD_HW_INFO_ARM_SMMUV3:
-		return "ARM SMMUv3";
-	case IOMMUFD_HW_INFO_TEGRA241_CMDQV:
-		return "NVIDIA Tegra241 CMDQV";
-	case IOMMUFD_HW_INFO_AMD:
-		return "AMD IOMMU";
-	case IOMMUFD_HW_INFO_SELFTEST:
-		return "iommufd selftest mock";
-	default:
-		return "unknown";
-	}
+	const struct vendor_type *t = vendor_find(type);
+
+	if (t)
+		return t->name;
+	return type == IOMMUFD_HW_INFO_NONE ? "none" : "unknown";
 }
 
 /* ---- any type ---------------------------------------------------------- */
@@ -156,15 +62,14 @@ IOMMUFD_EXPORT int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type
 					  const void *data, size_t data_len,
 					  struct iommufd_hw_info_decoded *ret_info)
 {
+	const struct vendor_type *t = vendor_find(type);
 	struct iommufd_hw_info_decoded out = {
 		.sz = sizeof(out),
 		.type = type,
-		.known = true,
+		.known = t != NULL,
 		.raw = data,
 		.raw_len = data_len,
 	};
-	size_t need = 0;
-	const char *what = NULL;
 	int rc;
 
 	rc = vendor_out_check(ctx, ret_info, DECODED_MIN, "hw info decode");
@@ -174,89 +79,34 @@ IOMMUFD_EXPORT int iommufd_hw_info_decode(struct iommufd_ctx *ctx, uint32_t type
 		log_err(ctx, "hw info decode: %zu bytes at NULL", data_len);
 		return -EINVAL;
 	}
-	switch (type) {
-	case IOMMUFD_HW_INFO_INTEL_VTD:
-		need = sizeof(struct kabi_hw_info_vtd);
-		what = "VT-d hw info";
-		break;
-	case IOMMUFD_HW_INFO_ARM_SMMUV3:
-		need = sizeof(struct kabi_hw_info_arm_smmuv3);
-		what = "SMMUv3 hw info";
-		break;
-	case IOMMUFD_HW_INFO_TEGRA241_CMDQV:
-		need = sizeof(struct kabi_hw_info_tegra241_cmdqv);
-		what = "Tegra241 CMDQV hw info";
-		break;
-	case IOMMUFD_HW_INFO_AMD:
-		need = sizeof(struct kabi_hw_info_amd);
-		what = "AMD hw info";
-		break;
-	case IOMMUFD_HW_INFO_SELFTEST:
-		need = sizeof(struct kabi_hw_info_selftest);
-		what = "selftest hw info";
-		break;
-	default:
-		out.known = false;
+	if (!t) {
 		if (type == IOMMUFD_HW_INFO_NONE)
 			log_dbg(ctx, "hw info decode: type NONE: the IOMMU driver reports no vendor record (%zu bytes)",
 				data_len);
 		else
 			log_dbg(ctx, "hw info decode: type %#x is unknown to this library: %zu raw bytes",
 				type, data_len);
-		break;
+		vendor_copy_out(ret_info, &out, sizeof(out));
+		return 0;
 	}
-	if (out.known) {
-		rc = vendor_len_check(ctx, data, data_len, need, what);
-		if (rc)
-			return rc;
-	}
-	switch (out.known ? type : IOMMUFD_HW_INFO_NONE) {
-	case IOMMUFD_HW_INFO_INTEL_VTD: {
-		struct kabi_hw_info_vtd rec;
-
-		memcpy(&rec, data, sizeof(rec));
-		vendor_vtd_decode(&rec, &out.u.vtd);
-		out.u.vtd.sz = member_room(ret_info, sizeof(out.u.vtd));
-		break;
-	}
-	case IOMMUFD_HW_INFO_ARM_SMMUV3: {
-		struct kabi_hw_info_arm_smmuv3 rec;
-
-		memcpy(&rec, data, sizeof(rec));
-		vendor_smmuv3_decode(&rec, &out.u.smmuv3);
-		out.u.smmuv3.sz = member_room(ret_info, sizeof(out.u.smmuv3));
-		break;
-	}
-	case IOMMUFD_HW_INFO_TEGRA241_CMDQV: {
-		struct kabi_hw_info_tegra241_cmdqv rec;
-
-		memcpy(&rec, data, sizeof(rec));
-		vendor_tegra241_cmdqv_decode(&rec, &out.u.tegra241_cmdqv);
-		out.u.tegra241_cmdqv.sz =
-			member_room(ret_info, sizeof(out.u.tegra241_cmdqv));
-		break;
-	}
-	case IOMMUFD_HW_INFO_AMD: {
-		struct kabi_hw_info_amd rec;
-
-		memcpy(&rec, data, sizeof(rec));
-		vendor_amd_decode(&rec, &out.u.amd);
-		out.u.amd.sz = member_room(ret_info, sizeof(out.u.amd));
-		break;
-	}
-	case IOMMUFD_HW_INFO_SELFTEST: {
-		struct kabi_hw_info_selftest rec;
-
-		memcpy(&rec, data, sizeof(rec));
-		vendor_selftest_decode(&rec, &out.u.selftest);
-		out.u.selftest.sz = member_room(ret_info, sizeof(out.u.selftest));
-		break;
-	}
-	default:
-		break;
-	}
+	rc = vendor_len_check(ctx, data, data_len, t->rec_len, t->what);
+	if (rc)
+		return rc;
+	/* Every member of u starts with its size_t sz, at the union's start. */
+	t->decode(data, &out.u);
+	*(size_t *)(void *)&out.u = member_room(ret_info, t->info_size);
 	vendor_copy_out(ret_info, &out, sizeof(out));
 	return 0;
+}
+
+unsigned int iommufd_hw_queue_max_log2(uint32_t type, const void *rec, size_t len)
+{
+	const struct vendor_type *t = vendor_find(type);
+	struct iommufd_hw_info_decoded d = { .sz = sizeof(d) };
+
+	if (!t || !t->hw_queue_max_log2 || iommufd_hw_info_decode(NULL, type, rec, len, &d))
+		return 0;
+	return t->hw_queue_max_log2(&d.u);
 }
 
 /* ---- our public numbers are the kernel's ------------------------------- */
@@ -292,37 +142,23 @@ _Static_assert(IOMMUFD_SELFTEST_CACHE_ID_MAX == KABI_TEST_DEV_CACHE_ID_MAX, "sel
 _Static_assert(IOMMUFD_SELFTEST_IOTLB_DEFAULT == KABI_TEST_IOTLB_DEFAULT, "selftest IOTLB");
 _Static_assert(IOMMUFD_SELFTEST_TEST_REG == KABI_TEST_HW_INFO_REGVAL, "selftest test_reg");
 _Static_assert(IOMMUFD_HW_INFO_SELFTEST == KABI_HW_INFO_TYPE_SELFTEST, "selftest hw info");
+_Static_assert(IOMMUFD_SMMUV3_ERRATA_REPEAT_TLBI_CFGI == KABI_HW_INFO_SMMUV3_REPEAT_TLBI_CFGI,
+	       "SMMUv3 erratum flag");
 
 const char *iommufd_nesting_missing(uint32_t type, const void *rec, size_t len,
 				    char *buf, size_t buflen)
 {
+	const struct vendor_type *t = vendor_find(type);
 	struct iommufd_hw_info_decoded d = { .sz = sizeof(d) };
 
 	if (type == KABI_HW_INFO_TYPE_NONE) {
 		snprintf(buf, buflen, "its IOMMU reports no hw info");
 		return buf;
 	}
-	if (iommufd_hw_info_decode(NULL, type, rec, len, &d) || !d.known)
+	if (!t || !t->nesting || iommufd_hw_info_decode(NULL, type, rec, len, &d))
 		return NULL;
 	/* What each kernel driver requires of the hardware for a nest parent. */
-	switch (type) {
-	case KABI_HW_INFO_TYPE_INTEL_VTD:
-		snprintf(buf, buflen, "hw info ECAP.SMTS=%d NEST=%d FSTS=%d SSTS=%d %s",
-			 d.u.vtd.smts, d.u.vtd.nest, d.u.vtd.fsts, d.u.vtd.ssts,
-			 d.u.vtd.nesting ? "allows it (is scalable mode off in the kernel?)" :
-			 "(all are needed)");
-		return buf;
-	case KABI_HW_INFO_TYPE_AMD:
-		snprintf(buf, buflen, "hw info EFR.GTSup=%d EFR.GIoSup=%d EFR2.GCR3TRPMode=%d %s",
-			 d.u.amd.gt_sup, d.u.amd.gio_sup, d.u.amd.gcr3trp_mode,
-			 d.u.amd.nesting ? "allows it" : "(all are needed)");
-		return buf;
-	case KABI_HW_INFO_TYPE_ARM_SMMUV3:
-		snprintf(buf, buflen, "hw info IDR0.S1P=%d S2P=%d %s", d.u.smmuv3.s1p,
-			 d.u.smmuv3.s2p, d.u.smmuv3.s1p && d.u.smmuv3.s2p ? "allows it" :
-			 "(both are needed)");
-		return buf;
-	default:
-		return NULL;
-	}
+	buf[0] = 0;
+	t->nesting(&d.u, buf, buflen);
+	return buf[0] ? buf : NULL;
 }

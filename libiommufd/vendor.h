@@ -62,17 +62,49 @@ int vendor_buf_check(struct iommufd_ctx *ctx, const void *buf, size_t buf_len,
 void vendor_emit(void *buf, const void *bytes, size_t len, uint32_t type,
 		 uint32_t *ret_type, size_t *ret_len);
 
-/* Decoders into full-size structs, used by the per-type entry points, the
- * generic dispatcher and builders that re-derive fields from raw registers. */
-void vendor_vtd_decode(const struct kabi_hw_info_vtd *rec,
-		       struct iommufd_vtd_info *info);
-void vendor_smmuv3_decode(const struct kabi_hw_info_arm_smmuv3 *rec,
-			  struct iommufd_smmuv3_info *info);
-void vendor_tegra241_cmdqv_decode(const struct kabi_hw_info_tegra241_cmdqv *rec,
-				  struct iommufd_tegra241_cmdqv_info *info);
-void vendor_amd_decode(const struct kabi_hw_info_amd *rec,
-		       struct iommufd_amd_info *info);
-void vendor_selftest_decode(const struct kabi_hw_info_selftest *rec,
-			    struct iommufd_selftest_info *info);
+/*
+ * One IOMMU family, as far as the library tells them apart: all that
+ * vendor.c and probe.c know of a hw-info type. Each vendor-*.c defines the
+ * entries of its types; vendor_find() looks them up. Nothing outside these
+ * entries switches on the hw-info type.
+ */
+struct vendor_type {
+	uint32_t hw_info_type;		/* KABI_HW_INFO_TYPE_* */
+	const char *name;		/* iommufd_hw_info_type_name() */
+	const char *what;		/* "VT-d hw info", for log lines */
+	size_t rec_len;			/* the kernel's record */
+	size_t info_size;		/* its decoded struct (size_t sz first) */
+	/* The @rec_len bytes at @rec (any alignment) into the whole *@info. */
+	void (*decode)(const void *rec, void *info);
+	/*
+	 * Whether the decoded @info lets the kernel driver make a nest
+	 * parent; when @buf is not NULL, the register bits that decide it as
+	 * "hw info ECAP.SMTS=1 ..." (nothing written when none do). NULL: the
+	 * record does not tell.
+	 */
+	bool (*nesting)(const void *info, char *buf, size_t len);
+	uint32_t nested_data_type;	/* IOMMUFD_HWPT_DATA_*, 0: none */
+	/*
+	 * What the probe allocates a trial nested HWPT with: valid data that
+	 * touches no guest memory, and the vIOMMU type the driver wants the
+	 * nested HWPT on (0: on the nest parent itself).
+	 */
+	const void *trial_data;
+	size_t trial_len;
+	uint32_t trial_viommu_type;
+	/* The vIOMMU types (KABI_VIOMMU_TYPE_*) its kernel driver has, 0-ended. */
+	const uint32_t *viommu_types;
+	/* log2 of the largest HW queue in bytes the decoded @info allows; NULL: no bound known. */
+	unsigned int (*hw_queue_max_log2)(const void *info);
+};
+
+extern const struct vendor_type vendor_type_vtd, vendor_type_smmuv3,
+	vendor_type_tegra241_cmdqv, vendor_type_amd, vendor_type_selftest;
+
+/* The entry of @hw_info_type, or NULL for NONE and types the library does not know. */
+const struct vendor_type *vendor_find(uint32_t hw_info_type);
+
+/* Whether @type's driver has vIOMMUs of @viommu_type. */
+bool vendor_has_viommu(const struct vendor_type *type, uint32_t viommu_type);
 
 #endif /* LIBIOMMUFD_VENDOR_PRIVATE_H */

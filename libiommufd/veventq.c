@@ -48,11 +48,8 @@ IOMMUFD_EXPORT int iommufd_veventq_alloc(struct iommufd_viommu *viommu, uint32_t
 	cmd.viommu_id = viommu->id;
 	rc = kernel_ioctl(viommu->ctx->fd, KABI_IOMMU_VEVENTQ_ALLOC, &cmd);
 	if (rc) {
-		log_err(viommu->ctx, "VEVENTQ_ALLOC type 0x%x on vIOMMU %u: %s%s", type,
-			viommu->id, iommufd_errname(rc),
-			rc == -ENOTTY ? ": the kernel has no vEVENTQs (before 6.15)" :
-			rc == -EEXIST ? ": the vIOMMU already has a queue of this type" :
-			rc == -EOPNOTSUPP ? ": the vIOMMU does not report events of this type" : "");
+		log_cmd_err(viommu->ctx, KCMD_VEVENTQ_ALLOC, rc, NULL,
+			    "VEVENTQ_ALLOC type 0x%x on vIOMMU %u", type, viommu->id);
 		free(queue);
 		return rc;
 	}

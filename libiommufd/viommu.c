@@ -25,20 +25,6 @@ _Static_assert(sizeof(struct iommufd_selftest_viommu_data) ==
 	       offsetof(struct kabi_viommu_selftest, out_mmap_length),
 	       "selftest vIOMMU data layout");
 
-static void explain_viommu_error(struct iommufd_device *dev, uint32_t type, int rc)
-{
-	const char *why = "";
-
-	if (rc == -ENOTTY)
-		why = ": the kernel has no vIOMMU objects (before 6.13)";
-	else if (rc == -EOPNOTSUPP)
-		why = ": the IOMMU driver of the device has no vIOMMU of this type";
-	else if (rc == -EINVAL)
-		why = ": the parent is not a nest-parent HWPT of this IOMMU, or the data is invalid";
-	log_err(dev->ctx, "VIOMMU_ALLOC type 0x%x device %u: %s%s", type, dev->id,
-		iommufd_errname(rc), why);
-}
-
 static int check_viommu_args(struct iommufd_device *dev, struct iommufd_hwpt *parent,
 			     uint32_t type, const struct iommufd_viommu_opts *opts)
 {
@@ -135,7 +121,8 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 	cmd.data_uptr = (uintptr_t)buf;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_VIOMMU_ALLOC, &cmd);
 	if (rc) {
-		explain_viommu_error(dev, type, rc);
+		log_cmd_err(dev->ctx, KCMD_VIOMMU_ALLOC, rc, NULL, "VIOMMU_ALLOC type 0x%x device %u",
+			    type, dev->id);
 		free(viommu);
 		free(buf);
 		return rc;
@@ -151,6 +138,9 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 			memcpy(out, buf, len);
 	}
 	free(buf);
+	if (dev->hw_read)
+		viommu->hw_queue_max_log2 = iommufd_hw_queue_max_log2(dev->hw_type, dev->hw_rec,
+									dev->hw_len);
 	log_dbg(dev->ctx, "vIOMMU %u (type 0x%x) on HWPT %u", viommu->id, type,
 		parent->pt.id);
 	*ret_viommu = viommu;
@@ -330,20 +320,6 @@ IOMMUFD_EXPORT int iommufd_viommu_get_mmap_region(const struct iommufd_viommu *v
 	return 0;
 }
 
-static const char *mmap_reason(int rc)
-{
-	switch (rc) {
-	case -ENODEV:
-		return ": the kernel cannot mmap an iommufd (before 6.17)";
-	case -ENXIO:
-		return ": no such region (the vIOMMU is gone, or another offset or length)";
-	case -EINVAL:
-		return ": the kernel wants a shared mapping of whole pages";
-	default:
-		return "";
-	}
-}
-
 IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
 				       void **ret_addr, size_t *ret_length)
 {
@@ -375,10 +351,10 @@ IOMMUFD_EXPORT int iommufd_viommu_mmap(struct iommufd_viommu *viommu, int prot,
 		if (addr == MAP_FAILED) {
 			int rc = -errno;
 
-			log_err(viommu->ctx, "mmap of vIOMMU %u's region 0x%llx+0x%llx: %s%s",
-				viommu->id, (unsigned long long)viommu->mmap_offset,
-				(unsigned long long)viommu->mmap_length, iommufd_errname(rc),
-				mmap_reason(rc));
+			log_cmd_err(viommu->ctx, KCMD_VIOMMU_MMAP, rc, NULL,
+				    "mmap of vIOMMU %u's region 0x%llx+0x%llx", viommu->id,
+				    (unsigned long long)viommu->mmap_offset,
+				    (unsigned long long)viommu->mmap_length);
 			return rc;
 		}
 		viommu->map_addr = addr;
@@ -396,4 +372,53 @@ IOMMUFD_EXPORT int iommufd_viommu_munmap(struct iommufd_viommu *viommu)
 		return bad_args(NULL, "!viommu");
 	viommu_unmap(viommu);
 	return 0;
+}
+
+/* ---- SMMUv3 invalidation with the "repeat TLBI/CFGI" erratum (7.3) ------ */
+
+#define SMMUV3_CMD_LEN IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN
+
+/* Commands [@from, @from + @n) of @cmds in one INVALIDATE; *@done: how many were handled. */
+static int smmuv3_run(struct iommufd_viommu *viommu, const uint8_t *cmds, uint32_t from,
+		      uint32_t n, uint32_t *done)
+{
+	*done = 0;
+	return iommufd_invalidate_id(viommu->ctx, viommu->id, "vIOMMU",
+				     IOMMUFD_INVALIDATE_ARM_SMMUV3,
+				     cmds + (size_t)from * SMMUV3_CMD_LEN, SMMUV3_CMD_LEN, n, done);
+}
+
+/*
+ * The kernel ends each INVALIDATE with a CMD_SYNC and repeats none of the
+ * commands itself, so a run of commands the erratum covers is sent twice.
+ */
+IOMMUFD_EXPORT int iommufd_viommu_invalidate_smmuv3(struct iommufd_viommu *viommu,
+						    const struct iommufd_smmuv3_info *hw,
+						    const void *cmds, uint32_t n,
+						    uint32_t *ret_done)
+{
+	const uint8_t *c = cmds;
+	uint32_t i = 0, done = 0;
+	int rc = 0;
+
+	if (!viommu || (n && !cmds))
+		return bad_args(viommu ? viommu->ctx : NULL, "!viommu || (n && !cmds)");
+	if (!n)
+		return iommufd_viommu_invalidate(viommu, IOMMUFD_INVALIDATE_ARM_SMMUV3, cmds,
+						 SMMUV3_CMD_LEN, 0, ret_done);
+	while (i < n && !rc) {
+		bool twice = iommufd_smmuv3_cmd_repeats(hw, c + (size_t)i * SMMUV3_CMD_LEN);
+		uint32_t end = i + 1;
+
+		while (end < n &&
+		       iommufd_smmuv3_cmd_repeats(hw, c + (size_t)end * SMMUV3_CMD_LEN) == twice)
+			end++;
+		rc = smmuv3_run(viommu, c, i, end - i, &done);
+		if (!rc && twice)
+			rc = smmuv3_run(viommu, c, i, end - i, &done);
+		i += rc ? done : end - i;
+	}
+	if (ret_done)
+		*ret_done = i;
+	return rc;
 }

@@ -2,7 +2,7 @@
 # Print debian/libiommufd1.symbols from the version script: every symbol of
 # node LIBIOMMUFD_X.Y (libiommufd/libiommufd.sym) first appeared in release
 # X.Y.0, and so did the node itself. Released nodes are frozen
-# (libiommufd/libiommufd-X.Y.symbols, checked by tests/abi-nodes.sh), so the
+# (libiommufd/libiommufd-X.Y.symbols, checked by tests/abi/abi-nodes.sh), so the
 # lines of a released node never change here either.
 #
 #   scripts/deb-symbols.sh > debian/libiommufd1.symbols

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Build and run every test libiommufd has, as CI does:
-#  1. gcc, -Werror: build, unit tests under valgrind, ABI checks, the
-#     real-kernel VM tier (tests/vm/check.sh), docs with warnings as errors,
-#     and the benchmark's table (make bench, tests/bench/README.md);
+#  1. gcc, -Werror: build, unit tests under valgrind, ABI checks (make
+#     check), the real-kernel VM tier (make check-vm: tests/abi/abi-check.sh
+#     and tests/vm/check.sh), docs with warnings as errors, and the
+#     benchmark's table (make bench, tests/bench/README.md);
 #  2. clang, -Werror: build and the host tests again;
 #  3. the host tests once more, built with ASan + UBSan (valgrind off);
 #  4. the thread stress under ThreadSanitizer (scripts/tsan-stress.sh);
@@ -47,11 +48,14 @@ cd "$src"
 step "autogen"
 ./autogen.sh
 
-step "gcc build, unit tests, VM tier"
+step "gcc build, unit tests"
 mkdir -p "$build/gcc"
 (cd "$build/gcc" && "$src/configure" -q --enable-werror CC=gcc CXX=g++)
 make -C "$build/gcc" -j"$jobs"
 check_in "$build/gcc"
+
+step "VM tier: real kernels under QEMU (TAP per pair in $build/gcc/tests/vm/out)"
+make -C "$build/gcc" -j"$jobs" check-vm
 make -C "$build/gcc" doc
 
 step "benchmark: library against raw ioctls (a report, never a pass/fail timing)"

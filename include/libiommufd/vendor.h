@@ -519,7 +519,34 @@ struct iommufd_smmuv3_info {
 	uint8_t arch_major;
 	/** AIDR.ArchMinorRev (3:0): the x of SMMUv3.x. */
 	uint8_t arch_minor;
+	/**
+	 * The flags' #IOMMUFD_SMMUV3_ERRATA_REPEAT_TLBI_CFGI (kernel 7.3):
+	 * TLBI and CFGI commands userspace sends must be sent, each batch with
+	 * its CMD_SYNC, twice (iommufd_viommu_invalidate_smmuv3() does).
+	 * @since 1.1
+	 */
+	bool errata_repeat_tlbi_cfgi;
+	/**
+	 * IDR5.DS (7): 52-bit addresses with 4 KiB and 16 KiB granules; in the
+	 * list of fields a VMM may read since kernel 7.3.
+	 * @since 1.1
+	 */
+	bool ds;
+	/**
+	 * IDR1.CMDQS (25:21): log2 of the most entries a command queue holds;
+	 * it bounds a Tegra241 HW queue: at most 2^(cmdqs + 4) bytes.
+	 * @since 1.1
+	 */
+	uint8_t cmdqs;
 };
+
+/**
+ * @brief Bit of iommufd_smmuv3_info::flags (kernel 7.3): the SMMU has the
+ * erratum that makes userspace issue TLBI and CFGI commands, and the
+ * CMD_SYNC after them, twice (NVIDIA T264-SMMU-3).
+ * @since 1.1
+ */
+#define IOMMUFD_SMMUV3_ERRATA_REPEAT_TLBI_CFGI (1u << 0)
 
 /**
  * @brief Decode the SMMUv3 record of iommufd_device_get_hw_info().
@@ -773,8 +800,10 @@ struct iommufd_amd_info {
 	/** The raw Extended Feature 2 Register. */
 	uint64_t efr2;
 	/**
-	 * A nest-parent HWPT is possible: GTSup, GIoSup (EFR) and GCR3TRPMode
-	 * (EFR2) are all set, as the kernel requires.
+	 * The hardware can nest: GTSup, GIoSup (EFR) and GCR3TRPMode (EFR2)
+	 * are all set, which the kernel requires of a nest-parent HWPT. The
+	 * hardware only: kernels 7.0 to 7.3 make nest parents but have no
+	 * nested AMD HWPT (iommufd_device_probe() tells).
 	 */
 	bool nesting;
 	/** EFR.PreFSup (0): prefetch. */
@@ -883,8 +912,12 @@ struct iommufd_amd_dte {
 };
 
 /**
- * @brief Build ::IOMMUFD_HWPT_DATA_AMD_GUEST data for a nested HWPT on a
- * vIOMMU (7.x kernels).
+ * @brief Build ::IOMMUFD_HWPT_DATA_AMD_GUEST data for a nested HWPT.
+ *
+ * The kernel defines the data type (7.0), but its AMD driver (7.0 to 7.3)
+ * allocates no nested HWPT with it, on a nest parent or a vIOMMU
+ * (EOPNOTSUPP); the data is what a kernel that wires AMD nesting will
+ * take. iommufd_device_probe() says whether the running one does.
  * @param ctx a context for logging, or NULL
  * @param dte the DTE description
  * @param hw the decoded IOMMU information, or NULL; with it the call also
@@ -1162,6 +1195,42 @@ struct iommufd_selftest_viommu_data {
 	/** Output: its length in bytes. */
 	uint64_t out_mmap_length;
 };
+
+/* ---- SMMUv3: the "repeat TLBI/CFGI" erratum ----------------------------- */
+
+/**
+ * @brief Whether an SMMUv3 command (one entry built by
+ * iommufd_smmuv3_cmd_build()) must be issued twice, with a CMD_SYNC after
+ * each time, on this SMMU: a TLBI or CFGI command where the hardware info
+ * reports the erratum (iommufd_smmuv3_info::errata_repeat_tlbi_cfgi). For
+ * a VMM that writes commands to a HW queue itself; a vIOMMU invalidation
+ * is easier through iommufd_viommu_invalidate_smmuv3().
+ * @param hw the decoded SMMU information (its raw flags are what count)
+ * @param cmd #IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN bytes of one command
+ * @return true or false; false for NULL arguments
+ * @since 1.1
+ */
+bool iommufd_smmuv3_cmd_repeats(const struct iommufd_smmuv3_info *hw, const void *cmd);
+
+/**
+ * @brief iommufd_viommu_invalidate() of SMMUv3 commands that honours the
+ * "repeat TLBI/CFGI" erratum: where @p hw reports it, every run of TLBI and
+ * CFGI commands in @p cmds is sent twice, one INVALIDATE each time, as the
+ * kernel ends each INVALIDATE with a CMD_SYNC; other commands (ATC_INV) are
+ * sent once, in their place. Without the erratum it is one INVALIDATE.
+ * @param viommu an SMMUv3 (or Tegra241 CMDQV) vIOMMU
+ * @param hw the decoded information of its SMMU, or NULL (no erratum known)
+ * @param cmds @p n entries built by iommufd_smmuv3_cmd_build()
+ * @param n number of entries (0 probes support, as with iommufd_viommu_invalidate())
+ * @param[out] ret_done commands fully handled (twice where needed), in
+ * order, on success and failure alike; or NULL. Commands from there on
+ * are to be sent again (invalidation may be repeated).
+ * @return 0, or -EINVAL, or the kernel's errno (EIO: a command refused)
+ * @since 1.1
+ */
+int iommufd_viommu_invalidate_smmuv3(struct iommufd_viommu *viommu,
+				     const struct iommufd_smmuv3_info *hw,
+				     const void *cmds, uint32_t n, uint32_t *ret_done);
 
 /** @} */
 

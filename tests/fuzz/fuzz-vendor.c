@@ -160,6 +160,10 @@ static void fuzz_smmuv3(struct reader *r)
 	memset(buf, POISON, sizeof(buf));
 	rc = iommufd_smmuv3_cmd_build(NULL, &cmd, with_hw ? &hw : NULL, buf, sizeof(buf), &type, &len);
 	check_build(rc, buf, type, len, IOMMUFD_INVALIDATE_ARM_SMMUV3, IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN);
+	/* Only a built command with the erratum flag, and never ATC_INV, repeats. */
+	if (!rc && iommufd_smmuv3_cmd_repeats(with_hw ? &hw : NULL, buf) &&
+	    (!with_hw || !hw.errata_repeat_tlbi_cfgi || cmd.opcode == IOMMUFD_SMMUV3_CMD_ATC_INV))
+		abort();
 }
 
 static void fuzz_amd(struct reader *r)

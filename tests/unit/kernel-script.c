@@ -1519,6 +1519,28 @@ void test_attach(struct iommufd_device *dev, struct iommufd_pt *pt,
 	assert_int_equal(iommufd_device_attach(dev, pt), 0);
 }
 
+void test_env_new(struct test_env *env, uint32_t ioas_id, uint32_t dev_id)
+{
+	env->ctx = test_ctx_new();
+	env->ioas = test_ioas_new(env->ctx, ioas_id);
+	env->dev = test_device_new(env->ctx, dev_id);
+	script_assert_done();
+	log_reset();
+}
+
+void test_env_free(struct test_env *env)
+{
+	if (env->dev && iommufd_device_get_pt(env->dev))
+		expect_detach(0);
+	env->dev = iommufd_device_unref(env->dev);
+	script_assert_done();
+	if (env->ioas)
+		expect_destroy(iommufd_ioas_get_id(env->ioas), 0);
+	env->ioas = iommufd_ioas_unref(env->ioas);
+	script_assert_done();
+	env->ctx = iommufd_ctx_unref(env->ctx);
+}
+
 bool fd_is_open(int fd)
 {
 	return fcntl(fd, F_GETFD) >= 0 || errno != EBADF;

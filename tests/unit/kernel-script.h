@@ -413,6 +413,39 @@ struct iommufd_device *test_device_new(struct iommufd_ctx *ctx, uint32_t dev_id)
 void test_attach(struct iommufd_device *dev, struct iommufd_pt *pt,
 		 uint32_t pt_id, uint32_t hwpt_id);
 
+/*
+ * What most tests start from, in one call: test_ctx_new(), test_ioas_new()
+ * of @ioas_id and test_device_new() of @dev_id, the script then done and
+ * the log empty.
+ */
+struct test_env {
+	struct iommufd_ctx *ctx;
+	struct iommufd_ioas *ioas;
+	struct iommufd_device *dev;
+};
+/*
+ * The first member of a fixture that starts from a test_env: the fixture
+ * is passed as f->env and its tests still say f->ctx, f->ioas, f->dev (the
+ * two structs of the union have the same members: C11 6.5.2.3).
+ */
+#define TEST_ENV							\
+	union {								\
+		struct test_env env;					\
+		struct {						\
+			struct iommufd_ctx *ctx;			\
+			struct iommufd_ioas *ioas;			\
+			struct iommufd_device *dev;			\
+		};							\
+	}
+void test_env_new(struct test_env *env, uint32_t ioas_id, uint32_t dev_id);
+/*
+ * Releases what the test left of @env (NULL members are skipped): the
+ * device, with a scripted DETACH when it is still attached, then the IOAS,
+ * with a scripted DESTROY, then the context. Objects made on the IOAS are
+ * the test's to release first.
+ */
+void test_env_free(struct test_env *env);
+
 /* Whether @fd is open in this process. */
 bool fd_is_open(int fd);
 /* Number of open fds of this process. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "kernel-script.h"
+#include "private.h"	/* explain.c: the hint table */
 
 /* A caller built against a later header: one more member in the options. */
 struct newer_ctx_opts {
@@ -479,10 +480,44 @@ static void silent_by_default(void **state)
 	assert_string_equal(err, "");
 }
 
+/* ==== failed kernel commands, explained from the hint table ================ */
+
+static void cmd_fail_appends_the_errno_and_the_tables_hint(void **state)
+{
+	struct iommufd_ctx *ctx = test_ctx_new();
+
+	(void)state;
+	log_cmd_err(ctx, KCMD_IOAS_COPY, -EEXIST, ": not used when the table has a row",
+		    "IOAS_COPY IOAS %u", 3u);
+	assert_string_equal(iommufd_last_error(),
+			    "IOAS_COPY IOAS 3: EEXIST: the destination range is already mapped");
+	assert_logged("<3>", "IOAS_COPY IOAS 3: EEXIST: the destination range");
+	/* No row for the errno: the caller's own explanation, or nothing. */
+	log_cmd_err(ctx, KCMD_IOAS_COPY, -ENOMEM, ": RLIMIT_MEMLOCK ...", "IOAS_COPY IOAS %u", 3u);
+	assert_string_equal(iommufd_last_error(), "IOAS_COPY IOAS 3: ENOMEM: RLIMIT_MEMLOCK ...");
+	log_cmd_err(ctx, KCMD_OTHER, -EIO, NULL, "GET_HW_INFO device %u", 2u);
+	assert_string_equal(iommufd_last_error(), "GET_HW_INFO device 2: EIO");
+	/* A variant of a command has rows of its own. */
+	assert_null(iommufd_cmd_hint(KCMD_OPTION, -EINVAL));
+	assert_non_null(strstr(iommufd_cmd_hint(KCMD_OPTION_HUGE_PAGES_SET, -EINVAL),
+			       "pages are mapped"));
+	assert_string_equal(iommufd_cmd_hint(KCMD_INVALIDATE, -EOPNOTSUPP),
+			    "the next entry's flags are refused");
+	assert_non_null(strstr(iommufd_cmd_hint(KCMD_INVALIDATE_FIRST, -EOPNOTSUPP),
+			       "first entry"));
+	/* An answer the caller asked for goes out at its priority. */
+	log_reset();
+	iommufd_cmd_fail(ctx, LOG_DEBUG, __FILE__, __LINE__, __func__, KCMD_DESTROY, -ENOENT,
+			 NULL, "DESTROY HWPT %u", 5u);
+	assert_logged("<7>", "DESTROY HWPT 5: ENOENT: no such object");
+	iommufd_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		KS_TEST(new_opens_the_path_given),
+		KS_TEST(cmd_fail_appends_the_errno_and_the_tables_hint),
 		KS_TEST(new_without_opts_is_silent_and_fails_without_dev_iommu),
 		KS_TEST(new_explains_missing_dev_iommu),
 		KS_TEST(new_with_missing_path_gives_enoent),

@@ -22,9 +22,7 @@
 #define KERNEL_HWPT2_ID 8
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 };
 
 static int setup(void **state)
@@ -32,10 +30,7 @@ static int setup(void **state)
 	static struct fixture f;
 
 	ks_setup(state);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
-	log_reset();
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	*state = &f;
 	return 0;
 }
@@ -45,13 +40,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	script_assert_done();
-	if (iommufd_device_get_pt(f->dev))
-		expect_detach(0);
-	iommufd_device_unref(f->dev);
-	if (f->ioas)
-		expect_destroy(iommufd_ioas_get_id(f->ioas), 0);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 
@@ -717,9 +706,7 @@ static void release_in_order(const enum obj order[O_COUNT], bool kernel_hwpt)
 	bool hwpt_destroyed = false;
 	int ctx_fd, dev_fd;
 
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	ctx_fd = iommufd_ctx_get_fd(f.ctx);
 	dev_fd = iommufd_device_get_fd(f.dev);
 	if (kernel_hwpt) {

@@ -20,9 +20,7 @@
 #define BIG_IOVA 0x0000123400000000ull
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *hwpt;	/* DIRTY_TRACKING on the IOAS */
 };
 
@@ -32,9 +30,7 @@ static int setup(void **state)
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
 
 	ks_setup(state);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	f.hwpt = NULL;
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, IOAS_ID, HWPT_ID, 0);
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f.ioas), f.dev, &opts, &f.hwpt), 0);
@@ -50,11 +46,8 @@ static int teardown(void **state)
 
 	script_assert_done();
 	expect_destroy(HWPT_ID, 0);
-	expect_destroy(IOAS_ID, 0);
 	iommufd_hwpt_unref(f->hwpt);
-	iommufd_device_unref(f->dev);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 

@@ -17,9 +17,7 @@
 #define KERNEL_HWPT_ID 7
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 };
 
 static int setup(void **state)
@@ -27,10 +25,7 @@ static int setup(void **state)
 	static struct fixture f;
 
 	ks_setup(state);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
-	log_reset();
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	*state = &f;
 	return 0;
 }
@@ -41,12 +36,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	script_assert_done();
-	if (iommufd_device_get_pt(f->dev))
-		expect_detach(0);
-	iommufd_device_unref(f->dev);
-	expect_destroy(IOAS_ID, 0);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 

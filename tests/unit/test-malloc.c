@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"	/* HAVE_LIBUDEV */
 #include "kernel-script.h"
 #include "model-kernel.h"
 
@@ -342,6 +343,7 @@ static void release_nothing(struct env *e, void *ret)
 	(void)ret;
 }
 
+#ifdef HAVE_LIBUDEV	/* without it, discovery is -EOPNOTSUPP before any allocation */
 static int call_discover_list(struct env *e, void **ret)
 {
 	size_t count = 0;
@@ -354,6 +356,7 @@ static void release_discover_list(struct env *e, void *ret)
 	(void)e;
 	iommufd_discover_list_free(ret);
 }
+#endif
 
 static const struct op ops[] = {
 	{ "ctx_new", call_ctx_new, release_ctx, false },
@@ -384,7 +387,9 @@ static const struct op ops[] = {
 	{ "hw_queue_alloc", call_hw_queue_alloc, release_hw_queue, false },
 	{ "ctx_probe", call_ctx_probe, release_nothing, true },
 	{ "device_probe", call_device_probe, release_nothing, true },
+#ifdef HAVE_LIBUDEV
 	{ "discover_list", call_discover_list, release_discover_list, false },
+#endif
 };
 
 /* ---- the sweep ----------------------------------------------------------- */

@@ -20,9 +20,7 @@
 #define PASID 0x12345u
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *a, *b;	/* PASID-capable HWPTs on the IOAS */
 };
 
@@ -43,9 +41,7 @@ static int setup(void **state)
 	static struct fixture f;
 
 	ks_setup(state);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	f.a = pasid_hwpt_new(f.dev, f.ioas, HWPT_A);
 	f.b = pasid_hwpt_new(f.dev, f.ioas, HWPT_B);
 	script_assert_done();
@@ -73,9 +69,7 @@ static int teardown(void **state)
 	if (f->b)
 		expect_destroy(HWPT_B, 0);
 	f->b = iommufd_hwpt_unref(f->b);
-	expect_destroy(IOAS_ID, 0);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 

@@ -4,8 +4,9 @@
  * empty (size 0) argument, EINVAL meaning "known" and ENOTTY "unknown",
  * asked once per context (later probes reuse the answers).
  * iommufd_device_probe(): the same, then hw info, a temporary IOAS and
- * trial allocations (NEST_PARENT, vIOMMU types on it, dirty tracking,
- * PASID), every object it makes destroyed again, which the script proves:
+ * trial allocations (NEST_PARENT, a nested HWPT and the vIOMMU types of
+ * the hw-info type on it, dirty tracking, PASID), every object it makes
+ * destroyed again, which the script proves:
  * an object left behind leaves its scripted DESTROY unmade, an extra
  * ioctl is unscripted. The caller's struct gets only what fits in its sz.
  */
@@ -26,6 +27,8 @@
 #define DIRTY_HWPT 45
 #define PASID_HWPT 46
 #define PAGING_HWPT 47
+#define NESTED_HWPT 48		/* the trial nested HWPT */
+#define TRIAL_VIOMMU 49		/* the vIOMMU an SMMUv3 one is made on */
 #define HW_INFO_ROOM 64		/* the room the probe gives GET_HW_INFO */
 
 /* The commands the context probe asks about, and where the answer goes. */
@@ -329,6 +332,8 @@ struct kernel {
 	const void *rec;		/* and its vendor record */
 	uint32_t rec_len;
 	int paging, nest_parent, viommu[3], dirty, pasid;	/* the trials */
+	bool nests;			/* the record says the IOMMU nests */
+	int nested, trial_viommu;	/* the trial nested HWPT (and its vIOMMU) */
 	/* The IOAS's ranges once the plain HWPT is allocated (0: one usable). */
 	bool paging_empty;		/* no range at all */
 	bool paging_no_aperture;	/* or the single range [0, 0] */
@@ -353,15 +358,72 @@ static struct kernel all_good(void)
 		},
 		.rec = &selftest_rec,
 		.rec_len = sizeof(selftest_rec),
+		.nests = true,
 	};
 
 	modern_kernel(k.cmd);
 	return k;
 }
 
+/* The IOMMU of @k reports the vendor record @rec of @type (@len bytes). */
+static void set_record(struct kernel *k, uint32_t type, const void *rec, uint32_t len)
+{
+	k->info.out_data_type = type;
+	k->info.data_len = len;
+	k->rec = rec;
+	k->rec_len = len;
+}
+
 static bool knows(const struct kernel *k, unsigned long request)
 {
 	return k->cmd[cmd_index(request)] == EINVAL;
+}
+
+/* The trial data of a nested HWPT of each type: valid, and no guest memory behind it. */
+static const struct kabi_hwpt_selftest trial_selftest = { .iotlb = KABI_TEST_IOTLB_DEFAULT };
+static const struct kabi_hwpt_vtd_s1 trial_vtd = { .addr_width = 48 };
+static const struct kabi_hwpt_amd_guest trial_amd = { .dte = { 1 } };	/* V only */
+static const uint8_t trial_smmuv3[16] = { 0x01 };			/* V, ABORT */
+
+/* The nested HWPT trial on the parent: on a vIOMMU for SMMUv3. */
+static void script_nesting_trial(const struct kernel *k)
+{
+	uint32_t type = k->info.out_data_type, on = PARENT;
+
+	if (type == KABI_HW_INFO_TYPE_ARM_SMMUV3) {
+		if (!knows(k, KABI_IOMMU_VIOMMU_ALLOC))
+			return;
+		expect_viommu_alloc(DEV_ID, PARENT, KABI_VIOMMU_TYPE_ARM_SMMUV3, NULL, 0,
+				    TRIAL_VIOMMU, k->trial_viommu);
+		if (k->trial_viommu)
+			return;
+		on = TRIAL_VIOMMU;
+		expect_hwpt_alloc_bytes(0, DEV_ID, on, KABI_HWPT_DATA_ARM_SMMUV3, trial_smmuv3,
+					sizeof(trial_smmuv3), NESTED_HWPT, k->nested);
+	} else if (type == KABI_HW_INFO_TYPE_INTEL_VTD) {
+		expect_hwpt_alloc_bytes(0, DEV_ID, on, KABI_HWPT_DATA_VTD_S1, &trial_vtd,
+					sizeof(trial_vtd), NESTED_HWPT, k->nested);
+	} else if (type == KABI_HW_INFO_TYPE_AMD) {
+		expect_hwpt_alloc_bytes(0, DEV_ID, on, KABI_HWPT_DATA_AMD_GUEST, &trial_amd,
+					sizeof(trial_amd), NESTED_HWPT, k->nested);
+	} else {
+		expect_hwpt_alloc_bytes(0, DEV_ID, on, KABI_HWPT_DATA_SELFTEST, &trial_selftest,
+					KABI_HWPT_SELFTEST_SIZE_V1, NESTED_HWPT, k->nested);
+	}
+	if (!k->nested)
+		expect_destroy(NESTED_HWPT, 0);
+	if (on == TRIAL_VIOMMU)
+		expect_destroy(TRIAL_VIOMMU, 0);
+}
+
+/* Whether the IOMMU of @k's record has vIOMMUs of the probe's type @i. */
+static bool has_viommu(const struct kernel *k, int i)
+{
+	uint32_t type = k->info.out_data_type;
+
+	if (type == KABI_HW_INFO_TYPE_ARM_SMMUV3 || type == KABI_HW_INFO_TYPE_TEGRA241_CMDQV)
+		return i < 2;
+	return type == KABI_HW_INFO_TYPE_SELFTEST && i == 2;
 }
 
 /*
@@ -396,8 +458,12 @@ static void script_device_trials(const struct kernel *k, int info_err, int ioas_
 		expect_destroy(PAGING_HWPT, 0);
 	}
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, TMP_IOAS, PARENT, k->nest_parent);
+	if (!k->nest_parent && k->nests)
+		script_nesting_trial(k);
 	if (!k->nest_parent && knows(k, KABI_IOMMU_VIOMMU_ALLOC)) {
 		for (int i = 0; i < 3; i++) {
+			if (!has_viommu(k, i))
+				continue;
 			expect_viommu_alloc(DEV_ID, PARENT, types[i], NULL, 0, ids[i], k->viommu[i]);
 			if (!k->viommu[i])
 				expect_destroy(ids[i], 0);
@@ -468,8 +534,9 @@ static void device_probe_of_a_capable_device_destroys_all_it_makes(void **state)
 	assert_feature(p.pasid_exec, SUP, 0);
 	assert_feature(p.pasid_priv, SUP, 0);
 	assert_feature(p.ats, SUP, 0);
-	assert_feature(p.viommu_arm_smmuv3, SUP, 0);
-	assert_feature(p.viommu_tegra241_cmdqv, SUP, 0);
+	/* The mock has its own vIOMMU type only: the others are not even tried. */
+	assert_feature(p.viommu_arm_smmuv3, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.viommu_tegra241_cmdqv, NO_IOMMU, -EOPNOTSUPP);
 	assert_feature(p.viommu_selftest, SUP, 0);
 }
 
@@ -505,10 +572,21 @@ static void device_probe_of_a_refused_paging_hwpt(void **state)
 	assert_feature(p.dirty_tracking, SUP, 0);
 }
 
+/* An SMMUv3 that nests (IDR0.S1P and S2P), on a 7.x kernel. */
+static const struct kabi_hw_info_arm_smmuv3 smmuv3_rec = { .idr = { 0x3 } };
+
+static struct kernel smmuv3_kernel(void)
+{
+	struct kernel k = all_good();
+
+	set_record(&k, KABI_HW_INFO_TYPE_ARM_SMMUV3, &smmuv3_rec, sizeof(smmuv3_rec));
+	return k;
+}
+
 static void device_probe_maps_each_trial(void **state)
 {
 	struct fixture *f = *state;
-	struct kernel k = all_good();
+	struct kernel k = smmuv3_kernel();
 	struct iommufd_probe p;
 
 	k.viommu[0] = EOPNOTSUPP;
@@ -519,7 +597,7 @@ static void device_probe_maps_each_trial(void **state)
 	assert_feature(p.nest_parent, SUP, 0);
 	assert_feature(p.viommu_arm_smmuv3, NO_IOMMU, -EOPNOTSUPP);
 	assert_feature(p.viommu_tegra241_cmdqv, FAILED, -ENOMEM);
-	assert_feature(p.viommu_selftest, SUP, 0);
+	assert_feature(p.viommu_selftest, NO_IOMMU, -EOPNOTSUPP);
 	assert_feature(p.dirty_tracking, NO_IOMMU, -EOPNOTSUPP);
 	assert_feature(p.pasid_hwpt, NO_KERNEL, -E2BIG);
 
@@ -528,7 +606,7 @@ static void device_probe_maps_each_trial(void **state)
 	k.dirty = EINVAL;
 	k.pasid = EOPNOTSUPP;	/* the kernel knows vEVENTQs: the driver cannot */
 	device_probe(f, &k, &p);
-	assert_feature(p.viommu_arm_smmuv3, SUP, 0);
+	assert_feature(p.viommu_arm_smmuv3, NO_IOMMU, -EOPNOTSUPP);
 	assert_feature(p.viommu_selftest, NO_IOMMU, -EOPNOTSUPP);
 	assert_feature(p.dirty_tracking, FAILED, -EINVAL);
 	assert_feature(p.pasid_hwpt, NO_IOMMU, -EOPNOTSUPP);
@@ -669,10 +747,8 @@ static void device_probe_nesting_of_vtd(void **state)
 		struct kernel k = all_good();
 		struct iommufd_probe p;
 
-		k.info.out_data_type = KABI_HW_INFO_TYPE_INTEL_VTD;
-		k.info.data_len = sizeof(rec);
-		k.rec = &rec;
-		k.rec_len = sizeof(rec);
+		set_record(&k, KABI_HW_INFO_TYPE_INTEL_VTD, &rec, sizeof(rec));
+		k.nests = !missing[i];	/* only then is a nested HWPT tried */
 		device_probe(f, &k, &p);
 		assert_int_equal(p.hw_info_type, IOMMUFD_HW_INFO_INTEL_VTD);
 		assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_VTD_S1);
@@ -688,12 +764,19 @@ static void device_probe_nesting_of_vtd(void **state)
 		struct kernel k = all_good();
 		struct iommufd_probe p;
 
-		k.info.out_data_type = KABI_HW_INFO_TYPE_INTEL_VTD;
-		k.rec = &rec;
-		k.rec_len = sizeof(rec);
+		set_record(&k, KABI_HW_INFO_TYPE_INTEL_VTD, &rec, sizeof(rec));
 		k.nest_parent = EOPNOTSUPP;
 		device_probe(f, &k, &p);
 		assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
+		/* Record and parent say yes, the trial nested HWPT says no. */
+		k.nest_parent = 0;
+		k.nested = ENOMEM;
+		device_probe(f, &k, &p);
+		assert_feature(p.nest_parent, SUP, 0);
+		assert_feature(p.nesting, FAILED, -ENOMEM);
+		/* Intel's driver has no vIOMMU: no type is tried. */
+		assert_feature(p.viommu_arm_smmuv3, NO_IOMMU, -EOPNOTSUPP);
+		assert_feature(p.viommu_selftest, NO_IOMMU, -EOPNOTSUPP);
 	}
 }
 
@@ -704,24 +787,71 @@ static void device_probe_nesting_of_smmuv3_and_others(void **state)
 	struct kernel k = all_good();
 	struct iommufd_probe p;
 
-	k.info.out_data_type = KABI_HW_INFO_TYPE_ARM_SMMUV3;
-	k.rec = &rec;
-	k.rec_len = sizeof(rec);
-	device_probe(f, &k, &p);
+	set_record(&k, KABI_HW_INFO_TYPE_ARM_SMMUV3, &rec, sizeof(rec));
+	device_probe(f, &k, &p);	/* the nested HWPT tried on a vIOMMU */
 	assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_ARM_SMMUV3);
 	assert_feature(p.nesting, SUP, 0);
-	rec.idr[0] = 0x1;	/* stage 2 only */
+	assert_feature(p.viommu_arm_smmuv3, SUP, 0);
+	assert_feature(p.viommu_tegra241_cmdqv, SUP, 0);
+	assert_feature(p.viommu_selftest, NO_IOMMU, -EOPNOTSUPP);
+	k.trial_viommu = EOPNOTSUPP;	/* no vIOMMU, no nested HWPT */
 	device_probe(f, &k, &p);
 	assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
-	/* An IOMMU that reports no record cannot be said to nest. */
-	k.info.out_data_type = KABI_HW_INFO_TYPE_NONE;
-	k.rec = NULL;
-	k.rec_len = 0;
+	k.trial_viommu = 0;
+	k.nested = EINVAL;
+	device_probe(f, &k, &p);
+	assert_feature(p.nesting, FAILED, -EINVAL);
+	k.nested = 0;
+	/* Before 6.13 (no vIOMMU) an SMMUv3 nests on nothing. */
+	k.cmd[cmd_index(KABI_IOMMU_VIOMMU_ALLOC)] = ENOTTY;
+	device_probe(f, &k, &p);
+	assert_feature(p.nest_parent, SUP, 0);
+	assert_feature(p.nesting, NO_KERNEL, -ENOTTY);
+	k.cmd[cmd_index(KABI_IOMMU_VIOMMU_ALLOC)] = EINVAL;
+	rec.idr[0] = 0x1;	/* stage 2 only */
+	k.nests = false;
+	device_probe(f, &k, &p);
+	assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
+	/* An IOMMU that reports no record cannot be said to nest, nor has vIOMMUs. */
+	set_record(&k, KABI_HW_INFO_TYPE_NONE, NULL, 0);
 	device_probe(f, &k, &p);
 	assert_int_equal(p.hw_info_type, 0);
 	assert_int_equal(p.nested_data_type, 0);
 	assert_feature(p.nest_parent, SUP, 0);
 	assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.viommu_arm_smmuv3, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.viommu_selftest, NO_IOMMU, -EOPNOTSUPP);
+}
+
+/*
+ * AMD, 7.0 to 7.3 (issue 10 item 7): the EFR bits and a nest parent are
+ * there, but no nested HWPT can be made, and the driver would make a
+ * vIOMMU of any type, SMMUv3's included: no nesting, no vIOMMU type.
+ */
+static void device_probe_of_amd_reports_what_its_driver_can_do(void **state)
+{
+	static const struct kabi_hw_info_amd rec = {
+		.efr = 1ull << 4 | 1ull << 48,	/* GTSup, GIoSup */
+		.efr2 = 1ull << 3,		/* GCR3TRPMode */
+	};
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p;
+
+	set_record(&k, KABI_HW_INFO_TYPE_AMD, &rec, sizeof(rec));
+	k.nested = EOPNOTSUPP;	/* no domain_alloc_nested */
+	device_probe(f, &k, &p);	/* no VIOMMU_ALLOC is made */
+	assert_int_equal(p.nested_data_type, IOMMUFD_HWPT_DATA_AMD_GUEST);
+	assert_feature(p.nest_parent, SUP, 0);
+	assert_feature(p.nesting, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.viommu_arm_smmuv3, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.viommu_tegra241_cmdqv, NO_IOMMU, -EOPNOTSUPP);
+	assert_feature(p.viommu_selftest, NO_IOMMU, -EOPNOTSUPP);
+	assert_logged("<7>", "vIOMMU type 0x1", "AMD IOMMU");
+	/* A driver that wires it (a later kernel) is believed once it works. */
+	k.nested = 0;
+	device_probe(f, &k, &p);
+	assert_feature(p.nesting, SUP, 0);
 }
 
 /* Before 6.6 there is neither hw info nor HWPT allocation: commands only. */
@@ -948,6 +1078,7 @@ int main(void)
 		T(device_probe_pasid_facts_from_hw_info),
 		T(device_probe_nesting_of_vtd),
 		T(device_probe_nesting_of_smmuv3_and_others),
+		T(device_probe_of_amd_reports_what_its_driver_can_do),
 		T(device_probe_on_a_kernel_without_hw_info),
 		T(device_probe_on_a_kernel_without_hwpt_alloc),
 		T(device_probe_fails_when_hw_info_or_the_ioas_fails),

@@ -202,9 +202,7 @@ int __wrap_poll(struct pollfd *fds, nfds_t nfds, int timeout)
 /* ==== fixture ============================================================= */
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *parent;	/* NEST_PARENT on the IOAS */
 	struct iommufd_viommu *viommu;
 	int peer;			/* the test's end of the queue's socketpair */
@@ -236,9 +234,7 @@ static int setup(void **state)
 	ks_setup(state);
 	kq_reset();
 	f.peer = -1;
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	f.parent = NULL;
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, PARENT_ID, 0);
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f.ioas), f.dev, &opts, &f.parent), 0);
@@ -266,10 +262,7 @@ static int teardown(void **state)
 	if (f->parent)
 		expect_destroy(PARENT_ID, 0);
 	f->parent = iommufd_hwpt_unref(f->parent);
-	expect_destroy(IOAS_ID, 0);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_device_unref(f->dev);
-	iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 
@@ -1564,6 +1557,72 @@ static void hw_queue_alloc_rejects_bad_arguments(void **state)
 	assert_int_equal(iommufd_hw_queue_get_id(NULL), 0);
 }
 
+/* Tegra241 CMDQV lengths: a power of two of at least 32 bytes, checked first. */
+static void hw_queue_tegra241_length_is_a_power_of_two_from_32(void **state)
+{
+	static const uint64_t bad[] = { 1, 16, 31, 48, 0x1001, 0x3000 };
+	struct fixture *f = *state;
+	struct iommufd_hw_queue *queue = (void *)0x1;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		log_reset();
+		assert_int_equal(iommufd_hw_queue_alloc(f->viommu, IOMMUFD_HW_QUEUE_TEGRA241_CMDQV,
+							0, 0, bad[i], &queue), -EINVAL);
+		assert_logged("HW_QUEUE_ALLOC vIOMMU 8", "Tegra241 CMDQV length",
+			      "a power of two of at least 32 bytes");
+	}
+	/* Other types' lengths are their drivers' business. */
+	expect_hw_queue_alloc(VIOMMU_ID, IOMMUFD_HW_QUEUE_SELFTEST, 0, 0, 48, 0, EINVAL);
+	assert_int_equal(iommufd_hw_queue_alloc(f->viommu, IOMMUFD_HW_QUEUE_SELFTEST, 0, 0, 48,
+						&queue), -EINVAL);
+	assert_ptr_equal(queue, (void *)0x1);
+}
+
+/*
+ * IDR1.CMDQS of the SMMU bounds a Tegra241 queue to 2^(CMDQS + 4) bytes: a
+ * vIOMMU of a device whose hw info was read knows it (issue 10 item 5).
+ */
+static void hw_queue_tegra241_length_is_bounded_by_idr1_cmdqs(void **state)
+{
+	struct kabi_hw_info_arm_smmuv3 rec = { .idr = { 0x3, 8u << 21 } };	/* CMDQS 8 */
+	struct kabi_hw_info reply = {
+		.out_data_type = KABI_HW_INFO_TYPE_ARM_SMMUV3, .data_len = sizeof(rec),
+	};
+	struct iommufd_hw_info info = { .sz = sizeof(info) };
+	struct fixture *f = *state;
+	struct iommufd_viommu *v = NULL;
+	struct iommufd_hw_queue *queue = NULL;
+	uint64_t buf[8];
+
+	memcpy(buf, &rec, sizeof(rec));	/* what the kernel writes there */
+	expect_hw_info(DEV_ID, buf, sizeof(buf), &reply, 0);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, buf, sizeof(buf), &info), 0);
+	script_assert_done();
+	expect_viommu_alloc(DEV_ID, PARENT_ID, IOMMUFD_VIOMMU_TEGRA241_CMDQV, NULL, 0,
+			    VIOMMU_ID + 1, 0);
+	assert_int_equal(iommufd_viommu_alloc(f->parent, f->dev, IOMMUFD_VIOMMU_TEGRA241_CMDQV,
+					      NULL, &v), 0);
+	log_reset();
+	assert_int_equal(iommufd_hw_queue_alloc(v, IOMMUFD_HW_QUEUE_TEGRA241_CMDQV, 0, 0,
+						0x2000, &queue), -EINVAL);
+	assert_logged("HW_QUEUE_ALLOC vIOMMU 9", "length 0x2000",
+		      "more than the SMMU's command queue holds (0x1000 bytes: IDR1.CMDQS 8)");
+	assert_null(queue);
+	/* 256 commands of 16 bytes fit. */
+	expect_hw_queue_alloc(VIOMMU_ID + 1, IOMMUFD_HW_QUEUE_TEGRA241_CMDQV, 0, 0, 0x1000,
+			      HW_QUEUE_ID, 0);
+	assert_int_equal(iommufd_hw_queue_alloc(v, IOMMUFD_HW_QUEUE_TEGRA241_CMDQV, 0, 0,
+						0x1000, &queue), 0);
+	expect_destroy(HW_QUEUE_ID, 0);
+	iommufd_hw_queue_unref(queue);
+	expect_destroy(VIOMMU_ID + 1, 0);
+	iommufd_viommu_unref(v);
+	/* The fixture's vIOMMU was made before the hw info was read: no bound known. */
+	expect_hw_queue_alloc(VIOMMU_ID, IOMMUFD_HW_QUEUE_TEGRA241_CMDQV, 0, 0, 0x2000, 0, EINVAL);
+	assert_int_equal(iommufd_hw_queue_alloc(f->viommu, IOMMUFD_HW_QUEUE_TEGRA241_CMDQV, 0, 0,
+						0x2000, &queue), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1614,6 +1673,8 @@ int main(void)
 		T(hw_queue_holds_its_viommu),
 		T(hw_queue_alloc_passes_kernel_errnos_through),
 		T(hw_queue_alloc_rejects_bad_arguments),
+		T(hw_queue_tegra241_length_is_a_power_of_two_from_32),
+		T(hw_queue_tegra241_length_is_bounded_by_idr1_cmdqs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

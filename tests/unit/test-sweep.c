@@ -758,6 +758,32 @@ static void sweep_noiommu(void)
 	UNTOUCHED(len, SENT_U64);
 }
 
+/* SMMUv3's "repeat TLBI/CFGI" erratum (7.3): the check and the invalidation. */
+static void sweep_smmuv3_erratum(void)
+{
+	struct iommufd_smmuv3_info hw = {
+		.sz = sizeof(hw), .flags = IOMMUFD_SMMUV3_ERRATA_REPEAT_TLBI_CFGI,
+	};
+	struct iommufd_smmuv3_info hw_small = hw;
+	uint8_t cmds[2 * IOMMUFD_INVALIDATE_ARM_SMMUV3_LEN] = { 0x12 };	/* TLBI_NH_VA */
+	uint32_t done = SENT_U32;
+
+	/* The inputs below are bad only by what is NULL or short: this one repeats. */
+	assert_true(iommufd_smmuv3_cmd_repeats(&hw, cmds));
+	VALUE(false, iommufd_smmuv3_cmd_repeats(NULL, cmds));
+	VALUE(false, iommufd_smmuv3_cmd_repeats(&hw, NULL));
+	VALUE(false, iommufd_smmuv3_cmd_repeats(NULL, NULL));
+	hw_small.sz = 0;
+	VALUE(false, iommufd_smmuv3_cmd_repeats(&hw_small, cmds));
+	hw_small.sz = offsetof(struct iommufd_smmuv3_info, flags);
+	VALUE(false, iommufd_smmuv3_cmd_repeats(&hw_small, cmds));
+	BAD(EINVAL, false, iommufd_viommu_invalidate_smmuv3(NULL, &hw, cmds, 2, &done));
+	BAD(EINVAL, false, iommufd_viommu_invalidate_smmuv3(NULL, NULL, NULL, 0, &done));
+	BAD(EINVAL, true, iommufd_viommu_invalidate_smmuv3(h.viommu, &hw, NULL, 2, &done));
+	BAD(EINVAL, true, iommufd_viommu_invalidate_smmuv3(h.viommu, NULL, NULL, 1, NULL));
+	UNTOUCHED(done, SENT_U32);
+}
+
 /* What is wrong with a dirty read's range, for any of the calls that take one. */
 #define DIRTY_RANGE_SWEEP(call_with)						\
 	do {									\
@@ -1203,6 +1229,8 @@ static const struct swept table[] = {
 	{ "iommufd_ioas_set_dirty_tracking", sweep_dirty_sets },
 	{ "iommufd_ioas_get_dirty_bitmap", sweep_dirty_sets },
 	{ "iommufd_ioas_unmap_dirty", sweep_dirty_sets },
+	{ "iommufd_smmuv3_cmd_repeats", sweep_smmuv3_erratum },
+	{ "iommufd_viommu_invalidate_smmuv3", sweep_smmuv3_erratum },
 };
 
 #define TABLE_LEN (sizeof(table) / sizeof(table[0]))

@@ -730,6 +730,82 @@ static void test_tegra_decode(void **state)
 	assert_int_equal(iommufd_tegra241_cmdqv_info_decode(vt_ctx, rec, 8, &info), -EINVAL);
 }
 
+/*
+ * Kernel 7.3: flags bit 0 is the "repeat TLBI/CFGI" erratum; IDR5.DS (7) and
+ * IDR1.CMDQS (25:21) are decoded too (issue 10 item 5).
+ */
+static void test_decode_7_3_fields(void **state)
+{
+	unsigned char rec[40];
+	struct iommufd_smmuv3_info info;
+
+	(void)state;
+	decode(IDR0, IDR1, IDR3, IDR5, &info);
+	assert_false(info.errata_repeat_tlbi_cfgi);
+	assert_int_equal(info.flags, 0);
+	make_record(rec, IDR0, 19u << 21 | 0x1fu, IDR3, 1u << 7);
+	vt_put32(rec, 0, 1);	/* IOMMU_HW_INFO_ARM_SMMUV3_ERRATA_REPEAT_TLBI_CFGI */
+	memset(&info, 0, sizeof(info));
+	info.sz = sizeof(info);
+	assert_int_equal(iommufd_smmuv3_info_decode(vt_ctx, rec, sizeof(rec), &info), 0);
+	assert_true(info.errata_repeat_tlbi_cfgi);
+	assert_int_equal(info.flags, IOMMUFD_SMMUV3_ERRATA_REPEAT_TLBI_CFGI);
+	assert_int_equal(info.cmdqs, 19);
+	assert_int_equal(info.sidsize, 0x1f);
+	assert_true(info.ds);
+	assert_false(info.gran64k);	/* bit 6, beside it */
+	/* A flag bit the library does not know is kept raw, and decodes to nothing. */
+	vt_put32(rec, 0, 2);
+	assert_int_equal(iommufd_smmuv3_info_decode(vt_ctx, rec, sizeof(rec), &info), 0);
+	assert_false(info.errata_repeat_tlbi_cfgi);
+	assert_int_equal(info.flags, 2);
+	/* The 7.3 fields went into the tail padding: the 1.0 size is kept. */
+	assert_int_equal(offsetof(struct iommufd_smmuv3_info, errata_repeat_tlbi_cfgi),
+			 offsetof(struct iommufd_smmuv3_info, arch_minor) + 1);
+	assert_true(sizeof(struct iommufd_smmuv3_info) == 88 || sizeof(void *) != 8);
+}
+
+/* Which commands the erratum makes the caller send twice. */
+static void test_cmd_repeats(void **state)
+{
+	static const struct { uint32_t opcode; bool repeats; } ops[] = {
+		{ IOMMUFD_SMMUV3_CMD_CFGI_CD, true }, { IOMMUFD_SMMUV3_CMD_CFGI_CD_ALL, true },
+		{ IOMMUFD_SMMUV3_CMD_TLBI_NH_ALL, true }, { IOMMUFD_SMMUV3_CMD_TLBI_NH_ASID, true },
+		{ IOMMUFD_SMMUV3_CMD_TLBI_NH_VA, true }, { IOMMUFD_SMMUV3_CMD_TLBI_NH_VAA, true },
+		{ IOMMUFD_SMMUV3_CMD_TLBI_NSNH_ALL, true }, { IOMMUFD_SMMUV3_CMD_ATC_INV, false },
+	};
+	struct iommufd_smmuv3_info hw, erratum;
+	unsigned char raw[16] = { 0 };
+
+	(void)state;
+	good_hw(&hw);
+	erratum = hw;
+	erratum.flags = IOMMUFD_SMMUV3_ERRATA_REPEAT_TLBI_CFGI;
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		LIBIOMMUFD_OPTS(iommufd_smmuv3_cmd, cmd, .opcode = ops[i].opcode);
+		unsigned char buf[16];
+
+		assert_int_equal(iommufd_smmuv3_cmd_build(vt_ctx, &cmd, NULL, buf, sizeof(buf),
+							  NULL, NULL), 0);
+		assert_false(iommufd_smmuv3_cmd_repeats(&hw, buf));
+		if (iommufd_smmuv3_cmd_repeats(&erratum, buf) != ops[i].repeats)
+			fail_msg("opcode %#x: repeats should be %d", ops[i].opcode, ops[i].repeats);
+	}
+	/* The range the kernel repeats: CFGI_STE (0x03) up to ATC_INV (0x40). */
+	raw[0] = 0x03;
+	assert_true(iommufd_smmuv3_cmd_repeats(&erratum, raw));
+	raw[0] = 0x02;	/* PREFETCH_ADDR */
+	assert_false(iommufd_smmuv3_cmd_repeats(&erratum, raw));
+	raw[0] = 0x46;	/* CMD_SYNC */
+	assert_false(iommufd_smmuv3_cmd_repeats(&erratum, raw));
+	assert_false(iommufd_smmuv3_cmd_repeats(NULL, raw));
+	assert_false(iommufd_smmuv3_cmd_repeats(&erratum, NULL));
+	/* A struct too small to hold the flags reports no erratum. */
+	erratum.sz = offsetof(struct iommufd_smmuv3_info, flags);
+	raw[0] = 0x10;
+	assert_false(iommufd_smmuv3_cmd_repeats(&erratum, raw));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -747,6 +823,8 @@ int main(void)
 		VT_TEST(test_cmd_hw_refusals),
 		VT_TEST(test_cmd_sized_input),
 		VT_TEST(test_tegra_decode),
+		VT_TEST(test_decode_7_3_fields),
+		VT_TEST(test_cmd_repeats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

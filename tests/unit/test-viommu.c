@@ -28,9 +28,7 @@
 #define HW_INFO_TEGRA241_CMDQV 3u
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *parent;	/* NEST_PARENT on the IOAS */
 };
 
@@ -52,9 +50,7 @@ static int setup(void **state)
 	static struct fixture f;
 
 	ks_setup(state);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	f.parent = nest_parent_new(f.dev, f.ioas, PARENT_ID);
 	script_assert_done();
 	log_reset();
@@ -78,10 +74,7 @@ static int teardown(void **state)
 	if (f->parent)
 		expect_destroy(PARENT_ID, 0);
 	f->parent = iommufd_hwpt_unref(f->parent);
-	if (f->ioas)
-		expect_destroy(IOAS_ID, 0);
-	f->ioas = iommufd_ioas_unref(f->ioas);
-	f->ctx = iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 
@@ -1400,9 +1393,99 @@ static void release_in_every_order(void **state)
 	assert_int_equal(n, 720);
 }
 
+/* ==== the SMMUv3 "repeat TLBI/CFGI" erratum (7.3) ======================== */
+
+/* @n built commands of @opcodes into @cmds. */
+static void build_cmds(uint8_t (*cmds)[16], const uint32_t *opcodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		LIBIOMMUFD_OPTS(iommufd_smmuv3_cmd, cmd, .opcode = opcodes[i]);
+
+		assert_int_equal(iommufd_smmuv3_cmd_build(NULL, &cmd, NULL, cmds[i], 16, NULL,
+							  NULL), 0);
+	}
+}
+
+/*
+ * With the erratum each run of TLBI/CFGI commands goes twice (each
+ * INVALIDATE ends with the kernel's CMD_SYNC), ATC_INV once, in order;
+ * without it, one INVALIDATE of them all.
+ */
+static void smmuv3_invalidate_repeats_tlbi_and_cfgi_runs(void **state)
+{
+	static const uint32_t ops[5] = {
+		IOMMUFD_SMMUV3_CMD_TLBI_NH_ASID, IOMMUFD_SMMUV3_CMD_CFGI_CD_ALL,
+		IOMMUFD_SMMUV3_CMD_ATC_INV, IOMMUFD_SMMUV3_CMD_TLBI_NSNH_ALL,
+		IOMMUFD_SMMUV3_CMD_ATC_INV,
+	};
+	struct fixture *f = *state;
+	struct iommufd_viommu *viommu = viommu_new(f, IOMMUFD_VIOMMU_ARM_SMMUV3, VIOMMU_ID);
+	struct iommufd_smmuv3_info hw = { .sz = sizeof(hw) };
+	uint8_t cmds[5][16];
+	uint32_t done = 99;
+
+	build_cmds(cmds, ops, 5);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds, 16, 5, 5, 0);
+	assert_int_equal(iommufd_viommu_invalidate_smmuv3(viommu, &hw, cmds, 5, &done), 0);
+	assert_int_equal(done, 5);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds, 16, 5, 5, 0);
+	assert_int_equal(iommufd_viommu_invalidate_smmuv3(viommu, NULL, cmds, 5, &done), 0);
+	script_assert_done();
+
+	hw.flags = IOMMUFD_SMMUV3_ERRATA_REPEAT_TLBI_CFGI;
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[0], 16, 2, 2, 0);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[0], 16, 2, 2, 0);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[2], 16, 1, 1, 0);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[3], 16, 1, 1, 0);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[3], 16, 1, 1, 0);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[4], 16, 1, 1, 0);
+	done = 99;
+	assert_int_equal(iommufd_viommu_invalidate_smmuv3(viommu, &hw, cmds, 5, &done), 0);
+	assert_int_equal(done, 5);
+	/* No entries: the support probe, sent once. */
+	expect_hwpt_invalidate(VIOMMU_ID, 1, NULL, 16, 0, 0, 0);
+	assert_int_equal(iommufd_viommu_invalidate_smmuv3(viommu, &hw, NULL, 0, NULL), 0);
+	viommu_free(viommu);
+}
+
+/* A refusal in either pass: ret_done counts the commands fully handled. */
+static void smmuv3_invalidate_reports_what_was_fully_handled(void **state)
+{
+	static const uint32_t ops[3] = {
+		IOMMUFD_SMMUV3_CMD_ATC_INV, IOMMUFD_SMMUV3_CMD_TLBI_NH_ALL,
+		IOMMUFD_SMMUV3_CMD_TLBI_NH_ALL,
+	};
+	struct fixture *f = *state;
+	struct iommufd_viommu *viommu = viommu_new(f, IOMMUFD_VIOMMU_ARM_SMMUV3, VIOMMU_ID);
+	struct iommufd_smmuv3_info hw = {
+		.sz = sizeof(hw), .flags = IOMMUFD_SMMUV3_ERRATA_REPEAT_TLBI_CFGI,
+	};
+	uint8_t cmds[3][16];
+	uint32_t done = 99;
+
+	build_cmds(cmds, ops, 3);
+	/* The repeat of the TLBI run fails after one: ATC_INV and one TLBI are done. */
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[0], 16, 1, 1, 0);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[1], 16, 2, 2, 0);
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[1], 16, 2, 1, EIO);
+	assert_int_equal(iommufd_viommu_invalidate_smmuv3(viommu, &hw, cmds, 3, &done), -EIO);
+	assert_int_equal(done, 2);
+	assert_logged("INVALIDATE vIOMMU 8", "EIO");
+	/* The first pass fails at once: nothing done, nothing repeated. */
+	expect_hwpt_invalidate(VIOMMU_ID, 1, cmds[0], 16, 1, 0, EINVAL);
+	assert_int_equal(iommufd_viommu_invalidate_smmuv3(viommu, &hw, cmds, 3, &done), -EINVAL);
+	assert_int_equal(done, 0);
+	/* Bad arguments reach no kernel. */
+	assert_int_equal(iommufd_viommu_invalidate_smmuv3(NULL, &hw, cmds, 3, &done), -EINVAL);
+	assert_int_equal(iommufd_viommu_invalidate_smmuv3(viommu, &hw, NULL, 3, &done), -EINVAL);
+	viommu_free(viommu);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(smmuv3_invalidate_repeats_tlbi_and_cfgi_runs),
+		T(smmuv3_invalidate_reports_what_was_fully_handled),
 		T(viommu_alloc_sends_the_fields_and_records_the_id),
 		T(viommu_alloc_sends_type_data),
 		T(viommu_alloc_sends_the_selftest_type),

@@ -43,9 +43,11 @@ static void prefault(void)
 	volatile char *deep = alloca(stack);
 	char *p;
 
+#ifdef __GLIBC__	/* musl has no such tunables (the VM runs a glibc build) */
 	mallopt(M_MMAP_THRESHOLD, 64 << 20);
 	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 	mallopt(M_TOP_PAD, 16 << 20);
+#endif
 	p = malloc(heap);
 	if (p) {
 		memset(p, 1, heap);

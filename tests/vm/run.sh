@@ -22,7 +22,9 @@
 # A (kernel, machine) pair fails if the VM times out (HANG), the kernel panics, oopses or
 # warns (PANIC), the protocol is broken (ERR: no VM-END, a missing PLAN, a RESULT count
 # that differs from the PLAN, a non-zero EXIT), or any RESULT is fail. Exit 0 only when
-# every pair is clean. Console logs: <out>/<kernel>-<machine>.log; matrix: <out>/matrix.txt.
+# every pair is clean. Console logs: <out>/<kernel>-<machine>.log; matrix: <out>/matrix.txt;
+# each pair's results as TAP (tap.sh: one point per RESULT, one "not ok" per finding):
+# <out>/<kernel>-<machine>.tap, for `prove -e cat <out>/*.tap` or a CI's TAP reader.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
@@ -62,7 +64,7 @@ ensure_pkgs qemu-system-x86
 mkdir -p "$OUT"
 # Keep the results out of git without touching the project's .gitignore.
 [[ -f $OUT/.gitignore ]] || echo '*' >"$OUT/.gitignore"
-rm -f "$OUT"/*.log "$OUT"/*.res "$OUT/matrix.txt"
+rm -f "$OUT"/*.log "$OUT"/*.res "$OUT"/*.tap "$OUT/matrix.txt"
 
 # ---- kernels -----------------------------------------------------------------------------
 KOPTS=()
@@ -212,6 +214,7 @@ for pair in "${PAIRS[@]}"; do
 	read -r k m <<<"$pair"
 	read -r rc secs <"$OUT/$k-$m.rc"
 	res=$(parse "$OUT/$k-$m.log" "$rc")
+	"$HERE/tap.sh" "$OUT/$k-$m.log" <(printf '%s\n' "$res") >"$OUT/$k-$m.tap"
 	read -r _ cell clean <<<"$(head -1 <<<"$res")"
 	CELL[$k/$m]=$cell
 	((clean)) || ALLCLEAN=0

@@ -6,7 +6,7 @@
  * The kernel does not install a header for it (it lives next to the driver,
  * in drivers/iommu/iommufd/iommufd_test.h), so the layouts are written down
  * here from the 6.12 and 7.2 sources and checked with _Static_assert.
- * tests/vm/abi-check.sh compiles this file against each built kernel's own
+ * tests/abi/abi-check.sh compiles this file against each built kernel's own
  * copy of that header to prove both statements agree.
  *
  * What the tests use it for: the mock driver makes "devices" with no

@@ -130,20 +130,20 @@ static bool env_setup(struct vmt_case *t, struct env *e, int ndev, uint64_t npag
 		return false;
 	}
 	rc = vmt_ctx_new(&e->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "ctx: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "ctx: %s", vmt_errname(rc)))
 		return false;
 	e->fd = iommufd_ctx_get_fd(e->ctx);
 	rc = iommufd_ioas_alloc(e->ctx, &e->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "ioas: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "ioas: %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_ioas_set_huge_pages(e->ioas, false);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "base pages: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "base pages: %s", vmt_errname(rc)))
 		return false;
 	if (npages) {
 		e->buf = vmt_pages(npages * PAGE);
 		rc = iommufd_ioas_map_fixed(e->ioas, e->buf, npages * PAGE, BASE,
 					    IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "map: %s", vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "map: %s", vmt_errname(rc)))
 			return false;
 	}
 	for (int i = 0; i < ndev; i++)

@@ -120,15 +120,15 @@ static bool rec_read_edu(struct vmt_case *t, struct rec *r)
 	if (!vmt_need_iommufd(t))
 		return false;
 	rc = vmt_ctx_new(&r->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	if (!vmt_edu_bind(t, r->ctx, &r->dev))
 		return false;
 	r->info.sz = sizeof(r->info);
 	memset(r->data, 0xa5, sizeof(r->data));
 	rc = iommufd_device_get_hw_info(r->dev, r->data, sizeof(r->data), &r->info);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_get_hw_info: %s (%s)",
-			vmt_errname(rc), vmt_log_last()))
+	if (!REQUIRE(rc == 0, "iommufd_device_get_hw_info: %s (%s)", vmt_errname(rc),
+		     vmt_log_last()))
 		return false;
 	vmt_note("%s: hw info type %u, %u bytes, capabilities 0x%" PRIx64, vmt_machine(),
 		 r->info.type, r->info.data_len, r->info.capabilities);
@@ -276,13 +276,11 @@ static void amd_missing(const struct iommufd_amd_info *a, bool miss[3])
 static bool amd_has_record(struct vmt_case *t, const struct rec *r)
 {
 	if (vmt_kernel_version() < VMT_KV(7, 0, 0) && r->info.type == IOMMUFD_HW_INFO_NONE) {
-		vmt_check_(t, r->info.data_len == 0, __FILE__, __LINE__,
-			   "type 0 with %u bytes", r->info.data_len);
+		REQUIRE(r->info.data_len == 0, "type 0 with %u bytes", r->info.data_len);
 		return false;
 	}
-	return vmt_check_(t, r->info.type == IOMMUFD_HW_INFO_AMD && r->info.data_len == 16,
-			  __FILE__, __LINE__, "AMD hw info: type %u, %u bytes", r->info.type,
-			  r->info.data_len);
+	return REQUIRE(r->info.type == IOMMUFD_HW_INFO_AMD && r->info.data_len == 16,
+		       "AMD hw info: type %u, %u bytes", r->info.type, r->info.data_len);
 }
 
 static void test_amd_decode(struct vmt_case *t)

@@ -57,47 +57,46 @@ static bool env_setup(struct vmt_case *t, struct env *e, uint64_t npages)
 	if (!vmt_need_iommufd(t))
 		return false;
 	rc = vmt_ctx_new(&e->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	e->fd = iommufd_ctx_get_fd(e->ctx);
 	rc = iommufd_ioas_alloc(e->ctx, &e->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	/* One bit per IOMMU page: no huge IOMMU pages (the IOAS is still empty). */
 	rc = iommufd_ioas_set_huge_pages(e->ioas, false);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_set_huge_pages(false): %s",
-			vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_set_huge_pages(false): %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_ioas_get_huge_pages(e->ioas, &huge);
-	if (!vmt_check_(t, rc == 0 && !huge, __FILE__, __LINE__,
-			"iommufd_ioas_get_huge_pages: %s, enabled %d", vmt_errname(rc), huge))
+	if (!REQUIRE(rc == 0 && !huge, "iommufd_ioas_get_huge_pages: %s, enabled %d",
+		     vmt_errname(rc), huge))
 		return false;
 	e->buf = vmt_pages(npages * PAGE);
 	e->bits = calloc(words(npages), 8);
 	e->marks = calloc(words(2 * npages), 8);
-	if (!vmt_check_(t, e->buf && e->bits && e->marks, __FILE__, __LINE__, "out of memory"))
+	if (!REQUIRE(e->buf && e->bits && e->marks, "out of memory"))
 		return false;
 	rc = iommufd_ioas_map_fixed(e->ioas, e->buf, npages * PAGE, BASE,
 				    IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "map %llu pages at 0x%llx: %s",
-			(unsigned long long)npages, (unsigned long long)BASE, vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "map %llu pages at 0x%llx: %s", (unsigned long long)npages,
+		     (unsigned long long)BASE, vmt_errname(rc)))
 		return false;
 	if (!vmt_mock_device(t, e->ctx, iommufd_ioas_get_id(e->ioas), 0, &e->stdev, &e->dev))
 		return false;
 	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(e->ioas), e->dev, &o, &e->hwpt);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "DIRTY_TRACKING HWPT for the mock: %s (%s)",
-			vmt_errname(rc), vmt_log_last()))
+	if (!REQUIRE(rc == 0, "DIRTY_TRACKING HWPT for the mock: %s (%s)", vmt_errname(rc),
+		     vmt_log_last()))
 		return false;
-	if (!vmt_check_(t, iommufd_hwpt_get_flags(e->hwpt) == IOMMUFD_HWPT_DIRTY_TRACKING &&
-			!iommufd_hwpt_is_kernel_allocated(e->hwpt), __FILE__, __LINE__,
-			"HWPT flags 0x%x, kernel-allocated %d", iommufd_hwpt_get_flags(e->hwpt),
-			iommufd_hwpt_is_kernel_allocated(e->hwpt)))
+	if (!REQUIRE(iommufd_hwpt_get_flags(e->hwpt) == IOMMUFD_HWPT_DIRTY_TRACKING &&
+		     !iommufd_hwpt_is_kernel_allocated(e->hwpt),
+		     "HWPT flags 0x%x, kernel-allocated %d", iommufd_hwpt_get_flags(e->hwpt),
+		     iommufd_hwpt_is_kernel_allocated(e->hwpt)))
 		return false;
 	/* The device moves onto it, as a VMM's device would for migration. */
 	rc = vmt_st_replace(e->fd, e->stdev, iommufd_hwpt_get_id(e->hwpt), &used);
-	if (!vmt_check_(t, rc == 0 && used == iommufd_hwpt_get_id(e->hwpt), __FILE__, __LINE__,
-			"mock device onto the dirty HWPT %u: %s (HWPT %u)",
-			iommufd_hwpt_get_id(e->hwpt), vmt_errname(rc), used))
+	if (!REQUIRE(rc == 0 && used == iommufd_hwpt_get_id(e->hwpt),
+		     "mock device onto the dirty HWPT %u: %s (HWPT %u)",
+		     iommufd_hwpt_get_id(e->hwpt), vmt_errname(rc), used))
 		return false;
 	return true;
 }

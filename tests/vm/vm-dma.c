@@ -47,36 +47,35 @@ static bool fx_setup(struct vmt_case *t, struct fx *f)
 		return false;
 	}
 	rc = vmt_ctx_new(&f->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	if (!vmt_edu_bind(t, f->ctx, &f->dev))
 		return false;
 	rc = vmt_edu_open(&f->edu, iommufd_device_get_fd(f->dev), err, sizeof(err));
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "edu: %s", err))
+	if (!REQUIRE(rc == 0, "edu: %s", err))
 		return false;
 	rc = iommufd_ioas_alloc(f->ctx, &f->ioas1);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	/* Attach before mapping: the mappings must respect the device's reserved ranges. */
 	rc = iommufd_device_attach(f->dev, iommufd_ioas_as_pt(f->ioas1));
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_attach(IOAS %u): %s",
-			iommufd_ioas_get_id(f->ioas1), vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_device_attach(IOAS %u): %s", iommufd_ioas_get_id(f->ioas1),
+		     vmt_errname(rc)))
 		return false;
-	if (!vmt_check_(t, vmt_pick_iova(f->ioas1, 0, 2 * PAGE, &base), __FILE__, __LINE__,
-			"no allowed IOVA below 256 MiB"))
+	if (!REQUIRE(vmt_pick_iova(f->ioas1, 0, 2 * PAGE, &base), "no allowed IOVA below 256 MiB"))
 		return false;
 	f->iova_out = base;
 	f->iova_in = base + PAGE;
 	f->out = vmt_pages(PAGE);
 	f->in = vmt_pages(PAGE);
-	if (!vmt_check_(t, f->out && f->in, __FILE__, __LINE__, "out of memory"))
+	if (!REQUIRE(f->out && f->in, "out of memory"))
 		return false;
 	rc = iommufd_ioas_map_fixed(f->ioas1, f->out, PAGE, f->iova_out, IOMMUFD_MAP_READ);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "map out-buffer: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "map out-buffer: %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_ioas_map_fixed(f->ioas1, f->in, PAGE, f->iova_in,
 				    IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "map in-buffer: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "map in-buffer: %s", vmt_errname(rc)))
 		return false;
 	vmt_note("device %u on IOAS %u: out-buffer at IOVA 0x%llx, in-buffer at 0x%llx",
 		 iommufd_device_get_id(f->dev), iommufd_ioas_get_id(f->ioas1),
@@ -176,9 +175,9 @@ static bool ioas_allows(struct iommufd_ioas *ioas, uint64_t iova, uint64_t len)
 static void no_aperture_skip(struct vmt_case *t, struct iommufd_ioas *ioas, uint64_t iova,
 			     const char *how)
 {
-	if (!vmt_check_(t, vmt_machine_is("virtio") && vmt_kernel_version() < VMT_KV(7, 0, 0),
-			__FILE__, __LINE__, "IOAS %u does not allow IOVA 0x%llx after %s",
-			iommufd_ioas_get_id(ioas), (unsigned long long)iova, how))
+	if (!REQUIRE(vmt_machine_is("virtio") && vmt_kernel_version() < VMT_KV(7, 0, 0),
+		     "IOAS %u does not allow IOVA 0x%llx after %s", iommufd_ioas_get_id(ioas),
+		     (unsigned long long)iova, how))
 		return;
 	vmt_skip_(t, "kernel %s: virtio-iommu gives a domain its aperture only at a first attach;"
 		  " one made by %s has none, so IOAS %u allows no IOVA for buffer B",

@@ -54,15 +54,14 @@ static bool env_ctx(struct vmt_case *t, struct env *e)
 	if (!vmt_need_iommufd(t))
 		return false;
 	rc = vmt_ctx_new(&e->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	e->fd = iommufd_ctx_get_fd(e->ctx);
 	rc = vmt_ctx_probe(e->ctx, &e->probe);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_probe: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_probe: %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_ioas_alloc(e->ctx, &e->ioas);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s",
-			  vmt_errname(rc));
+	return REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc));
 }
 
 /* Then a mock device on the IOAS and a nest parent. */
@@ -75,8 +74,7 @@ static bool env_device(struct vmt_case *t, struct env *e)
 		return false;
 	e->idev = iommufd_device_get_id(e->dev);
 	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(e->ioas), e->dev, &np, &e->parent);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "NEST_PARENT HWPT: %s (%s)",
-			  vmt_errname(rc), vmt_log_last());
+	return REQUIRE(rc == 0, "NEST_PARENT HWPT: %s (%s)", vmt_errname(rc), vmt_log_last());
 }
 
 static bool env_setup(struct vmt_case *t, struct env *e)
@@ -375,18 +373,17 @@ static bool env_for(struct vmt_case *t, struct env *e, const char *name, size_t 
 	memcpy(&f, (const char *)&e->probe + off, sizeof(f));
 	if (f.support == IOMMUFD_FEATURE_SUPPORTED)
 		return env_device(t, e);
-	if (!vmt_check_(t, f.support == IOMMUFD_FEATURE_NO_KERNEL && f.err == -ENOTTY,
-			__FILE__, __LINE__, "kernel %s: %s", vmt_kernel_release(),
-			vmt_verdict(name, f)))
+	if (!REQUIRE(f.support == IOMMUFD_FEATURE_NO_KERNEL && f.err == -ENOTTY, "kernel %s: %s",
+		     vmt_kernel_release(), vmt_verdict(name, f)))
 		return false;
 	if (vmt_machine_is("mock") || vmt_kernel_version() >= VMT_KV(7, 0, 0)) {
 		if (!env_device(t, e))
 			return false;
 		rc = iommufd_viommu_alloc(e->parent, e->dev, IOMMUFD_VIOMMU_SELFTEST, NULL, &v);
 		iommufd_viommu_unref(v);
-		if (!vmt_check_(t, rc == e->probe.viommu_cmds.err, __FILE__, __LINE__,
-				"iommufd_viommu_alloc = %s, the probe said %s", vmt_errname(rc),
-				vmt_verdict("viommu", e->probe.viommu_cmds)))
+		if (!REQUIRE(rc == e->probe.viommu_cmds.err,
+			     "iommufd_viommu_alloc = %s, the probe said %s", vmt_errname(rc),
+			     vmt_verdict("viommu", e->probe.viommu_cmds)))
 			return false;
 		vmt_skip_probe(t, name, f, "kernel %s (vIOMMU alloc: %s)", vmt_kernel_release(),
 			       vmt_errname(rc));
@@ -405,10 +402,10 @@ static bool vstack_setup(struct vmt_case *t, struct env *e, struct vstack *v)
 
 	memset(v, 0, sizeof(*v));
 	rc = iommufd_viommu_alloc(e->parent, e->dev, IOMMUFD_VIOMMU_SELFTEST, NULL, &v->viommu);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest vIOMMU: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "selftest vIOMMU: %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_vdevice_alloc(v->viommu, e->dev, VIRT_ID, &v->vdev);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "vDevice: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "vDevice: %s", vmt_errname(rc)))
 		return false;
 	rc = nested_data(e, ST_IOTLB_DEFAULT, data, &type, &len);
 	if (!rc) {
@@ -416,12 +413,10 @@ static bool vstack_setup(struct vmt_case *t, struct env *e, struct vstack *v)
 				.data_len = len);
 		rc = iommufd_viommu_alloc_hwpt(v->viommu, e->dev, &o, &v->nested);
 	}
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "nested HWPT on the vIOMMU: %s",
-			vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "nested HWPT on the vIOMMU: %s", vmt_errname(rc)))
 		return false;
 	rc = vmt_st_replace(e->fd, e->stdev, iommufd_hwpt_get_id(v->nested), &used);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "device onto the nested HWPT: %s",
-			  vmt_errname(rc));
+	return REQUIRE(rc == 0, "device onto the nested HWPT: %s", vmt_errname(rc));
 }
 
 static void vstack_teardown(struct env *e, struct vstack *v)

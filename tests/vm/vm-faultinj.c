@@ -76,7 +76,11 @@ static bool no_hwpt_alloc;
  * The library calls ioctl() through the PLT: this definition in the program
  * comes first. Everything but the simulated refusal goes to the kernel.
  */
+#ifdef __GLIBC__
 int ioctl(int fd, unsigned long request, ...)
+#else	/* musl declares the request an int */
+int ioctl(int fd, int request, ...)
+#endif
 {
 	va_list ap;
 	void *arg;
@@ -84,7 +88,7 @@ int ioctl(int fd, unsigned long request, ...)
 	va_start(ap, request);
 	arg = va_arg(ap, void *);
 	va_end(ap);
-	if (no_hwpt_alloc && request == KABI_IOMMU_HWPT_ALLOC) {
+	if (no_hwpt_alloc && (unsigned long)request == KABI_IOMMU_HWPT_ALLOC) {
 		errno = ENOTTY;
 		return -1;
 	}
@@ -1298,7 +1302,7 @@ static bool check_failure(struct vmt_case *t, struct fx *f, const struct op *op,
 {
 	enum where want, got;
 
-	if (!vmt_check_(t, rc < 0 && strerrorname_np(-rc), __FILE__, __LINE__,
+	if (!vmt_check_(t, rc < 0 && strcmp(vmt_errname(rc), "?"), __FILE__, __LINE__,
 			"n=%u: returned %d", n, rc) ||
 	    !vmt_check_(t, lines > 0, __FILE__, __LINE__, "n=%u: %s failed silently", n,
 			vmt_errname(rc)) ||

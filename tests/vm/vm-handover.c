@@ -245,25 +245,24 @@ static bool dma_check(struct vmt_case *t, unsigned int dst_page, const char *whe
 	vmt_fill(H.ram, PAGE, seed);
 	memset(dst, 0, PAGE);
 	rc = vmt_edu_dma(&H.edu, src_iova, 0, LEN, false);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "%s: DMA RAM->edu from IOVA 0x%llx: %s",
-			when, (unsigned long long)src_iova, vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "%s: DMA RAM->edu from IOVA 0x%llx: %s", when,
+		     (unsigned long long)src_iova, vmt_errname(rc)))
 		return false;
 	rc = vmt_edu_dma(&H.edu, dst_iova, 0, LEN, true);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "%s: DMA edu->RAM to IOVA 0x%llx: %s",
-			when, (unsigned long long)dst_iova, vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "%s: DMA edu->RAM to IOVA 0x%llx: %s", when,
+		     (unsigned long long)dst_iova, vmt_errname(rc)))
 		return false;
 	diff = vmt_pattern_diff(dst + DST_OFF, LEN, seed);
-	if (!vmt_check_(t, diff < 0, __FILE__, __LINE__,
-			"%s: memfd page %u differs from what edu read at byte %ld", when, dst_page,
-			diff))
+	if (!REQUIRE(diff < 0, "%s: memfd page %u differs from what edu read at byte %ld", when,
+		     dst_page, diff))
 		return false;
 	for (written = 0; written < PAGE; written++)
 		if ((written < DST_OFF || written >= DST_OFF + LEN) &&
 		    ((volatile uint8_t *)dst)[written])
 			break;
-	if (!vmt_check_(t, written == PAGE, __FILE__, __LINE__,
-			"%s: byte 0x%x of memfd page %u, outside the DMA window, was written", when,
-			written, dst_page))
+	if (!REQUIRE(written == PAGE,
+		     "%s: byte 0x%x of memfd page %u, outside the DMA window, was written", when,
+		     written, dst_page))
 		return false;
 	H.stats.dma_passed++;
 	vmt_note("DMA check %u of pid %d (%s): %u bytes from IOVA 0x%llx to 0x%llx landed in memfd page %u",
@@ -750,8 +749,8 @@ static void replay(struct vmt_case *t)
 		if (!t->failed && (s == FIRST_STAGE2 - 1 || s == S_NR - 1) &&
 		    !proc_clean(P.status[proc])) {
 			describe_status(P.status[proc], how, sizeof(how));
-			vmt_check_(t, false, __FILE__, __LINE__, "the %s process ended with %s",
-				   proc ? "adopting" : "setting-up", how);
+			REQUIRE(false, "the %s process ended with %s",
+				proc ? "adopting" : "setting-up", how);
 		}
 		return;
 	}
@@ -762,8 +761,8 @@ static void replay(struct vmt_case *t)
 		}
 	if (!proc_clean(P.status[proc])) {
 		describe_status(P.status[proc], how, sizeof(how));
-		vmt_check_(t, false, __FILE__, __LINE__, "no report: the %s process ended with %s",
-			   proc ? "adopting" : "setting-up", how);
+		REQUIRE(false, "no report: the %s process ended with %s",
+			proc ? "adopting" : "setting-up", how);
 		return;
 	}
 	for (int i = s - 1; i >= 0; i--)
@@ -771,8 +770,7 @@ static void replay(struct vmt_case *t)
 			vmt_skip_(t, "not reached: %s-%s skipped", P.scen, step_name[i]);
 			return;
 		}
-	vmt_check_(t, false, __FILE__, __LINE__, "no report from the %s process",
-		   proc ? "adopting" : "setting-up");
+	REQUIRE(false, "no report from the %s process", proc ? "adopting" : "setting-up");
 }
 
 /* Whether this machine and kernel can run a handover at all (edu DMA). */
@@ -828,6 +826,7 @@ static void report(const char *scen, const struct rec *stats)
 
 static void scenario(const char *scen, bool scm)
 {
+	struct vmt_case *t = &P.pre;	/* what the set-up's checks fail */
 	struct rec stats;
 	int pfd[2], sv[2] = { -1, -1 };
 	pid_t pid[2] = { -1, -1 };
@@ -842,14 +841,13 @@ static void scenario(const char *scen, bool scm)
 		return;
 	}
 	if (pipe2(pfd, O_CLOEXEC)) {
-		vmt_check_(&P.pre, false, __FILE__, __LINE__, "pipe: %s", vmt_errname(errno));
+		REQUIRE(false, "pipe: %s", vmt_errname(errno));
 		report(scen, &stats);
 		return;
 	}
 	if (scm && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
 		/* Kernels built without CONFIG_UNIX (it needs CONFIG_NET) answer ENOSYS. */
-		vmt_check_(&P.pre, false, __FILE__, __LINE__, "socketpair(AF_UNIX): %s",
-			   vmt_errname(errno));
+		REQUIRE(false, "socketpair(AF_UNIX): %s", vmt_errname(errno));
 		close(pfd[0]);
 		close(pfd[1]);
 		report(scen, &stats);

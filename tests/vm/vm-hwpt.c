@@ -33,20 +33,18 @@ static bool env_setup(struct vmt_case *t, struct env *e, uint32_t mock_flags)
 	if (!vmt_need_iommufd(t))
 		return false;
 	rc = vmt_ctx_new(&e->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_ioas_alloc(e->ctx, &e->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	if (vmt_machine_is("mock")) {
 		rc = vmt_st_mock_domain(iommufd_ctx_get_fd(e->ctx), iommufd_ioas_get_id(e->ioas),
 					mock_flags, &e->stdev, NULL, &idev);
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest MOCK_DOMAIN: %s",
-				vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "selftest MOCK_DOMAIN: %s", vmt_errname(rc)))
 			return false;
 		rc = iommufd_device_new_from_id(e->ctx, idev, -1, IOMMUFD_ADOPT_BORROW, &e->dev);
-		return vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_new_from_id: %s",
-				  vmt_errname(rc));
+		return REQUIRE(rc == 0, "iommufd_device_new_from_id: %s", vmt_errname(rc));
 	}
 	return vmt_edu_bind(t, e->ctx, &e->dev);
 }

@@ -73,33 +73,31 @@ static bool env_setup(struct vmt_case *t, struct env *e)
 		return false;
 	}
 	rc = vmt_ctx_new(&e->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_ioas_alloc(e->ctx, &e->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	fd = iommufd_ctx_get_fd(e->ctx);
 	if (vmt_machine_is("mock")) {
 		rc = vmt_st_mock_domain(fd, iommufd_ioas_get_id(e->ioas), 0, &e->stdev,
 					&e->mock_hwpt, NULL);
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest MOCK_DOMAIN: %s",
-				vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "selftest MOCK_DOMAIN: %s", vmt_errname(rc)))
 			return false;
 	} else {
 		if (!vmt_edu_bind(t, e->ctx, &e->dev))
 			return false;
 		rc = iommufd_device_attach(e->dev, iommufd_ioas_as_pt(e->ioas));
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_attach: %s",
-				vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "iommufd_device_attach: %s", vmt_errname(rc)))
 			return false;
 	}
-	if (!vmt_check_(t, pick_base(e->ioas, 0x100000, 1ull << 20, VMT_EDU_DMA_LIMIT,
-				     &e->base, &e->align),
-			__FILE__, __LINE__, "no free 1 MiB IOVA window below 256 MiB"))
+	if (!REQUIRE(pick_base(e->ioas, 0x100000, 1ull << 20, VMT_EDU_DMA_LIMIT, &e->base,
+			       &e->align),
+		     "no free 1 MiB IOVA window below 256 MiB"))
 		return false;
 	e->buf_len = 16 * PAGE;
 	e->buf = vmt_pages(e->buf_len);
-	if (!vmt_check_(t, e->buf != NULL, __FILE__, __LINE__, "out of memory"))
+	if (!REQUIRE(e->buf != NULL, "out of memory"))
 		return false;
 	vmt_note("IOAS %u, base IOVA 0x%llx, alignment 0x%llx, attached %s",
 		 iommufd_ioas_get_id(e->ioas), (unsigned long long)e->base,

@@ -57,22 +57,21 @@ static bool env_setup(struct vmt_case *t, struct env *e)
 	if (!vmt_need_iommufd(t))
 		return false;
 	rc = vmt_ctx_new(&e->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	e->fd = iommufd_ctx_get_fd(e->ctx);
 	rc = iommufd_ioas_alloc(e->ctx, &e->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	if (!vmt_mock_device(t, e->ctx, iommufd_ioas_get_id(e->ioas), 0, &e->stdev, &e->dev))
 		return false;
 	e->idev = iommufd_device_get_id(e->dev);
 	rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(e->ioas), e->dev, &np, &e->parent);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "NEST_PARENT HWPT on the mock: %s (%s)",
-			vmt_errname(rc), vmt_log_last()))
+	if (!REQUIRE(rc == 0, "NEST_PARENT HWPT on the mock: %s (%s)", vmt_errname(rc),
+		     vmt_log_last()))
 		return false;
-	return vmt_check_(t, iommufd_hwpt_get_flags(e->parent) == IOMMUFD_HWPT_NEST_PARENT,
-			  __FILE__, __LINE__, "nest parent flags 0x%x",
-			  iommufd_hwpt_get_flags(e->parent));
+	return REQUIRE(iommufd_hwpt_get_flags(e->parent) == IOMMUFD_HWPT_NEST_PARENT,
+		       "nest parent flags 0x%x", iommufd_hwpt_get_flags(e->parent));
 }
 
 /* The mock device goes first: HWPTs and the IOAS it sits on stay busy. */
@@ -553,24 +552,23 @@ static bool viommu_setup(struct vmt_case *t, struct env *e, struct iommufd_viomm
 	int rc = iommufd_viommu_alloc(e->parent, e->dev, IOMMUFD_VIOMMU_SELFTEST, NULL, ret);
 
 	if (!kernel_has_viommu()) {
-		if (!vmt_check_(t, rc == -ENOTTY && *ret == NULL, __FILE__, __LINE__,
-				"kernel %s: iommufd_viommu_alloc = %s, expected ENOTTY",
-				vmt_kernel_release(), vmt_errname(rc)))
+		if (!REQUIRE(rc == -ENOTTY && *ret == NULL,
+			     "kernel %s: iommufd_viommu_alloc = %s, expected ENOTTY",
+			     vmt_kernel_release(), vmt_errname(rc)))
 			return false;
-		vmt_check_(t, vmt_log_has("6.13"), __FILE__, __LINE__,
-			   "the log does not say vIOMMUs came with 6.13: '%s'", vmt_log_last());
+		REQUIRE(vmt_log_has("6.13"), "the log does not say vIOMMUs came with 6.13: '%s'",
+			vmt_log_last());
 		vmt_skip_(t, "kernel %s has no vIOMMU/vDevice objects (IOMMU_VIOMMU_ALLOC: "
 			  "ENOTTY, as the library reports); they came with 6.13",
 			  vmt_kernel_release());
 		return false;
 	}
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest vIOMMU: %s (%s)",
-			vmt_errname(rc), vmt_log_last()))
+	if (!REQUIRE(rc == 0, "selftest vIOMMU: %s (%s)", vmt_errname(rc), vmt_log_last()))
 		return false;
-	return vmt_check_(t, iommufd_viommu_get_id(*ret) != 0 &&
-			  iommufd_viommu_get_type(*ret) == IOMMUFD_VIOMMU_SELFTEST,
-			  __FILE__, __LINE__, "vIOMMU id %u type 0x%x",
-			  iommufd_viommu_get_id(*ret), iommufd_viommu_get_type(*ret));
+	return REQUIRE(iommufd_viommu_get_id(*ret) != 0 &&
+		       iommufd_viommu_get_type(*ret) == IOMMUFD_VIOMMU_SELFTEST,
+		       "vIOMMU id %u type 0x%x", iommufd_viommu_get_id(*ret),
+		       iommufd_viommu_get_type(*ret));
 }
 
 static void test_viommu(struct vmt_case *t)

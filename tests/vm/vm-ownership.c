@@ -86,10 +86,10 @@ static int open_edu_cdev(struct vmt_case *t, struct iommufd_ctx *ctx)
 		return -1;
 	}
 	rc = vmt_edu_find(ctx, addr, sizeof(addr), cdev, sizeof(cdev));
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "no edu cdev: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "no edu cdev: %s", vmt_errname(rc)))
 		return -1;
 	fd = open(cdev, O_RDWR | O_CLOEXEC);
-	if (!vmt_check_(t, fd >= 0, __FILE__, __LINE__, "open %s: %s", cdev, vmt_errname(errno)))
+	if (!REQUIRE(fd >= 0, "open %s: %s", cdev, vmt_errname(errno)))
 		return -1;
 	return fd;
 }
@@ -336,21 +336,19 @@ static bool einval_attach_quiet(struct vmt_case *t, struct iommufd_device *dev,
 
 	vmt_log_reset();
 	rc = iommufd_device_attach(dev, iommufd_hwpt_as_pt(target));
-	if (!vmt_check_(t, rc == -EINVAL, __FILE__, __LINE__, "attach to %s = %s, expected EINVAL",
-			what, vmt_errname(rc)))
+	if (!REQUIRE(rc == -EINVAL, "attach to %s = %s, expected EINVAL", what, vmt_errname(rc)))
 		return false;
-	if (!vmt_check_(t, vmt_log_errors() == 0, __FILE__, __LINE__,
-			"attach to %s logged at LOG_ERR: '%s'", what, vmt_log_last()))
+	if (!REQUIRE(vmt_log_errors() == 0, "attach to %s logged at LOG_ERR: '%s'", what,
+		     vmt_log_last()))
 		return false;
-	if (!vmt_check_(t, has(iommufd_last_error(), "EINVAL") &&
-			has(iommufd_last_error(), "incompatible"), __FILE__, __LINE__,
-			"attach to %s: last error '%s'", what, iommufd_last_error()))
+	if (!REQUIRE(has(iommufd_last_error(), "EINVAL") &&
+		     has(iommufd_last_error(), "incompatible"),
+		     "attach to %s: last error '%s'", what, iommufd_last_error()))
 		return false;
-	if (!vmt_check_(t, vmt_log_has("incompatible"), __FILE__, __LINE__,
-			"attach to %s: no debug line", what))
+	if (!REQUIRE(vmt_log_has("incompatible"), "attach to %s: no debug line", what))
 		return false;
-	return vmt_check_(t, iommufd_device_get_pt(dev) == NULL, __FILE__, __LINE__,
-			  "a refused attach left the device on a page table");
+	return REQUIRE(iommufd_device_get_pt(dev) == NULL,
+		       "a refused attach left the device on a page table");
 }
 
 static void test_quiet_attach_einval(struct vmt_case *t)

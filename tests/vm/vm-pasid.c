@@ -64,11 +64,11 @@ static bool env_setup(struct vmt_case *t, struct env *e)
 	if (!vmt_need_iommufd(t))
 		return false;
 	rc = vmt_ctx_new(&e->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	e->fd = iommufd_ctx_get_fd(e->ctx);
 	rc = iommufd_ioas_alloc(e->ctx, &e->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	if (!kernel_has_pasid()) {
 		/*
@@ -82,24 +82,23 @@ static bool env_setup(struct vmt_case *t, struct env *e)
 					&idev);
 		if (!rc) {
 			rc = iommufd_device_new_from_id(e->ctx, idev, -1, IOMMUFD_ADOPT_BORROW, &e->dev);
-			if (!vmt_check_(t, rc == 0, __FILE__, __LINE__,
-					"iommufd_device_new_from_id: %s", vmt_errname(rc)))
+			if (!REQUIRE(rc == 0, "iommufd_device_new_from_id: %s", vmt_errname(rc)))
 				return false;
 			rc = vmt_st_mock_domain(e->fd, iommufd_ioas_get_id(e->ioas),
 						ST_MOCK_DEV_PASID, &stdev, NULL, NULL);
 			if (!rc)
 				vmt_destroy(e->fd, stdev);
-			if (!vmt_check_(t, rc == -EINVAL, __FILE__, __LINE__,
-					"kernel %s made a mock device with the PASID flag: %s",
-					vmt_kernel_release(), vmt_errname(rc)))
+			if (!REQUIRE(rc == -EINVAL,
+				     "kernel %s made a mock device with the PASID flag: %s",
+				     vmt_kernel_release(), vmt_errname(rc)))
 				return false;
 		} else if (!vmt_edu_bind(t, e->ctx, &e->dev)) {
 			return false;
 		}
 		rc = iommufd_device_probe(e->dev, &p);
-		if (!vmt_check_(t, rc == 0 && p.pasid_hwpt.support == IOMMUFD_FEATURE_NO_KERNEL,
-				__FILE__, __LINE__, "device probe %s: %s", vmt_errname(rc),
-				vmt_verdict("pasid_hwpt", p.pasid_hwpt)))
+		if (!REQUIRE(rc == 0 && p.pasid_hwpt.support == IOMMUFD_FEATURE_NO_KERNEL,
+			     "device probe %s: %s", vmt_errname(rc),
+			     vmt_verdict("pasid_hwpt", p.pasid_hwpt)))
 			return false;
 		vmt_skip_probe(t, "pasid_hwpt", p.pasid_hwpt,
 			       "kernel %s: PASID attach came with 6.15 (probed on %s)",

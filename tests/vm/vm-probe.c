@@ -159,12 +159,11 @@ static bool check_rows(struct vmt_case *t, struct row *rows, size_t n)
 		all &= ok;
 	}
 	if (first < n)
-		vmt_check_(t, false, __FILE__, __LINE__,
-			   "%s %s: verdict %s, but using it gave %s (%s)", rows[first].scope,
-			   rows[first].name, vmt_verdict("", rows[first].v),
-			   vmt_errname(rows[first].use), rows[first].how ? rows[first].how : "");
+		REQUIRE(false, "%s %s: verdict %s, but using it gave %s (%s)", rows[first].scope,
+			rows[first].name, vmt_verdict("", rows[first].v),
+			vmt_errname(rows[first].use), rows[first].how ? rows[first].how : "");
 	else
-		vmt_check_(t, true, __FILE__, __LINE__, "rows");
+		REQUIRE(true, "rows");
 	return all;
 }
 
@@ -438,11 +437,11 @@ static bool dev_setup(struct vmt_case *t, struct dev_env *d, uint32_t mock_flags
 	if (!vmt_need_iommufd(t))
 		return false;
 	rc = vmt_ctx_new(&d->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	d->fd = iommufd_ctx_get_fd(d->ctx);
 	rc = iommufd_ioas_alloc(d->ctx, &d->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	if (vmt_machine_is("mock"))
 		return vmt_mock_device(t, d->ctx, iommufd_ioas_get_id(d->ioas), mock_flags,
@@ -450,7 +449,7 @@ static bool dev_setup(struct vmt_case *t, struct dev_env *d, uint32_t mock_flags
 	if (!vmt_edu_bind(t, d->ctx, &d->dev))
 		return false;
 	rc = iommufd_device_attach(d->dev, iommufd_ioas_as_pt(d->ioas));
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "attach edu: %s", vmt_errname(rc));
+	return REQUIRE(rc == 0, "attach edu: %s", vmt_errname(rc));
 }
 
 static int alloc_flags(struct dev_env *d, uint32_t flags, struct iommufd_hwpt **ret)
@@ -460,19 +459,51 @@ static int alloc_flags(struct dev_env *d, uint32_t flags, struct iommufd_hwpt **
 	return iommufd_hwpt_alloc(iommufd_ioas_as_pt(d->ioas), d->dev, &o, ret);
 }
 
-/* Nested data of the IOMMU type the probe named, for a nested HWPT on @parent. */
+/*
+ * Nested data of the type the probe named, built as a VMM would for a guest
+ * whose table is not set up yet (VT-d: a stage-1 table at 0; AMD: a valid
+ * DTE without guest translation; the mock: its default IOTLB value).
+ */
+static int build_nested(struct dev_env *d, uint32_t data_type, uint8_t *data, size_t room,
+			uint32_t *type, size_t *len)
+{
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, st, .iotlb = ST_IOTLB_DEFAULT);
+	LIBIOMMUFD_OPTS(iommufd_vtd_s1, vtd, .addr_width = 48);
+	LIBIOMMUFD_OPTS(iommufd_amd_dte, amd, .valid = true, .guest_levels = 4);
+
+	switch (data_type) {
+	case IOMMUFD_HWPT_DATA_SELFTEST:
+		return iommufd_selftest_hwpt_build(d->ctx, &st, NULL, data, room, type, len);
+	case IOMMUFD_HWPT_DATA_VTD_S1:
+		return iommufd_vtd_s1_build(d->ctx, &vtd, NULL, data, room, type, len);
+	case IOMMUFD_HWPT_DATA_AMD_GUEST:
+		return iommufd_amd_dte_build(d->ctx, &amd, NULL, data, room, type, len);
+	default:
+		return -EOPNOTSUPP;	/* no nested data type: nothing to nest */
+	}
+}
+
+/*
+ * A nested HWPT of the type the probe named on @parent; an SMMUv3 one goes
+ * on a vIOMMU of the parent (with an "abort" STE), as its driver wants.
+ */
 static int alloc_nested(struct dev_env *d, struct iommufd_hwpt *parent, uint32_t data_type,
 			struct iommufd_hwpt **ret)
 {
-	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, hwpt, .iotlb = ST_IOTLB_DEFAULT);
 	uint8_t data[IOMMUFD_VENDOR_DATA_MAX];
+	struct iommufd_viommu *v = NULL;
 	uint32_t type = 0;
 	size_t len = 0;
 	int rc;
 
-	if (data_type != IOMMUFD_HWPT_DATA_SELFTEST)
-		return -EOPNOTSUPP;	/* no guest stage-1 table to build here */
-	rc = iommufd_selftest_hwpt_build(d->ctx, &hwpt, NULL, data, sizeof(data), &type, &len);
+	if (data_type == IOMMUFD_HWPT_DATA_ARM_SMMUV3) {
+		rc = iommufd_viommu_alloc(parent, d->dev, IOMMUFD_VIOMMU_ARM_SMMUV3, NULL, &v);
+		if (!rc)
+			rc = iommufd_viommu_alloc_abort_hwpt(v, d->dev, ret);
+		iommufd_viommu_unref(v);
+		return rc;
+	}
+	rc = build_nested(d, data_type, data, sizeof(data), &type, &len);
 	if (!rc) {
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = type, .data = data,
 				.data_len = len);
@@ -515,15 +546,36 @@ static int use_pasid(struct dev_env *d, const struct iommufd_probe *p, const cha
 	return rc;
 }
 
+/*
+ * A vIOMMU of @type used for what it is for: a nested HWPT on it with the
+ * type's own data. Allocating the vIOMMU alone proves little: AMD's driver
+ * (7.0 to 7.3) makes one of any type, then nests nothing on it.
+ */
 static int use_viommu(struct dev_env *d, struct iommufd_hwpt *parent, int parent_rc,
 		      uint32_t type)
 {
+	LIBIOMMUFD_OPTS(iommufd_selftest_hwpt, st, .iotlb = ST_IOTLB_DEFAULT);
 	struct iommufd_viommu *v = NULL;
+	struct iommufd_hwpt *h = NULL;
+	uint8_t data[IOMMUFD_VENDOR_DATA_MAX];
+	uint32_t dtype = 0;
+	size_t len = 0;
 	int rc;
 
 	if (parent_rc)
 		return parent_rc;	/* what stands in the way: no stage 2 */
 	rc = iommufd_viommu_alloc(parent, d->dev, type, NULL, &v);
+	if (!rc && type != IOMMUFD_VIOMMU_SELFTEST)
+		rc = iommufd_viommu_alloc_abort_hwpt(v, d->dev, &h);
+	else if (!rc)
+		rc = iommufd_selftest_hwpt_build(d->ctx, &st, NULL, data, sizeof(data), &dtype,
+						 &len);
+	if (!rc && type == IOMMUFD_VIOMMU_SELFTEST) {
+		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .data_type = dtype, .data = data,
+				.data_len = len);
+		rc = iommufd_viommu_alloc_hwpt(v, d->dev, &o, &h);
+	}
+	iommufd_hwpt_unref(h);
 	iommufd_viommu_unref(v);
 	return rc;
 }

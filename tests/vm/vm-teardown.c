@@ -79,7 +79,7 @@ static bool build(struct vmt_case *t, struct graph *g, struct iommufd_ctx *ctx)
 	g->fd = iommufd_ctx_get_fd(ctx);
 	add_handle(g, K_CTX, ctx, "ctx");
 	if ((rc = iommufd_ioas_alloc(ctx, &ioas1)) || (rc = iommufd_ioas_alloc(ctx, &ioas2)))
-		return vmt_check_(t, false, __FILE__, __LINE__, "ioas_alloc: %s", vmt_errname(rc));
+		return REQUIRE(false, "ioas_alloc: %s", vmt_errname(rc));
 	add_handle(g, K_IOAS, ioas1, "ioas1");
 	add_handle(g, K_IOAS, ioas2, "ioas2");
 	add_id(g, iommufd_ioas_get_id(ioas1), "ioas1");
@@ -94,33 +94,29 @@ static bool build(struct vmt_case *t, struct graph *g, struct iommufd_ctx *ctx)
 
 		rc = vmt_st_mock_domain(g->fd, iommufd_ioas_get_id(ioas1), 0, &g->stdev, &hwpt_id,
 					&idev);
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "MOCK_DOMAIN: %s", vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "MOCK_DOMAIN: %s", vmt_errname(rc)))
 			return false;
 		add_id(g, g->stdev, "mock stdev");
 		add_id(g, idev, "mock device");
 		add_id(g, hwpt_id, "kernel-made HWPT");
 		if ((rc = iommufd_device_new_from_id(ctx, idev, -1, IOMMUFD_ADOPT_BORROW, &dev)))
-			return vmt_check_(t, false, __FILE__, __LINE__, "new_from_id: %s",
-					  vmt_errname(rc));
+			return REQUIRE(false, "new_from_id: %s", vmt_errname(rc));
 		add_handle(g, K_DEV, dev, "dev");
 		if ((rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas2), dev, NULL, &hwpt)))
-			return vmt_check_(t, false, __FILE__, __LINE__, "hwpt_alloc: %s",
-					  vmt_errname(rc));
+			return REQUIRE(false, "hwpt_alloc: %s", vmt_errname(rc));
 		add_handle(g, K_HWPT, hwpt, "hwpt");
 		add_id(g, iommufd_hwpt_get_id(hwpt), "hwpt");
 		if ((rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas1), dev, &np_opts, &np)))
-			return vmt_check_(t, false, __FILE__, __LINE__, "nest parent: %s",
-					  vmt_errname(rc));
+			return REQUIRE(false, "nest parent: %s", vmt_errname(rc));
 		add_handle(g, K_HWPT, np, "nest-parent");
 		add_id(g, iommufd_hwpt_get_id(np), "nest-parent");
 		if ((rc = iommufd_hwpt_alloc(iommufd_hwpt_as_pt(np), dev, &n_opts, &nested)))
-			return vmt_check_(t, false, __FILE__, __LINE__, "nested: %s",
-					  vmt_errname(rc));
+			return REQUIRE(false, "nested: %s", vmt_errname(rc));
 		add_handle(g, K_HWPT, nested, "nested");
 		add_id(g, iommufd_hwpt_get_id(nested), "nested");
 		/* The kernel attaches the mock device to the nested HWPT. */
 		rc = vmt_st_replace(g->fd, g->stdev, iommufd_hwpt_get_id(nested), NULL);
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "mock replace: %s", vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "mock replace: %s", vmt_errname(rc)))
 			return false;
 		iova = ST_MOCK_APERTURE_START;
 	} else {
@@ -130,27 +126,25 @@ static bool build(struct vmt_case *t, struct graph *g, struct iommufd_ctx *ctx)
 		add_id(g, iommufd_device_get_id(dev), "device");
 		if ((rc = iommufd_device_attach(dev, iommufd_ioas_as_pt(ioas1))) ||
 		    (rc = iommufd_device_get_hwpt_id(dev, &hwpt_id)))
-			return vmt_check_(t, false, __FILE__, __LINE__, "attach: %s", vmt_errname(rc));
+			return REQUIRE(false, "attach: %s", vmt_errname(rc));
 		add_id(g, hwpt_id, "kernel-made HWPT");
 		if ((rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas2), dev, NULL, &hwpt)))
-			return vmt_check_(t, false, __FILE__, __LINE__, "hwpt_alloc: %s",
-					  vmt_errname(rc));
+			return REQUIRE(false, "hwpt_alloc: %s", vmt_errname(rc));
 		add_handle(g, K_HWPT, hwpt, "hwpt");
 		add_id(g, iommufd_hwpt_get_id(hwpt), "hwpt");
 		if ((rc = iommufd_device_replace(dev, iommufd_hwpt_as_pt(hwpt))))
-			return vmt_check_(t, false, __FILE__, __LINE__, "replace: %s", vmt_errname(rc));
+			return REQUIRE(false, "replace: %s", vmt_errname(rc));
 		iova = 0x100000;
 	}
 	/* Mappings in both IOASes, after the HWPTs (see vm-dma.c on virtio). */
 	g->buf = vmt_pages(2 * PAGE);
 	if ((rc = iommufd_ioas_map_fixed(ioas1, g->buf, PAGE, iova, IOMMUFD_MAP_READ)))
-		return vmt_check_(t, false, __FILE__, __LINE__, "map in ioas1: %s", vmt_errname(rc));
+		return REQUIRE(false, "map in ioas1: %s", vmt_errname(rc));
 	if ((rc = iommufd_ioas_map(ioas2, (char *)g->buf + PAGE, PAGE,
 				   IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE, &iova))) {
 		/* 6.12's virtio-iommu: a HWPT_ALLOC domain leaves its IOAS no IOVA (vm-dma.c). */
 		if (!vmt_machine_is("virtio") || vmt_kernel_version() >= VMT_KV(7, 0, 0))
-			return vmt_check_(t, false, __FILE__, __LINE__, "map in ioas2: %s",
-					  vmt_errname(rc));
+			return REQUIRE(false, "map in ioas2: %s", vmt_errname(rc));
 		vmt_note("ioas2 has no room for a mapping on %s/virtio: left empty",
 			 vmt_kernel_release());
 	}
@@ -207,8 +201,7 @@ static bool round_trip(struct vmt_case *t, struct iommufd_ctx *ctx, int check_fd
 	/* The test-owned mock device goes first, as a VFIO device's owner would close it. */
 	if (g.stdev) {
 		rc = vmt_destroy(g.fd, g.stdev);
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "destroy mock device: %s",
-				vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "destroy mock device: %s", vmt_errname(rc)))
 			goto out;
 		g.stdev = 0;
 	}
@@ -224,15 +217,13 @@ static bool round_trip(struct vmt_case *t, struct iommufd_ctx *ctx, int check_fd
 	if (check_fd >= 0) {
 		for (int i = 0; i < g.nid; i++) {
 			rc = vmt_destroy(check_fd, g.id[i]);
-			if (!vmt_check_(t, rc == -ENOENT, __FILE__, __LINE__,
-					"order %s: %s %u survived (DESTROY = %s)", seq, g.id_name[i],
-					g.id[i], vmt_errname(rc)))
+			if (!REQUIRE(rc == -ENOENT, "order %s: %s %u survived (DESTROY = %s)", seq,
+				     g.id_name[i], g.id[i], vmt_errname(rc)))
 				goto out;
 		}
 	}
 	fds = vmt_count_fds();
-	if (!vmt_check_(t, fds == fds_before, __FILE__, __LINE__,
-			"order %s: %d fds open, %d before", seq, fds, fds_before))
+	if (!REQUIRE(fds == fds_before, "order %s: %d fds open, %d before", seq, fds, fds_before))
 		goto out;
 	ok = true;
 out:

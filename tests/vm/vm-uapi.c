@@ -58,8 +58,7 @@ static bool attach_something(struct vmt_case *t, struct env *e, struct iommufd_i
 	if (vmt_machine_is("mock")) {
 		rc = vmt_st_mock_domain(e->fd, iommufd_ioas_get_id(ioas), 0, ret_stdev, ret_hwpt,
 					NULL);
-		return vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest MOCK_DOMAIN: %s",
-				  vmt_errname(rc));
+		return REQUIRE(rc == 0, "selftest MOCK_DOMAIN: %s", vmt_errname(rc));
 	}
 	if (!e->edu) {
 		char err[256];
@@ -67,12 +66,12 @@ static bool attach_something(struct vmt_case *t, struct env *e, struct iommufd_i
 		if (!vmt_edu_bind(t, e->ctx, &e->edu))
 			return false;
 		rc = vmt_edu_open(&e->e, iommufd_device_get_fd(e->edu), err, sizeof(err));
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "edu: %s", err))
+		if (!REQUIRE(rc == 0, "edu: %s", err))
 			return false;
 	}
 	rc = iommufd_device_attach(e->edu, iommufd_ioas_as_pt(ioas));
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "attach edu to IOAS %u: %s (%s)",
-			  iommufd_ioas_get_id(ioas), vmt_errname(rc), vmt_log_last());
+	return REQUIRE(rc == 0, "attach edu to IOAS %u: %s (%s)", iommufd_ioas_get_id(ioas),
+		       vmt_errname(rc), vmt_log_last());
 }
 
 static bool env_setup(struct vmt_case *t, struct env *e, bool attach)
@@ -88,20 +87,20 @@ static bool env_setup(struct vmt_case *t, struct env *e, bool attach)
 		return false;
 	}
 	rc = vmt_ctx_new(&e->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	e->fd = iommufd_ctx_get_fd(e->ctx);
 	rc = vmt_ctx_probe(e->ctx, &e->probe);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_probe: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_probe: %s", vmt_errname(rc)))
 		return false;
 	rc = iommufd_ioas_alloc(e->ctx, &e->ioas);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	if (attach && !attach_something(t, e, e->ioas, &e->stdev, &e->mock_hwpt))
 		return false;
 	/* Mock: inside its aperture (16 MiB..2 GiB); edu: below its 256 MiB. */
-	return vmt_check_(t, vmt_pick_iova(e->ioas, 32 * MIB, 16 * MIB, &e->base), __FILE__, __LINE__,
-			  "no free 16 MiB IOVA window below 256 MiB");
+	return REQUIRE(vmt_pick_iova(e->ioas, 32 * MIB, 16 * MIB, &e->base),
+		       "no free 16 MiB IOVA window below 256 MiB");
 }
 
 static void env_teardown(struct env *e)

@@ -186,9 +186,8 @@ bool vmt_need_iommufd(struct vmt_case *t)
 	if (vmt_kernel_version() < VMT_KV(6, 2, 0))
 		vmt_skip_(t, "kernel %s has no iommufd (/dev/iommu absent)", vmt_kernel_release());
 	else
-		vmt_check_(t, false, __FILE__, __LINE__,
-			   "/dev/iommu is absent on kernel %s, which is built with iommufd",
-			   vmt_kernel_release());
+		REQUIRE(false, "/dev/iommu is absent on kernel %s, which is built with iommufd",
+			vmt_kernel_release());
 	return false;
 }
 
@@ -552,12 +551,10 @@ bool vmt_mock_device(struct vmt_case *t, struct iommufd_ctx *ctx, uint32_t pt_id
 			  vmt_kernel_release(), vmt_machine());
 		return false;
 	}
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "selftest MOCK_DOMAIN on %u: %s",
-			pt_id, vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "selftest MOCK_DOMAIN on %u: %s", pt_id, vmt_errname(rc)))
 		return false;
 	rc = iommufd_device_new_from_id(ctx, idev, -1, IOMMUFD_ADOPT_BORROW, ret_dev);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_device_new_from_id(%u): %s",
-			idev, vmt_errname(rc))) {
+	if (!REQUIRE(rc == 0, "iommufd_device_new_from_id(%u): %s", idev, vmt_errname(rc))) {
 		vmt_destroy(fd, stdev);
 		return false;
 	}
@@ -602,14 +599,13 @@ bool vmt_edu_bind(struct vmt_case *t, struct iommufd_ctx *ctx,
 		return false;
 	}
 	rc = vmt_edu_find(ctx, addr, sizeof(addr), cdev, sizeof(cdev));
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__,
-			"no edu (%04x:%04x) among the VFIO cdevs iommufd_discover_list() found: %s",
-			VMT_EDU_VENDOR, VMT_EDU_DEVICE, vmt_errname(rc)))
+	if (!REQUIRE(rc == 0,
+		     "no edu (%04x:%04x) among the VFIO cdevs iommufd_discover_list() found: %s",
+		     VMT_EDU_VENDOR, VMT_EDU_DEVICE, vmt_errname(rc)))
 		return false;
 	rc = iommufd_device_bind_pci(ctx, addr, ret_dev);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__,
-			"iommufd_device_bind_pci(%s) = %s (%s)", addr, vmt_errname(rc),
-			vmt_log_last()))
+	if (!REQUIRE(rc == 0, "iommufd_device_bind_pci(%s) = %s (%s)", addr, vmt_errname(rc),
+		     vmt_log_last()))
 		return false;
 	vmt_note("edu %s (%s) bound as device %u", addr, cdev, iommufd_device_get_id(*ret_dev));
 	return true;

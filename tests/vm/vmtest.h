@@ -50,18 +50,32 @@ int vmt_end(void);
 /* Free-form output (never a protocol line). */
 void vmt_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Records one check of @t at @file:@line: a failed one fails the test and
+ * prints the message. Returns @ok. Called through REQUIRE() and CHECK().
+ */
 bool vmt_check_(struct vmt_case *t, bool ok, const char *file, int line,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void vmt_skip_(struct vmt_case *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * In a test function with a `struct vmt_case *t` parameter and an `out:`
- * label that releases what the test holds.
+ * The checks, where a `struct vmt_case *t` is in scope; each records the
+ * condition with its file and line and, when it does not hold, fails the
+ * test with the printf-style message:
+ *
+ * REQUIRE(cond, fmt, ...) is an expression that yields whether @cond held,
+ * for helpers that give up and tell their caller (`if (!REQUIRE(rc == 0,
+ * "bind: %s", vmt_errname(rc))) return false;`, `return REQUIRE(...);`).
+ *
+ * CHECK(cond, fmt, ...) is a statement for test functions: when @cond does
+ * not hold it leaves the test through its `out:` label, which releases
+ * what the test holds.
  */
+#define REQUIRE(cond, ...) vmt_check_(t, (cond), __FILE__, __LINE__, __VA_ARGS__)
 #define CHECK(cond, ...)							\
 	do {									\
-		if (!vmt_check_(t, (cond), __FILE__, __LINE__, __VA_ARGS__))	\
+		if (!REQUIRE((cond), __VA_ARGS__))				\
 			goto out;						\
 	} while (0)
 /* @expr must return @want (0 or a negative errno). */

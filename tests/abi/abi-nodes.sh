@@ -7,7 +7,7 @@
 # are unreleased and may still change; each must name the node before it
 # as its parent, and no symbol may be in two nodes.
 set -eu
-srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
+srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 sym="$srcdir/libiommufd/libiommufd.sym"
 lib="$builddir/libiommufd/.libs/libiommufd.so"

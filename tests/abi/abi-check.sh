@@ -1,6 +1,6 @@
 #!/bin/sh
 # ABI cross-check, run on the host: for each kernel tests/vm/kernels.sh
-# provides (building it on first use), compile tests/vm/abi-check.c against
+# provides (building it on first use), compile tests/abi/abi-check.c against
 # that kernel's installed uapi headers, so that every size, offset and
 # number of libiommufd/uapi.h, include/libiommufd.h (with the
 # include/libiommufd/vendor.h it includes) and tests/vm/selftest.h is
@@ -21,8 +21,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 srcdir=${top_srcdir:-$(cd "$here/../.." && pwd)}
 builddir=${top_builddir:-$srcdir}
 CC=${CC:-cc}
-src=$srcdir/tests/vm/abi-check.c
-work=$builddir/tests/vm/abi
+src=$srcdir/tests/abi/abi-check.c
+work=$builddir/tests/abi/work
 mkdir -p "$work" || exit 99
 # Keep the probes out of git in an in-tree build, as run.sh does for its logs.
 [ -f "$work/.gitignore" ] || echo '*' >"$work/.gitignore"
