@@ -56,6 +56,15 @@
 #endif
 #endif
 
+/*
+ * Heap calls are counted by wrapping glibc's own allocator entry points
+ * (__libc_malloc...); other C libraries (musl) have none, so there the
+ * count is not taken, as under the sanitizers.
+ */
+#if !defined(__GLIBC__) && !defined(BENCH_SANITIZED)
+#define BENCH_SANITIZED 1
+#endif
+
 #ifdef BENCH_SANITIZED
 #define HEAP_COUNTED 0
 static unsigned long heap_calls;
