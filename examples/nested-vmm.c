@@ -33,6 +33,8 @@
  *   9. tear down (in any order: handles keep what they use alive).
  * On an IOMMU that cannot nest (QEMU's VT-d and AMD-Vi, virtio-iommu) it
  * stops after saying why, and exits 0: that is an answer, not a failure.
+ * So on a noiommu device (no IOMMU at all: vfio-pci's unsafe noiommu mode,
+ * cdev noiommu-vfioN), which has no hardware information to read.
  * Exit status 1 when a step failed.
  *
  * Build:  cc nested-vmm.c $(pkg-config --cflags --libs libiommufd)
@@ -129,6 +131,7 @@ struct device {
 	struct iommufd_ctx *ctx;
 	uint32_t mock;		/* non-zero: the mock device's selftest object */
 	bool attached;
+	bool noiommu;		/* discovery says no IOMMU serves it */
 };
 
 /*
@@ -154,30 +157,43 @@ static int device_set_pt(struct device *d, struct iommufd_pt *pt, uint32_t pt_id
 	return mock_cmd(iommufd_ctx_get_fd(d->ctx), &cmd);
 }
 
+/* The discovered VFIO device at PCI address @pci, or the first one (@pci NULL). */
+static const struct iommufd_vfio_cdev *pick(struct iommufd_vfio_cdev **list, size_t n,
+					    const char *pci)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!pci || (list[i]->pci_addr && strcmp(list[i]->pci_addr, pci) == 0))
+			return list[i];
+	return NULL;
+}
+
 /* Step 1: the PCI address given, the first VFIO device, or a mock device. */
 static int device_open(struct device *d, struct iommufd_ctx *ctx, const char *pci,
 		       struct iommufd_ioas *ioas)
 {
 	struct mock_cmd cmd = { .op = MOCK_OP_DOMAIN, .id = iommufd_ioas_get_id(ioas) };
-	struct iommufd_vfio_cdev **list;
+	const struct iommufd_vfio_cdev *c = NULL;
+	struct iommufd_vfio_cdev **list = NULL;
 	size_t n = 0;
-	int rc;
+	int rc = -ENODEV;
 
 	d->ctx = ctx;
-	if (pci) {
+	/* Discovery also says whether an IOMMU serves the device at all. */
+	if (iommufd_discover_list(ctx, &list, &n) == 0)
+		c = pick(list, n, pci);
+	if (c) {
+		SAY("VFIO device %s (%s, %04x:%04x)%s", c->cdev_path,
+		    c->pci_addr ? c->pci_addr : "not PCI", c->vendor, c->device,
+		    c->noiommu ? ", a noiommu device: no IOMMU serves it" : "");
+		d->noiommu = c->noiommu;
+		rc = iommufd_device_bind_path(ctx, c->cdev_path, &d->dev);
+	} else if (pci) {
 		SAY("binding %s", pci);
-		return iommufd_device_bind_pci(ctx, pci, &d->dev);
+		rc = iommufd_device_bind_pci(ctx, pci, &d->dev);
 	}
-	if (iommufd_discover_list(ctx, &list, &n) == 0) {
-		rc = n ? iommufd_device_bind_path(ctx, list[0]->cdev_path, &d->dev) : -ENODEV;
-		if (n)
-			SAY("VFIO device %s (%s, %04x:%04x)", list[0]->cdev_path,
-			    list[0]->pci_addr ? list[0]->pci_addr : "not PCI", list[0]->vendor,
-			    list[0]->device);
-		iommufd_discover_list_free(list);
-		if (n)
-			return rc;
-	}
+	iommufd_discover_list_free(list);
+	if (c || pci)
+		return rc;
 	/* No VFIO device: try the selftest driver's mock device. */
 	rc = mock_cmd(iommufd_ctx_get_fd(ctx), &cmd);
 	if (rc) {
@@ -255,6 +271,12 @@ static bool iommu_can_nest(struct device *d, struct iommu *io)
 	uint8_t rec[128];
 	int rc = iommufd_device_get_hw_info(d->dev, rec, sizeof(rec), &info);
 
+	if (rc == -EOPNOTSUPP && d->noiommu) {
+		/* An answer, not a failure: there is no IOMMU to ask. */
+		SAY("read the IOMMU's hardware information: EOPNOTSUPP: the device has no"
+		    " IOMMU (the library's log above says why)");
+		return false;
+	}
 	if (!expect(rc == 0, "read the IOMMU's hardware information"))
 		return false;
 	io->type = info.type;
@@ -383,7 +405,7 @@ int main(int argc, char **argv)
 	struct iommu io = { .vtd = { .sz = sizeof(io.vtd) } };
 	const uint32_t ta = (uint32_t)(GUEST_TABLE_A >> 12), tb = (uint32_t)(GUEST_TABLE_B >> 12);
 	void *guest_ram = MAP_FAILED;
-	bool nests, no_nesting = false, other_nesting = false, done = false;
+	bool nests = false, no_nesting = false, other_nesting = false, done = false;
 	uint32_t handled = 0;
 	int rc;
 
@@ -404,7 +426,7 @@ int main(int argc, char **argv)
 
 	STEP("2. what does the IOMMU say about nesting?");
 	nests = iommu_can_nest(&d, &io);
-	if (failures)
+	if (failures || (d.noiommu && !nests))
 		goto out;
 	SAY("its registers say: %s", nests ? "it can nest" : "it cannot nest as this VMM needs");
 
@@ -495,6 +517,12 @@ out:
 	if (other_nesting && !failures) {
 		printf("nested-vmm: this IOMMU nests another way (through a vIOMMU object):"
 		       " see iommufd_viommu_alloc()\n");
+		return 0;
+	}
+	if (d.noiommu && !nests && !failures) {
+		printf("nested-vmm: no nesting: the device is a noiommu device: no IOMMU"
+		       " translates or isolates its DMA, so there is no stage 2 to nest on;"
+		       " a VMM cannot pass it to a guest safely\n");
 		return 0;
 	}
 	if (no_nesting && !failures) {

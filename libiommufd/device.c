@@ -7,7 +7,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -586,6 +589,51 @@ IOMMUFD_EXPORT int iommufd_device_get_hwpt_id(const struct iommufd_device *dev,
 	return 0;
 }
 
+/*
+ * The kernel's name of the file @fd is open on: the device's sysfs name for
+ * a character device (whatever node the caller opened it by), else the
+ * path it was opened by. NULL when neither can be read.
+ */
+static const char *fd_name(int fd, char *buf, size_t len)
+{
+	char link[64];
+	struct stat st;
+	ssize_t n = -1;
+
+	if (fstat(fd, &st))
+		return NULL;
+	if (S_ISCHR(st.st_mode)) {
+		snprintf(link, sizeof(link), "/sys/dev/char/%u:%u", major(st.st_rdev),
+			 minor(st.st_rdev));
+		n = readlink(link, buf, len - 1);
+	}
+	if (n <= 0) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, buf, len - 1);
+	}
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+}
+
+/*
+ * A noiommu device's GET_HW_INFO fails with EOPNOTSUPP (7.3+), as an
+ * IOMMU's without a record may: tell them apart by the cdev's name, which
+ * the kernel gives as noiommu-vfioN (discovery reads the same). Only on
+ * this error path: a handle from an ID without its cdev cannot tell.
+ */
+enum kcmd iommufd_hw_info_cmd(const struct iommufd_device *dev, int err, enum kcmd cmd)
+{
+	char buf[PATH_MAX];
+	const char *name;
+
+	if (err != -EOPNOTSUPP || dev->fd < 0)
+		return cmd;
+	name = fd_name(dev->fd, buf, sizeof(buf));
+	return name && strncmp(name, "noiommu-", 8) == 0 ? KCMD_HW_INFO_NOIOMMU : cmd;
+}
+
 /* Which members of the caller's struct iommufd_hw_info we may write. */
 #define INFO_HAS(info, field) \
 	((info)->sz >= offsetof(struct iommufd_hw_info, field) + sizeof((info)->field))
@@ -610,7 +658,8 @@ static int get_hw_info(struct iommufd_device *dev, bool by_type, uint32_t type,
 	cmd.data_len = (uint32_t)data_len;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_GET_HW_INFO, &cmd);
 	if (rc) {
-		log_cmd_err(dev->ctx, by_type ? KCMD_HW_INFO_BY_TYPE : KCMD_OTHER, rc, NULL,
+		log_cmd_err(dev->ctx, iommufd_hw_info_cmd(dev, rc, by_type ? KCMD_HW_INFO_BY_TYPE :
+							  KCMD_OTHER), rc, NULL,
 			    "GET_HW_INFO device %u%s", dev->id, by_type ? " of a chosen type" : "");
 		return rc;
 	}

@@ -32,6 +32,10 @@ static const struct cmd_hint {
 	{ KCMD_PASID_ATTACH, -EOPNOTSUPP, "the device or its IOMMU has no PASID support" },
 	{ KCMD_HW_INFO_BY_TYPE, -EOPNOTSUPP,
 	  "a kernel before 6.17 cannot choose the type, or the IOMMU has no record of it" },
+	{ KCMD_HW_INFO_NOIOMMU, -EOPNOTSUPP,
+	  "the device is a noiommu device (its cdev is noiommu-vfioN): no IOMMU serves it, so there"
+	  " is no IOMMU to describe; it cannot nest, track dirty pages or use PASIDs, and its DMA"
+	  " uses physical addresses (iommufd_ioas_noiommu_get_pa())" },
 	{ KCMD_SET_DIRTY_TRACKING, -ENOTTY, "the kernel has no dirty tracking (before 6.7)" },
 	{ KCMD_SET_DIRTY_TRACKING, -EINVAL,
 	  "the HWPT was not allocated with IOMMUFD_HWPT_DIRTY_TRACKING" },

@@ -300,8 +300,16 @@ enum kcmd {
 	KCMD_PCI_CONFIG_INFO,		/* VFIO GET_REGION_INFO of PCI config space */
 	KCMD_IOAS_MAP_DMABUF,		/* IOAS_MAP_FILE of a dma-buf */
 	KCMD_NOIOMMU_GET_PA,
+	KCMD_HW_INFO_NOIOMMU,		/* GET_HW_INFO of a noiommu device */
 	KCMD_OTHER,			/* no hints: only @more explains */
 };
+
+/*
+ * The command under which a GET_HW_INFO of @dev that failed with @err is
+ * explained: KCMD_HW_INFO_NOIOMMU when the kernel refused it because the
+ * device has no IOMMU (a noiommu cdev), else @cmd.
+ */
+enum kcmd iommufd_hw_info_cmd(const struct iommufd_device *dev, int err, enum kcmd cmd);
 
 /* The table's hint for @cmd failing with @err (negative), or NULL. */
 const char *iommufd_cmd_hint(enum kcmd cmd, int err);

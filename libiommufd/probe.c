@@ -186,8 +186,8 @@ static int probe_hw_info(struct iommufd_device *dev, struct iommufd_probe *p,
 	int rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_GET_HW_INFO, &cmd);
 
 	if (rc) {
-		log_err(dev->ctx, "probe of device %u: GET_HW_INFO: %s", dev->id,
-			iommufd_errname(rc));
+		log_cmd_err(dev->ctx, iommufd_hw_info_cmd(dev, rc, KCMD_OTHER), rc, NULL,
+			    "probe of device %u: GET_HW_INFO", dev->id);
 		return rc;
 	}
 	*type = vendor_find(cmd.out_data_type);

@@ -70,7 +70,12 @@ def check_device(d, where):
         need(is_str_or_none(d.get(k)), f"{where}: {k}")
     for k in ("vendor", "device"):
         need(isinstance(d.get(k), int) and 0 <= d[k] <= 0xffff, f"{where}: {k}")
+    need(isinstance(d.get("noiommu"), bool), f"{where}: noiommu")
     iommu = d.get("iommu")
+    if d["noiommu"]:
+        need(iommu is None and d.get("features") is None and d.get("failure") is None,
+             f"{where}: a noiommu device with IOMMU facts or a failure")
+        return
     if iommu is not None:
         need(isinstance(iommu.get("type"), int), f"{where}: iommu.type")
         need(isinstance(iommu.get("name"), str), f"{where}: iommu.name")

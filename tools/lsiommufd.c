@@ -85,6 +85,8 @@ struct device_report {
 	const char *cdev_path;
 	const char *sysfs_path;
 	unsigned int vendor, device;	/* PCI IDs, 0 when not PCI */
+	bool noiommu;		/* discovery: no IOMMU serves it (noiommu-vfioN) */
+	char noiommu_why[512];	/* the library's word on its hw info, when noiommu */
 	struct failure failure;
 	bool have_hw_info, have_probe;
 	struct iommufd_hw_info info;
@@ -206,6 +208,11 @@ static void probe_device(struct device_report *r, struct iommufd_device *dev)
 
 	r->info.sz = sizeof(r->info);
 	rc = iommufd_device_get_hw_info(dev, data, sizeof(data), &r->info);
+	if (rc == -EOPNOTSUPP && r->noiommu) {
+		/* No IOMMU, so nothing to read or probe: a complete answer. */
+		snprintf(r->noiommu_why, sizeof(r->noiommu_why), "%s", iommufd_last_error());
+		return;
+	}
 	if (rc) {
 		failed(&r->failure, "hw info", rc);
 		return;
@@ -364,6 +371,7 @@ static int gather_devices(struct report *rep, struct iommufd_ctx *ctx,
 		r->sysfs_path = list[i]->sysfs_path;
 		r->vendor = list[i]->vendor;
 		r->device = list[i]->device;
+		r->noiommu = list[i]->noiommu;
 		gather_device(r, ctx, list[i]->cdev_path);
 	}
 	*ret_list = list;	/* the strings of the report point into it */
@@ -428,6 +436,9 @@ static void human_failure(const char *indent, const struct failure *f)
 
 static void human_device(const struct options *o, const struct device_report *r)
 {
+	if (r->noiommu && !r->have_hw_info && !r->failure.step)
+		printf("    iommu: none: a noiommu device, its DMA neither translated nor isolated"
+		       " (%s)\n", r->noiommu_why);
 	if (r->have_hw_info) {
 		printf("    iommu: %s (type %#x), capabilities %#llx, PASID bits %u\n",
 		       iommufd_hw_info_type_name(r->info.type), r->info.type,
@@ -574,7 +585,8 @@ static void json_device(const struct options *o, const struct device_report *r)
 		json_string(r->sysfs_path);
 	else
 		printf("null");
-	printf(", \"vendor\": %u, \"device\": %u, \"iommu\": ", r->vendor, r->device);
+	printf(", \"vendor\": %u, \"device\": %u, \"noiommu\": %s, \"iommu\": ", r->vendor,
+	       r->device, r->noiommu ? "true" : "false");
 	if (r->have_hw_info) {
 		printf("{\"type\": %u, \"name\": ", r->info.type);
 		json_string(iommufd_hw_info_type_name(r->info.type));

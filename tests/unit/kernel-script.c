@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1501,15 +1502,44 @@ struct iommufd_ioas *test_ioas_new(struct iommufd_ctx *ctx, uint32_t id)
 
 struct iommufd_device *test_device_new(struct iommufd_ctx *ctx, uint32_t dev_id)
 {
+	return test_device_new_path(ctx, dev_id, "/dev/null");
+}
+
+struct iommufd_device *test_device_new_path(struct iommufd_ctx *ctx, uint32_t dev_id,
+					    const char *path)
+{
 	struct iommufd_device *dev = NULL;
 
 	script_set_devfd(-1);
 	expect_bind(iommufd_ctx_get_fd(ctx), dev_id, 0);
-	assert_int_equal(iommufd_device_bind_path(ctx, "/dev/null", &dev), 0);
+	assert_int_equal(iommufd_device_bind_path(ctx, path, &dev), 0);
 	assert_int_equal(iommufd_device_get_id(dev), dev_id);
 	assert_int_equal(iommufd_device_get_fd(dev), script_last_fd());
 	script_set_devfd(iommufd_device_get_fd(dev));
 	return dev;
+}
+
+const char *test_file_new(const char *name, char *buf, size_t len)
+{
+	char dir[] = "/tmp/libiommufd-test-XXXXXX";
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	assert_true((size_t)snprintf(buf, len, "%s/%s", dir, name) < len);
+	fd = open(buf, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	return buf;
+}
+
+void test_file_remove(const char *path)
+{
+	char dir[PATH_MAX];
+
+	assert_int_equal(unlink(path), 0);
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = '\0';
+	assert_int_equal(rmdir(dir), 0);
 }
 
 void test_attach(struct iommufd_device *dev, struct iommufd_pt *pt,

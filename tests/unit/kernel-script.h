@@ -409,6 +409,16 @@ struct iommufd_ioas *test_ioas_new(struct iommufd_ctx *ctx, uint32_t id);
 /* bind_path("/dev/null") scripted to return @dev_id; the device's fd is
  * what the VFIO entries expect from now on. */
 struct iommufd_device *test_device_new(struct iommufd_ctx *ctx, uint32_t dev_id);
+/* The same through iommufd_device_bind_path() of @path (test_device_new: /dev/null). */
+struct iommufd_device *test_device_new_path(struct iommufd_ctx *ctx, uint32_t dev_id,
+					    const char *path);
+/*
+ * A regular file named @name (e.g. "noiommu-vfio0", as the kernel names a
+ * noiommu cdev) in a new directory under /tmp, for binding by path: its
+ * path, in @buf. test_file_remove() removes it and the directory.
+ */
+const char *test_file_new(const char *name, char *buf, size_t len);
+void test_file_remove(const char *path);
 /* Attach scripted: ATTACH of @pt_id, the kernel reporting @hwpt_id. */
 void test_attach(struct iommufd_device *dev, struct iommufd_pt *pt,
 		 uint32_t pt_id, uint32_t hwpt_id);

@@ -9,6 +9,7 @@
 #endif
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -853,6 +854,65 @@ static void hw_info_errors_pass_through(void **state)
 	assert_logged("GET_HW_INFO device 2", "ENOTTY");
 }
 
+/*
+ * A noiommu device (7.3+) has no IOMMU: the kernel refuses GET_HW_INFO with
+ * EOPNOTSUPP, as it may for an IOMMU without a record. The library tells
+ * them apart by the cdev's name (noiommu-vfioN), with or without a type.
+ */
+static void hw_info_of_a_noiommu_device_says_so(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hw_info info = { .sz = sizeof(info) };
+	struct iommufd_device *dev;
+	char path[PATH_MAX];
+
+	test_file_new("noiommu-vfio0", path, sizeof(path));
+	dev = test_device_new_path(f->ctx, 9, path);
+	log_reset();
+	expect_hw_info(9, NULL, 0, &vtd_reply, EOPNOTSUPP);
+	assert_int_equal(iommufd_device_get_hw_info(dev, NULL, 0, &info), -EOPNOTSUPP);
+	assert_logged("GET_HW_INFO device 9: EOPNOTSUPP", "noiommu device", "no IOMMU serves it");
+	log_reset();
+	expect_hw_info_type(9, IOMMUFD_HW_INFO_INTEL_VTD, NULL, 0, &vtd_reply, EOPNOTSUPP);
+	assert_int_equal(iommufd_device_get_hw_info_of_type(dev, IOMMUFD_HW_INFO_INTEL_VTD, NULL,
+							    0, &info), -EOPNOTSUPP);
+	assert_logged("of a chosen type: EOPNOTSUPP", "noiommu device");
+	/* Any other errno is no sign of noiommu. */
+	log_reset();
+	expect_hw_info(9, NULL, 0, &vtd_reply, ENODEV);
+	assert_int_equal(iommufd_device_get_hw_info(dev, NULL, 0, &info), -ENODEV);
+	assert_logged("GET_HW_INFO device 9: ENODEV");
+	assert_false(log_has("noiommu"));
+	iommufd_device_unref(dev);
+	test_file_remove(path);
+	script_set_devfd(iommufd_device_get_fd(f->dev));
+	script_set_devfd(iommufd_device_get_fd(f->dev));
+}
+
+/* The same EOPNOTSUPP from an IOMMU's device (vfioN, /dev/null) blames no noiommu. */
+static void hw_info_eopnotsupp_of_an_iommu_device(void **state)
+{
+	struct fixture *f = *state;
+	struct iommufd_hw_info info = { .sz = sizeof(info) };
+	struct iommufd_device *dev;
+	char path[PATH_MAX];
+
+	expect_hw_info(DEV_ID, NULL, 0, &vtd_reply, EOPNOTSUPP);
+	assert_int_equal(iommufd_device_get_hw_info(f->dev, NULL, 0, &info), -EOPNOTSUPP);
+	assert_logged("GET_HW_INFO device 2: EOPNOTSUPP");
+	assert_false(log_has("noiommu"));
+	test_file_new("vfio0", path, sizeof(path));
+	dev = test_device_new_path(f->ctx, 9, path);
+	log_reset();
+	expect_hw_info_type(9, IOMMUFD_HW_INFO_INTEL_VTD, NULL, 0, &vtd_reply, EOPNOTSUPP);
+	assert_int_equal(iommufd_device_get_hw_info_of_type(dev, IOMMUFD_HW_INFO_INTEL_VTD, NULL,
+							    0, &info), -EOPNOTSUPP);
+	assert_logged("of a chosen type: EOPNOTSUPP", "cannot choose the type");
+	assert_false(log_has("noiommu"));
+	iommufd_device_unref(dev);
+	test_file_remove(path);
+}
+
 static void hw_info_rejects_bad_arguments(void **state)
 {
 	struct fixture *f = *state;
@@ -963,6 +1023,8 @@ int main(void)
 		T(hw_info_without_a_buffer),
 		T(hw_info_fills_only_what_fits_an_older_struct),
 		T(hw_info_errors_pass_through),
+		T(hw_info_of_a_noiommu_device_says_so),
+		T(hw_info_eopnotsupp_of_an_iommu_device),
 		T(hw_info_rejects_bad_arguments),
 		T(device_by_id_cannot_attach_replace_or_detach),
 		T(device_by_id_reads_hw_info),

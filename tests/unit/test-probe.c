@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -70,6 +71,7 @@ static size_t cmd_index(unsigned long request)
 struct fixture {
 	struct iommufd_ctx *ctx;
 	struct iommufd_device *dev;
+	const char *cdev;	/* what new_context() binds; NULL: /dev/null */
 };
 
 static struct fixture fx;
@@ -79,6 +81,7 @@ static int setup(void **state)
 	ks_setup(state);
 	fx.ctx = test_ctx_new();
 	fx.dev = test_device_new(fx.ctx, DEV_ID);
+	fx.cdev = NULL;
 	script_assert_done();
 	log_reset();
 	*state = &fx;
@@ -95,7 +98,7 @@ static void new_context(void)
 	iommufd_device_unref(fx.dev);
 	iommufd_ctx_unref(fx.ctx);
 	fx.ctx = test_ctx_new();
-	fx.dev = test_device_new(fx.ctx, DEV_ID);
+	fx.dev = test_device_new_path(fx.ctx, DEV_ID, fx.cdev ? fx.cdev : "/dev/null");
 }
 
 static int teardown(void **state)
@@ -891,6 +894,28 @@ static void device_probe_on_a_kernel_without_hwpt_alloc(void **state)
 	assert_feature(p.viommu_selftest, UNTESTED, 0);
 }
 
+/*
+ * A noiommu device's GET_HW_INFO is EOPNOTSUPP (7.3+): the probe fails as
+ * for any hw-info failure, and its log says the device has no IOMMU.
+ */
+static void device_probe_of_a_noiommu_device(void **state)
+{
+	struct fixture *f = *state;
+	struct kernel k = all_good();
+	struct iommufd_probe p = { .sz = sizeof(p) };
+	char path[PATH_MAX];
+
+	f->cdev = test_file_new("noiommu-vfio3", path, sizeof(path));
+	script_device_probe(&k, EOPNOTSUPP, 0);	/* binds f->cdev in a new context */
+	log_reset();
+	assert_int_equal(iommufd_device_probe(f->dev, &p), -EOPNOTSUPP);
+	script_assert_done();
+	assert_logged("probe of device 2: GET_HW_INFO: EOPNOTSUPP", "noiommu device");
+	f->cdev = NULL;
+	new_context();		/* the file is closed before it is removed */
+	test_file_remove(path);
+}
+
 static void device_probe_fails_when_hw_info_or_the_ioas_fails(void **state)
 {
 	static const int errs[] = { EIO, ENOMEM, ENODEV, EOPNOTSUPP, EFAULT };
@@ -907,6 +932,7 @@ static void device_probe_fails_when_hw_info_or_the_ioas_fails(void **state)
 		assert_int_equal(iommufd_device_probe(f->dev, &g.p), -errs[i]);
 		script_assert_done();
 		assert_logged("probe of device 2", "GET_HW_INFO", strerrorname_np(errs[i]));
+		assert_false(log_has("noiommu"));	/* /dev/null: an IOMMU's device */
 		assert_true(untouched_from(&g, sizeof(size_t)));	/* nothing written */
 		log_reset();
 		script_device_probe(&k, 0, errs[i]);	/* nothing after IOAS_ALLOC */
@@ -1082,6 +1108,7 @@ int main(void)
 		T(device_probe_on_a_kernel_without_hw_info),
 		T(device_probe_on_a_kernel_without_hwpt_alloc),
 		T(device_probe_fails_when_hw_info_or_the_ioas_fails),
+		T(device_probe_of_a_noiommu_device),
 		T(device_probe_carries_on_past_a_failed_destroy),
 		T(device_probe_retries_a_refused_destroy),
 		T(device_probe_fills_only_what_fits_in_sz),

@@ -13,6 +13,10 @@
 #                               viommu_selftest supported on 7.x
 #   vtd / amd / virtio          edu (1234:11e8) with its IOMMU; nest_parent
 #                               and dirty_tracking "IOMMU/driver cannot"
+#   noiommu (7.3+)              edu as a noiommu device (noiommu-vfioN):
+#                               "iommu: none", the library's noiommu
+#                               explanation, no hw info, no verdicts;
+#                               before 7.3 no VFIO device at all
 #   a kernel without iommufd    the one line that says so (Debian's 6.1)
 #
 # and its options: --json (printed between "JSON-BEGIN lsiommufd <what>" and
@@ -102,6 +106,21 @@ else
 		need '^      dirty_tracking +IOMMU/driver cannot \(' "dirty_tracking IOMMU/driver cannot"
 		need '^      pasid +IOMMU/driver cannot \(' "pasid IOMMU/driver cannot"
 		;;
+	noiommu)
+		case $kernel in
+		6.* | 7.[0-2] | 7.[0-2].*) need '^VFIO devices: 0$' "no VFIO cdev (noiommu cdevs: 7.3+)" ;;
+		*)
+			need '^VFIO devices: 1$' "one VFIO device"
+			need '^  [0-9a-f:.]+: /dev/vfio/devices/noiommu-vfio[0-9]+ \[1234:11e8\]' \
+				"edu's noiommu cdev"
+			need '^    iommu: none: a noiommu device, .*GET_HW_INFO device [0-9]+: EOPNOTSUPP: the device is a noiommu device' \
+				"iommu none, explained as noiommu"
+			checked=$((checked + 1))
+			! grep -Eq '^    (hw info|features|probe|bind)' "$out" ||
+				missing="$missing; hw info, verdicts or a failure for the noiommu device"
+			;;
+		esac
+		;;
 	*)
 		echo "RESULT $prog example fail unknown machine '$machine'"
 		exit 1
@@ -136,8 +155,11 @@ if [ -e /dev/iommu ]; then
 	checked=$((checked + 1))
 	[ $st = 1 ] || missing="$missing; --device of nothing exited $st, not 1"
 	need '^VFIO devices: 0$' "--device of nothing lists none"
-	case $machine in
-	vtd | amd | virtio)
+	# The noiommu machine has edu as a VFIO device from 7.3 only.
+	edu=$machine
+	grep -q '\[1234:11e8\]' /tmp/lsiommufd.full || edu=none
+	case $edu in
+	vtd | amd | virtio | noiommu)
 		addr=$(sed -n 's/^  \([0-9a-f:.]*\): .*\[1234:11e8\].*/\1/p' /tmp/lsiommufd.full)
 		/usr/bin/lsiommufd --device "${addr:-none}" >"$out" 2>&1
 		st=$?

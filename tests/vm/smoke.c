@@ -25,6 +25,31 @@ static void result(const char *test, const char *status, const char *reason)
 		failures++;
 }
 
+/*
+ * Machine noiommu: vfio-pci makes edu a noiommu device, whose cdev is
+ * noiommu-vfio0 from kernel 7.3 (none before: only the legacy group).
+ */
+static void noiommu_cdev(const char *release)
+{
+	const char *cdev = "/dev/vfio/devices/noiommu-vfio0";
+	unsigned int major = 0, minor = 0;
+	char reason[256];
+	struct stat st;
+
+	if (sscanf(release, "%u.%u", &major, &minor) != 2 ||
+	    major * 1000 + minor < 7 * 1000 + 3) {
+		snprintf(reason, sizeof(reason), "kernel %s: no noiommu VFIO cdevs (7.3+)",
+			 release);
+		result("vfio-cdev", "skip", reason);
+	} else if (stat(cdev, &st) == 0 && S_ISCHR(st.st_mode)) {
+		result("vfio-cdev", "pass", NULL);
+	} else {
+		snprintf(reason, sizeof(reason), "%s missing on kernel %s (edu not bound to"
+			 " vfio-pci in noiommu mode?)", cdev, release);
+		result("vfio-cdev", "fail", reason);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const char *machine = getenv("LIBIOMMUFD_MACHINE");
@@ -78,6 +103,8 @@ int main(int argc, char **argv)
 				 machine);
 			result("vfio-cdev", "fail", reason);
 		}
+	} else if (strcmp(machine, "noiommu") == 0) {
+		noiommu_cdev(uts.release);
 	} else {
 		snprintf(reason, sizeof(reason), "unknown machine '%s'", machine);
 		result("vfio-cdev", "skip", reason);

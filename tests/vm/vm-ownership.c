@@ -558,7 +558,7 @@ static void test_memlock(struct vmt_case *t)
 	if (!vmt_need_iommufd(t))
 		goto out;
 	if (!edu && !vmt_machine_is("mock"))
-		SKIP("unknown machine '%s'", vmt_machine());
+		SKIP("machine %s: pinning is measured with edu behind an IOMMU or mock", vmt_machine());
 	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	CHECK(r != MAP_FAILED, "mmap: %s", vmt_errname(errno));
 	memset(r, 0, sizeof(*r));

@@ -611,6 +611,33 @@ bool vmt_edu_bind(struct vmt_case *t, struct iommufd_ctx *ctx,
 	return true;
 }
 
+bool vmt_noiommu_bind(struct vmt_case *t, struct iommufd_ctx *ctx,
+		      struct iommufd_device **ret_dev)
+{
+	char addr[64], cdev[256];
+	int rc;
+
+	if (!vmt_machine_is("noiommu")) {
+		vmt_skip_(t, "machine %s has no noiommu device", vmt_machine());
+		return false;
+	}
+	if (vmt_kernel_version() < VMT_KV(7, 3, 0)) {
+		vmt_skip_(t, "kernel %s: no noiommu VFIO cdevs (7.3+)", vmt_kernel_release());
+		return false;
+	}
+	rc = vmt_edu_find(ctx, addr, sizeof(addr), cdev, sizeof(cdev));
+	if (!REQUIRE(rc == 0 && strstr(cdev, "/noiommu-"), "no noiommu edu cdev among the VFIO"
+		     " cdevs iommufd_discover_list() found: %s", vmt_errname(rc)))
+		return false;
+	rc = iommufd_device_bind_path(ctx, cdev, ret_dev);
+	if (!REQUIRE(rc == 0, "iommufd_device_bind_path(%s) = %s (%s)", cdev, vmt_errname(rc),
+		     vmt_log_last()))
+		return false;
+	vmt_note("noiommu edu %s (%s) bound as device %u", addr, cdev,
+		 iommufd_device_get_id(*ret_dev));
+	return true;
+}
+
 #define EDU_REG_ID 0x00
 #define EDU_REG_LIVENESS 0x04
 #define EDU_REG_DMA_SRC 0x80

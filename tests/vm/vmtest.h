@@ -101,6 +101,13 @@ const char *vmt_machine(void);
 bool vmt_machine_is(const char *name);
 /* vtd, amd, virtio: QEMU's edu sits behind an emulated IOMMU. */
 bool vmt_machine_has_edu(void);
+/*
+ * Machine noiommu: bind edu's noiommu cdev (7.3+) into @ctx. Skips @t on
+ * another machine or an older kernel (no noiommu cdevs), records a failure
+ * when the cdev is missing or refuses.
+ */
+bool vmt_noiommu_bind(struct vmt_case *t, struct iommufd_ctx *ctx,
+		      struct iommufd_device **ret_dev);
 /* The running kernel as KERNEL_VERSION(major, minor, patch). */
 unsigned int vmt_kernel_version(void);
 const char *vmt_kernel_release(void);
