@@ -674,7 +674,9 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
  * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
- * @return 0, or -EINVAL, -ENOTTY (kernel before 6.13), a kernel errno
+ * @return 0, or -EINVAL, -EBADF (@p fd is not an open file descriptor; refused
+ * before the kernel), -ENOTTY (kernel before 6.13), -ENOMEM (as iommufd_ioas_map()),
+ * a kernel errno
  * @since 1.0
  */
 int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
