@@ -167,11 +167,11 @@ enum iommufd_adopt {
  *
  * Every call that returns a negative errno first records a sentence saying
  * what failed and why (the same text the log function receives, e.g.
- * `IOAS_MAP IOAS 3 ...: ENOMEM: RLIMIT_MEMLOCK is 64 KiB ...`), in storage
- * private to the calling thread, so threads sharing a context never see each
- * other's errors. Read it right after the failing call, e.g. for QEMU's
- * `error_setg_errno(errp, -rc, "%s", iommufd_last_error())`. Successful calls
- * leave it unchanged.
+ * `IOAS_MAP IOAS 3 ...: ENOMEM: pinning the pages would exceed RLIMIT_MEMLOCK
+ * (64 KiB; ...`), in storage private to the calling thread, so threads
+ * sharing a context never see each other's errors. Read it right after the
+ * failing call, e.g. for QEMU's `error_setg_errno(errp, -rc, "%s",
+ * iommufd_last_error())`. Successful calls leave it unchanged.
  * @return the sentence, valid until the next failing call of this thread;
  * an empty string when nothing failed in this thread yet
  * @since 1.0
@@ -356,6 +356,14 @@ int iommufd_ctx_get_log_priority(const struct iommufd_ctx *ctx);
 
 /**
  * @brief How the kernel charges pinned pages against RLIMIT_MEMLOCK.
+ *
+ * Pages mapped by a thread holding CAP_IPC_LOCK (in the initial user
+ * namespace) are never charged, in either mode; nor can an unlimited
+ * RLIMIT_MEMLOCK be exceeded. The explanation of an -ENOMEM from a call that
+ * pins pages (attach, HWPT allocation, map into an IOAS with a device) says
+ * which applies: the limit and what the process has pinned, or, when the
+ * calling thread holds CAP_IPC_LOCK or the limit is unlimited, that the
+ * kernel ran out of memory.
  * @since 1.0
  */
 enum iommufd_rlimit_mode {
@@ -577,7 +585,8 @@ struct iommufd_pt *iommufd_ioas_as_pt(struct iommufd_ioas *ioas);
  * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
- * @return 0, or -EINVAL (bad argument, misaligned), -ENOSPC (no room), -ENOMEM, -EFAULT
+ * @return 0, or -EINVAL (bad argument, misaligned), -ENOSPC (no room), -ENOMEM (the
+ * explanation says whether RLIMIT_MEMLOCK is the cause, ::iommufd_rlimit_mode), -EFAULT
  * @since 1.0
  */
 int iommufd_ioas_map(struct iommufd_ioas *ioas, void *va, uint64_t length,
@@ -665,7 +674,9 @@ int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
  * @param length bytes (a non-zero multiple of the page size)
  * @param prot a mask of ::iommufd_map_prot
  * @param[out] ret_iova the IOVA the kernel chose
- * @return 0, or -EINVAL, -ENOTTY (kernel before 6.13), a kernel errno
+ * @return 0, or -EINVAL, -EBADF (@p fd is not an open file descriptor; refused
+ * before the kernel), -ENOTTY (kernel before 6.13), -ENOMEM (as iommufd_ioas_map()),
+ * a kernel errno
  * @since 1.0
  */
 int iommufd_ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
@@ -966,7 +977,8 @@ int iommufd_device_get_fd(const struct iommufd_device *dev);
  * @return 0, or -EINVAL, -EBUSY when already attached (use
  * iommufd_device_replace()), -EOPNOTSUPP for a device without its cdev
  * (iommufd_device_new_from_id()), -ENOMEM (also when pinning the IOAS's
- * pages exceeds RLIMIT_MEMLOCK: the explanation names the limit), or a
+ * pages exceeds RLIMIT_MEMLOCK: the explanation names the limit, or says the
+ * limit is not the cause for a CAP_IPC_LOCK holder or an unlimited limit), or a
  * kernel errno
  * @since 1.0
  */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "private.h"
@@ -351,22 +352,66 @@ static long long proc_status_bytes(const char *key)
 	return kb < 0 ? -1 : kb * 1024;
 }
 
+/*
+ * Does the calling thread hold CAP_IPC_LOCK as the kernel's capable() sees
+ * it: in its effective set (capget(2), no libcap), in the initial user
+ * namespace (a namespace's own root is still charged). Where the namespace
+ * cannot be read (no /proc, or a kernel without user namespaces) there is
+ * only the initial one as far as the process can tell.
+ */
+static bool holds_cap_ipc_lock(void)
+{
+	struct kabi_cap_header hdr = { .version = KABI_CAPABILITY_VERSION_3, .pid = 0 };
+	struct kabi_cap_data data[2] = { { 0 } };
+	char ns[64];
+	const char *ino;
+	ssize_t n;
+
+	if (syscall(SYS_capget, &hdr, data))
+		return false;
+	if (!(data[KABI_CAP_IPC_LOCK / 32].effective & (1u << (KABI_CAP_IPC_LOCK % 32))))
+		return false;
+	n = readlink("/proc/self/ns/user", ns, sizeof(ns) - 1);
+	if (n < 0)
+		return true;
+	ns[n] = '\0';
+	ino = strchr(ns, '[');	/* "user:[4026531837]" */
+	return !ino || strtoull(ino + 1, NULL, 10) == KABI_PROC_USER_INIT_INO;
+}
+
+/*
+ * The kernel charges pinned pages against RLIMIT_MEMLOCK only when the
+ * thread that mapped them lacked CAP_IPC_LOCK (iommufd decides at map time),
+ * and never past an unlimited limit. In those cases an ENOMEM is the kernel
+ * running out of memory, and raising the limit would not help.
+ */
 const char *iommufd_explain_memlock(char *buf, size_t len)
 {
 	long long pinned = proc_status_bytes("VmPin");
+	unsigned long long kib = pinned < 0 ? 0 : (unsigned long long)pinned / 1024;
+	const char *exempt = NULL;
 	struct rlimit rl;
 	char limit[32];
+	bool known = !getrlimit(RLIMIT_MEMLOCK, &rl);
 
-	if (getrlimit(RLIMIT_MEMLOCK, &rl))
-		snprintf(limit, sizeof(limit), "unknown");
-	else if (rl.rlim_cur == RLIM_INFINITY)
-		snprintf(limit, sizeof(limit), "unlimited");
-	else
+	if (holds_cap_ipc_lock())
+		exempt = "this thread holds CAP_IPC_LOCK, which exempts the pages it maps";
+	else if (known && rl.rlim_cur == RLIM_INFINITY)
+		exempt = "the limit is unlimited";
+	if (exempt) {
+		snprintf(buf, len, "the kernel ran out of memory for the pinned pages or the"
+			 " IOMMU page tables (this process has %llu KiB pinned), not RLIMIT_MEMLOCK:"
+			 " %s", kib, exempt);
+		return buf;
+	}
+	if (known)
 		snprintf(limit, sizeof(limit), "%llu KiB", (unsigned long long)rl.rlim_cur / 1024);
+	else
+		snprintf(limit, sizeof(limit), "unknown");
 	snprintf(buf, len, "pinning the pages would exceed RLIMIT_MEMLOCK (%s; this process"
-		 " has %lld KiB pinned, and in the default per-user mode the user's other"
+		 " has %llu KiB pinned, and in the default per-user mode the user's other"
 		 " processes count too): raise the limit (ulimit -l, systemd LimitMEMLOCK=)"
-		 " or run with CAP_IPC_LOCK", limit, pinned < 0 ? 0 : pinned / 1024);
+		 " or map with CAP_IPC_LOCK", limit, kib);
 	return buf;
 }
 

@@ -3,6 +3,7 @@
  * IO address spaces: allocation, mapping user memory, unmapping and the
  * IOVA ranges a mapping may use.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -463,6 +464,13 @@ static int ioas_map_file(struct iommufd_ioas *ioas, int fd, uint64_t start,
 			ioas->pt.id, fd, (unsigned long long)start,
 			(unsigned long long)length, prot);
 		return -EINVAL;
+	}
+	/* A closed fd is the caller's mistake, said as such, not the kernel's EBADF. */
+	if (fcntl(fd, F_GETFD) < 0) {
+		log_err(ctx, "IOAS_MAP_FILE IOAS %u: fd %d start 0x%llx length 0x%llx: EBADF:"
+			" not an open file descriptor", ioas->pt.id, fd,
+			(unsigned long long)start, (unsigned long long)length);
+		return -EBADF;
 	}
 	rc = iommufd_check_aligned(ioas, "IOAS_MAP_FILE", "start", start, length, iova, fixed);
 	if (rc)

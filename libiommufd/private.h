@@ -377,8 +377,10 @@ void iommufd_retry_deferred(struct iommufd_ctx *ctx);
 int iommufd_check_adopt(struct iommufd_ctx *ctx, uint32_t adopt, const char *what);
 
 /*
- * For an ENOMEM from a command that pins pages: "RLIMIT_MEMLOCK is ..., this
- * process has ... pinned" into @buf (always a usable string).
+ * For an ENOMEM from a command that pins pages, into @buf (always a usable
+ * string): the RLIMIT_MEMLOCK limit and what this process has pinned, or,
+ * when the limit cannot be the cause (the calling thread holds CAP_IPC_LOCK,
+ * or the limit is unlimited), that the kernel ran out of memory.
  */
 const char *iommufd_explain_memlock(char *buf, size_t len);
 

@@ -916,4 +916,31 @@ KABI_CHECK_OFF(kabi_hw_queue_alloc, out_hw_queue_id, 20);
 KABI_CHECK_OFF(kabi_hw_queue_alloc, nesting_parent_iova, 24);
 KABI_CHECK_OFF(kabi_hw_queue_alloc, length, 32);
 
+/* ---- process credentials (for explanations, not commands) ------------- */
+
+/*
+ * capget(2) with the 64-bit interface (version 3, two 32-bit words per
+ * set; pid 0 is the calling thread). The kernel's iommufd decides at map
+ * time whether pinned pages are charged against RLIMIT_MEMLOCK: not when
+ * the mapping thread holds CAP_IPC_LOCK in the initial user namespace.
+ */
+#define KABI_CAPABILITY_VERSION_3	0x20080522u
+#define KABI_CAP_IPC_LOCK		14
+
+struct kabi_cap_header {
+	uint32_t version;
+	int32_t pid;
+};
+KABI_CHECK_SIZE(kabi_cap_header, 8);
+
+struct kabi_cap_data {
+	uint32_t effective;
+	uint32_t permitted;
+	uint32_t inheritable;
+};
+KABI_CHECK_SIZE(kabi_cap_data, 12);
+
+/* The inode of the initial user namespace in /proc/<pid>/ns/user (3.8+). */
+#define KABI_PROC_USER_INIT_INO		0xeffffffdu
+
 #endif /* LIBIOMMUFD_UAPI_H */

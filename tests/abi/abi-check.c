@@ -63,12 +63,15 @@
  * PROBE KHAS_ST_VIOMMU_DATA - sizeof(struct iommu_viommu_selftest)
  * PROBE KHAS_NOIOMMU_GET_PA 7.3 sizeof(struct iommu_ioas_noiommu_get_pa)
  * PROBE KHAS_VFIO_DMA_BUF 6.19 sizeof(struct vfio_device_feature_dma_buf) + sizeof(struct vfio_region_dma_range)
+ * PROBE KHAS_USER_NS_INIT_INO - USER_NS_INIT_INO
  */
 #include <stddef.h>
 #include <stdint.h>
 
 #include <linux/version.h>
+#include <linux/capability.h>
 #include <linux/iommufd.h>
+#include <linux/nsfs.h>
 #include <linux/vfio.h>
 
 #include "libiommufd.h"
@@ -873,4 +876,19 @@ _Static_assert(offsetof(struct vfio_device_feature_dma_buf, dma_ranges) ==
 SAME_SIZE(kabi_vfio_region_dma_range, vfio_region_dma_range);
 SAME_FIELD(kabi_vfio_region_dma_range, offset, vfio_region_dma_range, offset);
 SAME_FIELD(kabi_vfio_region_dma_range, length, vfio_region_dma_range, length);
+#endif
+
+/* ---- process credentials (the ENOMEM explanation's CAP_IPC_LOCK check) ---- */
+
+SAME(KABI_CAPABILITY_VERSION_3, _LINUX_CAPABILITY_VERSION_3);
+SAME(KABI_CAP_IPC_LOCK, CAP_IPC_LOCK);
+SAME_SIZE(kabi_cap_header, __user_cap_header_struct);
+SAME_FIELD(kabi_cap_header, version, __user_cap_header_struct, version);
+SAME_FIELD(kabi_cap_header, pid, __user_cap_header_struct, pid);
+SAME_SIZE(kabi_cap_data, __user_cap_data_struct);
+SAME_FIELD(kabi_cap_data, effective, __user_cap_data_struct, effective);
+SAME_FIELD(kabi_cap_data, permitted, __user_cap_data_struct, permitted);
+SAME_FIELD(kabi_cap_data, inheritable, __user_cap_data_struct, inheritable);
+#ifdef KHAS_USER_NS_INIT_INO	/* named in the uapi since 7.x; the number is 3.8's */
+SAME(KABI_PROC_USER_INIT_INO, USER_NS_INIT_INO);
 #endif

@@ -96,6 +96,7 @@ echo "$klines" | while read -r name image headers; do
 			echo '#include <stddef.h>'
 			echo '#include <linux/iommufd.h>'
 			echo '#include <linux/vfio.h>'
+			echo '#include <linux/nsfs.h>'
 			echo '#ifdef KHAS_SELFTEST_HEADER'
 			echo '#include "iommufd_test.h"'
 			echo '#endif'

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -1374,6 +1375,94 @@ bool alloc_fail_hit(void)
 	return atomic_load(&fail_hit);
 }
 
+/* ---- host facts ------------------------------------------------------- */
+
+static struct {
+	bool cap_ipc_lock, child_ns;
+	rlim_t memlock;
+	unsigned int capgets;
+} host = { .memlock = 8u << 20 };
+
+static void host_reset(void)
+{
+	memset(&host, 0, sizeof(host));
+	host.memlock = 8u << 20;
+}
+
+void host_set_cap_ipc_lock(bool held)
+{
+	host.cap_ipc_lock = held;
+}
+
+void host_set_user_ns_initial(bool initial)
+{
+	host.child_ns = !initial;
+}
+
+void host_set_memlock(rlim_t soft)
+{
+	host.memlock = soft;
+}
+
+unsigned int host_capget_count(void)
+{
+	return host.capgets;
+}
+
+/* capget(2) as the kernel answers it: version 3, the calling thread, 2 words per set. */
+static long host_capget(struct kabi_cap_header *hdr, struct kabi_cap_data *data)
+{
+	assert_int_equal(hdr->version, KABI_CAPABILITY_VERSION_3);
+	assert_int_equal(hdr->pid, 0);
+	host.capgets++;
+	memset(data, 0, 2 * sizeof(*data));
+	if (host.cap_ipc_lock)
+		data[KABI_CAP_IPC_LOCK / 32].effective = 1u << (KABI_CAP_IPC_LOCK % 32);
+	/* Permitted but not effective does not count: a test would show it. */
+	data[KABI_CAP_IPC_LOCK / 32].permitted = 1u << (KABI_CAP_IPC_LOCK % 32);
+	return 0;
+}
+
+long __wrap_syscall(long nr, ...)
+{
+	struct kabi_cap_header *hdr;
+	struct kabi_cap_data *data;
+	va_list ap;
+
+	if (nr != SYS_capget)
+		fail_msg("unscripted syscall(%ld)", nr);
+	va_start(ap, nr);
+	hdr = va_arg(ap, struct kabi_cap_header *);
+	data = va_arg(ap, struct kabi_cap_data *);
+	va_end(ap);
+	return host_capget(hdr, data);
+}
+
+ssize_t __real_readlink(const char *path, char *buf, size_t len);
+
+ssize_t __wrap_readlink(const char *path, char *buf, size_t len)
+{
+	/* 4026531837 is the initial namespace's inode, 4026532000 some other one. */
+	const char *ns = host.child_ns ? "user:[4026532000]" : "user:[4026531837]";
+
+	if (strcmp(path, "/proc/self/ns/user"))
+		return __real_readlink(path, buf, len);
+	len = len < strlen(ns) ? len : strlen(ns);
+	memcpy(buf, ns, len);	/* readlink(2) adds no NUL */
+	return (ssize_t)len;
+}
+
+int __real_getrlimit(int resource, struct rlimit *rl);
+
+int __wrap_getrlimit(int resource, struct rlimit *rl)
+{
+	if (resource != RLIMIT_MEMLOCK)
+		return __real_getrlimit(resource, rl);
+	rl->rlim_cur = host.memlock;
+	rl->rlim_max = RLIM_INFINITY;
+	return 0;
+}
+
 /* ---- captured log ------------------------------------------------------ */
 
 void log_capture(void *userdata, int priority, const char *file, int line,
@@ -1468,6 +1557,7 @@ int ks_setup(void **state)
 	(void)state;
 	script_reset();
 	log_reset();
+	host_reset();
 	return 0;
 }
 

@@ -26,6 +26,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
 #include <cmocka.h>
 
 #include "libiommufd.h"
@@ -377,6 +379,28 @@ unsigned long alloc_count(void);
 void alloc_fail_nth(unsigned long n);
 /* Whether the armed allocation was reached (and failed) since arming. */
 bool alloc_fail_hit(void);
+
+/* ---- host facts ------------------------------------------------------- */
+
+/*
+ * The programs are also linked with --wrap=syscall,readlink,getrlimit: what
+ * the library's explanations ask of the process (capget(2) for CAP_IPC_LOCK,
+ * the user namespace in /proc/self/ns/user, RLIMIT_MEMLOCK) is scripted, so
+ * a test's outcome does not depend on who runs it. ks_setup() resets them to
+ * no CAP_IPC_LOCK, the initial user namespace and a soft limit of 8 MiB.
+ * Any other syscall(2) fails the test; other links and limits are real.
+ */
+long __wrap_syscall(long nr, ...);
+ssize_t __wrap_readlink(const char *path, char *buf, size_t len);
+int __wrap_getrlimit(int resource, struct rlimit *rl);
+/* Whether the calling thread holds CAP_IPC_LOCK in its effective set. */
+void host_set_cap_ipc_lock(bool held);
+/* Whether the process is in the initial user namespace. */
+void host_set_user_ns_initial(bool initial);
+/* The soft RLIMIT_MEMLOCK in bytes (RLIM_INFINITY: unlimited). */
+void host_set_memlock(rlim_t soft);
+/* capget(2) calls since ks_setup(). */
+unsigned int host_capget_count(void);
 
 /* ---- captured log ------------------------------------------------------ */
 

@@ -283,6 +283,14 @@ static int do_iommufd_cmd(unsigned long request, void *arg)
 
 		return do_map(cmd->ioas_id, cmd->flags, cmd->length, &cmd->iova);
 	}
+	case KABI_IOMMU_IOAS_NOIOMMU_GET_PA: {
+		struct kabi_ioas_noiommu_get_pa *cmd = arg;
+
+		if (!find_kind(cmd->ioas_id, M_IOAS))
+			return -ENOENT;
+		cmd->out_phys = 0x80000000ull + cmd->iova;	/* one contiguous run */
+		return 0;
+	}
 	case KABI_IOMMU_IOAS_UNMAP:
 		return find_kind(((struct kabi_ioas_unmap *)arg)->ioas_id, M_IOAS) ? 0 : -ENOENT;
 	case KABI_IOMMU_IOAS_COPY: {
@@ -341,6 +349,15 @@ static int do_iommufd_cmd(unsigned long request, void *arg)
 			return -ENOENT;
 		if (!parent || !(parent->flags & KABI_HWPT_ALLOC_NEST_PARENT))
 			return -EINVAL;
+		/* The selftest type's outputs, as 6.17+ writes them back. */
+		if (cmd->type == KABI_VIOMMU_TYPE_SELFTEST &&
+		    cmd->data_len >= sizeof(struct kabi_viommu_selftest)) {
+			struct kabi_viommu_selftest *d = (void *)(uintptr_t)cmd->data_uptr;
+
+			d->out_data = d->in_data;
+			d->out_mmap_offset = 0x10000;
+			d->out_mmap_length = 4096;
+		}
 		return new_object(M_VIOMMU, cmd->hwpt_id, 0, &cmd->out_viommu_id);
 	}
 	case KABI_IOMMU_VDEVICE_ALLOC: {

@@ -8,7 +8,8 @@
  *
  * It keeps the objects the library makes (IOAS, HWPT, the domains the
  * kernel allocates on an attach to an IOAS, bound devices, fault queues,
- * vIOMMUs, vDevices, vEVENTQs, HW queues), who uses whom, and refuses what
+ * vIOMMUs (the selftest type's output data written back), vDevices, vEVENTQs,
+ * HW queues; a noiommu IOAS's physical addresses), who uses whom, and refuses what
  * the kernel refuses that the library relies on: a destroy of an object in
  * use (EBUSY), of an unknown ID (ENOENT, also ID 0, which is how the library
  * recognises an iommufd), objects of the wrong kind (EINVAL), unknown

@@ -380,6 +380,20 @@ static void attach_enomem_explains_memlock(void **state)
 	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
 }
 
+/* With CAP_IPC_LOCK the pages are not charged: the ENOMEM is the kernel's memory. */
+static void attach_enomem_with_cap_ipc_lock_does_not_blame_the_limit(void **state)
+{
+	struct fixture *f = *state;
+
+	host_set_cap_ipc_lock(true);
+	expect_attach(IOAS_ID, 0, ENOMEM);
+	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -ENOMEM);
+	assert_logged("<3>", "ATTACH device 2 to IOAS 3", "ENOMEM", "pins",
+		      "ran out of memory", "not RLIMIT_MEMLOCK: this thread holds CAP_IPC_LOCK");
+	assert_false(log_has("raise the limit"));
+	assert_null(strstr(iommufd_last_error(), "would exceed"));
+}
+
 static const struct kabi_iova_range low_range[] = {
 	{ .start = 0x1000, .last = 0xfedfffff },
 };
@@ -1001,6 +1015,7 @@ int main(void)
 		T(attach_errors_pass_through),
 		T(attach_einval_is_logged_at_debug),
 		T(attach_enomem_explains_memlock),
+		T(attach_enomem_with_cap_ipc_lock_does_not_blame_the_limit),
 		T(attach_eaddrinuse_lists_the_iova_ranges),
 		T(replace_eaddrinuse_names_the_zero_aperture_bug),
 		T(attach_rejects_bad_arguments),

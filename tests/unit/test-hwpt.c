@@ -505,6 +505,26 @@ static void eaddrinuse_explains_reserved_iovas(void **state)
 	assert_logged("EADDRINUSE", "reserves", "allocate before mapping");
 }
 
+/*
+ * A paging HWPT pins the IOAS's pages at once: its ENOMEM names the limit,
+ * unless the limit cannot be the cause (unlimited, or CAP_IPC_LOCK held).
+ */
+static void enomem_blames_the_limit_only_when_it_can_be_the_cause(void **state)
+{
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOMEM);
+	assert_no_fallback(*state, NULL, -ENOMEM);
+	assert_logged("<3>", "HWPT_ALLOC", "ENOMEM", "pins the pages",
+		      "would exceed RLIMIT_MEMLOCK (8192 KiB;", "raise the limit");
+	log_reset();
+	host_set_memlock(RLIM_INFINITY);
+	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOMEM);
+	assert_no_fallback(*state, NULL, -ENOMEM);
+	assert_logged("<3>", "HWPT_ALLOC", "ENOMEM", "pins the pages", "ran out of memory",
+		      "not RLIMIT_MEMLOCK: the limit is unlimited");
+	assert_false(log_has("raise the limit"));
+	assert_null(strstr(iommufd_last_error(), "would exceed"));
+}
+
 /* ---- argument rejection (no ioctl) ------------------------------------- */
 
 static void alloc_rejects_null(void **state)
@@ -914,6 +934,7 @@ int main(void)
 		T(plain_path_attach_failure_changes_nothing),
 		T(other_errors_pass_through_without_fallback),
 		T(eaddrinuse_explains_reserved_iovas),
+		T(enomem_blames_the_limit_only_when_it_can_be_the_cause),
 		T(alloc_rejects_null),
 		T(alloc_rejects_unknown_flags),
 		T(alloc_rejects_data_without_type),

@@ -9,15 +9,17 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernel-script.h"
 
 #define IOAS_ID 3
 #define IOAS2_ID 4
 #define OTHER_IOAS_ID 13
-#define MEMFD 42		/* the library passes the number on, never uses it */
+#define MEMFD 42		/* open (/dev/null) in every test; the kernel is scripted */
 #define RW (IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE)
 #define K_R KABI_IOAS_MAP_READABLE
 #define K_W KABI_IOAS_MAP_WRITEABLE
@@ -36,7 +38,16 @@ static int setup(void **state)
 {
 	static struct fixture f;
 
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
 	ks_setup(state);
+	/* The library checks that a file to map is open before the kernel sees it. */
+	assert_true(null >= 0);
+	assert_int_equal(dup3(null, MEMFD, O_CLOEXEC), MEMFD);
+	/* fd 0 is mapped too (a valid descriptor): open even under `<&-`. */
+	if (fcntl(0, F_GETFD) < 0)
+		assert_int_equal(dup2(null, 0), 0);
+	close(null);
 	f.ctx = test_ctx_new();
 	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
 	script_assert_done();
@@ -53,6 +64,7 @@ static int teardown(void **state)
 	expect_destroy(IOAS_ID, 0);
 	assert_null(iommufd_ioas_unref(f->ioas));
 	iommufd_ctx_unref(f->ctx);
+	close(MEMFD);
 	return ks_teardown(state);
 }
 
@@ -181,6 +193,33 @@ static void map_file_rejects_bad_arguments(void **state)
 	assert_int_equal(iommufd_ioas_map_file_fixed(f->ioas, MEMFD, 0, 4096, 0, 0), -EINVAL);
 	assert_int_equal(iommufd_ioas_map_file_fixed(f->ioas, MEMFD, 0, 4096, 0, RW | 8),
 			 -EINVAL);
+	assert_int_equal(iova, 0x5a5a);
+}
+
+/*
+ * A closed fd is refused before the kernel, with EBADF as the kernel would
+ * say it, and explained; a negative fd stays an EINVAL (not a descriptor).
+ */
+static void map_file_refuses_a_closed_fd_before_the_kernel(void **state)
+{
+	struct fixture *f = *state;
+	int closed = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	uint64_t iova = 0x5a5a;
+
+	assert_true(closed >= 0);
+	close(closed);
+	/* No ioctl is scripted: any would fail the test. */
+	log_reset();
+	assert_int_equal(iommufd_ioas_map_file(f->ioas, closed, 0, 4096, RW, &iova), -EBADF);
+	assert_logged("<3>", "IOAS_MAP_FILE IOAS 3", "EBADF", "not an open file descriptor");
+	assert_non_null(strstr(iommufd_last_error(), "IOAS_MAP_FILE IOAS 3"));
+	assert_non_null(strstr(iommufd_last_error(), "EBADF: not an open file descriptor"));
+	log_reset();
+	assert_int_equal(iommufd_ioas_map_file_fixed(f->ioas, closed, 0, 4096, 0x2000, RW),
+			 -EBADF);
+	assert_logged("<3>", "IOAS_MAP_FILE IOAS 3", "EBADF", "not an open file descriptor");
+	/* Other arguments are judged first: a bad range stays an EINVAL. */
+	assert_int_equal(iommufd_ioas_map_file(f->ioas, closed, 0, 0, RW, &iova), -EINVAL);
 	assert_int_equal(iova, 0x5a5a);
 }
 
@@ -615,6 +654,7 @@ int main(void)
 		T(map_file_passes_kernel_errnos_through),
 		T(map_file_explains_its_errors),
 		T(map_file_rejects_bad_arguments),
+		T(map_file_refuses_a_closed_fd_before_the_kernel),
 		T(copy_sends_the_fields),
 		T(copy_passes_kernel_errnos_through),
 		T(copy_explains_its_errors),

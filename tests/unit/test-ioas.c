@@ -230,6 +230,93 @@ static void map_errors_pass_through(void **state)
 	assert_int_equal(iova, 0x5a5a);		/* untouched on failure */
 }
 
+/* One ENOMEM from IOAS_MAP; its explanation, from iommufd_last_error(). */
+static const char *map_enomem(struct fixture *f)
+{
+	uint64_t iova = 0x5a5a;
+
+	log_reset();
+	expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0x1000, ENOMEM);
+	assert_int_equal(iommufd_ioas_map(f->ioas, buf, 4096, RW, &iova), -ENOMEM);
+	assert_int_equal(iova, 0x5a5a);
+	assert_logged("<3>", "IOAS_MAP IOAS 3", "ENOMEM");
+	assert_non_null(strstr(log_line(log_count() - 1), iommufd_last_error()));
+	return iommufd_last_error();
+}
+
+static void assert_has(const char *text, const char *word)
+{
+	if (!strstr(text, word))
+		fail_msg("\"%s\" lacks \"%s\"", text, word);
+}
+
+static void assert_lacks(const char *text, const char *word)
+{
+	if (strstr(text, word))
+		fail_msg("\"%s\" has \"%s\"", text, word);
+}
+
+/*
+ * Without CAP_IPC_LOCK and under a finite limit, the limit is what an ENOMEM
+ * of a pinning command most likely hit: it is named with what is pinned.
+ * Only CAP_IPC_LOCK in the effective set counts (the default host has it
+ * permitted only).
+ */
+static void map_enomem_names_the_limit(void **state)
+{
+	const char *e = map_enomem(*state);
+
+	assert_has(e, "would exceed RLIMIT_MEMLOCK (8192 KiB;");
+	assert_has(e, "KiB pinned");
+	assert_has(e, "raise the limit");
+	assert_lacks(e, "ran out of memory");
+	assert_int_equal(host_capget_count(), 1);
+	host_set_memlock(64 * 1024);
+	assert_has(map_enomem(*state), "RLIMIT_MEMLOCK (64 KiB;");
+}
+
+/* Pages mapped with CAP_IPC_LOCK are never charged: the limit is not blamed. */
+static void map_enomem_with_cap_ipc_lock_is_out_of_memory(void **state)
+{
+	const char *e;
+
+	host_set_cap_ipc_lock(true);
+	host_set_memlock(64 * 1024);
+	e = map_enomem(*state);
+	assert_has(e, "ENOMEM: the kernel ran out of memory for the pinned pages or the IOMMU"
+		   " page tables (this process has ");
+	assert_has(e, "not RLIMIT_MEMLOCK: this thread holds CAP_IPC_LOCK");
+	assert_lacks(e, "raise the limit");
+	assert_lacks(e, "would exceed");
+	assert_lacks(e, "64 KiB");
+	assert_null(strchr(e, '\n'));
+}
+
+/* The kernel checks capabilities in the initial user namespace only. */
+static void map_enomem_with_cap_ipc_lock_of_a_user_namespace_names_the_limit(void **state)
+{
+	const char *e;
+
+	host_set_cap_ipc_lock(true);
+	host_set_user_ns_initial(false);
+	e = map_enomem(*state);
+	assert_has(e, "would exceed RLIMIT_MEMLOCK (8192 KiB;");
+	assert_lacks(e, "ran out of memory");
+}
+
+/* An unlimited limit cannot be exceeded. */
+static void map_enomem_under_an_unlimited_limit_is_out_of_memory(void **state)
+{
+	const char *e;
+
+	host_set_memlock(RLIM_INFINITY);
+	e = map_enomem(*state);
+	assert_has(e, "the kernel ran out of memory");
+	assert_has(e, "not RLIMIT_MEMLOCK: the limit is unlimited");
+	assert_lacks(e, "raise the limit");
+	assert_lacks(e, "CAP_IPC_LOCK");
+}
+
 static void map_fixed_errors_pass_through(void **state)
 {
 	static const int errs[] = { EEXIST, EINVAL, ENOMEM };
@@ -321,6 +408,7 @@ static void map_fixed_up_to_the_last_byte_is_not_a_wrap(void **state)
 static void defect1_misaligned_maps_are_refused_before_the_kernel(void **state)
 {
 	struct fixture *f = *state;
+	int file = iommufd_ctx_get_fd(f->ctx);	/* an open file: only the range is wrong */
 	uint64_t iova = 0x5a5a;
 
 	assert_int_equal(iommufd_ioas_map(f->ioas, buf + 1, 4097, RW, &iova), -EINVAL);
@@ -335,10 +423,10 @@ static void defect1_misaligned_maps_are_refused_before_the_kernel(void **state)
 	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf + 1, 4096, 0x1000, RW), -EINVAL);
 	assert_int_equal(iommufd_ioas_map_fixed(f->ioas, buf, 100, 0x1000, RW), -EINVAL);
 	log_reset();
-	assert_int_equal(iommufd_ioas_map_file(f->ioas, 0, 1, 4096, RW, &iova), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_file(f->ioas, file, 1, 4096, RW, &iova), -EINVAL);
 	assert_logged("IOAS_MAP_FILE IOAS 3", "start 0x1", "not a multiple of the page size");
-	assert_int_equal(iommufd_ioas_map_file(f->ioas, 0, 0, 4095, RW, &iova), -EINVAL);
-	assert_int_equal(iommufd_ioas_map_file_fixed(f->ioas, 0, 0, 4096, 0x800, RW), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_file(f->ioas, file, 0, 4095, RW, &iova), -EINVAL);
+	assert_int_equal(iommufd_ioas_map_file_fixed(f->ioas, file, 0, 4096, 0x800, RW), -EINVAL);
 	assert_int_equal(iova, 0x5a5a);
 	log_reset();
 	assert_int_equal(iommufd_ioas_copy(f->ioas, 0x10000, f->ioas, 0x20001, 4096, RW), -EINVAL);
@@ -688,6 +776,10 @@ int main(void)
 		T(map_prot_becomes_kernel_flags),
 		T(map_fixed_sends_fixed_iova),
 		T(map_errors_pass_through),
+		T(map_enomem_names_the_limit),
+		T(map_enomem_with_cap_ipc_lock_is_out_of_memory),
+		T(map_enomem_with_cap_ipc_lock_of_a_user_namespace_names_the_limit),
+		T(map_enomem_under_an_unlimited_limit_is_out_of_memory),
 		T(map_fixed_errors_pass_through),
 		T(map_enospc_names_the_zero_aperture_bug),
 		T(map_rejects_bad_arguments),

@@ -7,6 +7,8 @@
  * model kernel counts them), no fd left open, and the context still usable
  * (an IOAS can be allocated and freed). valgrind, under which the unit
  * tests run, finds any byte leaked. The number of points tried is printed.
+ * Entry points that answer from the stack (the probes, most 1.1 calls) are
+ * in the sweep too, checked to allocate nothing.
  *
  * The kernel is the model kernel (model-kernel.h), so every call can reach
  * its end whatever the library asks on the way.
@@ -32,6 +34,8 @@ struct env {
 	struct iommufd_device *dev;
 	struct iommufd_hwpt *parent;	/* a nest parent */
 	struct iommufd_viommu *viommu;
+	struct iommufd_viommu *st;	/* selftest type, allocated with output data */
+	struct iommufd_hwpt *dirty[2];	/* dirty tracking, on the IOAS */
 	struct iommufd_fault_queue *fault;
 	int cdev_fd;			/* a second, unbound "cdev" */
 };
@@ -39,6 +43,9 @@ struct env {
 static void env_new(struct env *e)
 {
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, nest, .flags = IOMMUFD_HWPT_NEST_PARENT);
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, dirty, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
+	struct iommufd_selftest_viommu_data out = { .in_data = 1 };
+	LIBIOMMUFD_OPTS(iommufd_viommu_opts, st, .data = &out, .data_len = sizeof(out));
 
 	memset(e, 0, sizeof(*e));
 	e->ctx = test_ctx_new();
@@ -46,7 +53,12 @@ static void env_new(struct env *e)
 	assert_int_equal(iommufd_device_bind_path(e->ctx, "/dev/null", &e->dev), 0);
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e->ioas), e->dev, &nest,
 					    &e->parent), 0);
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(e->ioas), e->dev, &dirty,
+						    &e->dirty[i]), 0);
 	assert_int_equal(iommufd_viommu_alloc(e->parent, e->dev, 1, NULL, &e->viommu), 0);
+	assert_int_equal(iommufd_viommu_alloc(e->parent, e->dev, IOMMUFD_VIOMMU_SELFTEST, &st,
+					      &e->st), 0);
 	assert_int_equal(iommufd_fault_queue_alloc(e->ctx, &e->fault), 0);
 	e->cdev_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	assert_true(e->cdev_fd >= 0);
@@ -55,7 +67,10 @@ static void env_new(struct env *e)
 static void env_free(struct env *e)
 {
 	iommufd_fault_queue_unref(e->fault);
+	iommufd_viommu_unref(e->st);
 	iommufd_viommu_unref(e->viommu);
+	for (size_t i = 0; i < 2; i++)
+		iommufd_hwpt_unref(e->dirty[i]);
 	iommufd_hwpt_unref(e->parent);
 	iommufd_device_unref(e->dev);
 	iommufd_ioas_unref(e->ioas);
@@ -71,7 +86,7 @@ struct op {
 	const char *name;
 	int (*call)(struct env *e, void **ret);
 	void (*release)(struct env *e, void *ret);
-	bool allocates_nothing;		/* the probes: answers kept on the stack */
+	bool allocates_nothing;		/* answers kept on the stack: checked to stay so */
 };
 
 /* ---- the calls ----------------------------------------------------------- */
@@ -254,6 +269,24 @@ static int call_viommu_alloc(struct env *e, void **ret)
 	return iommufd_viommu_alloc(e->parent, e->dev, 1, NULL, (struct iommufd_viommu **)ret);
 }
 
+/* With output data (1.1): the kernel is given a private copy of the input. */
+static int call_viommu_alloc_out(struct env *e, void **ret)
+{
+	static struct iommufd_selftest_viommu_data out;
+	const struct iommufd_selftest_viommu_data in = { .in_data = 0xcafe };
+	LIBIOMMUFD_OPTS(iommufd_viommu_opts, opts, .data = &in, .data_len = sizeof(in),
+			.out_data = &out);
+	int rc;
+
+	memset(&out, 0x5a, sizeof(out));
+	rc = iommufd_viommu_alloc(e->parent, e->dev, IOMMUFD_VIOMMU_SELFTEST, &opts,
+				  (struct iommufd_viommu **)ret);
+	/* The outputs reach out_data only on success. */
+	assert_int_equal(out.in_data, rc ? 0x5a5a5a5au : 0xcafe);
+	assert_int_equal(out.out_data, rc ? 0x5a5a5a5au : 0xcafe);
+	return rc;
+}
+
 static int call_viommu_new_from_id(struct env *e, void **ret)
 {
 	return iommufd_viommu_new_from_id(e->ctx, iommufd_viommu_get_id(e->viommu), 1,
@@ -315,6 +348,118 @@ static void release_hw_queue(struct env *e, void *ret)
 {
 	(void)e;
 	iommufd_hw_queue_unref(ret);
+}
+
+/*
+ * The 1.1 calls over the IOAS's dirty-tracking HWPTs collect them into an
+ * array first; the calls over a caller's set of HWPTs allocate nothing.
+ * The out-parameter is the bitmap, set on success only.
+ */
+static uint64_t bitmap[1];
+
+static int call_ioas_set_dirty_tracking(struct env *e, void **ret)
+{
+	int rc = iommufd_ioas_set_dirty_tracking(e->ioas, true);
+
+	if (!rc)
+		*ret = e->ioas;
+	return rc;
+}
+
+static int call_ioas_get_dirty_bitmap(struct env *e, void **ret)
+{
+	int rc = iommufd_ioas_get_dirty_bitmap(e->ioas, 0, 8 * 4096, 4096, bitmap, 0);
+
+	if (!rc)
+		*ret = bitmap;
+	return rc;
+}
+
+static int call_ioas_unmap_dirty(struct env *e, void **ret)
+{
+	uint64_t unmapped = 0x5a5a;
+	int rc = iommufd_ioas_unmap_dirty(e->ioas, 0, 8 * 4096, 4096, bitmap, &unmapped);
+
+	if (!rc)
+		*ret = bitmap;
+	else
+		assert_int_equal(unmapped, 0x5a5a);
+	return rc;
+}
+
+static int call_hwpts_set_dirty_tracking(struct env *e, void **ret)
+{
+	int rc = iommufd_hwpts_set_dirty_tracking(e->dirty, 2, true);
+
+	if (!rc)
+		*ret = e->dirty;
+	return rc;
+}
+
+static int call_hwpts_get_dirty_bitmap(struct env *e, void **ret)
+{
+	int rc = iommufd_hwpts_get_dirty_bitmap(e->dirty, 2, 0, 8 * 4096, 4096, bitmap, 0);
+
+	if (!rc)
+		*ret = bitmap;
+	return rc;
+}
+
+/* The dma-buf maps (1.1): the "dma-buf" is the env's spare open fd. */
+static int call_map_dmabuf(struct env *e, void **ret)
+{
+	int rc = iommufd_ioas_map_dmabuf(e->ioas, e->cdev_fd, 0, 4096, 0x100000,
+					 IOMMUFD_MAP_READ);
+
+	if (!rc)
+		*ret = e->ioas;
+	return rc;
+}
+
+static int call_remap_dmabuf(struct env *e, void **ret)
+{
+	int rc = iommufd_ioas_remap_dmabuf(e->ioas, e->cdev_fd, 0, 4096, 0x100000,
+					   IOMMUFD_MAP_READ);
+
+	if (!rc)
+		*ret = e->ioas;
+	return rc;
+}
+
+static int call_noiommu_get_pa(struct env *e, void **ret)
+{
+	static uint64_t phys;
+	uint64_t len = 0;
+	int rc = iommufd_ioas_noiommu_get_pa(e->ioas, 0x1000, 4096, &phys, &len);
+
+	if (!rc)
+		*ret = &phys;
+	return rc;
+}
+
+/* The region the selftest vIOMMU's output data named at allocation. */
+static int call_viommu_get_mmap_region(struct env *e, void **ret)
+{
+	static uint64_t off;
+	uint64_t len = 0;
+	int rc = iommufd_viommu_get_mmap_region(e->st, &off, &len);
+
+	if (!rc) {
+		assert_int_equal(len, 4096);
+		*ret = &off;
+	}
+	return rc;
+}
+
+static int call_viommu_invalidate_smmuv3(struct env *e, void **ret)
+{
+	static const uint8_t cmds[2][16] = { { 0x12 }, { 0x12 } };
+	static uint32_t done;
+	int rc = iommufd_viommu_invalidate_smmuv3(e->viommu, NULL, cmds, 2, &done);
+
+	if (!rc)
+		*ret = &done;
+	return rc;
 }
 
 static int call_ctx_probe(struct env *e, void **ret)
@@ -379,12 +524,25 @@ static const struct op ops[] = {
 	{ "device_new_from_id", call_device_new_from_id, release_device, false },
 	{ "device_attach_pasid", call_attach_pasid, release_pasid, false },
 	{ "viommu_alloc", call_viommu_alloc, release_viommu, false },
+	{ "viommu_alloc (output data)", call_viommu_alloc_out, release_viommu, false },
 	{ "viommu_new_from_id", call_viommu_new_from_id, release_viommu, false },
 	{ "vdevice_alloc", call_vdevice_alloc, release_vdevice, false },
 	{ "vdevice_new_from_id", call_vdevice_new_from_id, release_vdevice, false },
 	{ "fault_queue_alloc", call_fault_queue_alloc, release_fault_queue, false },
 	{ "veventq_alloc", call_veventq_alloc, release_veventq, false },
 	{ "hw_queue_alloc", call_hw_queue_alloc, release_hw_queue, false },
+	/* The 1.1 calls; export_dmabuf, get_memory_decode and viommu_mmap/munmap need
+	 * a device region or mmap the model has not: test-dmabuf.c, test-viommu-out.c. */
+	{ "ioas_set_dirty_tracking", call_ioas_set_dirty_tracking, release_nothing, false },
+	{ "ioas_get_dirty_bitmap", call_ioas_get_dirty_bitmap, release_nothing, false },
+	{ "ioas_unmap_dirty", call_ioas_unmap_dirty, release_nothing, false },
+	{ "hwpts_set_dirty_tracking", call_hwpts_set_dirty_tracking, release_nothing, true },
+	{ "hwpts_get_dirty_bitmap", call_hwpts_get_dirty_bitmap, release_nothing, true },
+	{ "ioas_map_dmabuf", call_map_dmabuf, release_nothing, true },
+	{ "ioas_remap_dmabuf", call_remap_dmabuf, release_nothing, true },
+	{ "ioas_noiommu_get_pa", call_noiommu_get_pa, release_nothing, true },
+	{ "viommu_get_mmap_region", call_viommu_get_mmap_region, release_nothing, true },
+	{ "viommu_invalidate_smmuv3", call_viommu_invalidate_smmuv3, release_nothing, true },
 	{ "ctx_probe", call_ctx_probe, release_nothing, true },
 	{ "device_probe", call_device_probe, release_nothing, true },
 #ifdef HAVE_LIBUDEV

@@ -265,7 +265,10 @@ static void sweep_ioas_map(void)
 	void *top = (void *)(uintptr_t)(UINTPTR_MAX - 4095);
 	uint64_t iova = SENT_U64;
 	const uint32_t rw = IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE;
+	const int fd = h.open_fd;
+	int closed = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
+	close(closed);
 	BAD(EINVAL, false, iommufd_ioas_map(NULL, page, 4096, rw, &iova));
 	BAD(EINVAL, true, iommufd_ioas_map(h.ioas, page, 4096, rw, NULL));
 	BAD(EINVAL, true, iommufd_ioas_map(h.ioas, NULL, 4096, rw, &iova));
@@ -283,19 +286,23 @@ static void sweep_ioas_map(void)
 	BAD(EINVAL, true, iommufd_ioas_map_fixed(h.ioas, page, 4096, 0, 8));
 	BAD(EINVAL, true, iommufd_ioas_map_fixed(h.ioas, page, 4096, 0x1000001, rw));
 	BAD(EINVAL, true, iommufd_ioas_map_fixed(h.ioas, page, 8192, UINT64_MAX - 4095, rw));
-	BAD(EINVAL, false, iommufd_ioas_map_file(NULL, 0, 0, 4096, rw, &iova));
-	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, 0, 0, 4096, rw, NULL));
+	/* The file is open (only the named argument is wrong), then a closed one. */
+	BAD(EINVAL, false, iommufd_ioas_map_file(NULL, fd, 0, 4096, rw, &iova));
+	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, fd, 0, 4096, rw, NULL));
 	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, -1, 0, 4096, rw, &iova));
-	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, 0, 0, 0, rw, &iova));
-	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, 0, 0, 4096, 0, &iova));
-	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, 0, 1, 4096, rw, &iova));
-	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, 0, UINT64_MAX - 4095, 8192, rw, &iova));
-	BAD(EINVAL, false, iommufd_ioas_map_file_fixed(NULL, 0, 0, 4096, 0, rw));
+	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, INT32_MIN, 0, 4096, rw, &iova));
+	BAD(EBADF, true, iommufd_ioas_map_file(h.ioas, closed, 0, 4096, rw, &iova));
+	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, fd, 0, 0, rw, &iova));
+	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, fd, 0, 4096, 0, &iova));
+	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, fd, 1, 4096, rw, &iova));
+	BAD(EINVAL, true, iommufd_ioas_map_file(h.ioas, fd, UINT64_MAX - 4095, 8192, rw, &iova));
+	BAD(EINVAL, false, iommufd_ioas_map_file_fixed(NULL, fd, 0, 4096, 0, rw));
 	BAD(EINVAL, true, iommufd_ioas_map_file_fixed(h.ioas, -5, 0, 4096, 0, rw));
-	BAD(EINVAL, true, iommufd_ioas_map_file_fixed(h.ioas, 0, 0, 4096, 0x800, rw));
-	BAD(EINVAL, true, iommufd_ioas_map_file_fixed(h.ioas, 0, 0, 8192, UINT64_MAX - 4095,
+	BAD(EBADF, true, iommufd_ioas_map_file_fixed(h.ioas, closed, 0, 4096, 0, rw));
+	BAD(EINVAL, true, iommufd_ioas_map_file_fixed(h.ioas, fd, 0, 4096, 0x800, rw));
+	BAD(EINVAL, true, iommufd_ioas_map_file_fixed(h.ioas, fd, 0, 8192, UINT64_MAX - 4095,
 						      rw));
-	BAD(EINVAL, true, iommufd_ioas_map_file_fixed(h.ioas, 0, 0, 4096, 0, 1u << 31));
+	BAD(EINVAL, true, iommufd_ioas_map_file_fixed(h.ioas, fd, 0, 4096, 0, 1u << 31));
 	UNTOUCHED(iova, SENT_U64);
 }
 

@@ -13,6 +13,8 @@
  *  quiet-unmap         (4) a redundant unmap with IOMMUFD_UNMAP_ABSENT_OK is quiet
  *  quiet-attach-einval (4) an attach refused as incompatible: explained, not at LOG_ERR
  *  memlock             (5) RLIMIT_MEMLOCK: map past it fine, attach/alloc ENOMEM explained
+ *  memlock-cap-enomem  (5) an ENOMEM of a CAP_IPC_LOCK holder (fault injection) does not
+ *                          blame the limit, lowered as it may be
  *  virtio-aperture     (6) 6.12 + virtio-iommu: the [0, 0] aperture named; 7.x just works
  *  bind-twice          (7) a second bind of a cdev is EINVAL, as the header says
  *  from-id-enoent      (8) a from-ID HWPT request failing with ENOENT does not blame the plain path
@@ -30,6 +32,7 @@
 
 #include <linux/capability.h>
 
+#include "failnth.h"
 #include "uapi.h"	/* the caller's own VFIO ioctls, as a VMM makes them */
 #include "vmtest.h"
 
@@ -454,6 +457,16 @@ static int drop_ipc_lock(void)
 	return syscall(SYS_capset, &h, d) ? -errno : 0;
 }
 
+/* Whether this thread holds CAP_IPC_LOCK in its effective set. */
+static bool holds_ipc_lock(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	return !syscall(SYS_capget, &h, d) &&
+	       (d[CAP_IPC_LOCK / 32].effective & (1u << (CAP_IPC_LOCK % 32)));
+}
+
 static int set_memlock(rlim_t soft)
 {
 	struct rlimit rl;
@@ -595,19 +608,127 @@ static void test_memlock(struct vmt_case *t)
 	} else {
 		CHECK(r->rc_alloc == -ENOMEM, "HWPT_ALLOC past the limit = %s",
 		      vmt_errname(r->rc_alloc));
-		CHECK(has(r->err_alloc, "RLIMIT_MEMLOCK") && has(r->err_alloc, "64 KiB"),
+		CHECK(has(r->err_alloc, "would exceed RLIMIT_MEMLOCK (64 KiB") &&
+		      !has(r->err_alloc, "ran out of memory"),
 		      "HWPT_ALLOC's explanation: '%s'", r->err_alloc);
 	}
 	if (edu) {
 		CHECK(r->rc_attach == -ENOMEM, "attach past the limit = %s",
 		      vmt_errname(r->rc_attach));
-		CHECK(has(r->err_attach, "RLIMIT_MEMLOCK") && has(r->err_attach, "64 KiB"),
+		CHECK(has(r->err_attach, "would exceed RLIMIT_MEMLOCK (64 KiB") &&
+		      !has(r->err_attach, "ran out of memory"),
 		      "attach's explanation: '%s'", r->err_attach);
 	}
 	CHECK(r->rc_raised == 0, "with the limit raised: %s", vmt_errname(r->rc_raised));
 	CHECK(r->pin_raised_kib >= MEMLOCK_MAP / 1024, "VmPin %lld KiB after pinning %u KiB",
 	      r->pin_raised_kib, MEMLOCK_MAP / 1024);
 	vmt_note("explained: '%s'", edu ? r->err_attach : r->err_alloc);
+out:
+	if (r != MAP_FAILED)
+		munmap(r, sizeof(*r));
+}
+
+/*
+ * The kernel never charges pages mapped with CAP_IPC_LOCK, so an ENOMEM
+ * its holder gets is the kernel's memory, even under a low limit. Made
+ * with the kernel's fault injection (failnth.h) on IOAS_MAP, whose first
+ * allocations are its bookkeeping: the first n that gives ENOMEM is taken.
+ */
+#define CAP_ENOMEM_MAX_N 32
+
+struct cap_enomem_res {
+	bool no_cap;			/* not run with CAP_IPC_LOCK */
+	char why_no_fi[256];		/* fault injection unavailable: why */
+	int stage, err;
+	unsigned int n;			/* the n that gave ENOMEM, 0: none did */
+	int rc;
+	char text[512];
+	bool done;
+};
+
+static void cap_enomem_child(struct cap_enomem_res *r)
+{
+	struct iommufd_ctx *ctx = NULL;
+	struct iommufd_ioas *ioas = NULL;
+	void *a = NULL;
+	const char *why;
+	int rc;
+
+#define STEP(expr)						\
+	do {							\
+		r->stage++;					\
+		if ((rc = (expr)) != 0) {			\
+			r->err = rc;				\
+			return;					\
+		}						\
+	} while (0)
+	r->no_cap = !holds_ipc_lock();
+	if (r->no_cap)
+		return;
+	why = fnth_setup();
+	if (why) {
+		snprintf(r->why_no_fi, sizeof(r->why_no_fi), "%s", why);
+		return;
+	}
+	STEP(vmt_ctx_new(&ctx));
+	STEP((a = vmt_pages(MEMLOCK_MAP)) ? 0 : -ENOMEM);
+	STEP(set_memlock(MEMLOCK_LIMIT));
+	for (unsigned int n = 1; n <= CAP_ENOMEM_MAX_N && !r->n; n++) {
+		bool injected;
+
+		STEP(iommufd_ioas_alloc(ctx, &ioas));
+		fnth_arm(n);
+		r->rc = iommufd_ioas_map_fixed(ioas, a, MEMLOCK_MAP, BASE,
+					       IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
+		injected = fnth_disarm();
+		if (r->rc == -ENOMEM) {
+			r->n = n;
+			snprintf(r->text, sizeof(r->text), "%s", iommufd_last_error());
+		}
+		ioas = iommufd_ioas_unref(ioas);
+		if (!injected)
+			break;		/* the map ran to its end: no more points */
+	}
+	r->done = true;
+#undef STEP
+}
+
+static void test_memlock_cap_enomem(struct vmt_case *t)
+{
+	struct cap_enomem_res *r = MAP_FAILED;
+	pid_t pid;
+	int status = 0;
+
+	if (!vmt_need_iommufd(t))
+		goto out;
+	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	CHECK(r != MAP_FAILED, "mmap: %s", vmt_errname(errno));
+	memset(r, 0, sizeof(*r));
+	fflush(stdout);
+	pid = fork();
+	CHECK(pid >= 0, "fork: %s", vmt_errname(errno));
+	if (pid == 0) {
+		/* A child: its own thread for fail-nth, its own lowered limit. */
+		cap_enomem_child(r);
+		fflush(stdout);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status), "child status 0x%x", status);
+	if (r->no_cap)
+		SKIP("not run with CAP_IPC_LOCK");
+	if (r->why_no_fi[0])
+		SKIP("no kernel fault injection: %s", r->why_no_fi);
+	CHECK(r->done, "the child stopped at step %d: %s", r->stage, vmt_errname(r->err));
+	if (!r->n)
+		SKIP("no injected failure of IOAS_MAP in %u points gave ENOMEM (last %s)",
+		     CAP_ENOMEM_MAX_N, vmt_errname(r->rc));
+	vmt_note("n=%u: '%s'", r->n, r->text);
+	CHECK(has(r->text, "IOAS_MAP") && has(r->text, "ENOMEM: the kernel ran out of memory"),
+	      "explanation: '%s'", r->text);
+	CHECK(has(r->text, "not RLIMIT_MEMLOCK: this thread holds CAP_IPC_LOCK"),
+	      "explanation: '%s'", r->text);
+	CHECK(!has(r->text, "would exceed") && !has(r->text, "raise the limit") &&
+	      !has(r->text, "64 KiB"), "the limit blamed: '%s'", r->text);
 out:
 	if (r != MAP_FAILED)
 		munmap(r, sizeof(*r));
@@ -760,13 +881,14 @@ out:
 int main(int argc, char **argv)
 {
 	(void)argc;
-	vmt_begin(argv[0], 9);
+	vmt_begin(argv[0], 10);
 	vmt_run("hwq-release-order", test_hwq_release_order);
 	vmt_run("raw-attach-deferred", test_raw_attach_deferred);
 	vmt_run("adopt-not-iommufd", test_adopt_not_iommufd);
 	vmt_run("quiet-unmap", test_quiet_unmap);
 	vmt_run("quiet-attach-einval", test_quiet_attach_einval);
 	vmt_run("memlock", test_memlock);
+	vmt_run("memlock-cap-enomem", test_memlock_cap_enomem);
 	vmt_run("virtio-aperture", test_virtio_aperture);
 	vmt_run("bind-twice", test_bind_twice);
 	vmt_run("from-id-enoent", test_from_id_enoent);
