@@ -1661,6 +1661,23 @@ void test_env_free(struct test_env *env)
 	env->ctx = iommufd_ctx_unref(env->ctx);
 }
 
+int test_env_setup(void **state)
+{
+	static struct test_env env;
+
+	ks_setup(state);
+	test_env_new(&env, TEST_ENV_IOAS_ID, TEST_ENV_DEV_ID);
+	*state = &env;
+	return 0;
+}
+
+int test_env_teardown(void **state)
+{
+	script_assert_done();
+	test_env_free(*state);
+	return ks_teardown(state);
+}
+
 bool fd_is_open(int fd)
 {
 	return fcntl(fd, F_GETFD) >= 0 || errno != EBADF;

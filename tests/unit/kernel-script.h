@@ -480,6 +480,19 @@ void test_env_new(struct test_env *env, uint32_t ioas_id, uint32_t dev_id);
  */
 void test_env_free(struct test_env *env);
 
+/*
+ * The cmocka setup and teardown of tests that start from a test_env and
+ * nothing else: each test gets in *state a struct test_env * made by
+ * test_env_new() with the IDs below, and test_env_teardown() releases it
+ * with test_env_free() once the script is done. A file that needs more
+ * (an fd, a wrapped syscall) wraps these two in its own.
+ */
+#define TEST_ENV_IOAS_ID 3
+#define TEST_ENV_DEV_ID 2
+int test_env_setup(void **state);
+int test_env_teardown(void **state);
+#define ENV_TEST(fn) cmocka_unit_test_setup_teardown(fn, test_env_setup, test_env_teardown)
+
 /* Whether @fd is open in this process. */
 bool fd_is_open(int fd);
 /* Number of open fds of this process. */

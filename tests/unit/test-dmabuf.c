@@ -13,8 +13,7 @@
 
 #include "kernel-script.h"
 
-#define DEV_ID 2
-#define IOAS_ID 3
+#define IOAS_ID TEST_ENV_IOAS_ID
 /* An open fd (/dev/null) at a number the scripted commands can name. */
 #define DMABUF_FD 77
 #define CFG_OFFSET 0x70000000000ull
@@ -46,43 +45,24 @@ ssize_t __wrap_pread(int fd, void *buf, size_t count, off_t off)
 	return pr.ret;
 }
 
-struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
-};
-
+/* The shared test_env, and around it the dma-buf fd and a fresh pread(2). */
 static int setup(void **state)
 {
-	static struct fixture f;
-
 	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-	ks_setup(state);
 	memset(&pr, 0, sizeof(pr));
 	assert_true(null >= 0);
 	assert_int_equal(dup3(null, DMABUF_FD, O_CLOEXEC), DMABUF_FD);
 	close(null);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
-	script_assert_done();
-	log_reset();
-	*state = &f;
-	return 0;
+	return test_env_setup(state);
 }
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
+	int rc = test_env_teardown(state);
 
-	script_assert_done();
-	expect_destroy(IOAS_ID, 0);
-	iommufd_device_unref(f->dev);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_ctx_unref(f->ctx);
 	close(DMABUF_FD);
-	return ks_teardown(state);
+	return rc;
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -123,7 +103,7 @@ static struct ks_entry *expect_export(uint32_t bar, uint64_t offset, uint64_t le
 
 static void export_sends_one_range_and_returns_the_fd(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	int fd = -1;
 
 	expect_export(2, 0x0000000100000000ull, 0x200000, DMABUF_FD, 0)->fd =
@@ -142,7 +122,7 @@ static void export_explains_the_kernel(void **state)
 		{ ENOTTY, "6.19" }, { EOPNOTSUPP, "exports no dma-bufs" },
 		{ ENODEV, "not a BAR" }, { EINVAL, "outside the BAR" }, { ENOMEM, "ENOMEM" },
 	};
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int fd = -1;
@@ -158,7 +138,7 @@ static void export_explains_the_kernel(void **state)
 
 static void export_rejects_bad_ranges_before_the_kernel(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	int fd = -1;
 
 	assert_int_equal(iommufd_device_export_dmabuf(NULL, 0, 0, 4096, &fd), -EINVAL);
@@ -179,7 +159,7 @@ static void export_rejects_bad_ranges_before_the_kernel(void **state)
 
 static void map_is_a_fixed_map_file(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	expect_ioas_map_file(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | RW, DMABUF_FD, 0x1000, 0x4000,
 			     BIG_IOVA, BIG_IOVA, 0);
@@ -201,7 +181,7 @@ static void map_explains_revocation_and_the_rest(void **state)
 		{ EINVAL, "6.19" }, { EEXIST, "iommufd_ioas_remap_dmabuf" },
 		{ ENOTTY, "6.13" }, { EBADF, "not an open file" },
 	};
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		log_reset();
@@ -215,7 +195,7 @@ static void map_explains_revocation_and_the_rest(void **state)
 
 static void map_rejects_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	int closed = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	assert_int_equal(iommufd_ioas_map_dmabuf(NULL, DMABUF_FD, 0, 4096, 0, 1), -EINVAL);
@@ -237,7 +217,7 @@ static void map_rejects_bad_arguments(void **state)
 /* Issue 11 defect 1's rule, as for iommufd_ioas_map(): whole CPU pages. */
 static void map_and_remap_refuse_misaligned_ranges(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	const uint64_t pg = (uint64_t)sysconf(_SC_PAGESIZE);
 
 	for (int remap = 0; remap < 2; remap++) {
@@ -256,7 +236,7 @@ static void map_and_remap_refuse_misaligned_ranges(void **state)
 
 static void remap_unmaps_the_stale_range_then_maps(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	expect_ioas_unmap(IOAS_ID, BIG_IOVA, 0x4000, 0x4000, 0);
 	expect_ioas_map_file(IOAS_ID, KABI_IOAS_MAP_FIXED_IOVA | RW, DMABUF_FD, 0, 0x4000,
@@ -303,7 +283,7 @@ static void reply_region_info(const struct ks_entry *e, void *arg)
 
 static void memory_decode_reads_the_command_register(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	bool on = false;
 
 	script_expect(KABI_VFIO_DEVICE_GET_REGION_INFO, check_region_info, reply_region_info, 0);
@@ -325,7 +305,7 @@ static void memory_decode_reads_the_command_register(void **state)
 
 static void memory_decode_failures(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	bool on = true;
 
 	assert_int_equal(iommufd_device_get_memory_decode(NULL, &on), -EINVAL);

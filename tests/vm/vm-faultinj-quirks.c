@@ -178,14 +178,14 @@ static bool rig_up(struct vmt_case *t, struct rig *r, bool bound)
 	if (!rc)
 		rc = vmt_edu_find(ctx, addr, sizeof(addr), path, sizeof(path));
 	iommufd_ctx_unref(ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "no edu cdev: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "no edu cdev: %s", vmt_errname(rc)))
 		return false;
 	r->fd = open("/dev/iommu", O_RDWR | O_CLOEXEC);
 	r->cdev = open(path, O_RDWR | O_CLOEXEC);
 	r->a = vmt_pages(PAGE);
 	r->b = vmt_pages(PAGE);
-	if (!vmt_check_(t, r->fd >= 0 && r->cdev >= 0 && r->a && r->b, __FILE__, __LINE__,
-			"open /dev/iommu, %s: %s", path, strerror(errno)))
+	if (!REQUIRE(r->fd >= 0 && r->cdev >= 0 && r->a && r->b, "open /dev/iommu, %s: %s", path,
+		     strerror(errno)))
 		return false;
 	if (!bound)
 		return true;
@@ -193,14 +193,14 @@ static bool rig_up(struct vmt_case *t, struct rig *r, bool bound)
 	    (rc = ioas_alloc(r->fd, &r->ioas2)) || (rc = attach(r->cdev, r->ioas1, &r->hwpt1)) ||
 	    (rc = map_fixed(r->fd, r->ioas1, r->a, IOVA)) ||
 	    (rc = map_fixed(r->fd, r->ioas2, r->b, IOVA)))
-		return vmt_check_(t, false, __FILE__, __LINE__, "setup: %s", vmt_errname(rc));
+		return REQUIRE(false, "setup: %s", vmt_errname(rc));
 	rc = vmt_edu_open(&r->edu, r->cdev, err, sizeof(err));
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "edu: %s", err))
+	if (!REQUIRE(rc == 0, "edu: %s", err))
 		return false;
 	vmt_fill(r->a, PAGE, SEED);
 	rc = vmt_edu_dma(&r->edu, IOVA, 0, LEN, false);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "loading edu: %s", vmt_errname(rc)) &&
-	       vmt_check_(t, lands(r) == AT_A, __FILE__, __LINE__, "DMA does not land in A");
+	return REQUIRE(rc == 0, "loading edu: %s", vmt_errname(rc)) &&
+	       REQUIRE(lands(r) == AT_A, "DMA does not land in A");
 }
 
 static bool documented_blocked(void)
@@ -235,10 +235,10 @@ static bool recover(struct vmt_case *t, struct rig *r, char *log, size_t len)
 	if (log && strlen(log) + 40 < len)
 		snprintf(log + strlen(log), len - strlen(log), "; re-attach to old: %s, DMA %s",
 			 vmt_errname(rc1), w1 == AT_NONE ? "still blocked" : where_name[w1]);
-	return vmt_check_(t, rc2 == 0 && w2 == AT_B && rc3 == 0 && w3 == AT_A, __FILE__, __LINE__,
-			  "the documented recovery failed: replace onto the other table %s (DMA %s),"
-			  " back %s (DMA %s)", vmt_errname(rc2), where_name[w2], vmt_errname(rc3),
-			  where_name[w3]);
+	return REQUIRE(rc2 == 0 && w2 == AT_B && rc3 == 0 && w3 == AT_A,
+		       "the documented recovery failed: replace onto the other table %s (DMA %s),"
+		       " back %s (DMA %s)",
+		       vmt_errname(rc2), where_name[w2], vmt_errname(rc3), where_name[w3]);
 }
 
 static void test_replace_enomem(struct vmt_case *t)

@@ -223,8 +223,8 @@ static bool map_buffers(struct vmt_case *t, struct fx *f, uint64_t floor)
 {
 	int rc;
 
-	if (!vmt_check_(t, vmt_pick_iova(f->ioas1, floor, 4 * PAGE, &f->iova), __FILE__,
-			__LINE__, "no IOVA for the buffers in IOAS %u", iommufd_ioas_get_id(f->ioas1)))
+	if (!REQUIRE(vmt_pick_iova(f->ioas1, floor, 4 * PAGE, &f->iova),
+		     "no IOVA for the buffers in IOAS %u", iommufd_ioas_get_id(f->ioas1)))
 		return false;
 	f->spare = f->iova + 2 * PAGE;
 	rc = iommufd_ioas_map_fixed(f->ioas1, f->a, PAGE, f->iova,
@@ -232,8 +232,7 @@ static bool map_buffers(struct vmt_case *t, struct fx *f, uint64_t floor)
 	if (!rc)
 		rc = iommufd_ioas_map_fixed(f->ioas2, f->b, PAGE, f->iova,
 					    IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "mapping the buffers: %s",
-			  vmt_errname(rc));
+	return REQUIRE(rc == 0, "mapping the buffers: %s", vmt_errname(rc));
 }
 
 static bool edu_setup(struct vmt_case *t, struct fx *f, unsigned int need)
@@ -242,25 +241,23 @@ static bool edu_setup(struct vmt_case *t, struct fx *f, unsigned int need)
 	int rc;
 
 	rc = vmt_edu_find(f->ctx, addr, sizeof(addr), path, sizeof(path));
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "no edu with a VFIO cdev: %s",
-			vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "no edu with a VFIO cdev: %s", vmt_errname(rc)))
 		return false;
 	f->cdev = open(path, O_RDWR | O_CLOEXEC);
-	if (!vmt_check_(t, f->cdev >= 0, __FILE__, __LINE__, "open %s: %s", path,
-			strerror(errno)))
+	if (!REQUIRE(f->cdev >= 0, "open %s: %s", path, strerror(errno)))
 		return false;
 	if (need & N_UNBOUND)
 		return true;
 	rc = iommufd_device_bind_fd(f->ctx, f->cdev, &f->dev);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "bind: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "bind: %s", vmt_errname(rc)))
 		return false;
 	known(f, iommufd_device_get_id(f->dev));
 	rc = vmt_edu_open(&f->edu, f->cdev, err, sizeof(err));
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "edu: %s", err))
+	if (!REQUIRE(rc == 0, "edu: %s", err))
 		return false;
 	/* Attach before mapping: the mappings then respect the device's reserved ranges. */
 	rc = iommufd_device_attach(f->dev, iommufd_ioas_as_pt(f->ioas1));
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "attach: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "attach: %s", vmt_errname(rc)))
 		return false;
 	if (!map_buffers(t, f, 0))
 		return false;
@@ -268,16 +265,15 @@ static bool edu_setup(struct vmt_case *t, struct fx *f, unsigned int need)
 		/* Once per boot: edu keeps its buffer across binds and resets. */
 		vmt_fill(f->a, PAGE, SEED);
 		rc = vmt_edu_dma(&f->edu, f->iova, 0, LEN, false);
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "loading edu: %s", vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "loading edu: %s", vmt_errname(rc)))
 			return false;
 		edu_loaded = true;
 	}
-	if (!vmt_check_(t, dma_lands(f) == AT_A, __FILE__, __LINE__,
-			"edu's DMA does not land in buffer A after the attach"))
+	if (!REQUIRE(dma_lands(f) == AT_A, "edu's DMA does not land in buffer A after the attach"))
 		return false;
 	if (need & N_DETACHED) {
 		rc = iommufd_device_detach(f->dev);
-		if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "detach: %s", vmt_errname(rc)))
+		if (!REQUIRE(rc == 0, "detach: %s", vmt_errname(rc)))
 			return false;
 	} else {
 		uint32_t id = 0;
@@ -296,14 +292,13 @@ static bool mock_setup(struct vmt_case *t, struct fx *f)
 	rc = vmt_st_mock_domain(f->fd, iommufd_ioas_get_id(f->ioas1), 0, &f->stdev, &hwpt,
 				&f->idev);
 	f->st_hwpt = hwpt;
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "MOCK_DOMAIN: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "MOCK_DOMAIN: %s", vmt_errname(rc)))
 		return false;
 	known(f, f->stdev);
 	known(f, f->idev);
 	known(f, hwpt);
 	rc = iommufd_device_new_from_id(f->ctx, f->idev, -1, IOMMUFD_ADOPT_BORROW, &f->dev);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "device_new_from_id: %s",
-			vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "device_new_from_id: %s", vmt_errname(rc)))
 		return false;
 	return map_buffers(t, f, ST_MOCK_APERTURE_START);
 }
@@ -360,18 +355,18 @@ static bool fx_build(struct vmt_case *t, struct fx *f, const struct op *op)
 	f->edu.fd = -1;
 	f->op = op;
 	rc = iommufd_ctx_new(&o, &f->ctx);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ctx_new: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ctx_new: %s", vmt_errname(rc)))
 		return false;
 	f->fd = iommufd_ctx_get_fd(f->ctx);
 	f->a = vmt_pages(PAGE);
 	f->b = vmt_pages(PAGE);
 	f->c = vmt_pages(PAGE);
-	if (!vmt_check_(t, f->a && f->b && f->c, __FILE__, __LINE__, "out of memory"))
+	if (!REQUIRE(f->a && f->b && f->c, "out of memory"))
 		return false;
 	rc = iommufd_ioas_alloc(f->ctx, &f->ioas1);
 	if (!rc)
 		rc = iommufd_ioas_alloc(f->ctx, &f->ioas2);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "iommufd_ioas_alloc: %s", vmt_errname(rc)))
 		return false;
 	known(f, iommufd_ioas_get_id(f->ioas1));
 	known(f, iommufd_ioas_get_id(f->ioas2));
@@ -409,13 +404,13 @@ static bool sweep(struct vmt_case *t, struct fx *f)
 		if (is_known(f, id))
 			continue;
 		rc = vmt_destroy(f->fd, id);
-		if (!vmt_check_(t, rc == -ENOENT, __FILE__, __LINE__,
-				"object %u left behind (IOMMU_DESTROY: %s)", id, vmt_errname(rc)))
+		if (!REQUIRE(rc == -ENOENT, "object %u left behind (IOMMU_DESTROY: %s)", id,
+			     vmt_errname(rc)))
 			return false;
 	}
 	rc = iommufd_ctx_retry_destroys(f->ctx, &left);
-	return vmt_check_(t, rc == 0 && left == 0, __FILE__, __LINE__,
-			  "%zu deferred destroys pending (%s)", left, vmt_errname(rc));
+	return REQUIRE(rc == 0 && left == 0, "%zu deferred destroys pending (%s)", left,
+		       vmt_errname(rc));
 }
 
 static bool ctx_usable(struct vmt_case *t, struct fx *f)
@@ -427,8 +422,7 @@ static bool ctx_usable(struct vmt_case *t, struct fx *f)
 		rc = iommufd_ioas_destroy(ioas);	/* on success the handle is gone */
 	if (rc)
 		iommufd_ioas_unref(ioas);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__,
-			  "the context does not work after the failure: %s", vmt_errname(rc));
+	return REQUIRE(rc == 0, "the context does not work after the failure: %s", vmt_errname(rc));
 }
 
 /* The device is where the library says (the attachment checks live in the ops). */
@@ -439,9 +433,8 @@ static bool dma_check(struct vmt_case *t, struct fx *f, const char *when)
 	if (!vmt_machine_has_edu() || !f->dev || !f->edu.bar)
 		return true;
 	got = dma_lands(f);
-	return vmt_check_(t, got == want, __FILE__, __LINE__,
-			  "%s: edu's DMA lands %s, the library says %s", when, where_name[got],
-			  where_name[want]);
+	return REQUIRE(got == want, "%s: edu's DMA lands %s, the library says %s", when,
+		       where_name[got], where_name[want]);
 }
 
 /* ---- operations ---------------------------------------------------------------- */
@@ -450,14 +443,13 @@ static bool still_on(struct vmt_case *t, struct fx *f, struct iommufd_pt *pt, ui
 {
 	uint32_t id = 0;
 
-	if (!vmt_check_(t, iommufd_device_get_pt(f->dev) == pt, __FILE__, __LINE__,
-			"the device's page table changed"))
+	if (!REQUIRE(iommufd_device_get_pt(f->dev) == pt, "the device's page table changed"))
 		return false;
 	if (!pt)
-		return vmt_check_(t, iommufd_device_get_hwpt_id(f->dev, &id) == -ENOENT,
-				  __FILE__, __LINE__, "a detached device reports HWPT %u", id);
-	return vmt_check_(t, iommufd_device_get_hwpt_id(f->dev, &id) == 0 && id == hwpt_id,
-			  __FILE__, __LINE__, "the device reports HWPT %u, not %u", id, hwpt_id);
+		return REQUIRE(iommufd_device_get_hwpt_id(f->dev, &id) == -ENOENT,
+			       "a detached device reports HWPT %u", id);
+	return REQUIRE(iommufd_device_get_hwpt_id(f->dev, &id) == 0 && id == hwpt_id,
+		       "the device reports HWPT %u, not %u", id, hwpt_id);
 }
 
 static uint32_t attached_hwpt(struct fx *f)
@@ -476,14 +468,12 @@ static int bind_call(struct fx *f)
 
 static bool bind_unchanged(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, f->o_dev == SENTINEL(struct iommufd_device), __FILE__, __LINE__,
-			  "ret_dev written on failure");
+	return REQUIRE(f->o_dev == SENTINEL(struct iommufd_device), "ret_dev written on failure");
 }
 
 static bool bind_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_device_get_id(f->o_dev) != 0, __FILE__, __LINE__,
-			  "bound device has ID 0");
+	return REQUIRE(iommufd_device_get_id(f->o_dev) != 0, "bound device has ID 0");
 }
 
 static void release_dev(struct fx *f)
@@ -504,8 +494,8 @@ static bool detached_unchanged(struct vmt_case *t, struct fx *f)
 
 static bool attach_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_device_get_pt(f->dev) == iommufd_ioas_as_pt(f->ioas1),
-			  __FILE__, __LINE__, "attached elsewhere") &&
+	return REQUIRE(iommufd_device_get_pt(f->dev) == iommufd_ioas_as_pt(f->ioas1),
+		       "attached elsewhere") &&
 	       dma_check(t, f, "after the attach");
 }
 
@@ -528,7 +518,7 @@ static bool hwpt2_setup(struct vmt_case *t, struct fx *f)
 			  vmt_kernel_release());
 		return false;
 	}
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "HWPT on IOAS 2: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "HWPT on IOAS 2: %s", vmt_errname(rc)))
 		return false;
 	known(f, iommufd_hwpt_get_id(f->hwpt2));
 	return true;
@@ -549,8 +539,7 @@ static bool replace_done(struct vmt_case *t, struct fx *f)
 	struct iommufd_pt *want = f->hwpt2 ? iommufd_hwpt_as_pt(f->hwpt2) :
 				  iommufd_ioas_as_pt(f->ioas2);
 
-	return vmt_check_(t, iommufd_device_get_pt(f->dev) == want, __FILE__, __LINE__,
-			  "replaced onto another page table") &&
+	return REQUIRE(iommufd_device_get_pt(f->dev) == want, "replaced onto another page table") &&
 	       dma_check(t, f, "after the replace");
 }
 
@@ -583,15 +572,13 @@ static bool detach_done(struct vmt_case *t, struct fx *f)
 			  vmt_kernel_release());
 		return false;
 	}
-	return vmt_check_(t, got == AT_NONE, __FILE__, __LINE__,
-			  "after the detach: edu's DMA lands %s", where_name[got]);
+	return REQUIRE(got == AT_NONE, "after the detach: edu's DMA lands %s", where_name[got]);
 }
 
 /* HWPT allocation */
 static bool hwpt_unchanged(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, f->o_hwpt == SENTINEL(struct iommufd_hwpt), __FILE__, __LINE__,
-			  "ret_hwpt written on failure");
+	return REQUIRE(f->o_hwpt == SENTINEL(struct iommufd_hwpt), "ret_hwpt written on failure");
 }
 
 static bool hwpt_attached_unchanged(struct vmt_case *t, struct fx *f)
@@ -605,10 +592,10 @@ static bool hwpt_attached_unchanged(struct vmt_case *t, struct fx *f)
 
 static bool hwpt_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_hwpt_get_id(f->o_hwpt) != 0 &&
-			  !iommufd_hwpt_is_kernel_allocated(f->o_hwpt), __FILE__, __LINE__,
-			  "HWPT %u (kernel-allocated: %d)", iommufd_hwpt_get_id(f->o_hwpt),
-			  iommufd_hwpt_is_kernel_allocated(f->o_hwpt));
+	return REQUIRE(iommufd_hwpt_get_id(f->o_hwpt) != 0 &&
+		       !iommufd_hwpt_is_kernel_allocated(f->o_hwpt),
+		       "HWPT %u (kernel-allocated: %d)", iommufd_hwpt_get_id(f->o_hwpt),
+		       iommufd_hwpt_is_kernel_allocated(f->o_hwpt));
 }
 
 static void release_hwpt(struct fx *f)
@@ -642,7 +629,7 @@ static bool np_setup(struct vmt_case *t, struct fx *f)
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, o, .flags = IOMMUFD_HWPT_NEST_PARENT);
 	int rc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas1), f->dev, &o, &f->np);
 
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "nest parent: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "nest parent: %s", vmt_errname(rc)))
 		return false;
 	known(f, iommufd_hwpt_get_id(f->np));
 	return true;
@@ -669,7 +656,7 @@ static bool fq_np_setup(struct vmt_case *t, struct fx *f)
 	if (!np_setup(t, f))
 		return false;
 	rc = iommufd_fault_queue_alloc(f->ctx, &f->fq);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "fault queue: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "fault queue: %s", vmt_errname(rc)))
 		return false;
 	known(f, iommufd_fault_queue_get_id(f->fq));
 	return true;
@@ -682,10 +669,9 @@ static int hwpt_fault_call(struct fx *f)
 
 static bool hwpt_nested_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_hwpt_get_id(f->o_hwpt) != 0, __FILE__, __LINE__,
-			  "nested HWPT has ID 0") &&
-	       vmt_check_(t, vmt_st_check_iotlb(f->fd, iommufd_hwpt_get_id(f->o_hwpt), 0, 7) == 0,
-			  __FILE__, __LINE__, "the vendor data did not reach the mock driver");
+	return REQUIRE(iommufd_hwpt_get_id(f->o_hwpt) != 0, "nested HWPT has ID 0") &&
+	       REQUIRE(vmt_st_check_iotlb(f->fd, iommufd_hwpt_get_id(f->o_hwpt), 0, 7) == 0,
+		       "the vendor data did not reach the mock driver");
 }
 
 /* the plain-path fallback (HWPT_ALLOC refused as by a kernel before 6.6) */
@@ -707,10 +693,10 @@ static bool fallback_unchanged(struct vmt_case *t, struct fx *f)
 
 static bool fallback_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_hwpt_is_kernel_allocated(f->o_hwpt) &&
-			  iommufd_device_get_pt(f->dev) == iommufd_hwpt_as_pt(f->o_hwpt) &&
-			  attached_hwpt(f) == iommufd_hwpt_get_id(f->o_hwpt), __FILE__, __LINE__,
-			  "the plain path did not attach the device to the kernel's HWPT") &&
+	return REQUIRE(iommufd_hwpt_is_kernel_allocated(f->o_hwpt) &&
+		       iommufd_device_get_pt(f->dev) == iommufd_hwpt_as_pt(f->o_hwpt) &&
+		       attached_hwpt(f) == iommufd_hwpt_get_id(f->o_hwpt),
+		       "the plain path did not attach the device to the kernel's HWPT") &&
 	       dma_check(t, f, "after the plain path");
 }
 
@@ -728,14 +714,13 @@ static int viommu_call(struct fx *f)
 
 static bool viommu_unchanged(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, f->o_viommu == SENTINEL(struct iommufd_viommu), __FILE__, __LINE__,
-			  "ret_viommu written on failure");
+	return REQUIRE(f->o_viommu == SENTINEL(struct iommufd_viommu),
+		       "ret_viommu written on failure");
 }
 
 static bool viommu_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_viommu_get_id(f->o_viommu) != 0, __FILE__, __LINE__,
-			  "vIOMMU has ID 0");
+	return REQUIRE(iommufd_viommu_get_id(f->o_viommu) != 0, "vIOMMU has ID 0");
 }
 
 static void release_viommu(struct fx *f)
@@ -750,7 +735,7 @@ static bool viommu_setup(struct vmt_case *t, struct fx *f)
 	if (!np_setup(t, f))
 		return false;
 	rc = iommufd_viommu_alloc(f->np, f->dev, IOMMUFD_VIOMMU_SELFTEST, NULL, &f->viommu);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "vIOMMU: %s", vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "vIOMMU: %s", vmt_errname(rc)))
 		return false;
 	known(f, iommufd_viommu_get_id(f->viommu));
 	return true;
@@ -763,16 +748,16 @@ static int vdevice_call(struct fx *f)
 
 static bool vdevice_unchanged(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, f->o_vdev == SENTINEL(struct iommufd_vdevice), __FILE__, __LINE__,
-			  "ret_vdev written on failure");
+	return REQUIRE(f->o_vdev == SENTINEL(struct iommufd_vdevice),
+		       "ret_vdev written on failure");
 }
 
 static bool vdevice_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_vdevice_get_id(f->o_vdev) != 0 &&
-			  iommufd_vdevice_get_virt_id(f->o_vdev) == VIRT_ID, __FILE__, __LINE__,
-			  "vDevice %u, virtual ID 0x%llx", iommufd_vdevice_get_id(f->o_vdev),
-			  (unsigned long long)iommufd_vdevice_get_virt_id(f->o_vdev));
+	return REQUIRE(iommufd_vdevice_get_id(f->o_vdev) != 0 &&
+		       iommufd_vdevice_get_virt_id(f->o_vdev) == VIRT_ID,
+		       "vDevice %u, virtual ID 0x%llx", iommufd_vdevice_get_id(f->o_vdev),
+		       (unsigned long long)iommufd_vdevice_get_virt_id(f->o_vdev));
 }
 
 static void release_vdevice(struct fx *f)
@@ -787,16 +772,16 @@ static int veventq_call(struct fx *f)
 
 static bool veventq_unchanged(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, f->o_veventq == SENTINEL(struct iommufd_veventq), __FILE__, __LINE__,
-			  "ret_queue written on failure");
+	return REQUIRE(f->o_veventq == SENTINEL(struct iommufd_veventq),
+		       "ret_queue written on failure");
 }
 
 static bool veventq_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_veventq_get_id(f->o_veventq) != 0 &&
-			  iommufd_veventq_get_fd(f->o_veventq) >= 0, __FILE__, __LINE__,
-			  "vEVENTQ %u fd %d", iommufd_veventq_get_id(f->o_veventq),
-			  iommufd_veventq_get_fd(f->o_veventq));
+	return REQUIRE(iommufd_veventq_get_id(f->o_veventq) != 0 &&
+		       iommufd_veventq_get_fd(f->o_veventq) >= 0,
+		       "vEVENTQ %u fd %d", iommufd_veventq_get_id(f->o_veventq),
+		       iommufd_veventq_get_fd(f->o_veventq));
 }
 
 static void release_veventq(struct fx *f)
@@ -812,7 +797,7 @@ static bool hwq_setup(struct vmt_case *t, struct fx *f)
 		return false;
 	/* The queue's memory: mapped in the parent's IOAS (IOAS 1). */
 	rc = iommufd_ioas_map_fixed(f->ioas1, f->c, PAGE, f->spare, IOMMUFD_MAP_READ);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "map queue memory: %s", vmt_errname(rc));
+	return REQUIRE(rc == 0, "map queue memory: %s", vmt_errname(rc));
 }
 
 static int hwq_call(struct fx *f)
@@ -823,21 +808,20 @@ static int hwq_call(struct fx *f)
 
 static bool hwq_unchanged(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, f->o_hwq == SENTINEL(struct iommufd_hw_queue), __FILE__, __LINE__,
-			  "ret_queue written on failure") &&
+	return REQUIRE(f->o_hwq == SENTINEL(struct iommufd_hw_queue),
+		       "ret_queue written on failure") &&
 	       /* The memory is not held by a queue: it can be unmapped and mapped again. */
-	       vmt_check_(t, iommufd_ioas_unmap(f->ioas1, f->spare, PAGE, 0, NULL) == 0 &&
-			  iommufd_ioas_map_fixed(f->ioas1, f->c, PAGE, f->spare,
-						 IOMMUFD_MAP_READ) == 0, __FILE__, __LINE__,
-			  "the queue memory is still held after the failure");
+	       REQUIRE(iommufd_ioas_unmap(f->ioas1, f->spare, PAGE, 0, NULL) == 0 &&
+		       iommufd_ioas_map_fixed(f->ioas1, f->c, PAGE, f->spare,
+					      IOMMUFD_MAP_READ) == 0,
+		       "the queue memory is still held after the failure");
 }
 
 static bool hwq_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_hw_queue_get_id(f->o_hwq) != 0, __FILE__, __LINE__,
-			  "HW queue has ID 0") &&
-	       vmt_check_(t, iommufd_ioas_unmap(f->ioas1, f->spare, PAGE, 0, NULL) == -EBUSY,
-			  __FILE__, __LINE__, "the queue does not hold its memory");
+	return REQUIRE(iommufd_hw_queue_get_id(f->o_hwq) != 0, "HW queue has ID 0") &&
+	       REQUIRE(iommufd_ioas_unmap(f->ioas1, f->spare, PAGE, 0, NULL) == -EBUSY,
+		       "the queue does not hold its memory");
 }
 
 static void release_hwq(struct fx *f)
@@ -853,16 +837,16 @@ static int fq_call(struct fx *f)
 
 static bool fq_unchanged(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, f->o_fq == SENTINEL(struct iommufd_fault_queue), __FILE__, __LINE__,
-			  "ret_queue written on failure");
+	return REQUIRE(f->o_fq == SENTINEL(struct iommufd_fault_queue),
+		       "ret_queue written on failure");
 }
 
 static bool fq_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, iommufd_fault_queue_get_id(f->o_fq) != 0 &&
-			  iommufd_fault_queue_get_fd(f->o_fq) >= 0, __FILE__, __LINE__,
-			  "fault queue %u fd %d", iommufd_fault_queue_get_id(f->o_fq),
-			  iommufd_fault_queue_get_fd(f->o_fq));
+	return REQUIRE(iommufd_fault_queue_get_id(f->o_fq) != 0 &&
+		       iommufd_fault_queue_get_fd(f->o_fq) >= 0,
+		       "fault queue %u fd %d", iommufd_fault_queue_get_id(f->o_fq),
+		       iommufd_fault_queue_get_fd(f->o_fq));
 }
 
 static void release_fq(struct fx *f)
@@ -884,8 +868,7 @@ static bool dirty_setup(struct vmt_case *t, struct fx *f)
 		rc = vmt_st_replace(f->fd, f->stdev, iommufd_hwpt_get_id(f->dirty), NULL);
 	if (!rc)
 		rc = vmt_st_dirty(f->fd, iommufd_hwpt_get_id(f->dirty), f->iova, PAGE, &mark, NULL);
-	if (!vmt_check_(t, rc == 0, __FILE__, __LINE__, "dirty-tracking HWPT: %s",
-			vmt_errname(rc)))
+	if (!REQUIRE(rc == 0, "dirty-tracking HWPT: %s", vmt_errname(rc)))
 		return false;
 	known(f, iommufd_hwpt_get_id(f->dirty));
 	/* The device left the kernel's own HWPT, which went with it: its ID is free. */
@@ -910,9 +893,9 @@ static bool dirty_unchanged(struct vmt_case *t, struct fx *f)
 	if (!rc)
 		rc = iommufd_hwpt_get_dirty_bitmap(f->dirty, f->iova, PAGE, PAGE, bits,
 						   IOMMUFD_DIRTY_NO_CLEAR);
-	return vmt_check_(t, rc == 0 && (bits[0] & 1), __FILE__, __LINE__,
-			  "dirty tracking broken after the failure: %s, bits 0x%llx",
-			  vmt_errname(rc), (unsigned long long)bits[0]);
+	return REQUIRE(rc == 0 && (bits[0] & 1),
+		       "dirty tracking broken after the failure: %s, bits 0x%llx", vmt_errname(rc),
+		       (unsigned long long)bits[0]);
 }
 
 static bool dirty_done(struct vmt_case *t, struct fx *f)
@@ -925,9 +908,9 @@ static bool mapping_absent(struct vmt_case *t, struct iommufd_ioas *ioas, uint64
 {
 	int rc = iommufd_ioas_unmap(ioas, iova, PAGE, 0, NULL);
 
-	return vmt_check_(t, rc == -ENOENT, __FILE__, __LINE__,
-			  "IOVA 0x%llx of IOAS %u is mapped after the failure (unmap: %s)",
-			  (unsigned long long)iova, iommufd_ioas_get_id(ioas), vmt_errname(rc));
+	return REQUIRE(rc == -ENOENT,
+		       "IOVA 0x%llx of IOAS %u is mapped after the failure (unmap: %s)",
+		       (unsigned long long)iova, iommufd_ioas_get_id(ioas), vmt_errname(rc));
 }
 
 static int map_call(struct fx *f)
@@ -941,18 +924,18 @@ static bool map_unchanged(struct vmt_case *t, struct fx *f)
 	uint64_t unmapped = 0;
 	int rc;
 
-	if (!vmt_check_(t, f->o_u64 == SENTINEL_U64, __FILE__, __LINE__,
-			"ret_iova written on failure") || !dma_check(t, f, "after the failure"))
+	if (!REQUIRE(f->o_u64 == SENTINEL_U64, "ret_iova written on failure") ||
+	    !dma_check(t, f, "after the failure"))
 		return false;
 	/* (the loop checks DMA again once A is back) */
 	rc = iommufd_ioas_unmap_all(f->ioas1, &unmapped);
-	if (!vmt_check_(t, rc == 0 && unmapped == PAGE, __FILE__, __LINE__,
-			"IOAS 1 maps %llu bytes after the failure, not %u (%s)",
-			(unsigned long long)unmapped, PAGE, vmt_errname(rc)))
+	if (!REQUIRE(rc == 0 && unmapped == PAGE,
+		     "IOAS 1 maps %llu bytes after the failure, not %u (%s)",
+		     (unsigned long long)unmapped, PAGE, vmt_errname(rc)))
 		return false;
 	rc = iommufd_ioas_map_fixed(f->ioas1, f->a, PAGE, f->iova,
 				    IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "remap A: %s", vmt_errname(rc));
+	return REQUIRE(rc == 0, "remap A: %s", vmt_errname(rc));
 }
 
 static bool map_done(struct vmt_case *t, struct fx *f)
@@ -960,17 +943,18 @@ static bool map_done(struct vmt_case *t, struct fx *f)
 	uint64_t unmapped = 0;
 	int rc = iommufd_ioas_unmap(f->ioas1, f->o_u64, PAGE, 0, &unmapped);
 
-	return vmt_check_(t, rc == 0 && unmapped == PAGE, __FILE__, __LINE__,
-			  "the new mapping at 0x%llx: unmap %s, %llu bytes",
-			  (unsigned long long)f->o_u64, vmt_errname(rc),
-			  (unsigned long long)unmapped) && dma_check(t, f, "after the map");
+	return REQUIRE(rc == 0 && unmapped == PAGE,
+		       "the new mapping at 0x%llx: unmap %s, %llu bytes",
+		       (unsigned long long)f->o_u64, vmt_errname(rc),
+		       (unsigned long long)unmapped) &&
+	       dma_check(t, f, "after the map");
 }
 
 static bool memfd_setup(struct vmt_case *t, struct fx *f)
 {
 	f->memfd = memfd_create("faultinj", MFD_CLOEXEC);
-	return vmt_check_(t, f->memfd >= 0 && ftruncate(f->memfd, PAGE) == 0, __FILE__, __LINE__,
-			  "memfd: %s", strerror(errno));
+	return REQUIRE(f->memfd >= 0 && ftruncate(f->memfd, PAGE) == 0, "memfd: %s",
+		       strerror(errno));
 }
 
 static int map_file_call(struct fx *f)
@@ -993,16 +977,15 @@ static bool copy_done(struct vmt_case *t, struct fx *f)
 	uint64_t unmapped = 0;
 	int rc = iommufd_ioas_unmap(f->ioas2, f->spare, PAGE, 0, &unmapped);
 
-	return vmt_check_(t, rc == 0 && unmapped == PAGE, __FILE__, __LINE__,
-			  "the copy: unmap %s, %llu bytes", vmt_errname(rc),
-			  (unsigned long long)unmapped);
+	return REQUIRE(rc == 0 && unmapped == PAGE, "the copy: unmap %s, %llu bytes",
+		       vmt_errname(rc), (unsigned long long)unmapped);
 }
 
 static bool unmap_setup(struct vmt_case *t, struct fx *f)
 {
 	int rc = iommufd_ioas_map_fixed(f->ioas1, f->c, PAGE, f->spare, IOMMUFD_MAP_READ);
 
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "map: %s", vmt_errname(rc));
+	return REQUIRE(rc == 0, "map: %s", vmt_errname(rc));
 }
 
 static int unmap_call(struct fx *f)
@@ -1014,16 +997,15 @@ static bool unmap_unchanged(struct vmt_case *t, struct fx *f)
 {
 	int rc = iommufd_ioas_map_fixed(f->ioas1, f->c, PAGE, f->spare, IOMMUFD_MAP_READ);
 
-	return vmt_check_(t, f->o_u64 == SENTINEL_U64, __FILE__, __LINE__,
-			  "ret_unmapped written on failure") &&
-	       vmt_check_(t, rc == -EEXIST, __FILE__, __LINE__,
-			  "the mapping is gone after the failure (map again: %s)", vmt_errname(rc));
+	return REQUIRE(f->o_u64 == SENTINEL_U64, "ret_unmapped written on failure") &&
+	       REQUIRE(rc == -EEXIST, "the mapping is gone after the failure (map again: %s)",
+		       vmt_errname(rc));
 }
 
 static bool unmap_done(struct vmt_case *t, struct fx *f)
 {
-	return vmt_check_(t, f->o_u64 == PAGE, __FILE__, __LINE__, "unmapped %llu bytes",
-			  (unsigned long long)f->o_u64) && mapping_absent(t, f->ioas1, f->spare);
+	return REQUIRE(f->o_u64 == PAGE, "unmapped %llu bytes", (unsigned long long)f->o_u64) &&
+	       mapping_absent(t, f->ioas1, f->spare);
 }
 
 /* the probes: a verdict that differs from the one without injection must say ENOMEM */
@@ -1033,7 +1015,7 @@ static bool probe_setup(struct vmt_case *t, struct fx *f)
 
 	f->probe0.sz = sizeof(f->probe0);
 	rc = iommufd_device_probe(f->dev, &f->probe0);
-	return vmt_check_(t, rc == 0, __FILE__, __LINE__, "probe: %s", vmt_errname(rc));
+	return REQUIRE(rc == 0, "probe: %s", vmt_errname(rc));
 }
 
 static int ctx_probe_call(struct fx *f)
@@ -1081,10 +1063,10 @@ static bool same_verdicts(struct vmt_case *t, const struct iommufd_probe *got_p,
 	for (size_t i = 0; i < n; i++) {
 		if (got[i].support == want[i].support && got[i].err == want[i].err)
 			continue;
-		if (!vmt_check_(t, got[i].support == IOMMUFD_FEATURE_ERROR, __FILE__, __LINE__,
-				"probe verdict %s: %s/%s under injection, %s/%s without", names[i],
-				iommufd_support_name(got[i].support), vmt_errname(got[i].err),
-				iommufd_support_name(want[i].support), vmt_errname(want[i].err)))
+		if (!REQUIRE(got[i].support == IOMMUFD_FEATURE_ERROR,
+			     "probe verdict %s: %s/%s under injection, %s/%s without", names[i],
+			     iommufd_support_name(got[i].support), vmt_errname(got[i].err),
+			     iommufd_support_name(want[i].support), vmt_errname(want[i].err)))
 			return false;
 		if (got[i].err != -ENOMEM)
 			vmt_note("probe verdict %s: probe failed with %s under injection (%s)",
@@ -1097,17 +1079,15 @@ static bool ctx_probe_done(struct vmt_case *t, struct fx *f)
 {
 	struct iommufd_probe p = { .sz = sizeof(p) };
 
-	return vmt_check_(t, vmt_ctx_probe(f->ctx, &p) == 0, __FILE__, __LINE__,
-			  "context probe without injection failed") &&
+	return REQUIRE(vmt_ctx_probe(f->ctx, &p) == 0, "context probe without injection failed") &&
 	       same_verdicts(t, &f->o_probe, &p);
 }
 
 static bool dev_probe_done(struct vmt_case *t, struct fx *f)
 {
 	return same_verdicts(t, &f->o_probe, &f->probe0) &&
-	       vmt_check_(t, f->o_probe.hw_info_type == f->probe0.hw_info_type, __FILE__,
-			  __LINE__, "hw info type %u, not %u", f->o_probe.hw_info_type,
-			  f->probe0.hw_info_type) &&
+	       REQUIRE(f->o_probe.hw_info_type == f->probe0.hw_info_type, "hw info type %u, not %u",
+		       f->o_probe.hw_info_type, f->probe0.hw_info_type) &&
 	       (vmt_machine_has_edu() ? attached_unchanged(t, f) : true) &&
 	       dma_check(t, f, "after the probe");
 }
@@ -1210,15 +1190,14 @@ static bool recover_blocked(struct vmt_case *t, struct fx *f)
 		 where_name[w]);
 	rc = iommufd_device_replace(f->dev, other);
 	w = rc ? AT_ERR : dma_lands(f);
-	if (!vmt_check_(t, rc == 0 && w == AT_B, __FILE__, __LINE__,
-			"recovery: replace onto the other table: %s, DMA lands %s",
-			vmt_errname(rc), where_name[w]))
+	if (!REQUIRE(rc == 0 && w == AT_B,
+		     "recovery: replace onto the other table: %s, DMA lands %s", vmt_errname(rc),
+		     where_name[w]))
 		return false;
 	rc = iommufd_device_replace(f->dev, old);
 	w = rc ? AT_ERR : dma_lands(f);
-	if (!vmt_check_(t, rc == 0 && w == AT_A, __FILE__, __LINE__,
-			"recovery: replace back: %s, DMA lands %s", vmt_errname(rc),
-			where_name[w]))
+	if (!REQUIRE(rc == 0 && w == AT_A, "recovery: replace back: %s, DMA lands %s",
+		     vmt_errname(rc), where_name[w]))
 		return false;
 	/* Back on IOAS 1, the kernel made a new domain for it. */
 	forget(f, hwpt_before);
@@ -1302,12 +1281,10 @@ static bool check_failure(struct vmt_case *t, struct fx *f, const struct op *op,
 {
 	enum where want, got;
 
-	if (!vmt_check_(t, rc < 0 && strcmp(vmt_errname(rc), "?"), __FILE__, __LINE__,
-			"n=%u: returned %d", n, rc) ||
-	    !vmt_check_(t, lines > 0, __FILE__, __LINE__, "n=%u: %s failed silently", n,
-			vmt_errname(rc)) ||
-	    !vmt_check_(t, vmt_count_fds() == fds, __FILE__, __LINE__,
-			"n=%u: %d fds after the failure, %d before", n, vmt_count_fds(), fds) ||
+	if (!REQUIRE(rc < 0 && strcmp(vmt_errname(rc), "?"), "n=%u: returned %d", n, rc) ||
+	    !REQUIRE(lines > 0, "n=%u: %s failed silently", n, vmt_errname(rc)) ||
+	    !REQUIRE(vmt_count_fds() == fds, "n=%u: %d fds after the failure, %d before", n,
+		     vmt_count_fds(), fds) ||
 	    !op->unchanged(t, f))
 		return false;
 	if (vmt_machine_has_edu() && f->edu.bar) {
@@ -1323,9 +1300,9 @@ static bool check_failure(struct vmt_case *t, struct fx *f, const struct op *op,
 				 c->blocked > 1 ? "," : "", n);
 			if (!recover_blocked(t, f))
 				return false;
-		} else if (!vmt_check_(t, got == want, __FILE__, __LINE__,
-				       "n=%u: after %s edu's DMA lands %s, the library says %s", n,
-				       vmt_errname(rc), where_name[got], where_name[want])) {
+		} else if (!REQUIRE(got == want,
+				    "n=%u: after %s edu's DMA lands %s, the library says %s", n,
+				    vmt_errname(rc), where_name[got], where_name[want])) {
 			return false;
 		}
 	}
