@@ -495,8 +495,9 @@ static int child_device(struct iommufd_ctx *ctx, struct iommufd_ioas *empty,
 }
 
 /* Runs in a child, whose capabilities and limits it may lower for good. */
-static void memlock_child(struct memlock_res *r)
+static void memlock_child(void *res)
 {
+	struct memlock_res *r = res;
 	struct iommufd_ctx *ctx = NULL;
 	struct iommufd_ioas *empty = NULL, *with_cap = NULL, *ioas = NULL;
 	struct iommufd_device *dev = NULL;
@@ -561,29 +562,51 @@ static void memlock_child(struct memlock_res *r)
 	/* The process ends here: closing the fds frees every object. */
 }
 
+/*
+ * Runs @child(@res) in a forked child, @res being @size bytes of memory
+ * shared with it (zeroed first), and waits for it: the child lowers its own
+ * limits and drops its own capabilities, which this process keeps. Returns
+ * the shared memory for the caller's checks (munmap it), or MAP_FAILED with
+ * the failure recorded.
+ */
+static void *run_in_child(struct vmt_case *t, size_t size, void (*child)(void *res))
+{
+	void *res = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	int status = 0;
+	pid_t pid;
+
+	if (!REQUIRE(res != MAP_FAILED, "mmap: %s", vmt_errname(errno)))
+		return MAP_FAILED;
+	memset(res, 0, size);
+	fflush(stdout);
+	pid = fork();
+	if (!REQUIRE(pid >= 0, "fork: %s", vmt_errname(errno)))
+		goto fail;
+	if (pid == 0) {
+		child(res);
+		fflush(stdout);
+		_exit(0);
+	}
+	if (REQUIRE(waitpid(pid, &status, 0) == pid && WIFEXITED(status),
+		    "child status 0x%x", status))
+		return res;
+fail:
+	munmap(res, size);
+	return MAP_FAILED;
+}
+
 static void test_memlock(struct vmt_case *t)
 {
 	struct memlock_res *r = MAP_FAILED;
-	pid_t pid;
-	int status = 0;
 	bool edu = vmt_machine_has_edu();
 
 	if (!vmt_need_iommufd(t))
 		goto out;
 	if (!edu && !vmt_machine_is("mock"))
 		SKIP("machine %s: pinning is measured with edu behind an IOMMU or mock", vmt_machine());
-	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(r != MAP_FAILED, "mmap: %s", vmt_errname(errno));
-	memset(r, 0, sizeof(*r));
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0, "fork: %s", vmt_errname(errno));
-	if (pid == 0) {
-		memlock_child(r);
-		fflush(stdout);
-		_exit(0);
-	}
-	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status), "child status 0x%x", status);
+	r = run_in_child(t, sizeof(*r), memlock_child);
+	if (r == MAP_FAILED)
+		goto out;
 	CHECK(r->done, "the child stopped at step %d: %s", r->stage, vmt_errname(r->err));
 	vmt_note("RLIMIT_MEMLOCK hard %llu KiB, soft lowered to %u KiB; %u KiB mapped",
 		 r->hard / 1024, MEMLOCK_LIMIT / 1024, MEMLOCK_MAP / 1024);
@@ -646,8 +669,9 @@ struct cap_enomem_res {
 	bool done;
 };
 
-static void cap_enomem_child(struct cap_enomem_res *r)
+static void cap_enomem_child(void *res)
 {
+	struct cap_enomem_res *r = res;
 	struct iommufd_ctx *ctx = NULL;
 	struct iommufd_ioas *ioas = NULL;
 	void *a = NULL;
@@ -696,24 +720,13 @@ static void cap_enomem_child(struct cap_enomem_res *r)
 static void test_memlock_cap_enomem(struct vmt_case *t)
 {
 	struct cap_enomem_res *r = MAP_FAILED;
-	pid_t pid;
-	int status = 0;
 
 	if (!vmt_need_iommufd(t))
 		goto out;
-	r = mmap(NULL, sizeof(*r), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	CHECK(r != MAP_FAILED, "mmap: %s", vmt_errname(errno));
-	memset(r, 0, sizeof(*r));
-	fflush(stdout);
-	pid = fork();
-	CHECK(pid >= 0, "fork: %s", vmt_errname(errno));
-	if (pid == 0) {
-		/* A child: its own thread for fail-nth, its own lowered limit. */
-		cap_enomem_child(r);
-		fflush(stdout);
-		_exit(0);
-	}
-	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status), "child status 0x%x", status);
+	/* A child: its own thread for fail-nth, its own lowered limit. */
+	r = run_in_child(t, sizeof(*r), cap_enomem_child);
+	if (r == MAP_FAILED)
+		goto out;
 	if (r->no_cap)
 		SKIP("not run with CAP_IPC_LOCK");
 	if (r->why_no_fi[0])
