@@ -517,6 +517,20 @@ static void replace_to_a_hwpt(void **state)
 	assert_int_equal(iommufd_device_detach(f->dev), 0);
 }
 
+/*
+ * The device attached to @f's IOAS holds it: the caller's unref destroys
+ * nothing; the device's release detaches, then destroys the IOAS.
+ */
+static void release_holding_the_ioas(struct test_env *f)
+{
+	iommufd_ioas_unref(f->ioas);
+	f->ioas = NULL;
+	script_assert_done();
+	expect_detach(0);
+	expect_destroy(IOAS_ID, 0);
+	f->dev = iommufd_device_unref(f->dev);
+}
+
 static void replace_failure_keeps_the_old_attachment(void **state)
 {
 	static const int errs[] = { EINVAL, EBUSY, ENOMEM };
@@ -534,12 +548,7 @@ static void replace_failure_keeps_the_old_attachment(void **state)
 	/* References unchanged: the new IOAS goes at once, the old one is held. */
 	expect_destroy(IOAS2_ID, 0);
 	iommufd_ioas_unref(other);
-	script_assert_done();
-	iommufd_ioas_unref(f->ioas);
-	f->ioas = NULL;
-	expect_detach(0);
-	expect_destroy(IOAS_ID, 0);
-	f->dev = iommufd_device_unref(f->dev);
+	release_holding_the_ioas(f);
 }
 
 static void replace_with_the_same_pt_keeps_one_reference(void **state)
@@ -550,11 +559,7 @@ static void replace_with_the_same_pt_keeps_one_reference(void **state)
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
 	assert_int_equal(iommufd_device_replace(f->dev, test_env_pt(f)), 0);
 	assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
-	iommufd_ioas_unref(f->ioas);		/* the device still holds it */
-	f->ioas = NULL;
-	expect_detach(0);
-	expect_destroy(IOAS_ID, 0);
-	f->dev = iommufd_device_unref(f->dev);
+	release_holding_the_ioas(f);
 }
 
 static void replace_allocates_nothing(void **state)
