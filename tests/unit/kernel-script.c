@@ -1650,6 +1650,10 @@ void test_env_new(struct test_env *env, uint32_t ioas_id, uint32_t dev_id)
 
 void test_env_free(struct test_env *env)
 {
+	if (env->ctx)
+		script_set_iommufd(iommufd_ctx_get_fd(env->ctx));
+	if (env->dev)
+		script_set_devfd(iommufd_device_get_fd(env->dev));
 	if (env->dev && iommufd_device_get_pt(env->dev))
 		expect_detach(0);
 	env->dev = iommufd_device_unref(env->dev);
@@ -1659,6 +1663,27 @@ void test_env_free(struct test_env *env)
 	env->ioas = iommufd_ioas_unref(env->ioas);
 	script_assert_done();
 	env->ctx = iommufd_ctx_unref(env->ctx);
+}
+
+struct iommufd_pt *test_env_pt(struct test_env *env)
+{
+	return iommufd_ioas_as_pt(env->ioas);
+}
+
+struct iommufd_hwpt *test_env_kernel_hwpt(struct test_env *env, uint32_t hwpt_id)
+{
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .fallback = IOMMUFD_HWPT_FALLBACK_ATTACH);
+	uint32_t dev_id = iommufd_device_get_id(env->dev);
+	uint32_t ioas_id = iommufd_ioas_get_id(env->ioas);
+	struct iommufd_hwpt *hwpt = NULL;
+
+	script_set_devfd(iommufd_device_get_fd(env->dev));
+	expect_hwpt_alloc(0, dev_id, ioas_id, 0, EOPNOTSUPP);
+	expect_attach(ioas_id, hwpt_id, 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(env), env->dev, &opts, &hwpt), 0);
+	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), hwpt_id);
+	return hwpt;
 }
 
 int test_env_setup(void **state)

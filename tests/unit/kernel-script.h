@@ -475,10 +475,20 @@ void test_env_new(struct test_env *env, uint32_t ioas_id, uint32_t dev_id);
 /*
  * Releases what the test left of @env (NULL members are skipped): the
  * device, with a scripted DETACH when it is still attached, then the IOAS,
- * with a scripted DESTROY, then the context. Objects made on the IOAS are
- * the test's to release first.
+ * with a scripted DESTROY, then the context. The script is first pointed at
+ * @env's context and device again, so a test that made ioctls on another
+ * one need not point it back. Objects made on the IOAS are the test's to
+ * release first.
  */
 void test_env_free(struct test_env *env);
+/* The IOAS of @env as the page table its device attaches to. */
+struct iommufd_pt *test_env_pt(struct test_env *env);
+/*
+ * A kernel-allocated HWPT for @env's device, by the plain path it opted in
+ * to: HWPT_ALLOC of the IOAS refused with EOPNOTSUPP, then the device
+ * attached to the IOAS, the kernel reporting the HWPT @hwpt_id.
+ */
+struct iommufd_hwpt *test_env_kernel_hwpt(struct test_env *env, uint32_t hwpt_id);
 
 /*
  * The cmocka setup and teardown of tests that start from a test_env and

@@ -15,42 +15,14 @@
 
 #include "kernel-script.h"
 
-#define DEV_ID 2
-#define IOAS_ID 3
+#define DEV_ID TEST_ENV_DEV_ID
+#define IOAS_ID TEST_ENV_IOAS_ID
 #define IOAS2_ID 4
 #define HWPT_ID 5
 #define KERNEL_HWPT_ID 7
 #define KERNEL_HWPT2_ID 8
 
-struct fixture {
-	TEST_ENV;
-};
-
-static int setup(void **state)
-{
-	static struct fixture f;
-
-	ks_setup(state);
-	test_env_new(&f.env, IOAS_ID, DEV_ID);
-	*state = &f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	script_assert_done();
-	test_env_free(&f->env);
-	return ks_teardown(state);
-}
-
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-
-static struct iommufd_pt *ioas_pt(struct fixture *f)
-{
-	return iommufd_ioas_as_pt(f->ioas);
-}
+#define T(fn) ENV_TEST(fn)
 
 /* Asserts the device is attached to @pt with the kernel's HWPT @hwpt_id. */
 static void assert_attached(struct iommufd_device *dev, struct iommufd_pt *pt,
@@ -286,19 +258,19 @@ static void null_handle_getters(void **state)
 
 static void attach_to_ioas_reports_the_kernel_hwpt(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), 0);
-	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	assert_int_equal(iommufd_device_attach(f->dev, test_env_pt(f)), 0);
+	assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
 	assert_logged("device 2", "IOAS 3", "HWPT 7");
 }
 
 static void attached_device_holds_its_ioas(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	iommufd_ioas_unref(f->ioas);		/* no DESTROY: the device holds it */
 	expect_detach(0);
 	expect_destroy(IOAS_ID, 0);
@@ -308,14 +280,14 @@ static void attached_device_holds_its_ioas(void **state)
 
 static void attach_while_attached_is_ebusy(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	assert_int_equal(iommufd_device_attach(f->dev, iommufd_ioas_as_pt(other)), -EBUSY);
-	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -EBUSY);
+	assert_int_equal(iommufd_device_attach(f->dev, test_env_pt(f)), -EBUSY);
 	assert_logged("already attached to IOAS 3", "iommufd_device_replace");
-	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
 	expect_destroy(IOAS2_ID, 0);		/* not held by the device */
 	iommufd_ioas_unref(other);
 }
@@ -323,11 +295,11 @@ static void attach_while_attached_is_ebusy(void **state)
 static void attach_errors_pass_through(void **state)
 {
 	static const int errs[] = { EINVAL, EBUSY, ENODEV, ENOMEM };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_attach(IOAS_ID, KERNEL_HWPT_ID, errs[i]);
-		assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -errs[i]);
+		assert_int_equal(iommufd_device_attach(f->dev, test_env_pt(f)), -errs[i]);
 		assert_detached(f->dev);
 	}
 	assert_logged("ATTACH device 2 to IOAS 3", "EINVAL", "incompatible");
@@ -343,16 +315,16 @@ static void attach_errors_pass_through(void **state)
  */
 static void attach_einval_is_logged_at_debug(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
 
 	expect_attach(IOAS_ID, 0, EINVAL);
-	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -EINVAL);
+	assert_int_equal(iommufd_device_attach(f->dev, test_env_pt(f)), -EINVAL);
 	assert_logged("<7>", "ATTACH device 2 to IOAS 3", "EINVAL", "incompatible");
 	assert_false(log_has("<3>"));
 	assert_non_null(strstr(iommufd_last_error(), "ATTACH device 2 to IOAS 3: EINVAL"));
 	/* The same for a replace. */
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	log_reset();
 	expect_attach(IOAS2_ID, 0, EINVAL);
 	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)), -EINVAL);
@@ -366,28 +338,28 @@ static void attach_einval_is_logged_at_debug(void **state)
 /* Pinning happens at attach: an ENOMEM there names RLIMIT_MEMLOCK. */
 static void attach_enomem_explains_memlock(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	expect_attach(IOAS_ID, 0, ENOMEM);
-	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -ENOMEM);
+	assert_int_equal(iommufd_device_attach(f->dev, test_env_pt(f)), -ENOMEM);
 	assert_logged("<3>", "ATTACH device 2 to IOAS 3", "ENOMEM", "pins", "RLIMIT_MEMLOCK",
 		      "KiB pinned");
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	log_reset();
 	expect_attach(IOAS_ID, 0, ENOMEM);
-	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), -ENOMEM);
+	assert_int_equal(iommufd_device_replace(f->dev, test_env_pt(f)), -ENOMEM);
 	assert_logged("<3>", "REPLACE device 2 to IOAS 3", "ENOMEM", "RLIMIT_MEMLOCK");
-	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
 }
 
 /* With CAP_IPC_LOCK the pages are not charged: the ENOMEM is the kernel's memory. */
 static void attach_enomem_with_cap_ipc_lock_does_not_blame_the_limit(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	host_set_cap_ipc_lock(true);
 	expect_attach(IOAS_ID, 0, ENOMEM);
-	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -ENOMEM);
+	assert_int_equal(iommufd_device_attach(f->dev, test_env_pt(f)), -ENOMEM);
 	assert_logged("<3>", "ATTACH device 2 to IOAS 3", "ENOMEM", "pins",
 		      "ran out of memory", "not RLIMIT_MEMLOCK: this thread holds CAP_IPC_LOCK");
 	assert_false(log_has("raise the limit"));
@@ -402,11 +374,11 @@ static const struct kabi_iova_range zero_range[] = { { .start = 0, .last = 0 } }
 /* EADDRINUSE: the IOAS's usable ranges are asked for and shown. */
 static void attach_eaddrinuse_lists_the_iova_ranges(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	expect_attach(IOAS_ID, 0, EADDRINUSE);
 	expect_iova_ranges(IOAS_ID, 4, low_range, 1, 4096, 0);
-	assert_int_equal(iommufd_device_attach(f->dev, ioas_pt(f)), -EADDRINUSE);
+	assert_int_equal(iommufd_device_attach(f->dev, test_env_pt(f)), -EADDRINUSE);
 	assert_logged("<3>", "ATTACH device 2 to IOAS 3", "EADDRINUSE", "reserves",
 		      "usable IOVA ranges of IOAS 3: [0x1000, 0xfedfffff]");
 	/* Issue 11, defect 1: a misaligned mapping is named as a cause too. */
@@ -417,18 +389,18 @@ static void attach_eaddrinuse_lists_the_iova_ranges(void **state)
 /* 6.12 virtio-iommu: an IOAS left with the aperture [0, 0] is named. */
 static void replace_eaddrinuse_names_the_zero_aperture_bug(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
 	struct iommufd_hwpt *hwpt = NULL;
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	log_reset();
 	expect_attach(IOAS2_ID, 0, EADDRINUSE);
 	expect_iova_ranges(IOAS2_ID, 4, zero_range, 1, 4096, 0);
 	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)), -EADDRINUSE);
 	assert_logged("<3>", "REPLACE device 2 to IOAS 4", "EADDRINUSE",
 		      "no usable IOVA range", "[0, 0]", "6.12", "virtio-iommu");
-	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
 	/* A HWPT on the IOAS: the ranges asked for are its IOAS's. */
 	expect_hwpt_alloc(0, DEV_ID, IOAS2_ID, HWPT_ID, 0);
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, NULL, &hwpt), 0);
@@ -445,11 +417,11 @@ static void replace_eaddrinuse_names_the_zero_aperture_bug(void **state)
 
 static void attach_rejects_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ctx *other_ctx = test_ctx_new();
 	struct iommufd_ioas *other = test_ioas_new(other_ctx, IOAS_ID);
 
-	assert_int_equal(iommufd_device_attach(NULL, ioas_pt(f)), -EINVAL);
+	assert_int_equal(iommufd_device_attach(NULL, test_env_pt(f)), -EINVAL);
 	assert_int_equal(iommufd_device_attach(f->dev, NULL), -EINVAL);
 	assert_int_equal(iommufd_device_attach(f->dev, iommufd_ioas_as_pt(other)), -EINVAL);
 	assert_logged("another context");
@@ -457,21 +429,20 @@ static void attach_rejects_bad_arguments(void **state)
 	expect_destroy(IOAS_ID, 0);
 	iommufd_ioas_unref(other);
 	iommufd_ctx_unref(other_ctx);
-	script_set_iommufd(iommufd_ctx_get_fd(f->ctx));
 }
 
-static struct iommufd_hwpt *alloc_hwpt(struct fixture *f)
+static struct iommufd_hwpt *alloc_hwpt(struct test_env *f)
 {
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, NULL, &hwpt), 0);
 	return hwpt;
 }
 
 static void attach_to_hwpt_sends_its_id(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *hwpt = alloc_hwpt(f);
 
 	expect_attach(HWPT_ID, HWPT_ID, 0);
@@ -483,24 +454,10 @@ static void attach_to_hwpt_sends_its_id(void **state)
 	assert_int_equal(iommufd_device_detach(f->dev), 0);
 }
 
-/* Device 2 takes the plain path; returns the kernel-allocated HWPT 7. */
-static struct iommufd_hwpt *plain_hwpt(struct fixture *f)
-{
-	struct iommufd_hwpt *hwpt = NULL;
-
-	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .fallback = IOMMUFD_HWPT_FALLBACK_ATTACH);
-
-	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
-	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
-	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
-	return hwpt;
-}
-
 static void attach_to_kernel_allocated_hwpt_sends_the_ioas_id(void **state)
 {
-	struct fixture *f = *state;
-	struct iommufd_hwpt *hwpt = plain_hwpt(f);
+	struct test_env *f = *state;
+	struct iommufd_hwpt *hwpt = test_env_kernel_hwpt(f, KERNEL_HWPT_ID);
 	struct iommufd_device *dev2 = test_device_new(f->ctx, 9);
 
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
@@ -509,13 +466,12 @@ static void attach_to_kernel_allocated_hwpt_sends_the_ioas_id(void **state)
 	iommufd_hwpt_unref(hwpt);
 	expect_detach(0);			/* dev2, no DESTROY of a kernel HWPT */
 	iommufd_device_unref(dev2);
-	script_set_devfd(iommufd_device_get_fd(f->dev));
 }
 
 static void kernel_allocated_hwpt_follows_a_new_kernel_id(void **state)
 {
-	struct fixture *f = *state;
-	struct iommufd_hwpt *hwpt = plain_hwpt(f);
+	struct test_env *f = *state;
+	struct iommufd_hwpt *hwpt = test_env_kernel_hwpt(f, KERNEL_HWPT_ID);
 
 	/* The last device left: the kernel freed its domain... */
 	expect_detach(0);
@@ -532,10 +488,10 @@ static void kernel_allocated_hwpt_follows_a_new_kernel_id(void **state)
 
 static void replace_moves_without_detach(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, 0);	/* and no DETACH before */
 	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)), 0);
 	assert_attached(f->dev, iommufd_ioas_as_pt(other), KERNEL_HWPT2_ID);
@@ -548,10 +504,10 @@ static void replace_moves_without_detach(void **state)
 
 static void replace_to_a_hwpt(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *hwpt = alloc_hwpt(f);
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	expect_attach(HWPT_ID, HWPT_ID, 0);
 	assert_int_equal(iommufd_device_replace(f->dev, iommufd_hwpt_as_pt(hwpt)), 0);
 	assert_attached(f->dev, iommufd_hwpt_as_pt(hwpt), HWPT_ID);
@@ -561,60 +517,65 @@ static void replace_to_a_hwpt(void **state)
 	assert_int_equal(iommufd_device_detach(f->dev), 0);
 }
 
+/*
+ * The device attached to @f's IOAS holds it: the caller's unref destroys
+ * nothing; the device's release detaches, then destroys the IOAS.
+ */
+static void release_holding_the_ioas(struct test_env *f)
+{
+	iommufd_ioas_unref(f->ioas);
+	f->ioas = NULL;
+	script_assert_done();
+	expect_detach(0);
+	expect_destroy(IOAS_ID, 0);
+	f->dev = iommufd_device_unref(f->dev);
+}
+
 static void replace_failure_keeps_the_old_attachment(void **state)
 {
 	static const int errs[] = { EINVAL, EBUSY, ENOMEM };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, errs[i]);
 		assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)),
 				 -errs[i]);
-		assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+		assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
 	}
 	assert_logged("REPLACE device 2 to IOAS 4", "ENOMEM", "stays on its old page table");
 	/* References unchanged: the new IOAS goes at once, the old one is held. */
 	expect_destroy(IOAS2_ID, 0);
 	iommufd_ioas_unref(other);
-	script_assert_done();
-	iommufd_ioas_unref(f->ioas);
-	f->ioas = NULL;
-	expect_detach(0);
-	expect_destroy(IOAS_ID, 0);
-	f->dev = iommufd_device_unref(f->dev);
+	release_holding_the_ioas(f);
 }
 
 static void replace_with_the_same_pt_keeps_one_reference(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), 0);
-	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
-	iommufd_ioas_unref(f->ioas);		/* the device still holds it */
-	f->ioas = NULL;
-	expect_detach(0);
-	expect_destroy(IOAS_ID, 0);
-	f->dev = iommufd_device_unref(f->dev);
+	assert_int_equal(iommufd_device_replace(f->dev, test_env_pt(f)), 0);
+	assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
+	release_holding_the_ioas(f);
 }
 
 static void replace_allocates_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, IOAS2_ID);
 	unsigned long before;
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	before = alloc_count();
 	expect_attach(IOAS2_ID, KERNEL_HWPT2_ID, 0);
 	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(other)), 0);
 	expect_attach(IOAS_ID, 0, EBUSY);
-	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), -EBUSY);
+	assert_int_equal(iommufd_device_replace(f->dev, test_env_pt(f)), -EBUSY);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), 0);
+	assert_int_equal(iommufd_device_replace(f->dev, test_env_pt(f)), 0);
 	assert_int_equal(alloc_count(), before);
 	expect_destroy(IOAS2_ID, 0);
 	iommufd_ioas_unref(other);
@@ -622,20 +583,20 @@ static void replace_allocates_nothing(void **state)
 
 static void replace_rejects_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ctx *other_ctx = test_ctx_new();
 	struct iommufd_ioas *foreign = test_ioas_new(other_ctx, IOAS2_ID);
 
 	script_set_iommufd(iommufd_ctx_get_fd(f->ctx));
-	assert_int_equal(iommufd_device_replace(f->dev, ioas_pt(f)), -EINVAL);
+	assert_int_equal(iommufd_device_replace(f->dev, test_env_pt(f)), -EINVAL);
 	assert_logged("REPLACE device 2", "not attached", "iommufd_device_attach");
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
-	assert_int_equal(iommufd_device_replace(NULL, ioas_pt(f)), -EINVAL);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	assert_int_equal(iommufd_device_replace(NULL, test_env_pt(f)), -EINVAL);
 	assert_int_equal(iommufd_device_replace(f->dev, NULL), -EINVAL);
 	assert_logged("NULL page table", "iommufd_device_detach");
 	assert_int_equal(iommufd_device_replace(f->dev, iommufd_ioas_as_pt(foreign)), -EINVAL);
 	assert_logged("another context");
-	assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+	assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
 	expect_destroy(IOAS2_ID, 0)->fd = iommufd_ctx_get_fd(other_ctx);
 	iommufd_ioas_unref(foreign);
 	iommufd_ctx_unref(other_ctx);
@@ -645,9 +606,9 @@ static void replace_rejects_bad_arguments(void **state)
 
 static void detach_sends_argsz_8(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	expect_detach(0);
 	assert_int_equal(iommufd_device_detach(f->dev), 0);
 	assert_detached(f->dev);
@@ -655,7 +616,7 @@ static void detach_sends_argsz_8(void **state)
 
 static void detach_when_detached_is_einval(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	assert_int_equal(iommufd_device_detach(f->dev), -EINVAL);
 	assert_logged("DETACH device 2", "not attached");
@@ -665,13 +626,13 @@ static void detach_when_detached_is_einval(void **state)
 static void detach_error_keeps_the_attachment(void **state)
 {
 	static const int errs[] = { EBUSY, EINVAL };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_detach(errs[i]);
 		assert_int_equal(iommufd_device_detach(f->dev), -errs[i]);
-		assert_attached(f->dev, ioas_pt(f), KERNEL_HWPT_ID);
+		assert_attached(f->dev, test_env_pt(f), KERNEL_HWPT_ID);
 	}
 	assert_logged("VFIO DETACH device 2 from IOAS 3", "EINVAL");
 }
@@ -680,10 +641,10 @@ static void detach_error_keeps_the_attachment(void **state)
 
 static void unref_of_attached_device_detaches_then_closes(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	int fd = iommufd_device_get_fd(f->dev);
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	expect_detach(0);		/* the wrapper fails on a closed fd */
 	f->dev = iommufd_device_unref(f->dev);
 	assert_false(fd_is_open(fd));
@@ -691,10 +652,10 @@ static void unref_of_attached_device_detaches_then_closes(void **state)
 
 static void unref_when_detach_fails_still_releases(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	int fd = iommufd_device_get_fd(f->dev);
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, KERNEL_HWPT_ID);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, KERNEL_HWPT_ID);
 	expect_detach(EIO);
 	f->dev = iommufd_device_unref(f->dev);
 	assert_false(fd_is_open(fd));
@@ -715,17 +676,17 @@ enum obj { O_CTX, O_IOAS, O_HWPT, O_DEV, O_COUNT };
 
 static void release_in_order(const enum obj order[O_COUNT], bool kernel_hwpt)
 {
-	struct fixture f = { 0 };
+	struct test_env f = { 0 };
 	struct iommufd_hwpt *hwpt;
 	bool gone[O_COUNT] = { false };
 	bool hwpt_destroyed = false;
 	int ctx_fd, dev_fd;
 
-	test_env_new(&f.env, IOAS_ID, DEV_ID);
+	test_env_new(&f, IOAS_ID, DEV_ID);
 	ctx_fd = iommufd_ctx_get_fd(f.ctx);
 	dev_fd = iommufd_device_get_fd(f.dev);
 	if (kernel_hwpt) {
-		hwpt = plain_hwpt(&f);
+		hwpt = test_env_kernel_hwpt(&f, KERNEL_HWPT_ID);
 	} else {
 		hwpt = alloc_hwpt(&f);
 		test_attach(f.dev, iommufd_hwpt_as_pt(hwpt), HWPT_ID, HWPT_ID);
@@ -805,7 +766,7 @@ static const struct kabi_hw_info vtd_reply = {
 
 static void hw_info_sends_and_copies_the_fields(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	uint8_t data[64];
 	struct iommufd_hw_info info = { .sz = sizeof(info) };
 
@@ -821,7 +782,7 @@ static void hw_info_sends_and_copies_the_fields(void **state)
 
 static void hw_info_without_a_buffer(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hw_info info = { .sz = sizeof(info) };
 
 	expect_hw_info(DEV_ID, NULL, 0, &vtd_reply, 0);
@@ -831,7 +792,7 @@ static void hw_info_without_a_buffer(void **state)
 
 static void hw_info_fills_only_what_fits_an_older_struct(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hw_info info;
 
 	memset(&info, 0xa5, sizeof(info));
@@ -854,7 +815,7 @@ static void hw_info_fills_only_what_fits_an_older_struct(void **state)
 static void hw_info_errors_pass_through(void **state)
 {
 	static const int errs[] = { ENOTTY, EOPNOTSUPP, ENODEV, EINVAL };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hw_info info;
 
 	memset(&info, 0xa5, sizeof(info));
@@ -875,7 +836,7 @@ static void hw_info_errors_pass_through(void **state)
  */
 static void hw_info_of_a_noiommu_device_says_so(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hw_info info = { .sz = sizeof(info) };
 	struct iommufd_device *dev;
 	char path[PATH_MAX];
@@ -899,14 +860,12 @@ static void hw_info_of_a_noiommu_device_says_so(void **state)
 	assert_false(log_has("noiommu"));
 	iommufd_device_unref(dev);
 	test_file_remove(path);
-	script_set_devfd(iommufd_device_get_fd(f->dev));
-	script_set_devfd(iommufd_device_get_fd(f->dev));
 }
 
 /* The same EOPNOTSUPP from an IOMMU's device (vfioN, /dev/null) blames no noiommu. */
 static void hw_info_eopnotsupp_of_an_iommu_device(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hw_info info = { .sz = sizeof(info) };
 	struct iommufd_device *dev;
 	char path[PATH_MAX];
@@ -929,7 +888,7 @@ static void hw_info_eopnotsupp_of_an_iommu_device(void **state)
 
 static void hw_info_rejects_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	uint8_t data[8];
 	struct iommufd_hw_info info = { .sz = sizeof(info) };
 	struct iommufd_hw_info small = { .sz = offsetof(struct iommufd_hw_info, type) };
@@ -948,15 +907,15 @@ static void hw_info_rejects_bad_arguments(void **state)
 
 static void device_by_id_cannot_attach_replace_or_detach(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_device *dev = NULL;
 
 	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	assert_int_equal(iommufd_device_get_id(dev), 11);
 	assert_int_equal(iommufd_device_get_fd(dev), -EBADF);
-	assert_int_equal(iommufd_device_attach(dev, ioas_pt(f)), -EOPNOTSUPP);
+	assert_int_equal(iommufd_device_attach(dev, test_env_pt(f)), -EOPNOTSUPP);
 	assert_logged("ATTACH device 11", "without the cdev");
-	assert_int_equal(iommufd_device_replace(dev, ioas_pt(f)), -EOPNOTSUPP);
+	assert_int_equal(iommufd_device_replace(dev, test_env_pt(f)), -EOPNOTSUPP);
 	assert_int_equal(iommufd_device_detach(dev), -EOPNOTSUPP);
 	/* A NULL page table is the caller's mistake whatever the handle (issue 11, defect 2). */
 	assert_int_equal(iommufd_device_attach(dev, NULL), -EINVAL);
@@ -967,7 +926,7 @@ static void device_by_id_cannot_attach_replace_or_detach(void **state)
 
 static void device_by_id_reads_hw_info(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hw_info info = { .sz = sizeof(info) };
 
@@ -980,7 +939,7 @@ static void device_by_id_reads_hw_info(void **state)
 
 static void device_by_id_rejects_bad_arguments(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_device *dev = NULL;
 
 	assert_int_equal(iommufd_device_new_from_id(NULL, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), -EINVAL);

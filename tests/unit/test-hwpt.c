@@ -10,50 +10,21 @@
 
 #include "kernel-script.h"
 
-#define DEV_ID 2
-#define IOAS_ID 3
+#define DEV_ID TEST_ENV_DEV_ID
+#define IOAS_ID TEST_ENV_IOAS_ID
 #define HWPT_ID 5
 #define NESTED_ID 6
 #define KERNEL_HWPT_ID 7
 
-struct fixture {
-	TEST_ENV;
-};
-
-static int setup(void **state)
-{
-	static struct fixture f;
-
-	ks_setup(state);
-	test_env_new(&f.env, IOAS_ID, DEV_ID);
-	*state = &f;
-	return 0;
-}
-
-/* Releases what a test left: the device (detaching it) and the IOAS. */
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	script_assert_done();
-	test_env_free(&f->env);
-	return ks_teardown(state);
-}
-
-#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
-
-static struct iommufd_pt *ioas_pt(struct fixture *f)
-{
-	return iommufd_ioas_as_pt(f->ioas);
-}
+#define T(fn) ENV_TEST(fn)
 
 /* A request the library must fail without the plain path: no ATTACH. */
-static void assert_no_fallback(struct fixture *f, const struct iommufd_hwpt_opts *opts,
+static void assert_no_fallback(struct test_env *f, const struct iommufd_hwpt_opts *opts,
 			       int expected)
 {
 	struct iommufd_hwpt *hwpt = (void *)0x1;
 
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, opts, &hwpt), expected);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, opts, &hwpt), expected);
 	assert_ptr_equal(hwpt, (void *)0x1);
 	assert_null(iommufd_device_get_pt(f->dev));
 }
@@ -62,11 +33,11 @@ static void assert_no_fallback(struct fixture *f, const struct iommufd_hwpt_opts
 
 static void alloc_success_records_the_kernel_id(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, NULL, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID);
 	assert_int_equal(iommufd_pt_get_id(iommufd_hwpt_as_pt(hwpt)), HWPT_ID);
 	assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
@@ -86,14 +57,14 @@ static void alloc_flags_become_kernel_flags(void **state)
 		  KABI_HWPT_ALLOC_NEST_PARENT | KABI_HWPT_ALLOC_DIRTY_TRACKING |
 		  KABI_HWPT_ALLOC_PASID },
 	};
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = cases[i].flags);
 		struct iommufd_hwpt *hwpt = NULL;
 
 		expect_hwpt_alloc(cases[i].kflags, DEV_ID, IOAS_ID, HWPT_ID + 10 + i, 0);
-		assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
+		assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, &opts, &hwpt), 0);
 		assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID + 10 + i);
 		assert_int_equal(iommufd_hwpt_get_flags(hwpt), cases[i].flags);
 		assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
@@ -112,7 +83,7 @@ static const struct iommufd_hwpt_opts opt_replace = {
 	.sz = sizeof(struct iommufd_hwpt_opts), .fallback = IOMMUFD_HWPT_FALLBACK_REPLACE,
 };
 
-static void plain_path_on(struct fixture *f, int alloc_err,
+static void plain_path_on(struct test_env *f, int alloc_err,
 			  const struct iommufd_hwpt_opts *opts)
 {
 	struct iommufd_hwpt *hwpt = NULL;
@@ -120,7 +91,7 @@ static void plain_path_on(struct fixture *f, int alloc_err,
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, alloc_err);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, opts, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), KERNEL_HWPT_ID);
 	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
 	assert_int_equal(iommufd_hwpt_get_flags(hwpt), 0);
@@ -154,7 +125,7 @@ static void fallback_replace_attaches_a_detached_device(void **state)
 static void fallback_none_never_attaches(void **state)
 {
 	static const int errs[] = { ENOTTY, EOPNOTSUPP };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, none, .fallback = IOMMUFD_HWPT_FALLBACK_NONE);
 
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
@@ -171,18 +142,18 @@ static void fallback_none_never_attaches(void **state)
 /* FALLBACK_ATTACH never moves a device attached elsewhere. */
 static void fallback_attach_refuses_an_attached_device(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, 4);
 	struct iommufd_hwpt *hwpt = (void *)0x1;
 	uint32_t hwpt_id = 0;
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, 8);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, 8);
 	log_reset();
 	expect_hwpt_alloc(0, DEV_ID, 4, 0, EOPNOTSUPP);	/* and no ATTACH after it */
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, &opt_attach,
 					    &hwpt), -EOPNOTSUPP);
 	assert_ptr_equal(hwpt, (void *)0x1);
-	assert_ptr_equal(iommufd_device_get_pt(f->dev), ioas_pt(f));
+	assert_ptr_equal(iommufd_device_get_pt(f->dev), test_env_pt(f));
 	assert_int_equal(iommufd_device_get_hwpt_id(f->dev, &hwpt_id), 0);
 	assert_int_equal(hwpt_id, 8);
 	assert_logged("no plain path", "the device is attached", "IOMMUFD_HWPT_FALLBACK_REPLACE");
@@ -192,12 +163,12 @@ static void fallback_attach_refuses_an_attached_device(void **state)
 
 static void plain_path_replaces_a_current_attachment(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ioas *other = test_ioas_new(f->ctx, 4);
 	struct iommufd_hwpt *hwpt = NULL;
 	uint32_t hwpt_id = 0;
 
-	test_attach(f->dev, ioas_pt(f), IOAS_ID, 8);
+	test_attach(f->dev, test_env_pt(f), IOAS_ID, 8);
 	expect_hwpt_alloc(0, DEV_ID, 4, 0, ENOTTY);
 	expect_attach(4, 9, 0);		/* no DETACH in between */
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(other), f->dev, &opt_replace,
@@ -221,7 +192,7 @@ static void plain_path_replaces_a_current_attachment(void **state)
  */
 static void kernel_hwpt_id_follows_its_first_device(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_device *dev2 = test_device_new(f->ctx, 12);
 	struct iommufd_hwpt *hwpt = NULL;
 	uint32_t id = 0;
@@ -230,7 +201,7 @@ static void kernel_hwpt_id_follows_its_first_device(void **state)
 	script_set_devfd(iommufd_device_get_fd(f->dev));
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOTTY);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opt_attach, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, &opt_attach, &hwpt), 0);
 	script_set_devfd(iommufd_device_get_fd(dev2));
 	expect_attach(IOAS_ID, 11, 0);
 	assert_int_equal(iommufd_device_attach(dev2, iommufd_hwpt_as_pt(hwpt)), 0);
@@ -259,21 +230,19 @@ static void kernel_hwpt_id_follows_its_first_device(void **state)
 static void nested_on_a_plain_hwpt_is_rejected(void **state)
 {
 	static const uint32_t data = 7;
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_SELFTEST,
 			.data = &data, .data_len = sizeof(data));
 	struct iommufd_hwpt *plain = NULL, *kernel = NULL, *nested = (void *)0x1;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, &plain), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, NULL, &plain), 0);
 	log_reset();
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(plain), f->dev, &opts, &nested),
 			 -EINVAL);
 	assert_logged("HWPT_ALLOC device 2 on HWPT", "IOMMUFD_HWPT_NEST_PARENT");
 	/* A kernel-allocated HWPT is never a parent, and its IOAS is not asked. */
-	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
-	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opt_attach, &kernel), 0);
+	kernel = test_env_kernel_hwpt(f, KERNEL_HWPT_ID);
 	assert_int_equal(iommufd_hwpt_alloc(iommufd_hwpt_as_pt(kernel), f->dev, &opts, &nested),
 			 -EINVAL);
 	assert_ptr_equal(nested, (void *)0x1);
@@ -284,12 +253,9 @@ static void nested_on_a_plain_hwpt_is_rejected(void **state)
 
 static void kernel_hwpt_outlives_the_caller_ref_until_detach(void **state)
 {
-	struct fixture *f = *state;
-	struct iommufd_hwpt *hwpt = NULL;
+	struct test_env *f = *state;
+	struct iommufd_hwpt *hwpt = test_env_kernel_hwpt(f, KERNEL_HWPT_ID);
 
-	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
-	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opt_attach, &hwpt), 0);
 	/* The caller drops its IOAS and HWPT: the device keeps both. */
 	iommufd_ioas_unref(f->ioas);
 	iommufd_hwpt_unref(hwpt);
@@ -317,7 +283,7 @@ static void eopnotsupp_nest_parent_is_not_downgraded(void **state)
  */
 static void refused_nest_parent_names_the_missing_capability(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
 	struct iommufd_hw_info info = { .sz = sizeof(info) };
 	uint64_t rec[3] = { 0, 0, 1ull << 43 };
@@ -342,7 +308,7 @@ static void refused_nest_parent_names_the_missing_capability(void **state)
 /* The kernel refuses fault reporting on a nest parent: the log says so. */
 static void fault_queue_on_a_nest_parent_is_explained(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_fault_queue *queue = NULL;
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -403,13 +369,13 @@ static void eopnotsupp_with_vendor_data_is_not_downgraded(void **state)
 static void all_zero_data_is_sent_as_no_data(void **state)
 {
 	static const uint8_t zeros[32];
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_VTD_S1,
 			.data = zeros, .data_len = sizeof(zeros));
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);	/* type 0, len 0, NULL */
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, &opts, &hwpt), 0);
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(hwpt);
 }
@@ -417,13 +383,13 @@ static void all_zero_data_is_sent_as_no_data(void **state)
 static void empty_data_is_sent_as_no_data(void **state)
 {
 	static const uint8_t one = 1;
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_VTD_S1,
 			.data = &one, .data_len = 0);
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, &opts, &hwpt), 0);
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(hwpt);
 }
@@ -431,7 +397,7 @@ static void empty_data_is_sent_as_no_data(void **state)
 static void all_zero_data_takes_the_plain_path(void **state)
 {
 	static const uint8_t zeros[16];
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_ARM_SMMUV3,
 			.data = zeros, .data_len = sizeof(zeros),
 			.fallback = IOMMUFD_HWPT_FALLBACK_ATTACH);
@@ -439,7 +405,7 @@ static void all_zero_data_takes_the_plain_path(void **state)
 
 	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, ENOTTY);
 	expect_attach(IOAS_ID, KERNEL_HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, &opts, &hwpt), 0);
 	assert_true(iommufd_hwpt_is_kernel_allocated(hwpt));
 	iommufd_hwpt_unref(hwpt);
 }
@@ -447,14 +413,14 @@ static void all_zero_data_takes_the_plain_path(void **state)
 static void nonzero_data_is_sent_as_given(void **state)
 {
 	static const uint8_t data[12] = { [11] = 0x80 };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_SELFTEST,
 			.data = data, .data_len = sizeof(data));
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc_data(0, DEV_ID, IOAS_ID, KABI_HWPT_DATA_SELFTEST, data,
 			       sizeof(data), HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, &opts, &hwpt), 0);
 	assert_false(iommufd_hwpt_is_kernel_allocated(hwpt));
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(hwpt);
@@ -465,7 +431,7 @@ static void nonzero_data_is_sent_as_given(void **state)
 static void plain_path_attach_failure_changes_nothing(void **state)
 {
 	static const int errs[] = { EINVAL, ENOMEM, EBUSY };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	uint32_t hwpt_id = 0x5a5a;
 
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
@@ -487,7 +453,7 @@ static void plain_path_attach_failure_changes_nothing(void **state)
 static void other_errors_pass_through_without_fallback(void **state)
 {
 	static const int errs[] = { EINVAL, ENOENT, EADDRINUSE, ENOMEM, E2BIG };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		/* Opted in, yet only ENOTTY/EOPNOTSUPP take the plain path. */
@@ -529,12 +495,12 @@ static void enomem_blames_the_limit_only_when_it_can_be_the_cause(void **state)
 
 static void alloc_rejects_null(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *hwpt = NULL;
 
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), NULL, NULL, &hwpt), -EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), NULL, NULL, &hwpt), -EINVAL);
 	assert_int_equal(iommufd_hwpt_alloc(NULL, f->dev, NULL, &hwpt), -EINVAL);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, NULL, NULL), -EINVAL);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, NULL, NULL), -EINVAL);
 	assert_null(hwpt);
 }
 
@@ -578,7 +544,7 @@ static void alloc_rejects_length_over_32_bits(void **state)
 
 static void alloc_rejects_pt_of_another_ctx(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_ctx *other_ctx = test_ctx_new();
 	struct iommufd_ioas *other = test_ioas_new(other_ctx, IOAS_ID);
 	struct iommufd_hwpt *hwpt = (void *)0x1;
@@ -590,7 +556,6 @@ static void alloc_rejects_pt_of_another_ctx(void **state)
 	expect_destroy(IOAS_ID, 0)->fd = iommufd_ctx_get_fd(other_ctx);
 	iommufd_ioas_unref(other);
 	iommufd_ctx_unref(other_ctx);
-	script_set_iommufd(iommufd_ctx_get_fd(f->ctx));
 }
 
 static void alloc_rejects_unknown_option_members(void **state)
@@ -607,7 +572,7 @@ static void alloc_rejects_unknown_option_members(void **state)
 
 static void alloc_ignores_members_past_an_older_sz(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	/* An older caller knew only sz and flags: the rest is not its. */
 	struct iommufd_hwpt_opts opts = {
 		.sz = offsetof(struct iommufd_hwpt_opts, data_type),
@@ -617,27 +582,27 @@ static void alloc_ignores_members_past_an_older_sz(void **state)
 	struct iommufd_hwpt *hwpt = NULL;
 
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, &opts, &hwpt), 0);
 	expect_destroy(HWPT_ID, 0);
 	iommufd_hwpt_unref(hwpt);
 }
 
 /* ---- nested HWPTs ------------------------------------------------------ */
 
-static struct iommufd_hwpt *nest_parent(struct fixture *f)
+static struct iommufd_hwpt *nest_parent(struct test_env *f)
 {
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
 	struct iommufd_hwpt *parent = NULL;
 
 	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opts, &parent), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), f->dev, &opts, &parent), 0);
 	return parent;
 }
 
 static void nested_alloc_sends_parent_and_data(void **state)
 {
 	static const uint64_t ste[2] = { 0x1, 0x2 };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *parent = nest_parent(f);
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_ARM_SMMUV3,
 			.data = ste, .data_len = sizeof(ste));
@@ -657,7 +622,7 @@ static void nested_alloc_sends_parent_and_data(void **state)
 
 static void nested_alloc_without_data_is_rejected(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *parent = nest_parent(f);
 	struct iommufd_hwpt *nested = (void *)0x1;
 
@@ -673,7 +638,7 @@ static void nested_alloc_without_data_is_rejected(void **state)
 static void nested_all_zero_data_is_sent_as_given(void **state)
 {
 	static const uint8_t zeros[24];
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *parent = nest_parent(f);
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, zero, .data_type = KABI_HWPT_DATA_VTD_S1,
 			.data = zeros, .data_len = sizeof(zeros));
@@ -691,7 +656,7 @@ static void nested_all_zero_data_is_sent_as_given(void **state)
 static void nested_alloc_errors_are_not_downgraded(void **state)
 {
 	static const uint32_t data[4] = { 7 };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *parent = nest_parent(f);
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = KABI_HWPT_DATA_VTD_S1,
 			.data = data, .data_len = sizeof(data));
@@ -715,7 +680,7 @@ static void nested_alloc_errors_are_not_downgraded(void **state)
 
 static void destroy_only_at_last_unref(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *hwpt = nest_parent(f);
 
 	assert_ptr_equal(iommufd_hwpt_ref(hwpt), hwpt);
@@ -726,7 +691,7 @@ static void destroy_only_at_last_unref(void **state)
 
 static void hwpt_keeps_its_ioas_alive(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *hwpt = nest_parent(f);
 
 	iommufd_ioas_unref(f->ioas);		/* no DESTROY yet */
@@ -738,7 +703,7 @@ static void hwpt_keeps_its_ioas_alive(void **state)
 
 static void hwpt_keeps_its_ctx_alive(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_hwpt *hwpt = nest_parent(f);
 	int fd = iommufd_ctx_get_fd(f->ctx);
 
@@ -751,9 +716,7 @@ static void hwpt_keeps_its_ctx_alive(void **state)
 	iommufd_hwpt_unref(hwpt);
 	assert_false(fd_is_open(fd));
 	/* Fresh objects for the teardown. */
-	f->ctx = test_ctx_new();
-	f->ioas = test_ioas_new(f->ctx, IOAS_ID);
-	f->dev = test_device_new(f->ctx, DEV_ID);
+	test_env_new(f, IOAS_ID, DEV_ID);
 }
 
 static void null_handle_getters(void **state)
@@ -772,7 +735,7 @@ static void null_handle_getters(void **state)
 static void device_by_id_has_no_plain_path(void **state)
 {
 	static const int errs[] = { EOPNOTSUPP, ENOTTY };
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hwpt *hwpt = (void *)0x1;
 
@@ -780,7 +743,7 @@ static void device_by_id_has_no_plain_path(void **state)
 	for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
 		expect_hwpt_alloc(0, 11, IOAS_ID, 0, errs[i]);
 		/* Opted in, but no fallback possible: the kernel's errno, unchanged. */
-		assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, &opt_replace, &hwpt),
+		assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), dev, &opt_replace, &hwpt),
 				 -errs[i]);
 	}
 	assert_ptr_equal(hwpt, (void *)0x1);
@@ -797,18 +760,18 @@ static void device_by_id_has_no_plain_path(void **state)
  */
 static void device_by_id_enoent_does_not_mention_the_plain_path(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hwpt *hwpt = (void *)0x1;
 
 	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	log_reset();
 	expect_hwpt_alloc(0, 11, IOAS_ID, 0, ENOENT);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, NULL, &hwpt), -ENOENT);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), dev, NULL, &hwpt), -ENOENT);
 	assert_logged("<3>", "HWPT_ALLOC", "device 11", "ENOENT");
 	assert_false(log_has("plain path"));
 	expect_hwpt_alloc(0, 11, IOAS_ID, 0, ENOENT);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, &opt_attach, &hwpt), -ENOENT);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), dev, &opt_attach, &hwpt), -ENOENT);
 	assert_false(log_has("plain path"));
 	assert_ptr_equal(hwpt, (void *)0x1);
 	iommufd_device_unref(dev);
@@ -816,13 +779,13 @@ static void device_by_id_enoent_does_not_mention_the_plain_path(void **state)
 
 static void device_by_id_allocates(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hwpt *hwpt = NULL;
 
 	assert_int_equal(iommufd_device_new_from_id(f->ctx, 11, -1, IOMMUFD_ADOPT_BORROW, &dev), 0);
 	expect_hwpt_alloc(0, 11, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), dev, NULL, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(f), dev, NULL, &hwpt), 0);
 	assert_int_equal(iommufd_hwpt_get_id(hwpt), HWPT_ID);
 	iommufd_device_unref(dev);
 	expect_destroy(HWPT_ID, 0);
@@ -830,19 +793,6 @@ static void device_by_id_allocates(void **state)
 }
 
 /* ---- issue 11, defects 3 and 6: a kernel-allocated HWPT's ID ------------- */
-
-/* The plain path for f->dev: a kernel-allocated HWPT on domain @domain. */
-static struct iommufd_hwpt *kernel_hwpt_new(struct fixture *f, uint32_t domain)
-{
-	struct iommufd_hwpt *hwpt = NULL;
-
-	script_set_devfd(iommufd_device_get_fd(f->dev));
-	expect_hwpt_alloc(0, DEV_ID, IOAS_ID, 0, EOPNOTSUPP);
-	expect_attach(IOAS_ID, domain, 0);
-	assert_int_equal(iommufd_hwpt_alloc(ioas_pt(f), f->dev, &opt_attach, &hwpt), 0);
-	assert_int_equal(iommufd_hwpt_get_id(hwpt), domain);
-	return hwpt;
-}
 
 static void on_device(struct iommufd_device *dev)
 {
@@ -858,9 +808,9 @@ static void on_device(struct iommufd_device *dev)
  */
 static void defect6_kernel_hwpt_id_follows_a_live_domain(void **state)
 {
-	struct fixture *f = *state;
+	struct test_env *f = *state;
 	struct iommufd_device *dev2 = test_device_new(f->ctx, DEV_ID + 10);
-	struct iommufd_hwpt *hwpt = kernel_hwpt_new(f, KERNEL_HWPT_ID);
+	struct iommufd_hwpt *hwpt = test_env_kernel_hwpt(f, KERNEL_HWPT_ID);
 	struct iommufd_pt *pt = iommufd_hwpt_as_pt(hwpt);
 	uint32_t id = 0;
 
