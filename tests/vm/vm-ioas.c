@@ -12,9 +12,12 @@
  * a selftest mock device on the mock machine, QEMU's edu device (bound and
  * attached through the library) where there is a vIOMMU, and edu as a
  * noiommu device on the noiommu machine (7.3+: the kernel's noiommu domain,
- * whose IOVAs no IOMMU translates, keeps the same rules). On the mock
- * machine the selftest op MD_CHECK_MAP reads back what the mock domain
- * really maps.
+ * whose IOVAs no IOMMU translates, keeps the same rules). What the domain
+ * really maps is read back where the kernel can say: on the mock machine
+ * with the selftest op MD_CHECK_MAP, on the noiommu machine with
+ * iommufd_ioas_noiommu_get_pa(), whose physical address of each mapped
+ * page must be non-zero and the one /proc/self/pagemap gives for the page
+ * the test wrote there.
  */
 #include <stdlib.h>
 #include <unistd.h>
@@ -29,6 +32,7 @@ struct env {
 	struct iommufd_ioas *ioas;
 	struct iommufd_device *dev;	/* edu machines */
 	uint32_t stdev, mock_hwpt;	/* mock machine */
+	bool noiommu;			/* edu as a noiommu device */
 	uint64_t base;			/* a free, allowed IOVA with 1 MiB of room */
 	uint64_t align;			/* what IOVA_RANGES says after attaching */
 	void *buf;
@@ -38,6 +42,12 @@ struct env {
 static bool is_mock(const struct env *e)
 {
 	return e->stdev != 0;
+}
+
+/* Whether the test can read back what the IOAS maps (mock and noiommu). */
+static bool reads_back(const struct env *e)
+{
+	return is_mock(e) || e->noiommu;
 }
 
 /* The first IOVA >= @floor, in an allowed range, with @len bytes of room. */
@@ -87,8 +97,9 @@ static bool env_setup(struct vmt_case *t, struct env *e)
 		if (!REQUIRE(rc == 0, "selftest MOCK_DOMAIN: %s", vmt_errname(rc)))
 			return false;
 	} else {
-		if (vmt_machine_is("noiommu") ? !vmt_noiommu_bind(t, e->ctx, &e->dev) :
-						!vmt_edu_bind(t, e->ctx, &e->dev))
+		e->noiommu = vmt_machine_is("noiommu");
+		if (e->noiommu ? !vmt_noiommu_bind(t, e->ctx, &e->dev) :
+				 !vmt_edu_bind(t, e->ctx, &e->dev))
 			return false;
 		rc = iommufd_device_attach(e->dev, iommufd_ioas_as_pt(e->ioas));
 		if (!REQUIRE(rc == 0, "iommufd_device_attach: %s", vmt_errname(rc)))
@@ -119,10 +130,67 @@ static void env_teardown(struct env *e)
 	vmt_pages_free(e->buf, e->buf_len);
 }
 
-/* On the mock machine: does the mock domain map [iova, +len) to @va? */
-static int mock_maps(struct env *e, uint64_t iova, uint64_t len, void *va)
+/*
+ * Where reads_back(): does the domain map [iova, +len) to @va? The mock
+ * domain says with MD_CHECK_MAP; on noiommu the physical address of each
+ * IOVA must be that of the page at @va (vmt_noiommu_check_map()).
+ */
+static int maps(struct env *e, uint64_t iova, uint64_t len, void *va)
 {
-	return vmt_st_check_map(iommufd_ctx_get_fd(e->ctx), e->mock_hwpt, iova, len, va);
+	if (is_mock(e))
+		return vmt_st_check_map(iommufd_ctx_get_fd(e->ctx), e->mock_hwpt, iova, len, va);
+	return vmt_noiommu_check_map(e->ioas, iova, len, va, NULL);
+}
+
+/*
+ * noiommu, map-fixed's five pages mapped at base (4) and base + 8 pages (1):
+ * the physical address of each, one GET_PA per page, is non-zero and the
+ * one pagemap gives for the page of @b that the test wrote there; a GET_PA
+ * over the four-page mapping finds no more contiguous bytes than those
+ * addresses allow.
+ */
+static bool noiommu_pages(struct vmt_case *t, struct env *e, char *b)
+{
+	const uint64_t at[5] = { 0, 1, 2, 3, 8 };
+	uint64_t pa[5], want, len, run = PAGE;
+	int rc;
+
+	for (int i = 0; i < 5; i++) {
+		b[i * PAGE + 7] = (char)(0x70 + i);	/* a write of the test's own */
+		rc = iommufd_ioas_noiommu_get_pa(e->ioas, e->base + at[i] * PAGE, PAGE, &pa[i], &len);
+		if (!REQUIRE(rc == 0, "GET_PA of IOVA 0x%llx: %s (%s)",
+			     (unsigned long long)(e->base + at[i] * PAGE), vmt_errname(rc),
+			     vmt_log_last()))
+			return false;
+		if (!REQUIRE(pa[i] != 0 && !(pa[i] & (PAGE - 1)) && len == PAGE,
+			     "IOVA 0x%llx: physical address 0x%llx, %llu contiguous bytes",
+			     (unsigned long long)(e->base + at[i] * PAGE), (unsigned long long)pa[i],
+			     (unsigned long long)len))
+			return false;
+		rc = vmt_pagemap_phys(b + i * PAGE, &want);
+		if (!REQUIRE(rc == 0, "pagemap of page %d: %s", i, vmt_errname(rc)))
+			return false;
+		if (!REQUIRE(pa[i] == want, "IOVA 0x%llx: GET_PA 0x%llx, pagemap says the page the"
+			     " test wrote is at 0x%llx", (unsigned long long)(e->base + at[i] * PAGE),
+			     (unsigned long long)pa[i], (unsigned long long)want))
+			return false;
+	}
+	/* Contiguity over the four-page mapping: as far as the addresses run on. */
+	for (int i = 1; i < 4 && pa[i] == pa[i - 1] + PAGE; i++)
+		run += PAGE;
+	rc = iommufd_ioas_noiommu_get_pa(e->ioas, e->base, 4 * PAGE, &want, &len);
+	if (!REQUIRE(rc == 0 && want == pa[0] && len == run,
+		     "GET_PA of the 4 pages: %s, 0x%llx, %llu bytes (expected 0x%llx, %llu)",
+		     vmt_errname(rc), (unsigned long long)want, (unsigned long long)len,
+		     (unsigned long long)pa[0], (unsigned long long)run))
+		return false;
+	vmt_note("noiommu: IOVA 0x%llx.. -> physical 0x%llx 0x%llx 0x%llx 0x%llx, 0x%llx -> "
+		 "0x%llx, each as pagemap says; %llu bytes contiguous from the first",
+		 (unsigned long long)e->base, (unsigned long long)pa[0], (unsigned long long)pa[1],
+		 (unsigned long long)pa[2], (unsigned long long)pa[3],
+		 (unsigned long long)(e->base + 8 * PAGE), (unsigned long long)pa[4],
+		 (unsigned long long)run);
+	return true;
 }
 
 static void test_map_fixed(struct vmt_case *t)
@@ -138,22 +206,32 @@ static void test_map_fixed(struct vmt_case *t)
 					IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE), 0);
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, b + 4 * PAGE, PAGE, e.base + 8 * PAGE,
 					IOMMUFD_MAP_READ), 0);
-	if (is_mock(&e)) {
-		CHECK_RC(mock_maps(&e, e.base, 4 * PAGE, b), 0);
-		CHECK_RC(mock_maps(&e, e.base + 8 * PAGE, PAGE, b + 4 * PAGE), 0);
+	if (reads_back(&e)) {
+		CHECK_RC(maps(&e, e.base, 4 * PAGE, b), 0);
+		CHECK_RC(maps(&e, e.base + 8 * PAGE, PAGE, b + 4 * PAGE), 0);
 		/* The check is not vacuous: other pages are not what is mapped there. */
-		CHECK(mock_maps(&e, e.base, PAGE, b + 8 * PAGE) != 0,
-		      "MD_CHECK_MAP accepts a page that is not mapped there");
+		CHECK(maps(&e, e.base, PAGE, b + 8 * PAGE) != 0,
+		      "the read-back accepts a page that is not mapped there");
 	}
+	if (e.noiommu && !noiommu_pages(t, &e, b))
+		goto out;
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, 4 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 4 * PAGE, "unmapped 0x%llx bytes, expected 0x%llx",
 	      (unsigned long long)unmapped, 4 * PAGE);
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 8 * PAGE, PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == PAGE, "unmapped 0x%llx bytes of the read-only page",
 	      (unsigned long long)unmapped);
-	if (is_mock(&e))
-		CHECK(mock_maps(&e, e.base, 4 * PAGE, b) != 0,
-		      "the mock domain still maps the IOVA after unmap");
+	if (reads_back(&e))
+		CHECK(maps(&e, e.base, 4 * PAGE, b) != 0,
+		      "the domain still maps the IOVA after unmap");
+	if (e.noiommu) {
+		uint64_t pa = 0, len = 0;
+
+		/* Nothing there any more: no physical address either. */
+		CHECK_RC(iommufd_ioas_noiommu_get_pa(e.ioas, e.base, PAGE, &pa, &len), -ENOENT);
+		CHECK_RC(iommufd_ioas_noiommu_get_pa(e.ioas, e.base + 8 * PAGE, PAGE, &pa, &len),
+			 -ENOENT);
+	}
 out:
 	env_teardown(&e);
 }
@@ -191,9 +269,9 @@ static void test_map_auto(struct vmt_case *t)
 	      "a chosen IOVA is outside the allowed ranges");
 	CHECK(iova1 + 2 * PAGE <= iova2 || iova2 + 2 * PAGE <= iova1,
 	      "the two mappings overlap");
-	if (is_mock(&e)) {
-		CHECK_RC(mock_maps(&e, iova1, 2 * PAGE, b), 0);
-		CHECK_RC(mock_maps(&e, iova2, 2 * PAGE, b + 2 * PAGE), 0);
+	if (reads_back(&e)) {
+		CHECK_RC(maps(&e, iova1, 2 * PAGE, b), 0);
+		CHECK_RC(maps(&e, iova2, 2 * PAGE, b + 2 * PAGE), 0);
 	}
 	/* The kernel's choice is a real mapping: a fixed map over it collides. */
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, b + 4 * PAGE, PAGE, iova1, IOMMUFD_MAP_READ),
@@ -301,8 +379,8 @@ static void test_eexist(struct vmt_case *t)
 	/* Adjacent is fine. */
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, b + 4 * PAGE, PAGE, e.base + 6 * PAGE,
 					IOMMUFD_MAP_READ), 0);
-	if (is_mock(&e))	/* the failed maps did not replace the first one */
-		CHECK_RC(mock_maps(&e, e.base + 4 * PAGE, 2 * PAGE, b), 0);
+	if (reads_back(&e))	/* the failed maps did not replace the first one */
+		CHECK_RC(maps(&e, e.base + 4 * PAGE, 2 * PAGE, b), 0);
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 4 * PAGE, 3 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 3 * PAGE, "unmapped 0x%llx", (unsigned long long)unmapped);
 out:
@@ -329,8 +407,8 @@ static void test_enoent(struct vmt_case *t)
 	CHECK(unmapped == 12345, "ret_unmapped was written on failure");
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + PAGE, PAGE, 0, NULL), -ENOENT);
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + PAGE, 4 * PAGE, 0, NULL), -ENOENT);
-	if (is_mock(&e))
-		CHECK_RC(mock_maps(&e, e.base, 2 * PAGE, b), 0);
+	if (reads_back(&e))
+		CHECK_RC(maps(&e, e.base, 2 * PAGE, b), 0);
 	/* A range covering the whole mapping and more works. */
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base - PAGE, 8 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 2 * PAGE, "unmapped 0x%llx", (unsigned long long)unmapped);
@@ -407,11 +485,11 @@ static void test_unmap_all(struct vmt_case *t)
 	      (unsigned long long)unmapped, 4 * PAGE);
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, PAGE, 0, NULL), -ENOENT);
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, iova, PAGE, 0, NULL), -ENOENT);
-	if (is_mock(&e)) {
-		CHECK(mock_maps(&e, e.base, PAGE, b) != 0, "mock domain still maps 0x%llx",
+	if (reads_back(&e)) {
+		CHECK(maps(&e, e.base, PAGE, b) != 0, "the domain still maps 0x%llx",
 		      (unsigned long long)e.base);
-		CHECK(mock_maps(&e, e.base + 4 * PAGE, 2 * PAGE, b + PAGE) != 0,
-		      "mock domain still maps 0x%llx", (unsigned long long)e.base + 4 * PAGE);
+		CHECK(maps(&e, e.base + 4 * PAGE, 2 * PAGE, b + PAGE) != 0,
+		      "the domain still maps 0x%llx", (unsigned long long)e.base + 4 * PAGE);
 	}
 	/* Unmapping everything in an empty IOAS succeeds with 0 bytes. */
 	unmapped = 1;
@@ -419,8 +497,8 @@ static void test_unmap_all(struct vmt_case *t)
 	CHECK(unmapped == 0, "second unmap-all unmapped 0x%llx", (unsigned long long)unmapped);
 	/* The IOAS is usable again at the same IOVA. */
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, b, PAGE, e.base, IOMMUFD_MAP_READ), 0);
-	if (is_mock(&e))
-		CHECK_RC(mock_maps(&e, e.base, PAGE, b), 0);
+	if (reads_back(&e))
+		CHECK_RC(maps(&e, e.base, PAGE, b), 0);
 out:
 	env_teardown(&e);
 }

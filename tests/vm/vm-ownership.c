@@ -425,6 +425,9 @@ struct memlock_res {
 	char err_attach[512];
 	int rc_raised;			/* attach (edu) / alloc (mock) with the limit raised */
 	long long pin_raised_kib;
+	int rc_pa_map;			/* noiommu: GET_PA after the map alone */
+	int rc_pa_raised;		/* noiommu: GET_PA once attached */
+	uint64_t pa_raised;
 	bool done;
 };
 
@@ -477,14 +480,21 @@ static int set_memlock(rlim_t soft)
 	return setrlimit(RLIMIT_MEMLOCK, &rl) ? -errno : 0;
 }
 
-/* The device: edu bound by path, or a mock device on an empty IOAS. */
+/*
+ * The device: edu bound by PCI address (noiommu: by its noiommu cdev), or a
+ * mock device on an empty IOAS.
+ */
 static int child_device(struct iommufd_ctx *ctx, struct iommufd_ioas *empty,
 			uint32_t *ret_stdev, struct iommufd_device **ret_dev)
 {
-	char addr[64];
+	char addr[64], cdev[256];
 	uint32_t idev = 0;
 	int rc;
 
+	if (vmt_machine_is("noiommu")) {
+		rc = vmt_edu_find(ctx, addr, sizeof(addr), cdev, sizeof(cdev));
+		return rc ? rc : iommufd_device_bind_path(ctx, cdev, ret_dev);
+	}
 	if (vmt_machine_has_edu()) {
 		rc = vmt_edu_find(ctx, addr, sizeof(addr), NULL, 0);
 		return rc ? rc : iommufd_device_bind_pci(ctx, addr, ret_dev);
@@ -492,6 +502,16 @@ static int child_device(struct iommufd_ctx *ctx, struct iommufd_ioas *empty,
 	rc = vmt_st_mock_domain(iommufd_ctx_get_fd(ctx), iommufd_ioas_get_id(empty), 0,
 				ret_stdev, NULL, &idev);
 	return rc ? rc : iommufd_device_new_from_id(ctx, idev, -1, IOMMUFD_ADOPT_BORROW, ret_dev);
+}
+
+/*
+ * edu, behind an IOMMU or as a noiommu device: a device the child attaches.
+ * A noiommu device's IOAS pins like any other: its attach fills a software
+ * domain with the mapped pages.
+ */
+static bool memlock_attaches(void)
+{
+	return vmt_machine_has_edu() || vmt_machine_is("noiommu");
 }
 
 /* Runs in a child, whose capabilities and limits it may lower for good. */
@@ -502,7 +522,8 @@ static void memlock_child(void *res)
 	struct iommufd_ioas *empty = NULL, *with_cap = NULL, *ioas = NULL;
 	struct iommufd_device *dev = NULL;
 	struct iommufd_hwpt *hwpt = NULL;
-	bool edu = vmt_machine_has_edu();
+	bool edu = memlock_attaches();
+	uint64_t len = 0;
 	/* The mock domain maps only inside its aperture. */
 	uint64_t iova = edu ? 0x100000 : BASE;
 	struct rlimit rl;
@@ -544,6 +565,8 @@ static void memlock_child(void *res)
 	r->rc_map = iommufd_ioas_map_fixed(ioas, b, MEMLOCK_MAP, iova,
 					   IOMMUFD_MAP_READ | IOMMUFD_MAP_WRITE);
 	r->pin_map_kib = vmpin_kib();
+	if (vmt_machine_is("noiommu"))
+		r->rc_pa_map = iommufd_ioas_noiommu_get_pa(ioas, iova, PAGE, &r->pa_raised, &len);
 	r->rc_alloc = iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, NULL, &hwpt);
 	snprintf(r->err_alloc, sizeof(r->err_alloc), "%s", iommufd_last_error());
 	hwpt = iommufd_hwpt_unref(hwpt);
@@ -557,6 +580,8 @@ static void memlock_child(void *res)
 		       iommufd_device_attach(dev, iommufd_ioas_as_pt(ioas)) :
 		       iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, NULL, &hwpt);
 	r->pin_raised_kib = vmpin_kib();
+	if (vmt_machine_is("noiommu"))
+		r->rc_pa_raised = iommufd_ioas_noiommu_get_pa(ioas, iova, PAGE, &r->pa_raised, &len);
 	r->done = true;
 #undef STEP
 	/* The process ends here: closing the fds frees every object. */
@@ -598,12 +623,15 @@ fail:
 static void test_memlock(struct vmt_case *t)
 {
 	struct memlock_res *r = MAP_FAILED;
-	bool edu = vmt_machine_has_edu();
+	bool edu = memlock_attaches();
 
 	if (!vmt_need_iommufd(t))
 		goto out;
 	if (!edu && !vmt_machine_is("mock"))
-		SKIP("machine %s: pinning is measured with edu behind an IOMMU or mock", vmt_machine());
+		SKIP("machine %s: pinning is measured with edu (behind an IOMMU or as a noiommu"
+		     " device) or mock", vmt_machine());
+	if (vmt_machine_is("noiommu") && vmt_kernel_version() < VMT_KV(7, 3, 0))
+		SKIP("kernel %s: no noiommu VFIO cdevs (7.3+)", vmt_kernel_release());
 	r = run_in_child(t, sizeof(*r), memlock_child);
 	if (r == MAP_FAILED)
 		goto out;
@@ -645,6 +673,21 @@ static void test_memlock(struct vmt_case *t)
 	CHECK(r->rc_raised == 0, "with the limit raised: %s", vmt_errname(r->rc_raised));
 	CHECK(r->pin_raised_kib >= MEMLOCK_MAP / 1024, "VmPin %lld KiB after pinning %u KiB",
 	      r->pin_raised_kib, MEMLOCK_MAP / 1024);
+	if (vmt_machine_is("noiommu")) {
+		/*
+		 * The kernel's side of the same story: after the map alone no
+		 * domain holds the pages (GET_PA: EOPNOTSUPP); once attached the
+		 * noiommu domain does, at a physical address.
+		 */
+		vmt_note("noiommu: GET_PA after the map %s, after the attach %s (0x%llx)",
+			 vmt_errname(r->rc_pa_map), vmt_errname(r->rc_pa_raised),
+			 (unsigned long long)r->pa_raised);
+		CHECK(r->rc_pa_map == -EOPNOTSUPP, "GET_PA of the mapped IOVA before any attach: %s",
+		      vmt_errname(r->rc_pa_map));
+		CHECK(r->rc_pa_raised == 0 && r->pa_raised != 0,
+		      "GET_PA of the mapped IOVA once attached: %s, 0x%llx",
+		      vmt_errname(r->rc_pa_raised), (unsigned long long)r->pa_raised);
+	}
 	vmt_note("explained: '%s'", edu ? r->err_attach : r->err_alloc);
 out:
 	if (r != MAP_FAILED)

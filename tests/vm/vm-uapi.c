@@ -9,7 +9,15 @@
  * Each mapping is proven, not just accepted: on the mock machine the
  * selftest MD_CHECK_MAP op compares what the mock domain of an attached
  * mock device maps with the pages behind a user address; on vtd/amd/virtio
- * QEMU's edu device DMAs through the IOMMU and the bytes are compared.
+ * QEMU's edu device DMAs through the IOMMU and the bytes are compared. On
+ * the noiommu machine (7.3+) edu is a noiommu device: its IOAS is a real
+ * IOAS whose software domain holds the pinned pages, so each IOVA's
+ * physical address (iommufd_ioas_noiommu_get_pa()) must be the one
+ * /proc/self/pagemap gives for the page behind the user address, and edu
+ * then DMAs to those physical addresses (where they are below its 28-bit
+ * limit) and the bytes are compared. Pages enter that domain at attach:
+ * before it, GET_PA finds no domain (EOPNOTSUPP); a noiommu device reserves
+ * no IOVA, so a range an IOMMU would reserve can be allowed.
  *
  * Kernel facts asserted here (6.12 and 7.2 sources, io_pagetable.c,
  * ioas.c, vfio_compat.c): allowed ranges steer only the IOVAs the kernel
@@ -41,15 +49,17 @@
 struct env {
 	struct iommufd_ctx *ctx;
 	struct iommufd_ioas *ioas;
-	struct iommufd_device *edu;	/* vtd/amd/virtio */
+	struct iommufd_device *edu;	/* vtd/amd/virtio, noiommu */
 	struct vmt_edu e;
+	bool noiommu;			/* edu is a noiommu device: DMA to physical addresses */
+	unsigned int dma_made, dma_beyond;	/* noiommu: edu DMAs made, not made (>= 256 MiB) */
 	uint32_t stdev, mock_hwpt;	/* mock machine */
 	int fd;
 	uint64_t base;			/* a free IOVA with 16 MiB of room, below 256 MiB */
 	struct iommufd_probe probe;
 };
 
-/* Attach a mock device (mock machine) or edu (the others) to @ioas. */
+/* Attach a mock device (mock machine) or edu (the others; noiommu: its noiommu cdev). */
 static bool attach_something(struct vmt_case *t, struct env *e, struct iommufd_ioas *ioas,
 			     uint32_t *ret_stdev, uint32_t *ret_hwpt)
 {
@@ -63,7 +73,8 @@ static bool attach_something(struct vmt_case *t, struct env *e, struct iommufd_i
 	if (!e->edu) {
 		char err[256];
 
-		if (!vmt_edu_bind(t, e->ctx, &e->edu))
+		if (e->noiommu ? !vmt_noiommu_bind(t, e->ctx, &e->edu) :
+				 !vmt_edu_bind(t, e->ctx, &e->edu))
 			return false;
 		rc = vmt_edu_open(&e->e, iommufd_device_get_fd(e->edu), err, sizeof(err));
 		if (!REQUIRE(rc == 0, "edu: %s", err))
@@ -82,13 +93,8 @@ static bool env_setup(struct vmt_case *t, struct env *e, bool attach)
 	e->e.fd = -1;
 	if (!vmt_need_iommufd(t))
 		return false;
-	if (vmt_machine_is("noiommu")) {
-		vmt_skip_(t, "machine noiommu: proven by edu DMA through an IOMMU or the mock"
-			  " domain's MD_CHECK_MAP; a noiommu device's DMA uses physical addresses"
-			  " (vm-api11)");
-		return false;
-	}
-	if (!vmt_machine_is("mock") && !vmt_machine_has_edu()) {
+	e->noiommu = vmt_machine_is("noiommu");
+	if (!vmt_machine_is("mock") && !vmt_machine_has_edu() && !e->noiommu) {
 		vmt_skip_(t, "unknown machine '%s'", vmt_machine());
 		return false;
 	}
@@ -104,7 +110,7 @@ static bool env_setup(struct vmt_case *t, struct env *e, bool attach)
 		return false;
 	if (attach && !attach_something(t, e, e->ioas, &e->stdev, &e->mock_hwpt))
 		return false;
-	/* Mock: inside its aperture (16 MiB..2 GiB); edu: below its 256 MiB. */
+	/* Mock: inside its aperture (16 MiB..2 GiB); edu: below its 256 MiB (noiommu: any). */
 	return REQUIRE(vmt_pick_iova(e->ioas, 32 * MIB, 16 * MIB, &e->base),
 		       "no free 16 MiB IOVA window below 256 MiB");
 }
@@ -120,26 +126,69 @@ static void env_teardown(struct env *e)
 }
 
 /*
- * Whatever is attached to the IOAS reads @len bytes at @iova and they equal
- * @va's: MD_CHECK_MAP on the mock, an edu DMA into its buffer and back out
- * to @out (a mapped scratch page at @out_iova) elsewhere. 0, or -errno/-EIO.
+ * The address edu's DMA engine is given for @iova of @ioas: the IOVA behind
+ * an IOMMU; on noiommu the physical address of its page, false when that is
+ * beyond edu's 28-bit reach (or has none: then the errno in @ret_rc).
  */
-static int device_sees(struct env *e, uint32_t mock_hwpt, uint64_t iova, const void *va,
-		       uint64_t len, void *out, uint64_t out_iova)
+static bool dma_addr(struct env *e, struct iommufd_ioas *ioas, uint64_t iova, uint64_t *ret,
+		     int *ret_rc)
 {
+	uint64_t len = 0;
+
+	*ret_rc = 0;
+	if (!e->noiommu) {
+		*ret = iova;
+		return true;
+	}
+	*ret_rc = iommufd_ioas_noiommu_get_pa(ioas, iova, PAGE, ret, &len);
+	return !*ret_rc && *ret + PAGE <= VMT_EDU_DMA_LIMIT;
+}
+
+/*
+ * Whatever is attached to @ioas reads @len bytes at @iova and they equal
+ * @va's: MD_CHECK_MAP of @mock_hwpt on the mock, an edu DMA into its buffer
+ * and back out to @out (a mapped scratch page at @out_iova) elsewhere. On
+ * noiommu, first every page's physical address against pagemap's
+ * (vmt_noiommu_check_map()), then the same DMA to physical addresses when
+ * both pages are in edu's reach (counted in dma_made or dma_beyond).
+ * 0, or -errno/-EIO.
+ */
+static int device_sees(struct env *e, struct iommufd_ioas *ioas, uint32_t mock_hwpt,
+		       uint64_t iova, const void *va, uint64_t len, void *out, uint64_t out_iova)
+{
+	uint64_t src = iova, dst = out_iova;
 	int rc;
 
 	if (vmt_machine_is("mock"))
 		return vmt_st_check_map(e->fd, mock_hwpt, iova, len, va);
+	if (e->noiommu) {
+		rc = vmt_noiommu_check_map(ioas, iova, len, va, NULL);
+		if (rc)
+			return rc;
+		if (!dma_addr(e, ioas, iova, &src, &rc) || !dma_addr(e, ioas, out_iova, &dst, &rc)) {
+			e->dma_beyond++;
+			return rc;
+		}
+		e->dma_made++;
+	}
 	if (len > VMT_EDU_DMA_LEN)
 		len = VMT_EDU_DMA_LEN;
 	memset(out, 0, len);
-	rc = vmt_edu_dma(&e->e, iova, 0, (uint32_t)len, false);
+	rc = vmt_edu_dma(&e->e, src, 0, (uint32_t)len, false);
 	if (!rc)
-		rc = vmt_edu_dma(&e->e, out_iova, 0, (uint32_t)len, true);
+		rc = vmt_edu_dma(&e->e, dst, 0, (uint32_t)len, true);
 	if (!rc && memcmp(out, va, len))
 		rc = -EIO;
 	return rc;
+}
+
+/* noiommu: how many of the DMA checks edu could make (free-form note). */
+static void note_noiommu_dma(const struct env *e)
+{
+	if (e->noiommu)
+		vmt_note("noiommu: %u edu DMA round trips to physical addresses, %u not made (a"
+			 " page at or above 256 MiB: pagemap compared only)", e->dma_made,
+			 e->dma_beyond);
 }
 
 /* ---- memfd mappings ----------------------------------------------------------- */
@@ -204,15 +253,15 @@ static void test_map_file(struct vmt_case *t)
 		iova = e.base;
 		CHECK_RC(iommufd_ioas_map_file_fixed(e.ioas, mfd, 0, flen, iova, RW), 0);
 	}
-	CHECK_RC(device_sees(&e, e.mock_hwpt, iova, va, flen, scratch, sc_iova), 0);
+	CHECK_RC(device_sees(&e, e.ioas, e.mock_hwpt, iova, va, flen, scratch, sc_iova), 0);
 	/* A slice at a fixed IOVA: offset 1 MiB + 64 KiB of the file, 64 KiB long. */
 	fixed = e.base + 4 * MIB;
 	CHECK_RC(iommufd_ioas_map_file_fixed(e.ioas, mfd, MIB + 16 * PAGE, 16 * PAGE, fixed, RW),
 		 0);
-	CHECK_RC(device_sees(&e, e.mock_hwpt, fixed, (char *)va + MIB + 16 * PAGE, 16 * PAGE,
+	CHECK_RC(device_sees(&e, e.ioas, e.mock_hwpt, fixed, (char *)va + MIB + 16 * PAGE, 16 * PAGE,
 			     scratch, sc_iova), 0);
 	/* The check tells pages apart: the slice is not the file's start. */
-	CHECK(device_sees(&e, e.mock_hwpt, fixed, va, 16 * PAGE, scratch, sc_iova) != 0,
+	CHECK(device_sees(&e, e.ioas, e.mock_hwpt, fixed, va, 16 * PAGE, scratch, sc_iova) != 0,
 	      "the file's first pages also match at the slice's IOVA");
 	/* Overlap: EEXIST. */
 	CHECK_RC(iommufd_ioas_map_file_fixed(e.ioas, mfd, 0, 16 * PAGE, fixed + 8 * PAGE, RW),
@@ -221,13 +270,30 @@ static void test_map_file(struct vmt_case *t)
 	close(mfd);
 	mfd = -1;
 	vmt_fill(va, flen, 0x4f4f);
-	CHECK_RC(device_sees(&e, e.mock_hwpt, iova, va, flen, scratch, sc_iova), 0);
+	CHECK_RC(device_sees(&e, e.ioas, e.mock_hwpt, iova, va, flen, scratch, sc_iova), 0);
 	if (!vmt_machine_is("mock")) {
-		/* And a device write lands in the file's pages. */
-		memset((char *)va + PAGE, 0, VMT_EDU_DMA_LEN);
-		CHECK_RC(vmt_edu_dma(&e.e, iova + PAGE, 0, VMT_EDU_DMA_LEN, true), 0);
-		CHECK(memcmp((char *)va + PAGE, va, VMT_EDU_DMA_LEN) == 0,
-		      "the DMA into the memfd did not land in its pages");
+		/*
+		 * And a device write lands in the file's pages. Behind an IOMMU
+		 * edu's buffer holds the first bytes of the file from the last
+		 * check; a noiommu edu reads them again from the file's first page,
+		 * if both pages are in its reach.
+		 */
+		uint64_t src = iova, dst = iova + PAGE;
+
+		if (!e.noiommu || (dma_addr(&e, e.ioas, iova, &src, &rc) &&
+				   dma_addr(&e, e.ioas, iova + PAGE, &dst, &rc))) {
+			memset((char *)va + PAGE, 0, VMT_EDU_DMA_LEN);
+			if (e.noiommu) {
+				e.dma_made++;
+				CHECK_RC(vmt_edu_dma(&e.e, src, 0, VMT_EDU_DMA_LEN, false), 0);
+			}
+			CHECK_RC(vmt_edu_dma(&e.e, dst, 0, VMT_EDU_DMA_LEN, true), 0);
+			CHECK(memcmp((char *)va + PAGE, va, VMT_EDU_DMA_LEN) == 0,
+			      "the DMA into the memfd did not land in its pages");
+		} else {
+			CHECK(rc == 0, "GET_PA of the file's first pages: %s", vmt_errname(rc));
+			e.dma_beyond++;
+		}
 	}
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, fixed, 16 * PAGE, 0, &unmapped), 0);
 	CHECK(unmapped == 16 * PAGE, "unmapped %llu", (unsigned long long)unmapped);
@@ -237,7 +303,10 @@ static void test_map_file(struct vmt_case *t)
 	CHECK_RC(iommufd_ioas_map_file(e.ioas, -1, 0, PAGE, RW, &iova), -EINVAL);
 	CHECK_RC(iommufd_ioas_map_file(e.ioas, 0, 0, 0, RW, &iova), -EINVAL);
 	vmt_note("memfd of 2 MiB mapped (kernel IOVA, fixed slice), %s after closing the fd",
-		 vmt_machine_is("mock") ? "MD_CHECK_MAP" : "edu DMA both ways");
+		 vmt_machine_is("mock") ? "MD_CHECK_MAP" : e.noiommu ?
+		 "GET_PA = pagemap page by page, edu DMA to physical addresses" :
+		 "edu DMA both ways");
+	note_noiommu_dma(&e);
 out:
 	if (mfd >= 0)
 		close(mfd);
@@ -274,17 +343,17 @@ static void test_copy(struct vmt_case *t)
 	sc_iova = dst + 8 * MIB;
 	CHECK_RC(iommufd_ioas_map_fixed(b, scratch, PAGE, sc_iova, RW), 0);
 	/* Nothing at dst in B yet. */
-	CHECK(device_sees(&e, bhwpt, dst, buf, PAGE, scratch, sc_iova) != 0,
+	CHECK(device_sees(&e, b, bhwpt, dst, buf, PAGE, scratch, sc_iova) != 0,
 	      "B maps the pages before the copy");
 
 	CHECK_RC(iommufd_ioas_copy(b, dst, e.ioas, src, len, RW), 0);
-	CHECK_RC(device_sees(&e, bhwpt, dst, buf, len, scratch, sc_iova), 0);
+	CHECK_RC(device_sees(&e, b, bhwpt, dst, buf, len, scratch, sc_iova), 0);
 	/* The same pages, not a snapshot. */
 	vmt_fill(buf, len, 0xc0b2);
-	CHECK_RC(device_sees(&e, bhwpt, dst, buf, len, scratch, sc_iova), 0);
+	CHECK_RC(device_sees(&e, b, bhwpt, dst, buf, len, scratch, sc_iova), 0);
 	/* A part of a mapping copies too (the second half, to its own IOVA). */
 	CHECK_RC(iommufd_ioas_copy(b, dst + MIB, e.ioas, src + len / 2, len / 2, RW), 0);
-	CHECK_RC(device_sees(&e, bhwpt, dst + MIB, (char *)buf + len / 2, len / 2, scratch,
+	CHECK_RC(device_sees(&e, b, bhwpt, dst + MIB, (char *)buf + len / 2, len / 2, scratch,
 			     sc_iova), 0);
 	/* Kernel refusals: nothing mapped at the source; destination taken. */
 	CHECK_RC(iommufd_ioas_copy(b, dst + 2 * MIB, e.ioas, src + MIB, len, RW), -ENOENT);
@@ -294,14 +363,16 @@ static void test_copy(struct vmt_case *t)
 	/* The copy is a mapping of B: its own length, its own unmap. */
 	CHECK_RC(iommufd_ioas_unmap(b, dst, len, 0, &unmapped), 0);
 	CHECK(unmapped == len, "unmap of the copy: %llu bytes", (unsigned long long)unmapped);
-	CHECK(device_sees(&e, bhwpt, dst, buf, PAGE, scratch, sc_iova) != 0,
+	CHECK(device_sees(&e, b, bhwpt, dst, buf, PAGE, scratch, sc_iova) != 0,
 	      "B still maps the pages after unmapping the copy");
 	/* A's mapping is untouched. */
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, src, len, 0, &unmapped), 0);
 	CHECK(unmapped == len, "unmap of the source: %llu", (unsigned long long)unmapped);
 	vmt_note("IOAS %u -> IOAS %u: copy seen by the %s, partial copy, ENOENT/EEXIST, "
 		 "unmapped on its own", iommufd_ioas_get_id(e.ioas), iommufd_ioas_get_id(b),
-		 vmt_machine_is("mock") ? "mock domain (MD_CHECK_MAP)" : "edu (DMA)");
+		 vmt_machine_is("mock") ? "mock domain (MD_CHECK_MAP)" : e.noiommu ?
+		 "noiommu domain (GET_PA = pagemap, edu DMA)" : "edu (DMA)");
+	note_noiommu_dma(&e);
 out:
 	if (bstdev)
 		vmt_destroy(e.fd, bstdev);
@@ -315,7 +386,10 @@ out:
 
 /* ---- allowed IOVAs ------------------------------------------------------------ */
 
-/* A range the device of this machine reserves: below the mock aperture, x86's MSI window. */
+/*
+ * A range the device of this machine reserves: below the mock aperture,
+ * x86's MSI window (behind an IOMMU; a noiommu device reserves nothing).
+ */
 static struct iommufd_iova_range reserved_by_device(void)
 {
 	if (vmt_machine_is("mock"))
@@ -356,7 +430,13 @@ static void test_allow_iovas(struct vmt_case *t)
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base + 4 * MIB, 16 * PAGE, 0, &u), 0);
 	/* A range over what the attached device reserves: EADDRINUSE. */
 	r[1] = clash;
-	CHECK_RC(iommufd_ioas_allow_iovas(e.ioas, &r[1], 1), -EADDRINUSE);
+	if (e.noiommu) {
+		/* No IOMMU, no MSI window: allowed (then the old list again). */
+		CHECK_RC(iommufd_ioas_allow_iovas(e.ioas, &r[1], 1), 0);
+		CHECK_RC(iommufd_ioas_allow_iovas(e.ioas, r, 1), 0);
+	} else {
+		CHECK_RC(iommufd_ioas_allow_iovas(e.ioas, &r[1], 1), -EADDRINUSE);
+	}
 	/* Malformed lists: overlapping (kernel), a one-byte range (kernel), reversed (library). */
 	r[1] = (struct iommufd_iova_range){ .start = e.base + PAGE, .last = e.base + 2 * MIB };
 	CHECK_RC(iommufd_ioas_allow_iovas(e.ioas, r, 2), -EINVAL);
@@ -374,7 +454,25 @@ static void test_allow_iovas(struct vmt_case *t)
 	/* A device whose reserved range is allowed cannot attach. */
 	CHECK_RC(iommufd_ioas_alloc(e.ctx, &fresh), 0);
 	CHECK_RC(iommufd_ioas_allow_iovas(fresh, &clash, 1), 0);
-	if (vmt_machine_is("mock")) {
+	if (e.noiommu) {
+		/* A noiommu device reserves nothing there: replace and attach both work. */
+		rc = iommufd_device_replace(e.edu, iommufd_ioas_as_pt(fresh));
+		CHECK(rc == 0, "noiommu edu replace onto an IOAS allowing [0x%llx, 0x%llx]: %s (%s)",
+		      (unsigned long long)clash.start, (unsigned long long)clash.last,
+		      vmt_errname(rc), vmt_log_last());
+		CHECK(iommufd_device_get_pt(e.edu) == iommufd_ioas_as_pt(fresh),
+		      "the replace did not move edu");
+		CHECK_RC(iommufd_device_detach(e.edu), 0);
+		rc = iommufd_device_attach(e.edu, iommufd_ioas_as_pt(fresh));
+		CHECK(rc == 0, "noiommu edu attach to an IOAS allowing [0x%llx, 0x%llx]: %s (%s)",
+		      (unsigned long long)clash.start, (unsigned long long)clash.last,
+		      vmt_errname(rc), vmt_log_last());
+		CHECK(iommufd_device_get_pt(e.edu) == iommufd_ioas_as_pt(fresh),
+		      "the attach did not attach edu");
+		/* And it maps there: the range no IOMMU machine could use. */
+		CHECK_RC(iommufd_ioas_map_fixed(fresh, buf, 16 * PAGE, clash.start, RW), 0);
+		CHECK_RC(vmt_noiommu_check_map(fresh, clash.start, 16 * PAGE, buf, NULL), 0);
+	} else if (vmt_machine_is("mock")) {
 		rc = vmt_st_mock_domain(e.fd, iommufd_ioas_get_id(fresh), 0, &st, &hw, NULL);
 		CHECK(rc == -EADDRINUSE, "mock device on an IOAS allowing its reserved range: %s",
 		      vmt_errname(rc));
@@ -391,10 +489,12 @@ static void test_allow_iovas(struct vmt_case *t)
 		CHECK(iommufd_device_get_pt(e.edu) == NULL, "the failed attach attached edu");
 	}
 	vmt_note("allowed [0x%llx, 0x%llx]: auto IOVA 0x%llx inside, 2 MiB ENOSPC, fixed "
-		 "outside accepted; [0x%llx, 0x%llx] EADDRINUSE both ways",
+		 "outside accepted; [0x%llx, 0x%llx] %s",
 		 (unsigned long long)r[0].start, (unsigned long long)r[0].last,
 		 (unsigned long long)iova, (unsigned long long)clash.start,
-		 (unsigned long long)clash.last);
+		 (unsigned long long)clash.last, e.noiommu ?
+		 "allowed, attached to and mapped (noiommu: nothing reserved)" :
+		 "EADDRINUSE both ways");
 out:
 	if (st)
 		vmt_destroy(e.fd, st);
@@ -429,9 +529,17 @@ static void test_huge_pages(struct vmt_case *t)
 	CHECK_RC(iommufd_ioas_map_fixed(e.ioas, buf, 16 * PAGE, e.base, RW), 0);
 	CHECK_RC(iommufd_ioas_set_huge_pages(e.ioas, false), 0);
 	CHECK_RC(iommufd_ioas_set_huge_pages(e.ioas, true), 0);
+	if (e.noiommu) {
+		uint64_t pa = 0, len = 0;
+
+		/* No domain holds the pages yet: nothing to ask for an address. */
+		CHECK_RC(iommufd_ioas_noiommu_get_pa(e.ioas, e.base, PAGE, &pa, &len), -EOPNOTSUPP);
+	}
 	/* Mapped into a domain: it can no longer be switched off (EINVAL), on is fine. */
 	if (!attach_something(t, &e, e.ioas, &st, &hw))
 		goto out;
+	if (e.noiommu)	/* the attach put the mapped pages into the noiommu domain */
+		CHECK_RC(vmt_noiommu_check_map(e.ioas, e.base, 16 * PAGE, buf, NULL), 0);
 	CHECK_RC(iommufd_ioas_set_huge_pages(e.ioas, false), -EINVAL);
 	CHECK_RC(iommufd_ioas_get_huge_pages(e.ioas, &on), 0);
 	CHECK(on, "the refused switch changed the option");
@@ -446,7 +554,8 @@ static void test_huge_pages(struct vmt_case *t)
 	CHECK_RC(iommufd_ioas_get_huge_pages(ioas2, &on), 0);
 	CHECK(on, "another IOAS sees the option switched off");
 	vmt_note("huge pages: on by default, off/on freely until a domain maps pages "
-		 "(then off is EINVAL), per IOAS");
+		 "(then off is EINVAL), per IOAS%s", e.noiommu ? "; noiommu: GET_PA EOPNOTSUPP "
+		 "before the attach, the mapped pages' addresses after it" : "");
 out:
 	if (st)
 		vmt_destroy(e.fd, st);
@@ -587,6 +696,10 @@ static void test_change_process(struct vmt_case *t)
 	if (vmt_machine_is("mock")) {
 		vmt_fill(va, flen, 0x77);
 		CHECK_RC(vmt_st_check_map(e.fd, e.mock_hwpt, e.base, flen, va), 0);
+	} else if (e.noiommu) {
+		/* The memfd's pages, still where the domain maps them. */
+		vmt_fill(va, flen, 0x77);
+		CHECK_RC(vmt_noiommu_check_map(e.ioas, e.base, flen, va, NULL), 0);
 	}
 	CHECK_RC(iommufd_ioas_unmap(e.ioas, e.base, flen, 0, &u), 0);
 	CHECK(u == flen, "unmapped %llu", (unsigned long long)u);

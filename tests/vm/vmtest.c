@@ -638,6 +638,51 @@ bool vmt_noiommu_bind(struct vmt_case *t, struct iommufd_ctx *ctx,
 	return true;
 }
 
+int vmt_pagemap_phys(const void *va, uint64_t *ret_phys)
+{
+	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t entry = 0, pfn;
+	off_t off = (off_t)((uintptr_t)va / page * sizeof(entry));
+	int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, &entry, sizeof(entry), off);
+	close(fd);
+	if (n != (ssize_t)sizeof(entry))
+		return n < 0 ? -errno : -EIO;
+	if (!(entry >> 63))		/* bit 63: present */
+		return -ENOENT;
+	pfn = entry & ((1ull << 55) - 1);	/* bits 0-54 */
+	if (!pfn)
+		return -EPERM;		/* hidden from a process without CAP_SYS_ADMIN */
+	*ret_phys = pfn * page + (uintptr_t)va % page;
+	return 0;
+}
+
+int vmt_noiommu_check_map(struct iommufd_ioas *ioas, uint64_t iova, uint64_t len,
+			  const void *va, uint64_t *ret_bad_page)
+{
+	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t phys, contig, want;
+	int rc;
+
+	for (uint64_t off = 0; off < len; off += page) {
+		if (ret_bad_page)
+			*ret_bad_page = off / page;
+		rc = iommufd_ioas_noiommu_get_pa(ioas, iova + off, page, &phys, &contig);
+		if (rc)
+			return rc;
+		rc = vmt_pagemap_phys((const char *)va + off, &want);
+		if (rc)
+			return rc;
+		if (!phys || phys != want || contig != page)
+			return -EIO;
+	}
+	return 0;
+}
+
 #define EDU_REG_ID 0x00
 #define EDU_REG_LIVENESS 0x04
 #define EDU_REG_DMA_SRC 0x80

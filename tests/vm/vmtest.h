@@ -108,6 +108,22 @@ bool vmt_machine_has_edu(void);
  */
 bool vmt_noiommu_bind(struct vmt_case *t, struct iommufd_ctx *ctx,
 		      struct iommufd_device **ret_dev);
+/*
+ * The physical address of the page behind @va in this process, from
+ * /proc/self/pagemap (root only: others read PFN 0). 0, -ENOENT when the
+ * page is not present, -EPERM when the PFN is hidden, or -errno.
+ */
+int vmt_pagemap_phys(const void *va, uint64_t *ret_phys);
+/*
+ * Machine noiommu: does @ioas map [iova, iova + len) to the pages behind
+ * @va, page by page? Each IOVA's iommufd_ioas_noiommu_get_pa() must be
+ * non-zero and equal /proc/self/pagemap's address of the page at the same
+ * offset of @va (every page of @va must be present: write it first). 0,
+ * -EIO on a mismatch (@ret_bad_page, if not NULL, says which page), or
+ * the errno of GET_PA or pagemap.
+ */
+int vmt_noiommu_check_map(struct iommufd_ioas *ioas, uint64_t iova, uint64_t len,
+			  const void *va, uint64_t *ret_bad_page);
 /* The running kernel as KERNEL_VERSION(major, minor, patch). */
 unsigned int vmt_kernel_version(void);
 const char *vmt_kernel_release(void);
