@@ -80,6 +80,22 @@ int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int lin
 	return -EINVAL;
 }
 
+void iommufd_oom_at(const struct iommufd_ctx *ctx, const char *file, int line, const char *fn,
+		    const char *call, size_t size, const char *what, ...)
+{
+	char obj[160];
+	va_list args;
+
+	va_start(args, what);
+	vsnprintf(obj, sizeof(obj), what, args);
+	va_end(args);
+	if (size)
+		iommufd_fail(ctx, LOG_ERR, file, line, fn, "%s: out of memory for %s (%zu bytes)",
+			     call, obj, size);
+	else
+		iommufd_fail(ctx, LOG_ERR, file, line, fn, "%s: out of memory for %s", call, obj);
+}
+
 const char *iommufd_errname(int err)
 {
 #ifdef HAVE_STRERRORNAME_NP
@@ -423,7 +439,7 @@ static void ctx_free(struct iommufd_ctx *ctx)
 	free(ctx);
 }
 
-static int ctx_setup(const struct iommufd_ctx_opts *opts,
+static int ctx_setup(const struct iommufd_ctx_opts *opts, const char *call,
 		     struct iommufd_ctx **ret_ctx)
 {
 	struct iommufd_ctx *ctx;
@@ -432,7 +448,7 @@ static int ctx_setup(const struct iommufd_ctx_opts *opts,
 
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
-		return -ENOMEM;
+		return log_oom(NULL, call, sizeof(*ctx), "the context");
 	atomic_init(&ctx->refcount, 1);
 	ctx->fd = -1;
 	ctx->log_priority = LOG_ERR;
@@ -454,8 +470,11 @@ static int ctx_setup(const struct iommufd_ctx_opts *opts,
 	return 0;
 }
 
-/* Sets up a context (so errors in the options can be logged), or fails. */
-static int ctx_new_checked(const struct iommufd_ctx_opts *opts,
+/*
+ * Sets up a context (so errors in the options can be logged), or fails;
+ * @call names the public call for log lines.
+ */
+static int ctx_new_checked(const struct iommufd_ctx_opts *opts, const char *call,
 			   struct iommufd_ctx **ret_ctx)
 {
 	struct iommufd_ctx *ctx;
@@ -463,10 +482,10 @@ static int ctx_new_checked(const struct iommufd_ctx_opts *opts,
 
 	if (opts && opts->sz < sizeof(size_t))
 		return bad_args(NULL, "opts && opts->sz < sizeof(size_t)");
-	rc = ctx_setup(opts, &ctx);
+	rc = ctx_setup(opts, call, &ctx);
 	if (rc)
 		return rc;
-	rc = iommufd_opts_check(ctx, opts, sizeof(*opts), "ctx_new");
+	rc = iommufd_opts_check(ctx, opts, sizeof(*opts), call);
 	prio = OPTS_GET(opts, log_priority, 0);
 	if (!rc && (prio < 0 || prio > LOG_DEBUG)) {
 		log_err(ctx, "ctx_new: log priority %d is not a syslog priority", prio);
@@ -504,7 +523,7 @@ IOMMUFD_EXPORT int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 
 	if (!ret_ctx)
 		return bad_args(NULL, "!ret_ctx");
-	rc = ctx_new_checked(opts, &ctx);
+	rc = ctx_new_checked(opts, "ctx_new", &ctx);
 	if (rc)
 		return rc;
 	path = OPTS_GET(opts, path, NULL);
@@ -561,7 +580,7 @@ IOMMUFD_EXPORT int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
 			close(fd);
 		return -EINVAL;
 	}
-	rc = ctx_new_checked(opts, &ctx);
+	rc = ctx_new_checked(opts, "ctx_new_from_fd", &ctx);
 	if (!rc && OPTS_GET(opts, path, NULL)) {
 		log_err(ctx, "ctx_new_from_fd: a path makes no sense with an fd to adopt");
 		ctx_free(ctx);

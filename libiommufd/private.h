@@ -269,6 +269,22 @@ int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int lin
 #define bad_args(ctx, what) iommufd_bad_args_at((ctx), __FILE__, __LINE__, __func__, (what))
 
 /*
+ * An allocation failed: records "<call>: out of memory for <what> (<size>
+ * bytes)" for iommufd_last_error() and logs it at LOG_ERR when a context is
+ * at hand (@ctx may be NULL). @call names the public call without its
+ * iommufd_ prefix, @what (a format) the object; @size 0: not known
+ * (libudev's own objects). Formats into fixed buffers only: the explanation
+ * of an out-of-memory never allocates. log_oom() is -ENOMEM, in the macro
+ * so that the compiler sees a failure return.
+ */
+void iommufd_oom_at(const struct iommufd_ctx *ctx, const char *file, int line, const char *fn,
+		    const char *call, size_t size, const char *what, ...)
+	__attribute__((format(printf, 7, 8)));
+#define log_oom(ctx, call, size, ...)						\
+	(iommufd_oom_at((ctx), __FILE__, __LINE__, __func__, (call), (size), __VA_ARGS__),	\
+	 -ENOMEM)
+
+/*
  * The kernel commands, and variants of one where an errno means something
  * else, whose failures explain.c's table has hints for.
  */
@@ -434,11 +450,11 @@ uint32_t iommufd_pt_attach_id(const struct iommufd_pt *pt);
 /*
  * Allocation of a HWPT on @pt (IOAS or nest-parent HWPT) or on @viommu
  * (exactly one non-NULL): the one path behind iommufd_hwpt_alloc() and
- * iommufd_viommu_alloc_hwpt().
+ * iommufd_viommu_alloc_hwpt(). @call names the public call for log lines.
  */
 int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 			  struct iommufd_viommu *viommu,
-			  const struct iommufd_hwpt_opts *opts,
+			  const struct iommufd_hwpt_opts *opts, const char *call,
 			  struct iommufd_hwpt **ret_hwpt);
 
 /* HWPT_INVALIDATE of @id (nested HWPT or vIOMMU); @what names it in logs. */
