@@ -289,7 +289,8 @@ static int ioas_dirty_set(struct iommufd_ioas *ioas, const char *what, const cha
 	set = malloc(n * sizeof(*set));
 	if (!set)
 		return log_oom(ioas->pt.ctx, call, n * sizeof(*set),
-			       "the list of the %zu dirty-tracking HWPTs of IOAS %u", n, ioas->pt.id);
+			       "the list of the %zu dirty-tracking HWPTs of IOAS %u", n,
+			       ioas->pt.id);
 	n = 0;
 	/* Oldest first: the list is newest first. */
 	for (h = ioas->dirty_hwpts; h; h = h->dirty_next)

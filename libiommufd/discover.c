@@ -276,7 +276,8 @@ static char *entry_strdup(struct iommufd_ctx *ctx, const char *s)
 	char *copy = strdup(s);
 
 	if (!copy)
-		(void)log_oom(ctx, "discover_list", strlen(s) + 1, "the string \"%s\" of a list entry", s);
+		(void)log_oom(ctx, "discover_list", strlen(s) + 1,
+			      "the string \"%s\" of a list entry", s);
 	return copy;
 }
 

@@ -108,8 +108,8 @@ IOMMUFD_EXPORT int iommufd_vdevice_new_from_id(struct iommufd_viommu *viommu,
 		return rc;
 	vdev = calloc(1, sizeof(*vdev));
 	if (!vdev)
-		return log_oom(ctx, "vdevice_new_from_id", sizeof(*vdev), "the handle of vDevice %u",
-			       vdevice_id);
+		return log_oom(ctx, "vdevice_new_from_id", sizeof(*vdev),
+			       "the handle of vDevice %u", vdevice_id);
 	atomic_init(&vdev->refcount, 1);
 	vdev->viommu = iommufd_viommu_ref(viommu);
 	vdev->dev = iommufd_device_ref(dev);

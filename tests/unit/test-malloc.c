@@ -711,7 +711,8 @@ static void iova_ranges_growth_without_memory_is_explained(void **state)
 		if (n == 2)
 			expect_iova_ranges(3, 12, NULL, 20, 0, EMSGSIZE);
 		alloc_fail_nth(n);
-		assert_int_equal(iommufd_ioas_get_iova_ranges(ioas, &ranges, &count, NULL), -ENOMEM);
+		assert_int_equal(iommufd_ioas_get_iova_ranges(ioas, &ranges, &count, NULL),
+				 -ENOMEM);
 		alloc_fail_nth(0);
 		assert_true(alloc_fail_hit());
 		assert_ptr_equal(ranges, SENTINEL);
