@@ -462,7 +462,7 @@ static void explain_attach_error(struct iommufd_device *dev, struct iommufd_pt *
 		return;
 	case -ENOMEM:
 		snprintf(why, sizeof(why), ": attaching pins the IOAS's pages: %s",
-			 iommufd_explain_memlock(more, sizeof(more)));
+			 iommufd_explain_memlock(dev->ctx, more, sizeof(more)));
 		break;
 	case -EADDRINUSE:
 		ioas_id = ioas_of(pt);

@@ -262,7 +262,7 @@ static void explain_alloc_error(struct iommufd_device *dev,
 		/* A paging HWPT is filled from its IOAS at once: that pins every mapped page. */
 		snprintf(reason, sizeof(reason), "a HWPT on an IOAS pins the pages the IOAS"
 			 " maps (a map alone pins nothing): %s",
-			 iommufd_explain_memlock(memlock, sizeof(memlock)));
+			 iommufd_explain_memlock(dev->ctx, memlock, sizeof(memlock)));
 		why = reason;
 	} else if (rc == -EADDRINUSE)
 		why = "the IOAS already maps IOVAs the new domain cannot hold: ones the device"

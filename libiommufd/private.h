@@ -61,6 +61,13 @@ struct iommufd_ctx {
 	 * state now, so last unrefs neither destroy nor detach anything.
 	 */
 	atomic_bool handed_over;
+	/*
+	 * The kernel's RLIMIT_MODE of the iommufd (enum iommufd_rlimit_mode),
+	 * for the explanation of an ENOMEM; -1: not known (an adopted fd). A
+	 * new iommufd is per-user; every set and get through the library
+	 * updates it, and the kernel refuses a change once objects exist.
+	 */
+	atomic_int rlimit_mode;
 };
 
 /*
@@ -393,12 +400,14 @@ void iommufd_retry_deferred(struct iommufd_ctx *ctx);
 int iommufd_check_adopt(struct iommufd_ctx *ctx, uint32_t adopt, const char *what);
 
 /*
- * For an ENOMEM from a command that pins pages, into @buf (always a usable
- * string): the RLIMIT_MEMLOCK limit and what this process has pinned, or,
- * when the limit cannot be the cause (the calling thread holds CAP_IPC_LOCK,
- * or the limit is unlimited), that the kernel ran out of memory.
+ * For an ENOMEM from a command on @ctx that pins pages, into @buf (always a
+ * usable string): the RLIMIT_MEMLOCK limit and the counter the kernel
+ * compares with it in the context's rlimit mode (asked of the kernel once
+ * when not known), or, when the limit cannot be the cause (the calling
+ * thread holds CAP_IPC_LOCK, or the limit is unlimited), that the kernel
+ * ran out of memory.
  */
-const char *iommufd_explain_memlock(char *buf, size_t len);
+const char *iommufd_explain_memlock(struct iommufd_ctx *ctx, char *buf, size_t len);
 
 /*
  * For a failure that the IOAS's usable IOVA ranges may explain: ": usable
