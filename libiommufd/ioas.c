@@ -245,7 +245,8 @@ static const char *explain_map_error(struct iommufd_ioas *ioas, int rc, char *bu
 	case -EEXIST:
 		return ": the IOVA range is already mapped";
 	case -ENOMEM:
-		snprintf(buf, len, ": %s", iommufd_explain_memlock(ioas->pt.ctx, more, sizeof(more)));
+		snprintf(buf, len, ": %s",
+			 iommufd_explain_memlock(ioas->pt.ctx, more, sizeof(more)));
 		return buf;
 	case -ENOSPC:
 	case -EINVAL:
