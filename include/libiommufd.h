@@ -361,9 +361,11 @@ int iommufd_ctx_get_log_priority(const struct iommufd_ctx *ctx);
  * namespace) are never charged, in either mode; nor can an unlimited
  * RLIMIT_MEMLOCK be exceeded. The explanation of an -ENOMEM from a call that
  * pins pages (attach, HWPT allocation, map into an IOAS with a device) says
- * which applies: the limit and what the process has pinned, or, when the
- * calling thread holds CAP_IPC_LOCK or the limit is unlimited, that the
- * kernel ran out of memory.
+ * which applies: the limit and the counter the kernel compares with it in
+ * the context's mode (per user: the pages all of the user's processes
+ * pinned; per process: the process's locked memory, mlock()ed memory
+ * included, as VFIO type1 counts), or, when the calling thread holds
+ * CAP_IPC_LOCK or the limit is unlimited, that the kernel ran out of memory.
  * @since 1.0
  */
 enum iommufd_rlimit_mode {

@@ -9,6 +9,7 @@
 #endif
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,22 @@ int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int lin
 {
 	iommufd_fail(ctx, LOG_ERR, file, line, fn, "%s: invalid arguments: %s", fn, what);
 	return -EINVAL;
+}
+
+void iommufd_oom_at(const struct iommufd_ctx *ctx, const char *file, int line, const char *fn,
+		    const char *call, size_t size, const char *what, ...)
+{
+	char obj[160];
+	va_list args;
+
+	va_start(args, what);
+	vsnprintf(obj, sizeof(obj), what, args);
+	va_end(args);
+	if (size)
+		iommufd_fail(ctx, LOG_ERR, file, line, fn, "%s: out of memory for %s (%zu bytes)",
+			     call, obj, size);
+	else
+		iommufd_fail(ctx, LOG_ERR, file, line, fn, "%s: out of memory for %s", call, obj);
 }
 
 const char *iommufd_errname(int err)
@@ -380,18 +397,65 @@ static bool holds_cap_ipc_lock(void)
 }
 
 /*
+ * The RLIMIT_MODE of @ctx's iommufd, or -1. Not known (an adopted fd), it is
+ * asked quietly: this explains another failure, whose sentence is not to be
+ * replaced by one about the question.
+ */
+static int ctx_rlimit_mode(struct iommufd_ctx *ctx)
+{
+	struct kabi_option cmd = {
+		.size = sizeof(cmd),
+		.option_id = KABI_OPTION_RLIMIT_MODE,
+		.op = KABI_OPTION_OP_GET,
+	};
+	int mode = atomic_load(&ctx->rlimit_mode);
+
+	if (mode >= 0 || kernel_ioctl(ctx->fd, KABI_IOMMU_OPTION, &cmd) || cmd.val64 > INT_MAX)
+		return mode;
+	atomic_store(&ctx->rlimit_mode, (int)cmd.val64);
+	return (int)cmd.val64;
+}
+
+/*
+ * What the kernel compares with RLIMIT_MEMLOCK in @mode, into @buf. Per
+ * user, the pages pinned by all of the user's processes (user->locked_vm);
+ * per process, the process's locked memory (mm->locked_vm, VmLck), which
+ * mlock()ed memory is part of, as for VFIO type1.
+ */
+static const char *memlock_counter(int mode, char *buf, size_t len)
+{
+	long long pinned = proc_status_bytes("VmPin"), locked = proc_status_bytes("VmLck");
+	unsigned long long pin_kib = pinned < 0 ? 0 : (unsigned long long)pinned / 1024;
+	unsigned long long lck_kib = locked < 0 ? 0 : (unsigned long long)locked / 1024;
+
+	if (mode == IOMMUFD_RLIMIT_PER_PROCESS)
+		snprintf(buf, len, "in the per-process rlimit mode the counter is this process's"
+			 " locked memory, %llu KiB, mlock()ed memory included, as for VFIO type1",
+			 lck_kib);
+	else if (mode == IOMMUFD_RLIMIT_PER_USER)
+		snprintf(buf, len, "in the default per-user rlimit mode the counter is the pages"
+			 " all of the user's processes pinned; this process has %llu KiB pinned",
+			 pin_kib);
+	else
+		snprintf(buf, len, "this process has %llu KiB pinned and %llu KiB locked; the"
+			 " counter is the user's pinned pages (per-user rlimit mode) or this"
+			 " process's locked memory (per-process)", pin_kib, lck_kib);
+	return buf;
+}
+
+/*
  * The kernel charges pinned pages against RLIMIT_MEMLOCK only when the
  * thread that mapped them lacked CAP_IPC_LOCK (iommufd decides at map time),
  * and never past an unlimited limit. In those cases an ENOMEM is the kernel
  * running out of memory, and raising the limit would not help.
  */
-const char *iommufd_explain_memlock(char *buf, size_t len)
+const char *iommufd_explain_memlock(struct iommufd_ctx *ctx, char *buf, size_t len)
 {
 	long long pinned = proc_status_bytes("VmPin");
 	unsigned long long kib = pinned < 0 ? 0 : (unsigned long long)pinned / 1024;
 	const char *exempt = NULL;
 	struct rlimit rl;
-	char limit[32];
+	char limit[32], counter[200];
 	bool known = !getrlimit(RLIMIT_MEMLOCK, &rl);
 
 	if (holds_cap_ipc_lock())
@@ -408,10 +472,9 @@ const char *iommufd_explain_memlock(char *buf, size_t len)
 		snprintf(limit, sizeof(limit), "%llu KiB", (unsigned long long)rl.rlim_cur / 1024);
 	else
 		snprintf(limit, sizeof(limit), "unknown");
-	snprintf(buf, len, "pinning the pages would exceed RLIMIT_MEMLOCK (%s; this process"
-		 " has %llu KiB pinned, and in the default per-user mode the user's other"
-		 " processes count too): raise the limit (ulimit -l, systemd LimitMEMLOCK=)"
-		 " or map with CAP_IPC_LOCK", limit, kib);
+	snprintf(buf, len, "pinning the pages would exceed RLIMIT_MEMLOCK (%s; %s): raise the"
+		 " limit (ulimit -l, systemd LimitMEMLOCK=) or map with CAP_IPC_LOCK", limit,
+		 memlock_counter(ctx_rlimit_mode(ctx), counter, sizeof(counter)));
 	return buf;
 }
 
@@ -423,7 +486,7 @@ static void ctx_free(struct iommufd_ctx *ctx)
 	free(ctx);
 }
 
-static int ctx_setup(const struct iommufd_ctx_opts *opts,
+static int ctx_setup(const struct iommufd_ctx_opts *opts, const char *call,
 		     struct iommufd_ctx **ret_ctx)
 {
 	struct iommufd_ctx *ctx;
@@ -432,10 +495,11 @@ static int ctx_setup(const struct iommufd_ctx_opts *opts,
 
 	ctx = calloc(1, sizeof(*ctx));
 	if (!ctx)
-		return -ENOMEM;
+		return log_oom(NULL, call, sizeof(*ctx), "the context");
 	atomic_init(&ctx->refcount, 1);
 	ctx->fd = -1;
 	ctx->log_priority = LOG_ERR;
+	atomic_init(&ctx->rlimit_mode, -1);
 	pthread_mutex_init(&ctx->lock, NULL);
 
 	env = secure_getenv("LIBIOMMUFD_LOG");
@@ -454,8 +518,11 @@ static int ctx_setup(const struct iommufd_ctx_opts *opts,
 	return 0;
 }
 
-/* Sets up a context (so errors in the options can be logged), or fails. */
-static int ctx_new_checked(const struct iommufd_ctx_opts *opts,
+/*
+ * Sets up a context (so errors in the options can be logged), or fails;
+ * @call names the public call for log lines.
+ */
+static int ctx_new_checked(const struct iommufd_ctx_opts *opts, const char *call,
 			   struct iommufd_ctx **ret_ctx)
 {
 	struct iommufd_ctx *ctx;
@@ -463,10 +530,10 @@ static int ctx_new_checked(const struct iommufd_ctx_opts *opts,
 
 	if (opts && opts->sz < sizeof(size_t))
 		return bad_args(NULL, "opts && opts->sz < sizeof(size_t)");
-	rc = ctx_setup(opts, &ctx);
+	rc = ctx_setup(opts, call, &ctx);
 	if (rc)
 		return rc;
-	rc = iommufd_opts_check(ctx, opts, sizeof(*opts), "ctx_new");
+	rc = iommufd_opts_check(ctx, opts, sizeof(*opts), call);
 	prio = OPTS_GET(opts, log_priority, 0);
 	if (!rc && (prio < 0 || prio > LOG_DEBUG)) {
 		log_err(ctx, "ctx_new: log priority %d is not a syslog priority", prio);
@@ -504,7 +571,7 @@ IOMMUFD_EXPORT int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 
 	if (!ret_ctx)
 		return bad_args(NULL, "!ret_ctx");
-	rc = ctx_new_checked(opts, &ctx);
+	rc = ctx_new_checked(opts, "ctx_new", &ctx);
 	if (rc)
 		return rc;
 	path = OPTS_GET(opts, path, NULL);
@@ -518,6 +585,8 @@ IOMMUFD_EXPORT int iommufd_ctx_new(const struct iommufd_ctx_opts *opts,
 		return rc;
 	}
 	ctx->owns_fd = true;
+	/* What the kernel gives every new iommufd. */
+	atomic_store(&ctx->rlimit_mode, IOMMUFD_RLIMIT_PER_USER);
 	log_dbg(ctx, "opened %s as fd %d", path, ctx->fd);
 	*ret_ctx = ctx;
 	return 0;
@@ -561,7 +630,7 @@ IOMMUFD_EXPORT int iommufd_ctx_new_from_fd(int fd, uint32_t adopt,
 			close(fd);
 		return -EINVAL;
 	}
-	rc = ctx_new_checked(opts, &ctx);
+	rc = ctx_new_checked(opts, "ctx_new_from_fd", &ctx);
 	if (!rc && OPTS_GET(opts, path, NULL)) {
 		log_err(ctx, "ctx_new_from_fd: a path makes no sense with an fd to adopt");
 		ctx_free(ctx);
@@ -693,6 +762,7 @@ int iommufd_vfio_ioas(struct iommufd_ctx *ctx, uint16_t op, uint32_t ioas_id,
 IOMMUFD_EXPORT int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t mode)
 {
 	uint64_t val = mode;
+	int rc;
 
 	if (!ctx)
 		return bad_args(NULL, "!ctx");
@@ -701,8 +771,11 @@ IOMMUFD_EXPORT int iommufd_ctx_set_rlimit_mode(struct iommufd_ctx *ctx, uint32_t
 			" nor IOMMUFD_RLIMIT_PER_PROCESS", mode);
 		return -EINVAL;
 	}
-	return iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_SET, 0, &val,
-			      "RLIMIT_MODE");
+	rc = iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_SET, 0, &val,
+			    "RLIMIT_MODE");
+	if (!rc)
+		atomic_store(&ctx->rlimit_mode, (int)mode);
+	return rc;
 }
 
 IOMMUFD_EXPORT int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx,
@@ -715,8 +788,11 @@ IOMMUFD_EXPORT int iommufd_ctx_get_rlimit_mode(struct iommufd_ctx *ctx,
 		return bad_args(ctx, "!ctx || !ret_mode");
 	rc = iommufd_option(ctx, KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_GET, 0, &val,
 			    "RLIMIT_MODE");
-	if (!rc)
+	if (!rc) {
 		*ret_mode = (uint32_t)val;
+		if (val <= INT_MAX)
+			atomic_store(&ctx->rlimit_mode, (int)val);
+	}
 	return rc;
 }
 

@@ -38,7 +38,8 @@ static void explain_bind_error(struct iommufd_ctx *ctx, int fd, int rc)
 }
 
 static int device_bind(struct iommufd_ctx *ctx, int fd, bool owns_fd,
-		       const uint8_t *vf_token, struct iommufd_device **ret_dev)
+		       const uint8_t *vf_token, const char *call,
+		       struct iommufd_device **ret_dev)
 {
 	struct kabi_vfio_bind_iommufd cmd = {
 		/* Without a token, the 16 bytes every kernel since 6.6 knows. */
@@ -57,7 +58,8 @@ static int device_bind(struct iommufd_ctx *ctx, int fd, bool owns_fd,
 	}
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
-		return -ENOMEM;
+		return log_oom(ctx, call, sizeof(*dev), "the handle of the device of cdev fd %d",
+			       fd);
 	rc = kernel_ioctl(fd, KABI_VFIO_DEVICE_BIND_IOMMUFD, &cmd);
 	if (rc) {
 		explain_bind_error(ctx, fd, rc);
@@ -79,7 +81,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_fd(struct iommufd_ctx *ctx, int cdev_fd,
 {
 	if (!ctx || cdev_fd < 0 || !ret_dev)
 		return bad_args(ctx, "!ctx || cdev_fd < 0 || !ret_dev");
-	return device_bind(ctx, cdev_fd, false, NULL, ret_dev);
+	return device_bind(ctx, cdev_fd, false, NULL, "device_bind_fd", ret_dev);
 }
 
 IOMMUFD_EXPORT int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cdev_fd,
@@ -88,27 +90,34 @@ IOMMUFD_EXPORT int iommufd_device_bind_fd_token(struct iommufd_ctx *ctx, int cde
 {
 	if (!ctx || cdev_fd < 0 || !vf_token || !ret_dev)
 		return bad_args(ctx, "!ctx || cdev_fd < 0 || !vf_token || !ret_dev");
-	return device_bind(ctx, cdev_fd, false, vf_token, ret_dev);
+	return device_bind(ctx, cdev_fd, false, vf_token, "device_bind_fd_token", ret_dev);
 }
 
-IOMMUFD_EXPORT int iommufd_device_bind_path(struct iommufd_ctx *ctx,
-					    const char *cdev_path,
-					    struct iommufd_device **ret_dev)
+/* Opens and binds the cdev @cdev_path; @call names the public call. */
+static int bind_path(struct iommufd_ctx *ctx, const char *cdev_path, const char *call,
+		     struct iommufd_device **ret_dev)
 {
 	int fd, rc;
 
-	if (!ctx || !cdev_path || !*cdev_path || !ret_dev)
-		return bad_args(ctx, "!ctx || !cdev_path || !*cdev_path || !ret_dev");
 	fd = open(cdev_path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		rc = -errno;
 		log_err(ctx, "open %s: %s", cdev_path, iommufd_errname(rc));
 		return rc;
 	}
-	rc = device_bind(ctx, fd, true, NULL, ret_dev);
+	rc = device_bind(ctx, fd, true, NULL, call, ret_dev);
 	if (rc)
 		close(fd);
 	return rc;
+}
+
+IOMMUFD_EXPORT int iommufd_device_bind_path(struct iommufd_ctx *ctx,
+					    const char *cdev_path,
+					    struct iommufd_device **ret_dev)
+{
+	if (!ctx || !cdev_path || !*cdev_path || !ret_dev)
+		return bad_args(ctx, "!ctx || !cdev_path || !*cdev_path || !ret_dev");
+	return bind_path(ctx, cdev_path, "device_bind_path", ret_dev);
 }
 
 IOMMUFD_EXPORT int iommufd_device_bind_pci(struct iommufd_ctx *ctx,
@@ -123,7 +132,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_pci(struct iommufd_ctx *ctx,
 	rc = iommufd_discover_pci(ctx, pci_addr, &path);
 	if (rc)
 		return rc;
-	rc = iommufd_device_bind_path(ctx, path, ret_dev);
+	rc = bind_path(ctx, path, "device_bind_pci", ret_dev);
 	free(path);
 	return rc;
 }
@@ -151,7 +160,8 @@ IOMMUFD_EXPORT int iommufd_device_new_from_id(struct iommufd_ctx *ctx,
 	}
 	dev = calloc(1, sizeof(*dev));
 	if (!dev)
-		return -ENOMEM;
+		return log_oom(ctx, "device_new_from_id", sizeof(*dev), "the handle of device %u",
+			       dev_id);
 	atomic_init(&dev->refcount, 1);
 	dev->ctx = iommufd_ctx_ref(ctx);
 	dev->fd = cdev_fd;
@@ -307,7 +317,9 @@ IOMMUFD_EXPORT int iommufd_device_attach_pasid(struct iommufd_device *dev,
 		struct pasid_attachment *p = realloc(dev->pasids, room * sizeof(*p));
 
 		if (!p)
-			return -ENOMEM;
+			return log_oom(dev->ctx, "device_attach_pasid", room * sizeof(*p),
+				       "the table of device %u's attached PASIDs (room for %zu)",
+				       dev->id, room);
 		dev->pasids = p;
 		dev->pasid_room = room;
 	}
@@ -450,7 +462,7 @@ static void explain_attach_error(struct iommufd_device *dev, struct iommufd_pt *
 		return;
 	case -ENOMEM:
 		snprintf(why, sizeof(why), ": attaching pins the IOAS's pages: %s",
-			 iommufd_explain_memlock(more, sizeof(more)));
+			 iommufd_explain_memlock(dev->ctx, more, sizeof(more)));
 		break;
 	case -EADDRINUSE:
 		ioas_id = ioas_of(pt);

@@ -270,8 +270,9 @@ IOMMUFD_EXPORT int iommufd_hwpts_get_dirty_bitmap(struct iommufd_hwpt *const *hw
 /*
  * The IOAS's dirty-tracking HWPTs as an array (the caller frees it), with
  * ctx->lock held, so none of them can be freed while the caller works.
+ * @what names the command, @call the public call, for log lines.
  */
-static int ioas_dirty_set(struct iommufd_ioas *ioas, const char *what,
+static int ioas_dirty_set(struct iommufd_ioas *ioas, const char *what, const char *call,
 			  struct iommufd_hwpt ***ret_set, size_t *ret_count)
 {
 	struct iommufd_hwpt **set, *h;
@@ -287,7 +288,9 @@ static int ioas_dirty_set(struct iommufd_ioas *ioas, const char *what,
 	}
 	set = malloc(n * sizeof(*set));
 	if (!set)
-		return -ENOMEM;
+		return log_oom(ioas->pt.ctx, call, n * sizeof(*set),
+			       "the list of the %zu dirty-tracking HWPTs of IOAS %u", n,
+			       ioas->pt.id);
 	n = 0;
 	/* Oldest first: the list is newest first. */
 	for (h = ioas->dirty_hwpts; h; h = h->dirty_next)
@@ -311,9 +314,33 @@ IOMMUFD_EXPORT int iommufd_ioas_set_dirty_tracking(struct iommufd_ioas *ioas, bo
 	if (!ioas)
 		return bad_args(NULL, "!ioas");
 	pthread_mutex_lock(&ioas->pt.ctx->lock);
-	rc = ioas_dirty_set(ioas, "HWPT_SET_DIRTY_TRACKING", &set, &n);
+	rc = ioas_dirty_set(ioas, "HWPT_SET_DIRTY_TRACKING", "ioas_set_dirty_tracking", &set, &n);
 	if (!rc) {
 		rc = set_dirty_set(set, n, enable);
+		free(set);
+	}
+	pthread_mutex_unlock(&ioas->pt.ctx->lock);
+	return rc;
+}
+
+/* iommufd_ioas_get_dirty_bitmap() for the public call @call. */
+static int ioas_read_dirty(struct iommufd_ioas *ioas, uint64_t iova, uint64_t length,
+			   uint64_t page_size, uint64_t *bitmap, uint32_t flags,
+			   const char *call)
+{
+	struct iommufd_hwpt **set;
+	size_t n;
+	int rc;
+
+	/* Bad arguments are said as such, before whether the IOAS has HWPTs to read. */
+	rc = check_dirty_args(ioas->pt.ctx, "IOAS", ioas->pt.id, iova, length, page_size,
+			      bitmap, flags);
+	if (rc)
+		return rc;
+	pthread_mutex_lock(&ioas->pt.ctx->lock);
+	rc = ioas_dirty_set(ioas, "HWPT_GET_DIRTY_BITMAP", call, &set, &n);
+	if (!rc) {
+		rc = read_dirty_set(set, n, iova, length, page_size, bitmap, flags);
 		free(set);
 	}
 	pthread_mutex_unlock(&ioas->pt.ctx->lock);
@@ -324,25 +351,10 @@ IOMMUFD_EXPORT int iommufd_ioas_get_dirty_bitmap(struct iommufd_ioas *ioas, uint
 						 uint64_t length, uint64_t page_size,
 						 uint64_t *bitmap, uint32_t flags)
 {
-	struct iommufd_hwpt **set;
-	size_t n;
-	int rc;
-
 	if (!ioas)
 		return bad_args(NULL, "!ioas");
-	/* Bad arguments are said as such, before whether the IOAS has HWPTs to read. */
-	rc = check_dirty_args(ioas->pt.ctx, "IOAS", ioas->pt.id, iova, length, page_size,
-			      bitmap, flags);
-	if (rc)
-		return rc;
-	pthread_mutex_lock(&ioas->pt.ctx->lock);
-	rc = ioas_dirty_set(ioas, "HWPT_GET_DIRTY_BITMAP", &set, &n);
-	if (!rc) {
-		rc = read_dirty_set(set, n, iova, length, page_size, bitmap, flags);
-		free(set);
-	}
-	pthread_mutex_unlock(&ioas->pt.ctx->lock);
-	return rc;
+	return ioas_read_dirty(ioas, iova, length, page_size, bitmap, flags,
+			       "ioas_get_dirty_bitmap");
 }
 
 IOMMUFD_EXPORT int iommufd_ioas_unmap_dirty(struct iommufd_ioas *ioas, uint64_t iova,
@@ -371,7 +383,7 @@ IOMMUFD_EXPORT int iommufd_ioas_unmap_dirty(struct iommufd_ioas *ioas, uint64_t 
 		return -EINVAL;
 	}
 	/* The bits are read (and cleared) first: once unmapped, they are gone. */
-	rc = iommufd_ioas_get_dirty_bitmap(ioas, iova, length, page_size, bitmap, 0);
+	rc = ioas_read_dirty(ioas, iova, length, page_size, bitmap, 0, "ioas_unmap_dirty");
 	if (rc)
 		return rc;
 	return iommufd_ioas_unmap(ioas, iova, length, 0, ret_unmapped);

@@ -104,7 +104,7 @@ static int checked_devnode(struct iommufd_ctx *ctx, struct udev_device *vfio,
 	}
 	path = strdup(node);
 	if (!path)
-		return -ENOMEM;
+		return log_oom(ctx, "discover_sysfs", strlen(node) + 1, "the path %s", node);
 	*ret_path = path;
 	return 0;
 }
@@ -161,18 +161,26 @@ IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
 		return bad_args(ctx, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
 	udev = udev_new();
 	if (!udev)
-		return -ENOMEM;
+		return log_oom(ctx, "discover_sysfs", 0, "the libudev context");
 	dev = udev_device_new_from_syspath(udev, sysfs_path);
 	if (!dev) {
-		rc = errno == ENOMEM ? -ENOMEM : -ENODEV;
-		log_err(ctx, "%s: no such device", sysfs_path);
+		if (errno == ENOMEM) {
+			rc = log_oom(ctx, "discover_sysfs", 0, "the libudev device %s", sysfs_path);
+		} else {
+			log_err(ctx, "%s: no such device", sysfs_path);
+			rc = -ENODEV;
+		}
 		udev_unref(udev);
 		return rc;
 	}
+	errno = 0;	/* a vfio-dev child that is there but could not be built: ENOMEM */
 	vfio = find_vfio_child(udev, dev);
 	if (vfio) {
 		rc = checked_devnode(ctx, vfio, ret_cdev_path);
 		udev_device_unref(vfio);
+	} else if (errno == ENOMEM) {
+		rc = log_oom(ctx, "discover_sysfs", 0, "the libudev device of the VFIO cdev of %s",
+			     sysfs_path);
 	} else {
 		explain_no_cdev(ctx, dev);
 		rc = -ENODEV;
@@ -262,9 +270,20 @@ static int class_link_target(int class_fd, const char *name, char *buf, size_t l
 	return w < 0 || (size_t)w >= len ? -ENAMETOOLONG : 0;
 }
 
+/* The copy of @s of a list entry, or NULL (explained). */
+static char *entry_strdup(struct iommufd_ctx *ctx, const char *s)
+{
+	char *copy = strdup(s);
+
+	if (!copy)
+		(void)log_oom(ctx, "discover_list", strlen(s) + 1,
+			      "the string \"%s\" of a list entry", s);
+	return copy;
+}
+
 /* One list entry for the vfio-dev device @name, or an errno. */
-static int describe_cdev(struct udev *udev, int class_fd, const char *name,
-			 struct iommufd_vfio_cdev **ret_entry)
+static int describe_cdev(struct iommufd_ctx *ctx, struct udev *udev, int class_fd,
+			 const char *name, struct iommufd_vfio_cdev **ret_entry)
 {
 	struct udev_device *vfio, *parent = NULL;
 	struct iommufd_vfio_cdev *e = NULL;
@@ -277,23 +296,29 @@ static int describe_cdev(struct udev *udev, int class_fd, const char *name,
 	rc = -ENODEV;
 	vfio = udev_device_new_from_syspath(udev, syspath);
 	if (!vfio)
-		return errno == ENOMEM ? -ENOMEM : -ENODEV;
+		return errno == ENOMEM ? log_oom(ctx, "discover_list", 0, "the libudev device %s",
+						 syspath) : -ENODEV;
 	node = udev_device_get_devnode(vfio);
+	errno = 0;
 	parent = node ? vfio_parent(udev, vfio) : NULL;
+	if (!parent && errno == ENOMEM)
+		rc = log_oom(ctx, "discover_list", 0, "the libudev device above %s", syspath);
 	if (!node || !parent)
 		goto out;
 	rc = -ENOMEM;
 	e = calloc(1, sizeof(*e));
-	if (!e)
+	if (!e) {
+		(void)log_oom(ctx, "discover_list", sizeof(*e), "the list entry of %s", name);
 		goto out;
-	e->cdev_path = strdup(node);
-	e->sysfs_path = strdup(udev_device_get_syspath(parent));
-	if (!e->cdev_path || !e->sysfs_path)
+	}
+	e->cdev_path = entry_strdup(ctx, node);
+	e->sysfs_path = e->cdev_path ? entry_strdup(ctx, udev_device_get_syspath(parent)) : NULL;
+	if (!e->sysfs_path)
 		goto out;
 	/* The kernel names the cdevs of devices without an IOMMU noiommu-vfioN (7.3). */
 	e->noiommu = strncmp(name, "noiommu-", 8) == 0;
 	if (strcmp(udev_device_get_subsystem(parent) ? udev_device_get_subsystem(parent) : "", "pci") == 0) {
-		e->pci_addr = strdup(udev_device_get_sysname(parent));
+		e->pci_addr = entry_strdup(ctx, udev_device_get_sysname(parent));
 		if (!e->pci_addr)
 			goto out;
 		e->vendor = sysattr_hex(parent, "vendor");
@@ -323,7 +348,8 @@ static int by_sysfs_path(const void *a, const void *b)
 }
 
 /* Room for one more entry and the NULL after it. */
-static int list_grow(struct iommufd_vfio_cdev ***list, size_t count, size_t *room)
+static int list_grow(struct iommufd_ctx *ctx, struct iommufd_vfio_cdev ***list, size_t count,
+		     size_t *room)
 {
 	struct iommufd_vfio_cdev **bigger;
 	size_t want = *room ? 2 * *room : 4;
@@ -332,7 +358,8 @@ static int list_grow(struct iommufd_vfio_cdev ***list, size_t count, size_t *roo
 		return 0;
 	bigger = realloc(*list, want * sizeof(**list));
 	if (!bigger)
-		return -ENOMEM;
+		return log_oom(ctx, "discover_list", want * sizeof(**list),
+			       "a list of %zu VFIO cdevs", want - 1);
 	memset(bigger + *room, 0, (want - *room) * sizeof(**list));
 	*list = bigger;
 	*room = want;
@@ -345,12 +372,12 @@ static int collect_cdevs(struct iommufd_ctx *ctx, struct udev *udev, DIR *dir,
 	struct iommufd_vfio_cdev **list = NULL;
 	size_t count = 0, room = 0;
 	struct dirent *d;
-	int rc = list_grow(&list, 0, &room);
+	int rc = list_grow(ctx, &list, 0, &room);
 
 	while (!rc && (d = readdir(dir))) {
 		if (d->d_name[0] == '.')
 			continue;
-		rc = describe_cdev(udev, dirfd(dir), d->d_name, &list[count]);
+		rc = describe_cdev(ctx, udev, dirfd(dir), d->d_name, &list[count]);
 		if (rc && rc != -ENOMEM) {	/* vanished meanwhile, or no node: skip it */
 			log_dbg(ctx, VFIO_CLASS_DIR "/%s: skipped (%s)", d->d_name,
 				iommufd_errname(rc));
@@ -359,7 +386,7 @@ static int collect_cdevs(struct iommufd_ctx *ctx, struct udev *udev, DIR *dir,
 		}
 		if (rc == 0) {
 			count++;
-			rc = list_grow(&list, count, &room);
+			rc = list_grow(ctx, &list, count, &room);
 		}
 	}
 	if (rc) {
@@ -394,14 +421,15 @@ IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
 		struct iommufd_vfio_cdev **none = calloc(1, sizeof(*none));
 
 		if (!none)
-			return -ENOMEM;
+			return log_oom(ctx, "discover_list", sizeof(*none), "an empty list");
 		*ret_list = none;
 		if (ret_count)
 			*ret_count = 0;
 		return 0;
 	}
 	udev = udev_new();
-	rc = udev ? collect_cdevs(ctx, udev, dir, ret_list, ret_count) : -ENOMEM;
+	rc = udev ? collect_cdevs(ctx, udev, dir, ret_list, ret_count) :
+		    log_oom(ctx, "discover_list", 0, "the libudev context");
 	udev_unref(udev);
 	closedir(dir);
 	return rc;

@@ -23,7 +23,7 @@ IOMMUFD_EXPORT int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
 		return bad_args(ctx, "!ctx || !ret_queue");
 	queue = calloc(1, sizeof(*queue));
 	if (!queue)
-		return -ENOMEM;
+		return log_oom(ctx, "fault_queue_alloc", sizeof(*queue), "the fault queue handle");
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_FAULT_QUEUE_ALLOC, &cmd);
 	if (rc) {
 		log_cmd_err(ctx, KCMD_FAULT_QUEUE_ALLOC, rc, NULL, "FAULT_QUEUE_ALLOC");

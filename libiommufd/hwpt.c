@@ -167,13 +167,14 @@ static void hwpt_free(struct iommufd_hwpt *hwpt)
  * domain, as it does for every attach to an IOAS.
  */
 static int hwpt_alloc_plain(struct iommufd_device *dev, struct iommufd_pt *ioas,
-			    struct iommufd_hwpt **ret_hwpt)
+			    const char *call, struct iommufd_hwpt **ret_hwpt)
 {
 	struct iommufd_hwpt *hwpt = hwpt_new(ioas->ctx, ioas, NULL, NULL, true);
 	int rc;
 
 	if (!hwpt)
-		return -ENOMEM;
+		return log_oom(dev->ctx, call, sizeof(*hwpt), "the handle of the kernel-allocated"
+			       " HWPT of device %u on IOAS %u", dev->id, ioas->id);
 	log_dbg(dev->ctx, "HWPT_ALLOC device %u on IOAS %u: refused, taking the plain path"
 		" the caller opted in to", dev->id, ioas->id);
 	rc = iommufd_device_set_pt(dev, &hwpt->pt, "HWPT_ALLOC fallback: ATTACH");
@@ -261,7 +262,7 @@ static void explain_alloc_error(struct iommufd_device *dev,
 		/* A paging HWPT is filled from its IOAS at once: that pins every mapped page. */
 		snprintf(reason, sizeof(reason), "a HWPT on an IOAS pins the pages the IOAS"
 			 " maps (a map alone pins nothing): %s",
-			 iommufd_explain_memlock(memlock, sizeof(memlock)));
+			 iommufd_explain_memlock(dev->ctx, memlock, sizeof(memlock)));
 		why = reason;
 	} else if (rc == -EADDRINUSE)
 		why = "the IOAS already maps IOVAs the new domain cannot hold: ones the device"
@@ -309,7 +310,7 @@ static int locate_target(struct iommufd_device *dev, struct iommufd_pt *pt,
 
 int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 			  struct iommufd_viommu *viommu,
-			  const struct iommufd_hwpt_opts *opts,
+			  const struct iommufd_hwpt_opts *opts, const char *call,
 			  struct iommufd_hwpt **ret_hwpt)
 {
 	struct kabi_hwpt_alloc cmd = { .size = sizeof(cmd) };
@@ -324,7 +325,8 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 		return rc;
 	hwpt = hwpt_new(dev->ctx, pt, viommu, &req, false);
 	if (!hwpt)
-		return -ENOMEM;
+		return log_oom(dev->ctx, call, sizeof(*hwpt), "the handle of a HWPT on %s %u",
+			       req.target, req.target_id);
 
 	cmd.flags = kernel_hwpt_flags(req.flags) |
 		    (req.fault_queue ? KABI_HWPT_FAULT_ID_VALID : 0);
@@ -348,7 +350,7 @@ int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 	plain = (rc == -ENOTTY || rc == -EOPNOTSUPP) && !req.flags && !req.data_len &&
 		!req.fault_queue && !req.nested;
 	if (plain && plain_path_allowed(dev, &req))
-		return hwpt_alloc_plain(dev, pt, ret_hwpt);
+		return hwpt_alloc_plain(dev, pt, call, ret_hwpt);
 	/*
 	 * Asked-for features the kernel does not know are unsupported too; a
 	 * plain request that had no way back keeps the kernel's own errno.
@@ -366,7 +368,7 @@ IOMMUFD_EXPORT int iommufd_hwpt_alloc(struct iommufd_pt *pt,
 {
 	if (!dev || !pt || !ret_hwpt)
 		return bad_args(dev ? dev->ctx : pt ? pt->ctx : NULL, "!dev || !pt || !ret_hwpt");
-	return iommufd_hwpt_alloc_on(dev, pt, NULL, opts, ret_hwpt);
+	return iommufd_hwpt_alloc_on(dev, pt, NULL, opts, "hwpt_alloc", ret_hwpt);
 }
 
 /* ---- invalidation -------------------------------------------------------- */
@@ -472,7 +474,8 @@ IOMMUFD_EXPORT int iommufd_hwpt_new_from_id(struct iommufd_ctx *ctx, uint32_t hw
 		return rc;
 	hwpt = hwpt_new(ctx, NULL, NULL, &req, false);
 	if (!hwpt)
-		return -ENOMEM;
+		return log_oom(ctx, "hwpt_new_from_id", sizeof(*hwpt), "the handle of HWPT %u",
+			       hwpt_id);
 	hwpt->pt.id = hwpt_id;
 	hwpt->pt.borrowed = adopt == IOMMUFD_ADOPT_BORROW;
 	log_dbg(ctx, "HWPT %u adopted (%s)", hwpt_id, hwpt->pt.borrowed ? "borrowed" : "owned");

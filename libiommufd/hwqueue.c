@@ -120,7 +120,8 @@ IOMMUFD_EXPORT int iommufd_hw_queue_alloc(struct iommufd_viommu *viommu, uint32_
 		return rc;
 	queue = calloc(1, sizeof(*queue));
 	if (!queue)
-		return -ENOMEM;
+		return log_oom(viommu->ctx, "hw_queue_alloc", sizeof(*queue),
+			       "the handle of HW queue %u on vIOMMU %u", index, viommu->id);
 	cmd.viommu_id = viommu->id;
 	rc = kernel_ioctl(viommu->ctx->fd, KABI_IOMMU_HW_QUEUE_ALLOC, &cmd);
 	if (rc) {

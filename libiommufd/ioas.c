@@ -36,7 +36,7 @@ IOMMUFD_EXPORT int iommufd_ioas_alloc(struct iommufd_ctx *ctx,
 	 */
 	ioas = malloc(sizeof(*ioas));
 	if (!ioas)
-		return -ENOMEM;
+		return log_oom(ctx, "ioas_alloc", sizeof(*ioas), "the IOAS handle");
 	rc = kernel_ioctl(ctx->fd, KABI_IOMMU_IOAS_ALLOC, &cmd);
 	if (rc) {
 		log_err(ctx, "IOAS_ALLOC: %s", iommufd_errname(rc));
@@ -131,7 +131,8 @@ IOMMUFD_EXPORT int iommufd_ioas_new_from_id(struct iommufd_ctx *ctx, uint32_t io
 	}
 	ioas = calloc(1, sizeof(*ioas));
 	if (!ioas)
-		return -ENOMEM;
+		return log_oom(ctx, "ioas_new_from_id", sizeof(*ioas), "the handle of IOAS %u",
+			       ioas_id);
 	atomic_init(&ioas->pt.refcount, 1);
 	ioas->pt.kind = PT_IOAS;
 	ioas->pt.id = ioas_id;
@@ -244,7 +245,8 @@ static const char *explain_map_error(struct iommufd_ioas *ioas, int rc, char *bu
 	case -EEXIST:
 		return ": the IOVA range is already mapped";
 	case -ENOMEM:
-		snprintf(buf, len, ": %s", iommufd_explain_memlock(more, sizeof(more)));
+		snprintf(buf, len, ": %s",
+			 iommufd_explain_memlock(ioas->pt.ctx, more, sizeof(more)));
 		return buf;
 	case -ENOSPC:
 	case -EINVAL:
@@ -372,6 +374,12 @@ IOMMUFD_EXPORT int iommufd_ioas_unmap_all(struct iommufd_ioas *ioas,
 _Static_assert(sizeof(struct iommufd_iova_range) == sizeof(struct kabi_iova_range),
 	       "public and kernel IOVA range layouts match");
 
+static int ranges_oom(struct iommufd_ioas *ioas, size_t count)
+{
+	return log_oom(ioas->pt.ctx, "ioas_get_iova_ranges", count * sizeof(struct kabi_iova_range),
+		       "the %zu IOVA ranges of IOAS %u", count, ioas->pt.id);
+}
+
 /*
  * The ranges of @ioas in a new array: one call with room on the stack
  * (copied out), or, when the kernel has more, a heap array grown to what
@@ -387,7 +395,7 @@ static int read_ranges(struct iommufd_ioas *ioas, struct kabi_iova_range **ret_r
 	if (rc == 0 && count) {
 		ranges = malloc(count * sizeof(*ranges));
 		if (!ranges)
-			return -ENOMEM;
+			return ranges_oom(ioas, count);
 		memcpy(ranges, stack, count * sizeof(*ranges));
 	}
 	/* Grow to what the kernel says, then ask again. */
@@ -396,8 +404,8 @@ static int read_ranges(struct iommufd_ioas *ioas, struct kabi_iova_range **ret_r
 			struct kabi_iova_range *bigger = realloc(ranges, count * sizeof(*ranges));
 
 			if (!bigger) {
-				rc = -ENOMEM;
-				break;
+				free(ranges);
+				return ranges_oom(ioas, count);
 			}
 			ranges = bigger;
 			room = count;
@@ -409,6 +417,9 @@ static int read_ranges(struct iommufd_ioas *ioas, struct kabi_iova_range **ret_r
 		free(ranges);
 		ranges = NULL;
 	}
+	if (rc)
+		log_err(ioas->pt.ctx, "IOAS_IOVA_RANGES IOAS %u: %s", ioas->pt.id,
+			iommufd_errname(rc));
 	*ret_ranges = ranges;
 	*ret_count = count;
 	return rc;
@@ -427,11 +438,8 @@ IOMMUFD_EXPORT int iommufd_ioas_get_iova_ranges(struct iommufd_ioas *ioas,
 	if (!ioas || !ret_ranges || !ret_count)
 		return bad_args(ioas ? ioas->pt.ctx : NULL, "!ioas || !ret_ranges || !ret_count");
 	rc = read_ranges(ioas, &ranges, &count, &alignment);
-	if (rc) {
-		log_err(ioas->pt.ctx, "IOAS_IOVA_RANGES IOAS %u: %s", ioas->pt.id,
-			iommufd_errname(rc));
+	if (rc)
 		return rc;
-	}
 	*ret_ranges = (struct iommufd_iova_range *)ranges;
 	*ret_count = count;
 	if (ret_alignment)

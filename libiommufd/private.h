@@ -61,6 +61,13 @@ struct iommufd_ctx {
 	 * state now, so last unrefs neither destroy nor detach anything.
 	 */
 	atomic_bool handed_over;
+	/*
+	 * The kernel's RLIMIT_MODE of the iommufd (enum iommufd_rlimit_mode),
+	 * for the explanation of an ENOMEM; -1: not known (an adopted fd). A
+	 * new iommufd is per-user; every set and get through the library
+	 * updates it, and the kernel refuses a change once objects exist.
+	 */
+	atomic_int rlimit_mode;
 };
 
 /*
@@ -269,6 +276,22 @@ int iommufd_bad_args_at(const struct iommufd_ctx *ctx, const char *file, int lin
 #define bad_args(ctx, what) iommufd_bad_args_at((ctx), __FILE__, __LINE__, __func__, (what))
 
 /*
+ * An allocation failed: records "<call>: out of memory for <what> (<size>
+ * bytes)" for iommufd_last_error() and logs it at LOG_ERR when a context is
+ * at hand (@ctx may be NULL). @call names the public call without its
+ * iommufd_ prefix, @what (a format) the object; @size 0: not known
+ * (libudev's own objects). Formats into fixed buffers only: the explanation
+ * of an out-of-memory never allocates. log_oom() is -ENOMEM, in the macro
+ * so that the compiler sees a failure return.
+ */
+void iommufd_oom_at(const struct iommufd_ctx *ctx, const char *file, int line, const char *fn,
+		    const char *call, size_t size, const char *what, ...)
+	__attribute__((format(printf, 7, 8)));
+#define log_oom(ctx, call, size, ...)						\
+	(iommufd_oom_at((ctx), __FILE__, __LINE__, __func__, (call), (size), __VA_ARGS__),	\
+	 -ENOMEM)
+
+/*
  * The kernel commands, and variants of one where an errno means something
  * else, whose failures explain.c's table has hints for.
  */
@@ -377,12 +400,14 @@ void iommufd_retry_deferred(struct iommufd_ctx *ctx);
 int iommufd_check_adopt(struct iommufd_ctx *ctx, uint32_t adopt, const char *what);
 
 /*
- * For an ENOMEM from a command that pins pages, into @buf (always a usable
- * string): the RLIMIT_MEMLOCK limit and what this process has pinned, or,
- * when the limit cannot be the cause (the calling thread holds CAP_IPC_LOCK,
- * or the limit is unlimited), that the kernel ran out of memory.
+ * For an ENOMEM from a command on @ctx that pins pages, into @buf (always a
+ * usable string): the RLIMIT_MEMLOCK limit and the counter the kernel
+ * compares with it in the context's rlimit mode (asked of the kernel once
+ * when not known), or, when the limit cannot be the cause (the calling
+ * thread holds CAP_IPC_LOCK, or the limit is unlimited), that the kernel
+ * ran out of memory.
  */
-const char *iommufd_explain_memlock(char *buf, size_t len);
+const char *iommufd_explain_memlock(struct iommufd_ctx *ctx, char *buf, size_t len);
 
 /*
  * For a failure that the IOAS's usable IOVA ranges may explain: ": usable
@@ -434,11 +459,11 @@ uint32_t iommufd_pt_attach_id(const struct iommufd_pt *pt);
 /*
  * Allocation of a HWPT on @pt (IOAS or nest-parent HWPT) or on @viommu
  * (exactly one non-NULL): the one path behind iommufd_hwpt_alloc() and
- * iommufd_viommu_alloc_hwpt().
+ * iommufd_viommu_alloc_hwpt(). @call names the public call for log lines.
  */
 int iommufd_hwpt_alloc_on(struct iommufd_device *dev, struct iommufd_pt *pt,
 			  struct iommufd_viommu *viommu,
-			  const struct iommufd_hwpt_opts *opts,
+			  const struct iommufd_hwpt_opts *opts, const char *call,
 			  struct iommufd_hwpt **ret_hwpt);
 
 /* HWPT_INVALIDATE of @id (nested HWPT or vIOMMU); @what names it in logs. */

@@ -27,7 +27,8 @@ IOMMUFD_EXPORT int iommufd_vdevice_alloc(struct iommufd_viommu *viommu,
 	}
 	vdev = calloc(1, sizeof(*vdev));
 	if (!vdev)
-		return -ENOMEM;
+		return log_oom(dev->ctx, "vdevice_alloc", sizeof(*vdev),
+			       "the vDevice handle of device %u", dev->id);
 	cmd.viommu_id = viommu->id;
 	cmd.dev_id = dev->id;
 	rc = kernel_ioctl(dev->ctx->fd, KABI_IOMMU_VDEVICE_ALLOC, &cmd);
@@ -107,7 +108,8 @@ IOMMUFD_EXPORT int iommufd_vdevice_new_from_id(struct iommufd_viommu *viommu,
 		return rc;
 	vdev = calloc(1, sizeof(*vdev));
 	if (!vdev)
-		return -ENOMEM;
+		return log_oom(ctx, "vdevice_new_from_id", sizeof(*vdev),
+			       "the handle of vDevice %u", vdevice_id);
 	atomic_init(&vdev->refcount, 1);
 	vdev->viommu = iommufd_viommu_ref(viommu);
 	vdev->dev = iommufd_device_ref(dev);

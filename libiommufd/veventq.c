@@ -44,7 +44,8 @@ IOMMUFD_EXPORT int iommufd_veventq_alloc(struct iommufd_viommu *viommu, uint32_t
 	}
 	queue = calloc(1, sizeof(*queue));
 	if (!queue)
-		return -ENOMEM;
+		return log_oom(viommu->ctx, "veventq_alloc", sizeof(*queue),
+			       "the vEVENTQ handle on vIOMMU %u", viommu->id);
 	cmd.viommu_id = viommu->id;
 	rc = kernel_ioctl(viommu->ctx->fd, KABI_IOMMU_VEVENTQ_ALLOC, &cmd);
 	if (rc) {

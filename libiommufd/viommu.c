@@ -101,17 +101,17 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc(struct iommufd_hwpt *parent,
 	if (rc)
 		return rc;
 	viommu = calloc(1, sizeof(*viommu));
+	if (!viommu)
+		return log_oom(dev->ctx, "viommu_alloc", sizeof(*viommu), "the vIOMMU handle");
 	/*
 	 * The kernel writes its outputs back through the data pointer: it gets
 	 * a private copy, so a caller's read-only input stays valid (it used to
 	 * fail with EFAULT) and the outputs reach out_data only on success.
 	 */
-	if (len)
-		buf = malloc(len);
-	if (!viommu || (len && !buf)) {
+	if (len && !(buf = malloc(len))) {
 		free(viommu);
-		free(buf);
-		return -ENOMEM;
+		return log_oom(dev->ctx, "viommu_alloc", len,
+			       "the copy of the vIOMMU data of type 0x%x", type);
 	}
 	if (buf && in)
 		memcpy(buf, in, len);
@@ -215,7 +215,8 @@ IOMMUFD_EXPORT int iommufd_viommu_new_from_id(struct iommufd_ctx *ctx, uint32_t 
 		return rc;
 	viommu = calloc(1, sizeof(*viommu));
 	if (!viommu)
-		return -ENOMEM;
+		return log_oom(ctx, "viommu_new_from_id", sizeof(*viommu),
+			       "the handle of vIOMMU %u", viommu_id);
 	atomic_init(&viommu->refcount, 1);
 	viommu->ctx = iommufd_ctx_ref(ctx);
 	viommu->id = viommu_id;
@@ -248,12 +249,15 @@ IOMMUFD_EXPORT int iommufd_viommu_alloc_hwpt(struct iommufd_viommu *viommu,
 			viommu->id);
 		return -EINVAL;
 	}
-	return iommufd_hwpt_alloc_on(dev, NULL, viommu, opts, ret_hwpt);
+	return iommufd_hwpt_alloc_on(dev, NULL, viommu, opts, "viommu_alloc_hwpt", ret_hwpt);
 }
 
-/* An SMMUv3 STE of @config on the vIOMMU: how VMMs pre-build abort/bypass. */
+/*
+ * An SMMUv3 STE of @config on the vIOMMU: how VMMs pre-build abort/bypass.
+ * @call names the public call for log lines.
+ */
 static int alloc_ste_hwpt(struct iommufd_viommu *viommu, struct iommufd_device *dev,
-			  uint32_t config, struct iommufd_hwpt **ret_hwpt)
+			  uint32_t config, const char *call, struct iommufd_hwpt **ret_hwpt)
 {
 	LIBIOMMUFD_OPTS(iommufd_smmuv3_ste, ste, .config = config);
 	uint8_t data[IOMMUFD_HWPT_DATA_ARM_SMMUV3_LEN];
@@ -275,21 +279,23 @@ static int alloc_ste_hwpt(struct iommufd_viommu *viommu, struct iommufd_device *
 		return rc;
 	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .data_type = type, .data = data,
 			.data_len = len);
-	return iommufd_hwpt_alloc_on(dev, NULL, viommu, &opts, ret_hwpt);
+	return iommufd_hwpt_alloc_on(dev, NULL, viommu, &opts, call, ret_hwpt);
 }
 
 IOMMUFD_EXPORT int iommufd_viommu_alloc_abort_hwpt(struct iommufd_viommu *viommu,
 						   struct iommufd_device *dev,
 						   struct iommufd_hwpt **ret_hwpt)
 {
-	return alloc_ste_hwpt(viommu, dev, IOMMUFD_SMMUV3_STE_ABORT, ret_hwpt);
+	return alloc_ste_hwpt(viommu, dev, IOMMUFD_SMMUV3_STE_ABORT, "viommu_alloc_abort_hwpt",
+			      ret_hwpt);
 }
 
 IOMMUFD_EXPORT int iommufd_viommu_alloc_bypass_hwpt(struct iommufd_viommu *viommu,
 						    struct iommufd_device *dev,
 						    struct iommufd_hwpt **ret_hwpt)
 {
-	return alloc_ste_hwpt(viommu, dev, IOMMUFD_SMMUV3_STE_BYPASS, ret_hwpt);
+	return alloc_ste_hwpt(viommu, dev, IOMMUFD_SMMUV3_STE_BYPASS, "viommu_alloc_bypass_hwpt",
+			      ret_hwpt);
 }
 
 IOMMUFD_EXPORT int iommufd_viommu_invalidate(struct iommufd_viommu *viommu,

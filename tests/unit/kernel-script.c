@@ -1378,7 +1378,7 @@ bool alloc_fail_hit(void)
 /* ---- host facts ------------------------------------------------------- */
 
 static struct {
-	bool cap_ipc_lock, child_ns;
+	bool cap_ipc_lock, child_ns, ns_unreadable;
 	rlim_t memlock;
 	unsigned int capgets;
 } host = { .memlock = 8u << 20 };
@@ -1397,6 +1397,11 @@ void host_set_cap_ipc_lock(bool held)
 void host_set_user_ns_initial(bool initial)
 {
 	host.child_ns = !initial;
+}
+
+void host_set_user_ns_readable(bool readable)
+{
+	host.ns_unreadable = !readable;
 }
 
 void host_set_memlock(rlim_t soft)
@@ -1447,6 +1452,10 @@ ssize_t __wrap_readlink(const char *path, char *buf, size_t len)
 
 	if (strcmp(path, "/proc/self/ns/user"))
 		return __real_readlink(path, buf, len);
+	if (host.ns_unreadable) {
+		errno = ENOENT;
+		return -1;
+	}
 	len = len < strlen(ns) ? len : strlen(ns);
 	memcpy(buf, ns, len);	/* readlink(2) adds no NUL */
 	return (ssize_t)len;

@@ -397,6 +397,11 @@ int __wrap_getrlimit(int resource, struct rlimit *rl);
 void host_set_cap_ipc_lock(bool held);
 /* Whether the process is in the initial user namespace. */
 void host_set_user_ns_initial(bool initial);
+/*
+ * Whether /proc/self/ns/user can be read; when not, readlink(2) of it fails
+ * with ENOENT (no /proc, or a kernel without user namespaces).
+ */
+void host_set_user_ns_readable(bool readable);
 /* The soft RLIMIT_MEMLOCK in bytes (RLIM_INFINITY: unlimited). */
 void host_set_memlock(rlim_t soft);
 /* capget(2) calls since ks_setup(). */

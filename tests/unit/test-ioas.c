@@ -4,9 +4,11 @@
  * unmap_all and the IOVA ranges query with its EMSGSIZE retry.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "kernel-script.h"
 
@@ -315,6 +317,119 @@ static void map_enomem_under_an_unlimited_limit_is_out_of_memory(void **state)
 	assert_has(e, "not RLIMIT_MEMLOCK: the limit is unlimited");
 	assert_lacks(e, "raise the limit");
 	assert_lacks(e, "CAP_IPC_LOCK");
+}
+
+/*
+ * Where the user namespace cannot be read (no /proc, a kernel without user
+ * namespaces) there is only the initial one as far as the process can tell:
+ * CAP_IPC_LOCK exempts the pages, and the limit is not blamed.
+ */
+static void map_enomem_with_cap_ipc_lock_and_no_user_namespace_is_out_of_memory(void **state)
+{
+	const char *e;
+
+	host_set_cap_ipc_lock(true);
+	host_set_user_ns_readable(false);
+	e = map_enomem(*state);
+	assert_has(e, "the kernel ran out of memory");
+	assert_has(e, "not RLIMIT_MEMLOCK: this thread holds CAP_IPC_LOCK");
+	assert_lacks(e, "would exceed");
+	/* Without CAP_IPC_LOCK the namespace is not read, and the limit is named. */
+	host_set_cap_ipc_lock(false);
+	assert_has(map_enomem(*state), "would exceed RLIMIT_MEMLOCK (8192 KiB;");
+}
+
+/*
+ * A context the library opened is in the kernel's default per-user mode:
+ * the counter is every page the user's processes pinned.
+ */
+static void map_enomem_in_the_per_user_mode_names_the_users_pages(void **state)
+{
+	const char *e = map_enomem(*state);
+
+	assert_has(e, "would exceed RLIMIT_MEMLOCK (8192 KiB; in the default per-user rlimit"
+		   " mode the counter is the pages all of the user's processes pinned; this"
+		   " process has ");
+	assert_has(e, " KiB pinned): raise the limit");
+	assert_lacks(e, "per-process");
+	assert_lacks(e, "mlock");
+}
+
+/*
+ * In the per-process mode (set through the library) the counter is the
+ * process's locked memory, mlock()ed memory included; a get that reads the
+ * per-user mode back turns the sentence back.
+ */
+static void map_enomem_in_the_per_process_mode_names_the_locked_memory(void **state)
+{
+	struct fixture *f = *state;
+	uint32_t mode = 5;
+	const char *e;
+
+	expect_option(KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_SET, 0, 1, 0, 0);
+	assert_int_equal(iommufd_ctx_set_rlimit_mode(f->ctx, IOMMUFD_RLIMIT_PER_PROCESS), 0);
+	e = map_enomem(f);
+	assert_has(e, "would exceed RLIMIT_MEMLOCK (8192 KiB; in the per-process rlimit mode"
+		   " the counter is this process's locked memory, ");
+	assert_has(e, " KiB, mlock()ed memory included, as for VFIO type1): raise the limit");
+	assert_lacks(e, "per-user");
+	/* A refused set changes nothing. */
+	expect_option(KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_SET, 0, 0, 0, EBUSY);
+	assert_int_equal(iommufd_ctx_set_rlimit_mode(f->ctx, IOMMUFD_RLIMIT_PER_USER), -EBUSY);
+	assert_has(map_enomem(f), "in the per-process rlimit mode");
+	expect_option(KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_GET, 0, 0, 0, 0);
+	assert_int_equal(iommufd_ctx_get_rlimit_mode(f->ctx, &mode), 0);
+	assert_int_equal(mode, IOMMUFD_RLIMIT_PER_USER);
+	assert_has(map_enomem(f), "in the default per-user rlimit mode");
+}
+
+/*
+ * An adopted iommufd's mode is not known: the explanation asks the kernel
+ * once, quietly, and keeps the answer; when the kernel does not say, the
+ * sentence names both counters.
+ */
+static void map_enomem_on_an_adopted_iommufd_asks_the_mode(void **state)
+{
+	struct fixture *f = *state;
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct iommufd_ctx *ctx = NULL;
+	struct iommufd_ioas *ioas = NULL;
+	uint64_t iova = 0x5a5a;
+	const char *e;
+
+	assert_true(fd >= 0);
+	script_set_iommufd(fd);
+	expect_destroy(0, ENOENT);	/* the check that the fd is an iommufd */
+	assert_int_equal(iommufd_ctx_new_from_fd(fd, IOMMUFD_ADOPT_OWN, NULL, &ctx), 0);
+	expect_iova_ranges(IOAS_ID, 0, NULL, 1, 0, EMSGSIZE);
+	assert_int_equal(iommufd_ioas_new_from_id(ctx, IOAS_ID, IOMMUFD_ADOPT_BORROW, &ioas), 0);
+	iommufd_ctx_set_log_fn(ctx, log_capture, NULL);
+	iommufd_ctx_set_log_priority(ctx, LOG_DEBUG);
+	for (int i = 0; i < 3; i++) {
+		log_reset();
+		expect_ioas_map(IOAS_ID, K_RW, buf, 4096, 0, 0x1000, ENOMEM);
+		if (i == 0)
+			expect_option(KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_GET, 0, 0, 0, EPERM);
+		if (i == 1)
+			expect_option(KABI_OPTION_RLIMIT_MODE, KABI_OPTION_OP_GET, 0, 0, 1, 0);
+		assert_int_equal(iommufd_ioas_map(ioas, buf, 4096, RW, &iova), -ENOMEM);
+		e = iommufd_last_error();
+		assert_has(e, "IOAS_MAP IOAS 3");
+		if (i == 0) {
+			assert_has(e, "; the counter is the user's pinned pages (per-user rlimit"
+				   " mode) or this process's locked memory (per-process)): raise");
+		} else {
+			assert_has(e, "in the per-process rlimit mode");
+		}
+		/* The question is not an error of its own. */
+		assert_int_equal(log_count(), 1);
+		script_assert_done();
+	}
+	assert_int_equal(iova, 0x5a5a);
+	assert_null(iommufd_ioas_unref(ioas));
+	iommufd_ctx_unref(ctx);
+	assert_false(fd_is_open(fd));
+	script_set_iommufd(iommufd_ctx_get_fd(f->ctx));
 }
 
 static void map_fixed_errors_pass_through(void **state)
@@ -780,6 +895,10 @@ int main(void)
 		T(map_enomem_with_cap_ipc_lock_is_out_of_memory),
 		T(map_enomem_with_cap_ipc_lock_of_a_user_namespace_names_the_limit),
 		T(map_enomem_under_an_unlimited_limit_is_out_of_memory),
+		T(map_enomem_with_cap_ipc_lock_and_no_user_namespace_is_out_of_memory),
+		T(map_enomem_in_the_per_user_mode_names_the_users_pages),
+		T(map_enomem_in_the_per_process_mode_names_the_locked_memory),
+		T(map_enomem_on_an_adopted_iommufd_asks_the_mode),
 		T(map_fixed_errors_pass_through),
 		T(map_enospc_names_the_zero_aperture_bug),
 		T(map_rejects_bad_arguments),

@@ -3,7 +3,9 @@
  * Out of memory at every allocation of every entry point that allocates
  * (issue 11): for n = 1, 2, ... the n-th allocation of the call fails,
  * until the call makes fewer than n and succeeds. After each failure:
- * -ENOMEM, the out-parameter untouched, no kernel object left behind (the
+ * -ENOMEM, explained as every failure is (iommufd_last_error() says "out of
+ * memory" and names the call, and the context's log has that sentence at
+ * LOG_ERR), the out-parameter untouched, no kernel object left behind (the
  * model kernel counts them), no fd left open, and the context still usable
  * (an IOAS can be allocated and freed). valgrind, under which the unit
  * tests run, finds any byte leaked. The number of points tried is printed.
@@ -83,10 +85,11 @@ static void env_free(struct env *e)
  * or a buffer), and releases *ret after a success.
  */
 struct op {
-	const char *name;
+	const char *name;		/* the call, then what variant of it */
 	int (*call)(struct env *e, void **ret);
 	void (*release)(struct env *e, void *ret);
 	bool allocates_nothing;		/* answers kept on the stack: checked to stay so */
+	bool before_ctx;		/* fails before there is a context to log to */
 };
 
 /* ---- the calls ----------------------------------------------------------- */
@@ -504,49 +507,49 @@ static void release_discover_list(struct env *e, void *ret)
 #endif
 
 static const struct op ops[] = {
-	{ "ctx_new", call_ctx_new, release_ctx, false },
-	{ "ctx_new_from_fd (borrowed)", call_ctx_new_from_fd, release_ctx, false },
-	{ "ctx_new_from_fd (owned)", call_ctx_new_from_fd_owned, release_ctx, false },
-	{ "ioas_alloc", call_ioas_alloc, release_ioas, false },
-	{ "ioas_new_from_id", call_ioas_new_from_id, release_ioas, false },
-	{ "ioas_get_iova_ranges", call_iova_ranges, release_free, false },
-	{ "hwpt_alloc", call_hwpt_alloc, release_hwpt, false },
-	{ "hwpt_alloc (plain path)", call_hwpt_alloc_plain, release_hwpt, false },
-	{ "hwpt_alloc (fault queue)", call_hwpt_alloc_fault, release_hwpt, false },
-	{ "hwpt_new_from_id", call_hwpt_new_from_id, release_hwpt, false },
-	{ "viommu_alloc_hwpt", call_viommu_alloc_hwpt, release_hwpt, false },
-	{ "hwpt_alloc (nested)", call_hwpt_alloc_nested, release_hwpt, false },
-	{ "viommu_alloc_abort_hwpt", call_viommu_abort_hwpt, release_hwpt, false },
-	{ "viommu_alloc_bypass_hwpt", call_viommu_bypass_hwpt, release_hwpt, false },
-	{ "device_bind_fd", call_bind_fd, release_device, false },
-	{ "device_bind_fd_token", call_bind_fd_token, release_device, false },
-	{ "device_bind_path", call_bind_path, release_device, false },
-	{ "device_new_from_id", call_device_new_from_id, release_device, false },
-	{ "device_attach_pasid", call_attach_pasid, release_pasid, false },
-	{ "viommu_alloc", call_viommu_alloc, release_viommu, false },
-	{ "viommu_alloc (output data)", call_viommu_alloc_out, release_viommu, false },
-	{ "viommu_new_from_id", call_viommu_new_from_id, release_viommu, false },
-	{ "vdevice_alloc", call_vdevice_alloc, release_vdevice, false },
-	{ "vdevice_new_from_id", call_vdevice_new_from_id, release_vdevice, false },
-	{ "fault_queue_alloc", call_fault_queue_alloc, release_fault_queue, false },
-	{ "veventq_alloc", call_veventq_alloc, release_veventq, false },
-	{ "hw_queue_alloc", call_hw_queue_alloc, release_hw_queue, false },
+	{ "ctx_new", call_ctx_new, release_ctx, false, true },
+	{ "ctx_new_from_fd (borrowed)", call_ctx_new_from_fd, release_ctx, false, true },
+	{ "ctx_new_from_fd (owned)", call_ctx_new_from_fd_owned, release_ctx, false, true },
+	{ "ioas_alloc", call_ioas_alloc, release_ioas, false, false },
+	{ "ioas_new_from_id", call_ioas_new_from_id, release_ioas, false, false },
+	{ "ioas_get_iova_ranges", call_iova_ranges, release_free, false, false },
+	{ "hwpt_alloc", call_hwpt_alloc, release_hwpt, false, false },
+	{ "hwpt_alloc (plain path)", call_hwpt_alloc_plain, release_hwpt, false, false },
+	{ "hwpt_alloc (fault queue)", call_hwpt_alloc_fault, release_hwpt, false, false },
+	{ "hwpt_new_from_id", call_hwpt_new_from_id, release_hwpt, false, false },
+	{ "viommu_alloc_hwpt", call_viommu_alloc_hwpt, release_hwpt, false, false },
+	{ "hwpt_alloc (nested)", call_hwpt_alloc_nested, release_hwpt, false, false },
+	{ "viommu_alloc_abort_hwpt", call_viommu_abort_hwpt, release_hwpt, false, false },
+	{ "viommu_alloc_bypass_hwpt", call_viommu_bypass_hwpt, release_hwpt, false, false },
+	{ "device_bind_fd", call_bind_fd, release_device, false, false },
+	{ "device_bind_fd_token", call_bind_fd_token, release_device, false, false },
+	{ "device_bind_path", call_bind_path, release_device, false, false },
+	{ "device_new_from_id", call_device_new_from_id, release_device, false, false },
+	{ "device_attach_pasid", call_attach_pasid, release_pasid, false, false },
+	{ "viommu_alloc", call_viommu_alloc, release_viommu, false, false },
+	{ "viommu_alloc (output data)", call_viommu_alloc_out, release_viommu, false, false },
+	{ "viommu_new_from_id", call_viommu_new_from_id, release_viommu, false, false },
+	{ "vdevice_alloc", call_vdevice_alloc, release_vdevice, false, false },
+	{ "vdevice_new_from_id", call_vdevice_new_from_id, release_vdevice, false, false },
+	{ "fault_queue_alloc", call_fault_queue_alloc, release_fault_queue, false, false },
+	{ "veventq_alloc", call_veventq_alloc, release_veventq, false, false },
+	{ "hw_queue_alloc", call_hw_queue_alloc, release_hw_queue, false, false },
 	/* The 1.1 calls; export_dmabuf, get_memory_decode and viommu_mmap/munmap need
 	 * a device region or mmap the model has not: test-dmabuf.c, test-viommu-out.c. */
-	{ "ioas_set_dirty_tracking", call_ioas_set_dirty_tracking, release_nothing, false },
-	{ "ioas_get_dirty_bitmap", call_ioas_get_dirty_bitmap, release_nothing, false },
-	{ "ioas_unmap_dirty", call_ioas_unmap_dirty, release_nothing, false },
-	{ "hwpts_set_dirty_tracking", call_hwpts_set_dirty_tracking, release_nothing, true },
-	{ "hwpts_get_dirty_bitmap", call_hwpts_get_dirty_bitmap, release_nothing, true },
-	{ "ioas_map_dmabuf", call_map_dmabuf, release_nothing, true },
-	{ "ioas_remap_dmabuf", call_remap_dmabuf, release_nothing, true },
-	{ "ioas_noiommu_get_pa", call_noiommu_get_pa, release_nothing, true },
-	{ "viommu_get_mmap_region", call_viommu_get_mmap_region, release_nothing, true },
-	{ "viommu_invalidate_smmuv3", call_viommu_invalidate_smmuv3, release_nothing, true },
-	{ "ctx_probe", call_ctx_probe, release_nothing, true },
-	{ "device_probe", call_device_probe, release_nothing, true },
+	{ "ioas_set_dirty_tracking", call_ioas_set_dirty_tracking, release_nothing, false, false },
+	{ "ioas_get_dirty_bitmap", call_ioas_get_dirty_bitmap, release_nothing, false, false },
+	{ "ioas_unmap_dirty", call_ioas_unmap_dirty, release_nothing, false, false },
+	{ "hwpts_set_dirty_tracking", call_hwpts_set_dirty_tracking, release_nothing, true, false },
+	{ "hwpts_get_dirty_bitmap", call_hwpts_get_dirty_bitmap, release_nothing, true, false },
+	{ "ioas_map_dmabuf", call_map_dmabuf, release_nothing, true, false },
+	{ "ioas_remap_dmabuf", call_remap_dmabuf, release_nothing, true, false },
+	{ "ioas_noiommu_get_pa", call_noiommu_get_pa, release_nothing, true, false },
+	{ "viommu_get_mmap_region", call_viommu_get_mmap_region, release_nothing, true, false },
+	{ "viommu_invalidate_smmuv3", call_viommu_invalidate_smmuv3, release_nothing, true, false },
+	{ "ctx_probe", call_ctx_probe, release_nothing, true, false },
+	{ "device_probe", call_device_probe, release_nothing, true, false },
 #ifdef HAVE_LIBUDEV
-	{ "discover_list", call_discover_list, release_discover_list, false },
+	{ "discover_list", call_discover_list, release_discover_list, false, false },
 #endif
 };
 
@@ -559,6 +562,36 @@ static void assert_ctx_usable(struct env *e)
 
 	assert_int_equal(iommufd_ioas_alloc(e->ctx, &ioas), 0);
 	assert_null(iommufd_ioas_unref(ioas));
+}
+
+/*
+ * Sets iommufd_last_error() to a sentence of another failure, so that the
+ * check after the call sees only what the call itself said.
+ */
+static void last_error_other(void)
+{
+	assert_int_equal(iommufd_ioas_alloc(NULL, NULL), -EINVAL);
+	assert_non_null(strstr(iommufd_last_error(), "invalid arguments"));
+}
+
+/*
+ * The ENOMEM of allocation @n of @op was explained: "<call>: out of memory
+ * for ..." for the thread, where <call> is the op's name up to its first
+ * space, and the same sentence in the context's log at LOG_ERR.
+ */
+static void assert_oom_explained(const struct op *op, unsigned long n)
+{
+	const char *err = iommufd_last_error();
+	size_t len = strcspn(op->name, " ");
+	char want[64];
+
+	snprintf(want, sizeof(want), "%.*s: out of memory for ", (int)len, op->name);
+	if (strncmp(err, want, strlen(want)))
+		fail_msg("%s: allocation %lu failed, the last error is \"%s\", not \"%s...\"",
+			 op->name, n, err, want);
+	if (!op->before_ctx && !log_has("<3> ", err))
+		fail_msg("%s: allocation %lu failed, no LOG_ERR line says \"%s\"", op->name, n,
+			 err);
 }
 
 /* Fails allocation n of @op for n = 1.. until it succeeds; the points tried. */
@@ -575,6 +608,7 @@ static unsigned int sweep_op(const struct op *op)
 		env_new(&e);
 		objects = model_live_objects();
 		fds = count_open_fds();
+		last_error_other();
 		log_reset();
 		alloc_fail_nth(n);
 		rc = op->call(&e, &ret);
@@ -592,6 +626,7 @@ static unsigned int sweep_op(const struct op *op)
 		if (rc != -ENOMEM)
 			fail_msg("%s: allocation %lu failed, the call returned %d, not -ENOMEM",
 				 op->name, n, rc);
+		assert_oom_explained(op, n);
 		if (ret != SENTINEL)
 			fail_msg("%s: allocation %lu failed, the out-parameter was written",
 				 op->name, n);
@@ -622,7 +657,7 @@ static void every_allocation_of_every_entry_point_fails_cleanly(void **state)
 		total_points += points;
 	}
 	print_message("malloc failure: %u points tried over %zu entry points: -ENOMEM,"
-		      " nothing left, context usable\n", total_points,
+		      " explained, nothing left, context usable\n", total_points,
 		      sizeof(ops) / sizeof(ops[0]));
 }
 
@@ -650,6 +685,48 @@ static void deferred_destroy_without_memory_is_logged(void **state)
 	total_points++;
 }
 
+/*
+ * The IOVA ranges that do not fit on the stack are read into a heap array
+ * grown to what the kernel says (the model kernel has one range, so the
+ * sweep never gets there): the first growth and a second one, after the
+ * kernel said more again, fail. The scripted kernel answers here.
+ */
+static void iova_ranges_growth_without_memory_is_explained(void **state)
+{
+	static const char *const want[] = {
+		"ioas_get_iova_ranges: out of memory for the 12 IOVA ranges of IOAS 3 (192 bytes)",
+		"ioas_get_iova_ranges: out of memory for the 20 IOVA ranges of IOAS 3 (320 bytes)",
+	};
+	struct iommufd_ctx *ctx = test_ctx_new();
+	struct iommufd_ioas *ioas = test_ioas_new(ctx, 3);
+
+	(void)state;
+	for (unsigned long n = 1; n <= 2; n++) {
+		struct iommufd_iova_range *ranges = SENTINEL;
+		size_t count = 0x5a5a;
+
+		last_error_other();
+		log_reset();
+		expect_iova_ranges(3, 8, NULL, 12, 0, EMSGSIZE);
+		if (n == 2)
+			expect_iova_ranges(3, 12, NULL, 20, 0, EMSGSIZE);
+		alloc_fail_nth(n);
+		assert_int_equal(iommufd_ioas_get_iova_ranges(ioas, &ranges, &count, NULL),
+				 -ENOMEM);
+		alloc_fail_nth(0);
+		assert_true(alloc_fail_hit());
+		assert_ptr_equal(ranges, SENTINEL);
+		assert_int_equal(count, 0x5a5a);
+		assert_string_equal(iommufd_last_error(), want[n - 1]);
+		assert_logged("<3> ", want[n - 1]);
+		script_assert_done();
+		total_points++;
+	}
+	expect_destroy(3, 0);
+	assert_null(iommufd_ioas_unref(ioas));
+	iommufd_ctx_unref(ctx);
+}
+
 static int setup(void **state)
 {
 	ks_setup(state);
@@ -672,6 +749,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(deferred_destroy_without_memory_is_logged,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(iova_ranges_growth_without_memory_is_explained,
+						ks_setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
