@@ -514,6 +514,20 @@ static bool memlock_attaches(void)
 	return vmt_machine_has_edu() || vmt_machine_is("noiommu");
 }
 
+/*
+ * The children's steps: each counts in r->stage, and the first to fail
+ * records its errno in r->err and ends the child's work (the parent reads
+ * both from the shared result).
+ */
+#define STEP(expr)						\
+	do {							\
+		r->stage++;					\
+		if ((rc = (expr)) != 0) {			\
+			r->err = rc;				\
+			return;					\
+		}						\
+	} while (0)
+
 /* Runs in a child, whose capabilities and limits it may lower for good. */
 static void memlock_child(void *res)
 {
@@ -531,14 +545,6 @@ static void memlock_child(void *res)
 	void *a = NULL, *b = NULL;
 	int rc;
 
-#define STEP(expr)						\
-	do {							\
-		r->stage++;					\
-		if ((rc = (expr)) != 0) {			\
-			r->err = rc;				\
-			return;					\
-		}						\
-	} while (0)
 	STEP(getrlimit(RLIMIT_MEMLOCK, &rl) ? -errno : 0);
 	r->hard = rl.rlim_max;
 	STEP(vmt_ctx_new(&ctx));
@@ -583,7 +589,6 @@ static void memlock_child(void *res)
 	if (vmt_machine_is("noiommu"))
 		r->rc_pa_raised = iommufd_ioas_noiommu_get_pa(ioas, iova, PAGE, &r->pa_raised, &len);
 	r->done = true;
-#undef STEP
 	/* The process ends here: closing the fds frees every object. */
 }
 
@@ -721,14 +726,6 @@ static void cap_enomem_child(void *res)
 	const char *why;
 	int rc;
 
-#define STEP(expr)						\
-	do {							\
-		r->stage++;					\
-		if ((rc = (expr)) != 0) {			\
-			r->err = rc;				\
-			return;					\
-		}						\
-	} while (0)
 	r->no_cap = !holds_ipc_lock();
 	if (r->no_cap)
 		return;
@@ -757,7 +754,6 @@ static void cap_enomem_child(void *res)
 			break;		/* the map ran to its end: no more points */
 	}
 	r->done = true;
-#undef STEP
 }
 
 static void test_memlock_cap_enomem(struct vmt_case *t)
