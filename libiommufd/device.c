@@ -129,7 +129,7 @@ IOMMUFD_EXPORT int iommufd_device_bind_pci(struct iommufd_ctx *ctx,
 
 	if (!ctx || !pci_addr || !ret_dev)
 		return bad_args(ctx, "!ctx || !pci_addr || !ret_dev");
-	rc = iommufd_discover_pci(ctx, pci_addr, &path);
+	rc = iommufd_discover_pci_for(ctx, "device_bind_pci", pci_addr, &path);
 	if (rc)
 		return rc;
 	rc = bind_path(ctx, path, "device_bind_pci", ret_dev);

@@ -76,8 +76,8 @@ int iommufd_pci_addr_normalize(const char *in, char out[IOMMUFD_PCI_ADDR_MAX])
 }
 
 #ifdef HAVE_LIBUDEV
-/* The node of a vfio-dev device, checked against its major:minor. */
-static int checked_devnode(struct iommufd_ctx *ctx, struct udev_device *vfio,
+/* The node of a vfio-dev device, checked against its major:minor; @call for log lines. */
+static int checked_devnode(struct iommufd_ctx *ctx, const char *call, struct udev_device *vfio,
 			   char **ret_path)
 {
 	const char *node = udev_device_get_devnode(vfio);
@@ -104,23 +104,40 @@ static int checked_devnode(struct iommufd_ctx *ctx, struct udev_device *vfio,
 	}
 	path = strdup(node);
 	if (!path)
-		return log_oom(ctx, "discover_sysfs", strlen(node) + 1, "the path %s", node);
+		return log_oom(ctx, call, strlen(node) + 1, "the path %s", node);
 	*ret_path = path;
 	return 0;
 }
 
-/* The first "vfio-dev" child of @parent (in <parent>/vfio-dev/), or NULL. */
-static struct udev_device *find_vfio_child(struct udev *udev,
-					   struct udev_device *parent)
+/*
+ * The first "vfio-dev" child of @parent (in <parent>/vfio-dev/) into
+ * *@ret_child, NULL when it has none; or an errno, explained (@call for log
+ * lines): no memory for the listing or a child's libudev device, or the
+ * directory is there but cannot be read.
+ */
+static int find_vfio_child(struct iommufd_ctx *ctx, const char *call, struct udev *udev,
+			   struct udev_device *parent, struct udev_device **ret_child)
 {
 	struct udev_device *child = NULL;
 	char path[PATH_MAX];
 	struct dirent *d;
 	DIR *dir;
-	int n = snprintf(path, sizeof(path), "%s/vfio-dev", udev_device_get_syspath(parent));
+	int rc = 0, n = snprintf(path, sizeof(path), "%s/vfio-dev",
+				 udev_device_get_syspath(parent));
 
-	if (n < 0 || (size_t)n >= sizeof(path) || !(dir = opendir(path)))
-		return NULL;
+	*ret_child = NULL;
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return 0;
+	dir = opendir(path);
+	if (!dir) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0;	/* no VFIO cdev: the caller says why */
+		rc = -errno;
+		if (rc == -ENOMEM)
+			return log_oom(ctx, call, 0, "the listing of %s", path);
+		log_err(ctx, "listing %s: %s", path, iommufd_errname(rc));
+		return rc;
+	}
 	while (!child && (d = readdir(dir))) {
 		char syspath[PATH_MAX];
 
@@ -129,9 +146,14 @@ static struct udev_device *find_vfio_child(struct udev *udev,
 		    sizeof(syspath))
 			continue;
 		child = udev_device_new_from_syspath(udev, syspath);
+		if (!child && errno == ENOMEM) {
+			rc = log_oom(ctx, call, 0, "the libudev device %s", syspath);
+			break;
+		}
 	}
 	closedir(dir);
-	return child;
+	*ret_child = child;
+	return rc;
 }
 
 static void explain_no_cdev(struct iommufd_ctx *ctx, struct udev_device *dev)
@@ -149,23 +171,21 @@ static void explain_no_cdev(struct iommufd_ctx *ctx, struct udev_device *dev)
 			path, driver);
 }
 
-IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
-					  const char *sysfs_path,
-					  char **ret_cdev_path)
+/* iommufd_discover_sysfs() for the public call @call (log lines name it). */
+static int discover_sysfs_for(struct iommufd_ctx *ctx, const char *call,
+			      const char *sysfs_path, char **ret_cdev_path)
 {
 	struct udev_device *dev, *vfio;
 	struct udev *udev;
 	int rc;
 
-	if (!sysfs_path || !*sysfs_path || !ret_cdev_path)
-		return bad_args(ctx, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
 	udev = udev_new();
 	if (!udev)
-		return log_oom(ctx, "discover_sysfs", 0, "the libudev context");
+		return log_oom(ctx, call, 0, "the libudev context");
 	dev = udev_device_new_from_syspath(udev, sysfs_path);
 	if (!dev) {
 		if (errno == ENOMEM) {
-			rc = log_oom(ctx, "discover_sysfs", 0, "the libudev device %s", sysfs_path);
+			rc = log_oom(ctx, call, 0, "the libudev device %s", sysfs_path);
 		} else {
 			log_err(ctx, "%s: no such device", sysfs_path);
 			rc = -ENODEV;
@@ -173,15 +193,11 @@ IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
 		udev_unref(udev);
 		return rc;
 	}
-	errno = 0;	/* a vfio-dev child that is there but could not be built: ENOMEM */
-	vfio = find_vfio_child(udev, dev);
-	if (vfio) {
-		rc = checked_devnode(ctx, vfio, ret_cdev_path);
+	rc = find_vfio_child(ctx, call, udev, dev, &vfio);
+	if (!rc && vfio) {
+		rc = checked_devnode(ctx, call, vfio, ret_cdev_path);
 		udev_device_unref(vfio);
-	} else if (errno == ENOMEM) {
-		rc = log_oom(ctx, "discover_sysfs", 0, "the libudev device of the VFIO cdev of %s",
-			     sysfs_path);
-	} else {
+	} else if (!rc) {
 		explain_no_cdev(ctx, dev);
 		rc = -ENODEV;
 	}
@@ -189,22 +205,47 @@ IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
 	udev_unref(udev);
 	return rc;
 }
+#else /* !HAVE_LIBUDEV */
+static int discover_sysfs_for(struct iommufd_ctx *ctx, const char *call,
+			      const char *sysfs_path, char **ret_cdev_path)
+{
+	(void)call;
+	(void)ret_cdev_path;	/* untouched on failure, as every out-parameter */
+	log_err(ctx, "%s: cannot look for its VFIO cdev: libiommufd was built without libudev (bind by path or fd instead)",
+		sysfs_path);
+	return -EOPNOTSUPP;
+}
 #endif /* HAVE_LIBUDEV */
 
-IOMMUFD_EXPORT int iommufd_discover_pci(struct iommufd_ctx *ctx,
-					const char *pci_addr,
-					char **ret_cdev_path)
+IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
+					  const char *sysfs_path,
+					  char **ret_cdev_path)
+{
+	if (!sysfs_path || !*sysfs_path || !ret_cdev_path)
+		return bad_args(ctx, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
+	return discover_sysfs_for(ctx, "discover_sysfs", sysfs_path, ret_cdev_path);
+}
+
+int iommufd_discover_pci_for(struct iommufd_ctx *ctx, const char *call, const char *pci_addr,
+			     char **ret_cdev_path)
 {
 	char addr[IOMMUFD_PCI_ADDR_MAX], syspath[sizeof(PCI_DEVICES_DIR) + IOMMUFD_PCI_ADDR_MAX];
 
-	if (!pci_addr || !ret_cdev_path)
-		return bad_args(ctx, "!pci_addr || !ret_cdev_path");
 	if (iommufd_pci_addr_normalize(pci_addr, addr)) {
 		log_err(ctx, "\"%s\" is not a PCI address (DDDD:BB:DD.F or BB:DD.F)", pci_addr);
 		return -EINVAL;
 	}
 	snprintf(syspath, sizeof(syspath), PCI_DEVICES_DIR "%s", addr);
-	return iommufd_discover_sysfs(ctx, syspath, ret_cdev_path);
+	return discover_sysfs_for(ctx, call, syspath, ret_cdev_path);
+}
+
+IOMMUFD_EXPORT int iommufd_discover_pci(struct iommufd_ctx *ctx,
+					const char *pci_addr,
+					char **ret_cdev_path)
+{
+	if (!pci_addr || !ret_cdev_path)
+		return bad_args(ctx, "!pci_addr || !ret_cdev_path");
+	return iommufd_discover_pci_for(ctx, "discover_pci", pci_addr, ret_cdev_path);
 }
 
 IOMMUFD_EXPORT void iommufd_discover_list_free(struct iommufd_vfio_cdev **list)
@@ -411,6 +452,8 @@ IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
 	if (!ret_list)
 		return bad_args(ctx, "!ret_list");
 	dir = opendir(VFIO_CLASS_DIR);
+	if (!dir && errno == ENOMEM)
+		return log_oom(ctx, "discover_list", 0, "the listing of " VFIO_CLASS_DIR);
 	if (!dir && errno != ENOENT) {
 		rc = -errno;
 		log_err(ctx, "listing " VFIO_CLASS_DIR ": %s", iommufd_errname(rc));
@@ -436,17 +479,6 @@ IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
 }
 
 #else /* !HAVE_LIBUDEV */
-
-IOMMUFD_EXPORT int iommufd_discover_sysfs(struct iommufd_ctx *ctx,
-					  const char *sysfs_path,
-					  char **ret_cdev_path)
-{
-	if (!sysfs_path || !*sysfs_path || !ret_cdev_path)
-		return bad_args(ctx, "!sysfs_path || !*sysfs_path || !ret_cdev_path");
-	log_err(ctx, "%s: cannot look for its VFIO cdev: libiommufd was built without libudev (bind by path or fd instead)",
-		sysfs_path);
-	return -EOPNOTSUPP;
-}
 
 IOMMUFD_EXPORT int iommufd_discover_list(struct iommufd_ctx *ctx,
 					 struct iommufd_vfio_cdev ***ret_list,

@@ -503,6 +503,14 @@ void iommufd_pt_left(struct iommufd_pt *pt, struct iommufd_device *dev);
  */
 int iommufd_pci_addr_normalize(const char *in, char out[IOMMUFD_PCI_ADDR_MAX]);
 
+/*
+ * iommufd_discover_pci() on behalf of the public call @call, which its log
+ * lines (an out-of-memory sentence) name; @pci_addr and @ret_cdev_path are
+ * checked to be non-NULL by the caller.
+ */
+int iommufd_discover_pci_for(struct iommufd_ctx *ctx, const char *call, const char *pci_addr,
+			     char **ret_cdev_path);
+
 /* ---- devices ----------------------------------------------------------- */
 
 /*

@@ -1375,6 +1375,11 @@ bool alloc_fail_hit(void)
 	return atomic_load(&fail_hit);
 }
 
+bool alloc_point(void)
+{
+	return alloc_counted();
+}
+
 /* ---- host facts ------------------------------------------------------- */
 
 static struct {

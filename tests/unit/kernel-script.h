@@ -379,6 +379,13 @@ unsigned long alloc_count(void);
 void alloc_fail_nth(unsigned long n);
 /* Whether the armed allocation was reached (and failed) since arming. */
 bool alloc_fail_hit(void);
+/*
+ * An allocation made by some other call a test program wraps (strdup,
+ * opendir, libudev's constructors: test-discover.c), counted with the ones
+ * above: true when it is the one to fail, which the wrapper then fails as
+ * that call fails for ENOMEM.
+ */
+bool alloc_point(void);
 
 /* ---- host facts ------------------------------------------------------- */
 

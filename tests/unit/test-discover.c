@@ -16,6 +16,11 @@
  * every byte libudev and the library allocate is checked, and the original
  * namespace is never modified (the mounts exist only in the private one).
  *
+ * The last test fails, for n = 1, 2, ..., the n-th allocation of each
+ * discovery call over the fake sysfs: this program also wraps strdup,
+ * opendir and the libudev constructors the library calls (tests/unit/local.am),
+ * counted with malloc, calloc and realloc.
+ *
  * libudev (systemd's sd-device) refuses device directories that are not on
  * sysfs unless SYSTEMD_DEVICE_VERIFY_SYSFS=0, which the fake group sets;
  * it also needs a "uevent" file in every directory under /sys/devices/.
@@ -32,8 +37,10 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
+#include <libudev.h>
 
 #include "kernel-script.h"
+#include "model-kernel.h"
 
 #define PCI_DIR "/sys/bus/pci/devices"
 
@@ -668,6 +675,323 @@ static void fake_bind_pci_with_a_foreign_node_binds_nothing(void **state)
 	iommufd_ctx_unref(ctx);
 }
 
+/* ==== out of memory over the fake sysfs ================================= */
+
+/*
+ * What discovery allocates with besides malloc, calloc and realloc (which
+ * kernel-script.c wraps for every unit test): strdup, opendir and libudev's
+ * constructors, which this program wraps to count as allocations and to
+ * fail the armed one as each fails for lack of memory (NULL, errno
+ * ENOMEM). What libudev allocates inside its own calls cannot be reached
+ * so: --wrap redirects only the references of the objects linked here, and
+ * libudev's calls to malloc stay inside libudev.so. Failing its constructors
+ * at their boundary is how such a failure reaches the library.
+ */
+enum oom_kind {
+	OOM_HEAP,		/* malloc, calloc, realloc */
+	OOM_STRDUP,
+	OOM_OPENDIR,
+	OOM_UDEV_NEW,
+	OOM_UDEV_DEVICE,	/* udev_device_new_from_syspath() */
+	OOM_UDEV_PARENT,	/* udev_device_get_parent(): builds the parent */
+	OOM_KINDS
+};
+
+static const char *const oom_kind_names[OOM_KINDS] = {
+	"heap", "strdup", "opendir", "udev_new", "udev_device_new_from_syspath",
+	"udev_device_get_parent",
+};
+
+static enum oom_kind oom_failed;	/* of the allocation that failed */
+
+static bool oom_here(enum oom_kind kind)
+{
+	if (!alloc_point())
+		return false;
+	oom_failed = kind;
+	errno = ENOMEM;
+	return true;
+}
+
+char *__real_strdup(const char *s);
+char *__wrap_strdup(const char *s);
+DIR *__real_opendir(const char *name);
+DIR *__wrap_opendir(const char *name);
+struct udev *__real_udev_new(void);
+struct udev *__wrap_udev_new(void);
+struct udev_device *__real_udev_device_new_from_syspath(struct udev *udev, const char *syspath);
+struct udev_device *__wrap_udev_device_new_from_syspath(struct udev *udev, const char *syspath);
+struct udev_device *__real_udev_device_get_parent(struct udev_device *dev);
+struct udev_device *__wrap_udev_device_get_parent(struct udev_device *dev);
+
+char *__wrap_strdup(const char *s)
+{
+	return oom_here(OOM_STRDUP) ? NULL : __real_strdup(s);
+}
+
+/* An errno opendir() fails with for the next directory named ...@opendir_fail_suffix. */
+static struct {
+	const char *suffix;
+	int err;
+} opendir_fail;
+
+/* opendir(3) allocates its DIR only once the directory is open. */
+DIR *__wrap_opendir(const char *name)
+{
+	size_t len = strlen(name), slen = opendir_fail.suffix ? strlen(opendir_fail.suffix) : 0;
+	DIR *dir;
+
+	if (slen && len >= slen && strcmp(name + len - slen, opendir_fail.suffix) == 0) {
+		opendir_fail.suffix = NULL;
+		errno = opendir_fail.err;
+		return NULL;
+	}
+	dir = __real_opendir(name);
+
+	if (dir && oom_here(OOM_OPENDIR)) {
+		closedir(dir);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return dir;
+}
+
+struct udev *__wrap_udev_new(void)
+{
+	return oom_here(OOM_UDEV_NEW) ? NULL : __real_udev_new();
+}
+
+struct udev_device *__wrap_udev_device_new_from_syspath(struct udev *udev, const char *syspath)
+{
+	return oom_here(OOM_UDEV_DEVICE) ? NULL : __real_udev_device_new_from_syspath(udev, syspath);
+}
+
+struct udev_device *__wrap_udev_device_get_parent(struct udev_device *dev)
+{
+	return oom_here(OOM_UDEV_PARENT) ? NULL : __real_udev_device_get_parent(dev);
+}
+
+/*
+ * A vfio-dev directory there but unreadable (out of fds here) is explained
+ * as such, with its errno, not as a device without a cdev.
+ */
+static void fake_unreadable_vfio_dev_directory_is_explained(void **state)
+{
+	struct iommufd_ctx *ctx;
+	char *path = (char *)0x1;
+
+	(void)state;
+	require_fake_sysfs();
+	ctx = test_ctx_new();
+	opendir_fail.suffix = FAKE_DEV "/vfio-dev";
+	opendir_fail.err = EMFILE;
+	assert_int_equal(iommufd_discover_pci(ctx, FAKE_BDF, &path), -EMFILE);
+	assert_null(opendir_fail.suffix);
+	assert_ptr_equal(path, (char *)0x1);
+	assert_logged("<3> ", "listing " FAKE_DEV "/vfio-dev: EMFILE");
+	assert_false(log_has("has no VFIO cdev"));
+	iommufd_ctx_unref(ctx);
+}
+
+#define OOM_SENTINEL ((void *)0x5a5a)
+#define OOM_SWEEP_ENTRIES 4	/* the list in the sweep's tree */
+
+/* One call swept: its out-parameters are *@ret (a path, a list or a device) and *@count. */
+struct oom_call {
+	const char *name;	/* as its out-of-memory sentence names it, then the variant */
+	int (*call)(struct iommufd_ctx *ctx, void **ret, size_t *count);
+	void (*check_release)(void *ret, size_t count);	/* of a success */
+	unsigned int reaches;	/* the kinds it must fail at (1 << enum oom_kind) */
+	unsigned int points, kinds[OOM_KINDS];
+};
+
+#define OOM_LOOKUP ((1u << OOM_STRDUP) | (1u << OOM_OPENDIR) | (1u << OOM_UDEV_NEW) | \
+		    (1u << OOM_UDEV_DEVICE))
+
+static int oom_call_list(struct iommufd_ctx *ctx, void **ret, size_t *count)
+{
+	return iommufd_discover_list(ctx, (struct iommufd_vfio_cdev ***)ret, count);
+}
+
+static void oom_release_list(void *ret, size_t count)
+{
+	struct iommufd_vfio_cdev **list = ret;
+
+	assert_int_equal(count, OOM_SWEEP_ENTRIES);
+	assert_null(list[OOM_SWEEP_ENTRIES]);
+	assert_string_equal(find_entry(list, FAKE_NODE)->pci_addr, FAKE_BDF);
+	iommufd_discover_list_free(list);
+}
+
+static int oom_call_pci(struct iommufd_ctx *ctx, void **ret, size_t *count)
+{
+	(void)count;
+	return iommufd_discover_pci(ctx, "00:03.0", (char **)ret);
+}
+
+static int oom_call_sysfs(struct iommufd_ctx *ctx, void **ret, size_t *count)
+{
+	(void)count;
+	return iommufd_discover_sysfs(ctx, FAKE_DEV, (char **)ret);
+}
+
+static void oom_release_path(void *ret, size_t count)
+{
+	assert_int_equal(count, 0x5a5a);
+	assert_string_equal(ret, FAKE_NODE);
+	free(ret);
+}
+
+/* Discovery, then the bind, which the model kernel answers. */
+static int oom_call_bind_pci(struct iommufd_ctx *ctx, void **ret, size_t *count)
+{
+	(void)count;
+	return iommufd_device_bind_pci(ctx, FAKE_BDF, (struct iommufd_device **)ret);
+}
+
+static void oom_release_device(void *ret, size_t count)
+{
+	(void)count;
+	assert_non_null(ret);
+	iommufd_device_unref(ret);
+}
+
+/*
+ * The ENOMEM of allocation @n of @c was explained: "<call>: out of memory
+ * for ..." for the thread, <call> the name up to its first space, and the
+ * same sentence in the context's log at LOG_ERR.
+ */
+static void assert_oom_explained(const struct oom_call *c, unsigned long n)
+{
+	const char *err = iommufd_last_error();
+	char want[64];
+
+	snprintf(want, sizeof(want), "%.*s: out of memory for ", (int)strcspn(c->name, " "),
+		 c->name);
+	if (strncmp(err, want, strlen(want)))
+		fail_msg("%s: allocation %lu (%s) failed, the last error is \"%s\", not \"%s...\"",
+			 c->name, n, oom_kind_names[oom_failed], err, want);
+	if (!log_has("<3> ", err))
+		fail_msg("%s: allocation %lu failed, no LOG_ERR line says \"%s\"", c->name, n, err);
+}
+
+/* Fails allocation n of @c for n = 1.. until the call succeeds. */
+static void oom_sweep(struct oom_call *c)
+{
+	for (unsigned long n = 1;; n++) {
+		struct iommufd_ctx *ctx = test_ctx_new();
+		unsigned int objects = model_live_objects();
+		int fds = count_open_fds(), rc;
+		void *ret = OOM_SENTINEL;
+		size_t count = 0x5a5a;
+
+		/* Another failure's sentence first: the check sees only the call's own. */
+		assert_int_equal(iommufd_discover_list(NULL, NULL, NULL), -EINVAL);
+		log_reset();
+		oom_failed = OOM_HEAP;
+		alloc_fail_nth(n);
+		rc = c->call(ctx, &ret, &count);
+		alloc_fail_nth(0);
+		if (!alloc_fail_hit()) {
+			if (rc)
+				fail_msg("%s: %d without a failed allocation: %s", c->name, rc,
+					 iommufd_last_error());
+			c->check_release(ret, count);
+			iommufd_ctx_unref(ctx);
+			return;
+		}
+		c->points++;
+		c->kinds[oom_failed]++;
+		if (rc != -ENOMEM)
+			fail_msg("%s: allocation %lu (%s) failed, the call returned %d, not -ENOMEM",
+				 c->name, n, oom_kind_names[oom_failed], rc);
+		assert_oom_explained(c, n);
+		if (ret != OOM_SENTINEL || count != 0x5a5a)
+			fail_msg("%s: allocation %lu failed, an out-parameter was written",
+				 c->name, n);
+		if (count_open_fds() != fds)
+			fail_msg("%s: allocation %lu failed, %d fds open where %d were", c->name, n,
+				 count_open_fds(), fds);
+		if (model_live_objects() != objects)
+			fail_msg("%s: allocation %lu failed, %u kernel objects where %u were",
+				 c->name, n, model_live_objects(), objects);
+		iommufd_ctx_unref(ctx);
+	}
+}
+
+/*
+ * The sweep's tree: the fake one (vfio0 on a PCI device, vfio1 on a
+ * platform device, vfio2 without a node, skipped) and two more, vfio4 on a
+ * PCI device and vfio5 in another layout (its parent found through
+ * udev_device_get_parent()), so that the list grows past its first 4 slots.
+ */
+static void oom_tree_extend(bool add)
+{
+	static const char odd[] = "/sys/devices/platform/oom.0";
+	static const char vfio5[] = "/sys/devices/platform/oom.0/vfio5";
+
+	if (!add) {
+		assert_int_equal(unlink("/sys/class/vfio-dev/vfio4"), 0);
+		assert_int_equal(unlink("/sys/class/vfio-dev/vfio5"), 0);
+		return;
+	}
+	assert_int_equal(fake_pci_device("0000:00:08.0", "vfio-pci"), 0);
+	assert_int_equal(fake_vfio_dev("/sys/devices/pci0000:00/0000:00:08.0", "vfio4", true), 0);
+	assert_int_equal(fake_node("/dev/vfio/devices/vfio4", S_IFCHR, FAKE_MAJOR, FAKE_MINOR), 0);
+	assert_int_equal(make_dirs(vfio5), 0);
+	assert_int_equal(write_file(odd, "uevent", "DRIVER=vfio-platform\n"), 0);
+	assert_int_equal(make_link("/sys/bus/platform", odd, "subsystem"), 0);
+	assert_int_equal(write_file(vfio5, "uevent",
+				    "MAJOR=1\nMINOR=3\nDEVNAME=vfio/devices/vfio5\n"), 0);
+	assert_int_equal(make_link("/sys/class/vfio-dev", vfio5, "subsystem"), 0);
+	assert_int_equal(make_link(vfio5, "/sys/class/vfio-dev", "vfio5"), 0);
+	assert_int_equal(fake_node("/dev/vfio/devices/vfio5", S_IFCHR, FAKE_MAJOR, FAKE_MINOR), 0);
+}
+
+static void fake_discovery_without_memory_fails_cleanly(void **state)
+{
+	struct oom_call calls[] = {
+		{ "discover_list", oom_call_list, oom_release_list, (1u << OOM_KINDS) - 1,
+		  0, { 0 } },
+		{ "discover_pci", oom_call_pci, oom_release_path, OOM_LOOKUP, 0, { 0 } },
+		{ "discover_sysfs", oom_call_sysfs, oom_release_path, OOM_LOOKUP, 0, { 0 } },
+		{ "device_bind_pci", oom_call_bind_pci, oom_release_device,
+		  OOM_LOOKUP | (1u << OOM_HEAP), 0, { 0 } },
+	};
+	unsigned int total = 0;
+
+	(void)state;
+	require_fake_sysfs();
+	model_reset();
+	script_route_to(model_ioctl);
+	oom_tree_extend(true);
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		struct oom_call *c = &calls[i];
+		char kinds[256];
+		size_t len = 0;
+
+		oom_sweep(c);
+		for (int k = 0; k < OOM_KINDS; k++)
+			if (c->kinds[k])
+				len += (size_t)snprintf(kinds + len, sizeof(kinds) - len, "%s%s %u",
+							len ? ", " : "", oom_kind_names[k],
+							c->kinds[k]);
+		print_message("malloc failure: %-16s %2u point(s): %s\n", c->name, c->points,
+			      kinds);
+		total += c->points;
+		/* Each kind it allocates with failed: the wraps are in effect. */
+		for (int k = 0; k < OOM_KINDS; k++)
+			if (!c->kinds[k] != !(c->reaches & (1u << k)))
+				fail_msg("%s: %u %s allocation(s) failed, expected %s", c->name,
+					 c->kinds[k], oom_kind_names[k],
+					 c->reaches & (1u << k) ? "some" : "none");
+	}
+	oom_tree_extend(false);
+	script_route_to(NULL);
+	print_message("malloc failure: %u discovery points: -ENOMEM, explained, nothing left\n",
+		      total);
+}
+
 int main(void)
 {
 	const struct CMUnitTest machine[] = {
@@ -693,6 +1017,8 @@ int main(void)
 		KS_TEST(fake_list_finds_the_parent_of_another_layout),
 		KS_TEST(fake_bind_pci_binds_the_cdev),
 		KS_TEST(fake_bind_pci_with_a_foreign_node_binds_nothing),
+		KS_TEST(fake_unreadable_vfio_dev_directory_is_explained),
+		KS_TEST(fake_discovery_without_memory_fails_cleanly),
 	};
 	int failed;
 
