@@ -76,20 +76,55 @@ int iommufd_pci_addr_normalize(const char *in, char out[IOMMUFD_PCI_ADDR_MAX])
 }
 
 #ifdef HAVE_LIBUDEV
+/*
+ * libudev's getters of what sysfs says about a device (its node name, device
+ * number, driver, subsystem, name and attributes) read sysfs the first time
+ * they are asked and cache the answer. They answer NULL (a zero device number)
+ * both when the device has no such thing and when reading it failed, for
+ * lack of memory too, and the library must not explain the second as the
+ * first ("no driver is bound", or a device silently left out of a list).
+ *
+ * errno tells them apart. libudev is a layer over systemd's sd-device
+ * (Debian 12: systemd 252), and each of these getters that fails sets errno
+ * to sd-device's error: ENOENT when the thing is absent, ENOMEM when
+ * reading or caching it ran out of memory; udev_device_get_devnum() returns
+ * 0 and leaves errno alone for a device without a number. This is how
+ * systemd's libudev-device.c reads (Debian's own source package was not
+ * configured to be fetched where this was written, so the check was against
+ * systemd's published source of that file); libudev's manual promises only
+ * "NULL if there is none". No getter clears errno when it succeeds, so it is
+ * zeroed before each call and read only after a NULL; a libudev that left
+ * errno alone would leave it 0, and its NULL is read as "absent", as before.
+ */
+static bool udev_ran_out(const void *value)
+{
+	return !value && errno == ENOMEM;
+}
+
 /* The node of a vfio-dev device, checked against its major:minor; @call for log lines. */
 static int checked_devnode(struct iommufd_ctx *ctx, const char *call, struct udev_device *vfio,
 			   char **ret_path)
 {
-	const char *node = udev_device_get_devnode(vfio);
-	dev_t devnum = udev_device_get_devnum(vfio);
+	const char *syspath = udev_device_get_syspath(vfio);
+	const char *node;
 	struct stat st;
+	dev_t devnum;
 	char *path;
 
+	errno = 0;
+	node = udev_device_get_devnode(vfio);
+	if (udev_ran_out(node))
+		return log_oom(ctx, call, 0, "libudev's read of the device node name of %s",
+			       syspath);
 	if (!node) {
-		log_err(ctx, "%s: no device node name in sysfs",
-			udev_device_get_syspath(vfio));
+		log_err(ctx, "%s: no device node name in sysfs", syspath);
 		return -ENODEV;
 	}
+	errno = 0;
+	devnum = udev_device_get_devnum(vfio);
+	if (devnum == makedev(0, 0) && errno == ENOMEM)
+		return log_oom(ctx, call, 0, "libudev's read of the device number of %s",
+			       syspath);
 	if (stat(node, &st) < 0) {
 		int rc = -errno;
 
@@ -156,11 +191,19 @@ static int find_vfio_child(struct iommufd_ctx *ctx, const char *call, struct ude
 	return rc;
 }
 
-static void explain_no_cdev(struct iommufd_ctx *ctx, struct udev_device *dev)
+/*
+ * Why @dev has no VFIO cdev: -ENODEV, explained; or -ENOMEM if libudev ran
+ * out of memory reading its driver (@call for log lines).
+ */
+static int explain_no_cdev(struct iommufd_ctx *ctx, const char *call, struct udev_device *dev)
 {
-	const char *driver = udev_device_get_driver(dev);
 	const char *path = udev_device_get_syspath(dev);
+	const char *driver;
 
+	errno = 0;
+	driver = udev_device_get_driver(dev);
+	if (udev_ran_out(driver))
+		return log_oom(ctx, call, 0, "libudev's read of the driver of %s", path);
 	if (!driver)
 		log_err(ctx, "%s has no VFIO cdev: no driver is bound (bind it to vfio-pci)", path);
 	else if (strncmp(driver, "vfio", 4) != 0)
@@ -169,6 +212,7 @@ static void explain_no_cdev(struct iommufd_ctx *ctx, struct udev_device *dev)
 	else
 		log_err(ctx, "%s has no VFIO cdev although %s drives it: the kernel lacks CONFIG_VFIO_DEVICE_CDEV (6.6+)",
 			path, driver);
+	return -ENODEV;
 }
 
 /* iommufd_discover_sysfs() for the public call @call (log lines name it). */
@@ -198,8 +242,7 @@ static int discover_sysfs_for(struct iommufd_ctx *ctx, const char *call,
 		rc = checked_devnode(ctx, call, vfio, ret_cdev_path);
 		udev_device_unref(vfio);
 	} else if (!rc) {
-		explain_no_cdev(ctx, dev);
-		rc = -ENODEV;
+		rc = explain_no_cdev(ctx, call, dev);
 	}
 	udev_device_unref(dev);
 	udev_unref(udev);
@@ -262,11 +305,23 @@ IOMMUFD_EXPORT void iommufd_discover_list_free(struct iommufd_vfio_cdev **list)
 }
 
 #ifdef HAVE_LIBUDEV
-static uint16_t sysattr_hex(struct udev_device *dev, const char *name)
+/*
+ * The hex number in the attribute @name of the PCI device @dev into *@ret, 0
+ * when it has none; or -ENOMEM, explained, when libudev ran out of memory
+ * reading it.
+ */
+static int sysattr_hex(struct iommufd_ctx *ctx, struct udev_device *dev, const char *name,
+		       uint16_t *ret)
 {
-	const char *v = udev_device_get_sysattr_value(dev, name);
+	const char *v;
 
-	return v ? (uint16_t)strtoul(v, NULL, 16) : 0;
+	errno = 0;
+	v = udev_device_get_sysattr_value(dev, name);
+	if (udev_ran_out(v))
+		return log_oom(ctx, "discover_list", 0, "libudev's read of the %s attribute of %s",
+			       name, udev_device_get_syspath(dev));
+	*ret = v ? (uint16_t)strtoul(v, NULL, 16) : 0;
+	return 0;
 }
 
 /*
@@ -322,6 +377,38 @@ static char *entry_strdup(struct iommufd_ctx *ctx, const char *s)
 	return copy;
 }
 
+/*
+ * The PCI address, vendor and device of the list entry @e of the device
+ * @parent, left NULL and 0 when it is not a PCI device; or -ENOMEM,
+ * explained, when libudev or a copy ran out of memory.
+ */
+static int describe_pci(struct iommufd_ctx *ctx, struct udev_device *parent,
+			struct iommufd_vfio_cdev *e)
+{
+	const char *path = udev_device_get_syspath(parent);
+	const char *subsystem, *name;
+	int rc;
+
+	errno = 0;
+	subsystem = udev_device_get_subsystem(parent);
+	if (udev_ran_out(subsystem))
+		return log_oom(ctx, "discover_list", 0, "libudev's read of the subsystem of %s",
+			       path);
+	if (!subsystem || strcmp(subsystem, "pci") != 0)
+		return 0;
+	errno = 0;
+	name = udev_device_get_sysname(parent);
+	if (udev_ran_out(name))
+		return log_oom(ctx, "discover_list", 0, "libudev's read of the name of %s", path);
+	if (!name)
+		return 0;	/* libudev makes it from the path: not seen; sysfs_path says which */
+	e->pci_addr = entry_strdup(ctx, name);
+	if (!e->pci_addr)
+		return -ENOMEM;
+	rc = sysattr_hex(ctx, parent, "vendor", &e->vendor);
+	return rc ? rc : sysattr_hex(ctx, parent, "device", &e->device);
+}
+
 /* One list entry for the vfio-dev device @name, or an errno. */
 static int describe_cdev(struct iommufd_ctx *ctx, struct udev *udev, int class_fd,
 			 const char *name, struct iommufd_vfio_cdev **ret_entry)
@@ -339,7 +426,13 @@ static int describe_cdev(struct iommufd_ctx *ctx, struct udev *udev, int class_f
 	if (!vfio)
 		return errno == ENOMEM ? log_oom(ctx, "discover_list", 0, "the libudev device %s",
 						 syspath) : -ENODEV;
+	errno = 0;
 	node = udev_device_get_devnode(vfio);
+	if (udev_ran_out(node)) {
+		rc = log_oom(ctx, "discover_list", 0,
+			     "libudev's read of the device node name of %s", syspath);
+		goto out;
+	}
 	errno = 0;
 	parent = node ? vfio_parent(udev, vfio) : NULL;
 	if (!parent && errno == ENOMEM)
@@ -358,13 +451,9 @@ static int describe_cdev(struct iommufd_ctx *ctx, struct udev *udev, int class_f
 		goto out;
 	/* The kernel names the cdevs of devices without an IOMMU noiommu-vfioN (7.3). */
 	e->noiommu = strncmp(name, "noiommu-", 8) == 0;
-	if (strcmp(udev_device_get_subsystem(parent) ? udev_device_get_subsystem(parent) : "", "pci") == 0) {
-		e->pci_addr = entry_strdup(ctx, udev_device_get_sysname(parent));
-		if (!e->pci_addr)
-			goto out;
-		e->vendor = sysattr_hex(parent, "vendor");
-		e->device = sysattr_hex(parent, "device");
-	}
+	rc = describe_pci(ctx, parent, e);
+	if (rc)
+		goto out;
 	*ret_entry = e;
 	e = NULL;
 	rc = 0;
@@ -372,6 +461,7 @@ out:
 	if (e) {
 		free(e->cdev_path);
 		free(e->sysfs_path);
+		free(e->pci_addr);
 		free(e);
 	}
 	udev_device_unref(parent);

@@ -381,9 +381,9 @@ void alloc_fail_nth(unsigned long n);
 bool alloc_fail_hit(void);
 /*
  * An allocation made by some other call a test program wraps (strdup,
- * opendir, libudev's constructors: test-discover.c), counted with the ones
- * above: true when it is the one to fail, which the wrapper then fails as
- * that call fails for ENOMEM.
+ * opendir, libudev's constructors and lazy getters: test-discover.c),
+ * counted with the ones above: true when it is the one to fail, which the
+ * wrapper then fails as that call fails for ENOMEM.
  */
 bool alloc_point(void);
 

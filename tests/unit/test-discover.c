@@ -18,8 +18,9 @@
  *
  * The last test fails, for n = 1, 2, ..., the n-th allocation of each
  * discovery call over the fake sysfs: this program also wraps strdup,
- * opendir and the libudev constructors the library calls (tests/unit/local.am),
- * counted with malloc, calloc and realloc.
+ * opendir, the libudev constructors the library calls and the libudev
+ * getters that read sysfs on first use (tests/unit/local.am), counted with
+ * malloc, calloc and realloc.
  *
  * libudev (systemd's sd-device) refuses device directories that are not on
  * sysfs unless SYSTEMD_DEVICE_VERIFY_SYSFS=0, which the fake group sets;
@@ -686,6 +687,12 @@ static void fake_bind_pci_with_a_foreign_node_binds_nothing(void **state)
  * so: --wrap redirects only the references of the objects linked here, and
  * libudev's calls to malloc stay inside libudev.so. Failing its constructors
  * at their boundary is how such a failure reaches the library.
+ *
+ * Its getters that read sysfs on first use (node name, device number,
+ * driver, subsystem, name, attributes) allocate too, and fail as libudev's
+ * do (see discover.c): NULL, or a zero device number, with errno ENOMEM.
+ * Every call of one counts as an allocation here, cached answers included:
+ * the library cannot know which call reads, so each must be ready to.
  */
 enum oom_kind {
 	OOM_HEAP,		/* malloc, calloc, realloc */
@@ -694,12 +701,24 @@ enum oom_kind {
 	OOM_UDEV_NEW,
 	OOM_UDEV_DEVICE,	/* udev_device_new_from_syspath() */
 	OOM_UDEV_PARENT,	/* udev_device_get_parent(): builds the parent */
+	OOM_DEVNODE,		/* udev_device_get_devnode() and the getters below */
+	OOM_DEVNUM,
+	OOM_DRIVER,
+	OOM_SUBSYSTEM,
+	OOM_SYSNAME,
+	OOM_SYSATTR,
 	OOM_KINDS
 };
 
+/* The getters' kinds: their failures are libudev's reads, named so. */
+#define OOM_GETTERS ((1u << OOM_DEVNODE) | (1u << OOM_DEVNUM) | (1u << OOM_DRIVER) | \
+		     (1u << OOM_SUBSYSTEM) | (1u << OOM_SYSNAME) | (1u << OOM_SYSATTR))
+
 static const char *const oom_kind_names[OOM_KINDS] = {
 	"heap", "strdup", "opendir", "udev_new", "udev_device_new_from_syspath",
-	"udev_device_get_parent",
+	"udev_device_get_parent", "udev_device_get_devnode", "udev_device_get_devnum",
+	"udev_device_get_driver", "udev_device_get_subsystem", "udev_device_get_sysname",
+	"udev_device_get_sysattr_value",
 };
 
 static enum oom_kind oom_failed;	/* of the allocation that failed */
@@ -723,6 +742,18 @@ struct udev_device *__real_udev_device_new_from_syspath(struct udev *udev, const
 struct udev_device *__wrap_udev_device_new_from_syspath(struct udev *udev, const char *syspath);
 struct udev_device *__real_udev_device_get_parent(struct udev_device *dev);
 struct udev_device *__wrap_udev_device_get_parent(struct udev_device *dev);
+const char *__real_udev_device_get_devnode(struct udev_device *dev);
+const char *__wrap_udev_device_get_devnode(struct udev_device *dev);
+dev_t __real_udev_device_get_devnum(struct udev_device *dev);
+dev_t __wrap_udev_device_get_devnum(struct udev_device *dev);
+const char *__real_udev_device_get_driver(struct udev_device *dev);
+const char *__wrap_udev_device_get_driver(struct udev_device *dev);
+const char *__real_udev_device_get_subsystem(struct udev_device *dev);
+const char *__wrap_udev_device_get_subsystem(struct udev_device *dev);
+const char *__real_udev_device_get_sysname(struct udev_device *dev);
+const char *__wrap_udev_device_get_sysname(struct udev_device *dev);
+const char *__real_udev_device_get_sysattr_value(struct udev_device *dev, const char *name);
+const char *__wrap_udev_device_get_sysattr_value(struct udev_device *dev, const char *name);
 
 char *__wrap_strdup(const char *s)
 {
@@ -771,6 +802,36 @@ struct udev_device *__wrap_udev_device_get_parent(struct udev_device *dev)
 	return oom_here(OOM_UDEV_PARENT) ? NULL : __real_udev_device_get_parent(dev);
 }
 
+const char *__wrap_udev_device_get_devnode(struct udev_device *dev)
+{
+	return oom_here(OOM_DEVNODE) ? NULL : __real_udev_device_get_devnode(dev);
+}
+
+dev_t __wrap_udev_device_get_devnum(struct udev_device *dev)
+{
+	return oom_here(OOM_DEVNUM) ? makedev(0, 0) : __real_udev_device_get_devnum(dev);
+}
+
+const char *__wrap_udev_device_get_driver(struct udev_device *dev)
+{
+	return oom_here(OOM_DRIVER) ? NULL : __real_udev_device_get_driver(dev);
+}
+
+const char *__wrap_udev_device_get_subsystem(struct udev_device *dev)
+{
+	return oom_here(OOM_SUBSYSTEM) ? NULL : __real_udev_device_get_subsystem(dev);
+}
+
+const char *__wrap_udev_device_get_sysname(struct udev_device *dev)
+{
+	return oom_here(OOM_SYSNAME) ? NULL : __real_udev_device_get_sysname(dev);
+}
+
+const char *__wrap_udev_device_get_sysattr_value(struct udev_device *dev, const char *name)
+{
+	return oom_here(OOM_SYSATTR) ? NULL : __real_udev_device_get_sysattr_value(dev, name);
+}
+
 /*
  * A vfio-dev directory there but unreadable (out of fds here) is explained
  * as such, with its errno, not as a device without a cdev.
@@ -801,12 +862,14 @@ struct oom_call {
 	const char *name;	/* as its out-of-memory sentence names it, then the variant */
 	int (*call)(struct iommufd_ctx *ctx, void **ret, size_t *count);
 	void (*check_release)(void *ret, size_t count);	/* of a success */
+	int ok;			/* what it returns when no allocation fails */
 	unsigned int reaches;	/* the kinds it must fail at (1 << enum oom_kind) */
 	unsigned int points, kinds[OOM_KINDS];
 };
 
-#define OOM_LOOKUP ((1u << OOM_STRDUP) | (1u << OOM_OPENDIR) | (1u << OOM_UDEV_NEW) | \
-		    (1u << OOM_UDEV_DEVICE))
+/* A lookup that finds the node: the device, its vfio-dev child, their reads. */
+#define OOM_NODE_LOOKUP ((1u << OOM_STRDUP) | (1u << OOM_OPENDIR) | (1u << OOM_UDEV_NEW) | \
+			 (1u << OOM_UDEV_DEVICE) | (1u << OOM_DEVNODE) | (1u << OOM_DEVNUM))
 
 static int oom_call_list(struct iommufd_ctx *ctx, void **ret, size_t *count)
 {
@@ -842,6 +905,20 @@ static void oom_release_path(void *ret, size_t count)
 	free(ret);
 }
 
+/* A device without a driver: what libudev's lazy read of its driver decides. */
+static int oom_call_pci_unbound(struct iommufd_ctx *ctx, void **ret, size_t *count)
+{
+	(void)count;
+	return iommufd_discover_pci(ctx, "00:06.0", (char **)ret);
+}
+
+static void oom_check_unbound(void *ret, size_t count)
+{
+	assert_int_equal(count, 0x5a5a);
+	assert_ptr_equal(ret, OOM_SENTINEL);
+	assert_logged("0000:00:06.0 has no VFIO cdev: no driver is bound");
+}
+
 /* Discovery, then the bind, which the model kernel answers. */
 static int oom_call_bind_pci(struct iommufd_ctx *ctx, void **ret, size_t *count)
 {
@@ -873,6 +950,9 @@ static void assert_oom_explained(const struct oom_call *c, unsigned long n)
 			 c->name, n, oom_kind_names[oom_failed], err, want);
 	if (!log_has("<3> ", err))
 		fail_msg("%s: allocation %lu failed, no LOG_ERR line says \"%s\"", c->name, n, err);
+	if ((OOM_GETTERS & (1u << oom_failed)) && !strstr(err, "libudev's read of "))
+		fail_msg("%s: allocation %lu (%s) failed, \"%s\" does not name libudev's read",
+			 c->name, n, oom_kind_names[oom_failed], err);
 }
 
 /* Fails allocation n of @c for n = 1.. until the call succeeds. */
@@ -893,9 +973,9 @@ static void oom_sweep(struct oom_call *c)
 		rc = c->call(ctx, &ret, &count);
 		alloc_fail_nth(0);
 		if (!alloc_fail_hit()) {
-			if (rc)
-				fail_msg("%s: %d without a failed allocation: %s", c->name, rc,
-					 iommufd_last_error());
+			if (rc != c->ok)
+				fail_msg("%s: %d, not %d, without a failed allocation: %s", c->name,
+					 rc, c->ok, iommufd_last_error());
 			c->check_release(ret, count);
 			iommufd_ctx_unref(ctx);
 			return;
@@ -950,13 +1030,16 @@ static void oom_tree_extend(bool add)
 
 static void fake_discovery_without_memory_fails_cleanly(void **state)
 {
+	/* The list checks no device number; the lookups ask no subsystem, name or attribute. */
 	struct oom_call calls[] = {
-		{ "discover_list", oom_call_list, oom_release_list, (1u << OOM_KINDS) - 1,
-		  0, { 0 } },
-		{ "discover_pci", oom_call_pci, oom_release_path, OOM_LOOKUP, 0, { 0 } },
-		{ "discover_sysfs", oom_call_sysfs, oom_release_path, OOM_LOOKUP, 0, { 0 } },
-		{ "device_bind_pci", oom_call_bind_pci, oom_release_device,
-		  OOM_LOOKUP | (1u << OOM_HEAP), 0, { 0 } },
+		{ "discover_list", oom_call_list, oom_release_list, 0,
+		  ((1u << OOM_KINDS) - 1) & ~((1u << OOM_DEVNUM) | (1u << OOM_DRIVER)), 0, { 0 } },
+		{ "discover_pci", oom_call_pci, oom_release_path, 0, OOM_NODE_LOOKUP, 0, { 0 } },
+		{ "discover_pci (no driver)", oom_call_pci_unbound, oom_check_unbound, -ENODEV,
+		  (1u << OOM_UDEV_NEW) | (1u << OOM_UDEV_DEVICE) | (1u << OOM_DRIVER), 0, { 0 } },
+		{ "discover_sysfs", oom_call_sysfs, oom_release_path, 0, OOM_NODE_LOOKUP, 0, { 0 } },
+		{ "device_bind_pci", oom_call_bind_pci, oom_release_device, 0,
+		  OOM_NODE_LOOKUP | (1u << OOM_HEAP), 0, { 0 } },
 	};
 	unsigned int total = 0;
 
@@ -967,7 +1050,7 @@ static void fake_discovery_without_memory_fails_cleanly(void **state)
 	oom_tree_extend(true);
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
 		struct oom_call *c = &calls[i];
-		char kinds[256];
+		char kinds[512];
 		size_t len = 0;
 
 		oom_sweep(c);
@@ -976,7 +1059,7 @@ static void fake_discovery_without_memory_fails_cleanly(void **state)
 				len += (size_t)snprintf(kinds + len, sizeof(kinds) - len, "%s%s %u",
 							len ? ", " : "", oom_kind_names[k],
 							c->kinds[k]);
-		print_message("malloc failure: %-16s %2u point(s): %s\n", c->name, c->points,
+		print_message("malloc failure: %-24s %2u point(s): %s\n", c->name, c->points,
 			      kinds);
 		total += c->points;
 		/* Each kind it allocates with failed: the wraps are in effect. */
