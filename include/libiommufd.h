@@ -1095,7 +1095,8 @@ struct iommufd_hw_info {
  * @param[in,out] ret_info its `sz` set by the caller; filled on success
  * @return 0, or -EINVAL (NULL @p dev or @p ret_info, `sz` smaller than the
  * first members, NULL @p data with a length), or a kernel errno (-ENOTTY
- * before kernel 6.6)
+ * before kernel 6.6; -EOPNOTSUPP for a noiommu device, which no IOMMU
+ * serves: the explanation says so)
  * @since 1.0
  */
 int iommufd_device_get_hw_info(struct iommufd_device *dev, void *data,
