@@ -1700,6 +1700,38 @@ struct iommufd_hwpt *test_env_kernel_hwpt(struct test_env *env, uint32_t hwpt_id
 	return hwpt;
 }
 
+/*
+ * The IOMMUFD_HWPT_* flags that HWPT_ALLOC sends as @kabi_flags, stated here
+ * and not taken from hwpt.c, so the tests check the library's mapping.
+ */
+static uint32_t hwpt_flags_of_kabi(uint32_t kabi_flags)
+{
+	uint32_t flags = 0;
+
+	if (kabi_flags & KABI_HWPT_ALLOC_NEST_PARENT)
+		flags |= IOMMUFD_HWPT_NEST_PARENT;
+	if (kabi_flags & KABI_HWPT_ALLOC_DIRTY_TRACKING)
+		flags |= IOMMUFD_HWPT_DIRTY_TRACKING;
+	if (kabi_flags & KABI_HWPT_ALLOC_PASID)
+		flags |= IOMMUFD_HWPT_PASID;
+	return flags;
+}
+
+struct iommufd_hwpt *test_env_hwpt(struct test_env *env, uint32_t kabi_flags, uint32_t hwpt_id)
+{
+	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = hwpt_flags_of_kabi(kabi_flags));
+	struct iommufd_hwpt *hwpt = NULL;
+
+	assert_int_equal(kabi_flags & ~(KABI_HWPT_ALLOC_NEST_PARENT |
+					KABI_HWPT_ALLOC_DIRTY_TRACKING | KABI_HWPT_ALLOC_PASID), 0);
+	script_set_iommufd(iommufd_ctx_get_fd(env->ctx));
+	expect_hwpt_alloc(kabi_flags, iommufd_device_get_id(env->dev),
+			  iommufd_ioas_get_id(env->ioas), hwpt_id, 0);
+	assert_int_equal(iommufd_hwpt_alloc(test_env_pt(env), env->dev, &opts, &hwpt), 0);
+	assert_int_equal(iommufd_hwpt_get_id(hwpt), hwpt_id);
+	return hwpt;
+}
+
 int test_env_setup(void **state)
 {
 	static struct test_env env;

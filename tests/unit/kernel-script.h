@@ -501,6 +501,13 @@ struct iommufd_pt *test_env_pt(struct test_env *env);
  * attached to the IOAS, the kernel reporting the HWPT @hwpt_id.
  */
 struct iommufd_hwpt *test_env_kernel_hwpt(struct test_env *env, uint32_t hwpt_id);
+/*
+ * A HWPT on @env's IOAS for @env's device, allocated by the kernel as
+ * @hwpt_id: HWPT_ALLOC scripted with @kabi_flags (KABI_HWPT_ALLOC_*), the
+ * library asked for the matching IOMMUFD_HWPT_* flags. The caller scripts
+ * its DESTROY when it releases it, before test_env_free().
+ */
+struct iommufd_hwpt *test_env_hwpt(struct test_env *env, uint32_t kabi_flags, uint32_t hwpt_id);
 
 /*
  * The cmocka setup and teardown of tests that start from a test_env and

@@ -24,34 +24,18 @@
 #define OFF 0u
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *h[3];	/* DIRTY_TRACKING on the IOAS: A, B, C */
 };
-
-static struct iommufd_hwpt *dirty_hwpt(struct fixture *f, uint32_t id)
-{
-	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
-	struct iommufd_hwpt *hwpt = NULL;
-
-	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, IOAS_ID, id, 0);
-	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f->ioas), f->dev, &opts,
-					    &hwpt), 0);
-	return hwpt;
-}
 
 static int setup(void **state)
 {
 	static struct fixture f;
 
 	ks_setup(state);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
-	f.h[0] = dirty_hwpt(&f, HWPT_A);
-	f.h[1] = dirty_hwpt(&f, HWPT_B);
-	f.h[2] = dirty_hwpt(&f, HWPT_C);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
+	for (int i = 0; i < 3; i++)
+		f.h[i] = test_env_hwpt(&f.env, KABI_HWPT_ALLOC_DIRTY_TRACKING, HWPT_A + i);
 	script_assert_done();
 	log_reset();
 	*state = &f;
@@ -66,12 +50,9 @@ static int teardown(void **state)
 	for (int i = 0; i < 3; i++) {
 		if (f->h[i])
 			expect_destroy(HWPT_A + i, 0);
-		iommufd_hwpt_unref(f->h[i]);
+		f->h[i] = iommufd_hwpt_unref(f->h[i]);
 	}
-	expect_destroy(IOAS_ID, 0);
-	iommufd_device_unref(f->dev);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 

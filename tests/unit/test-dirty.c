@@ -27,13 +27,10 @@ struct fixture {
 static int setup(void **state)
 {
 	static struct fixture f;
-	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_DIRTY_TRACKING);
 
 	ks_setup(state);
 	test_env_new(&f.env, IOAS_ID, DEV_ID);
-	f.hwpt = NULL;
-	expect_hwpt_alloc(KABI_HWPT_ALLOC_DIRTY_TRACKING, DEV_ID, IOAS_ID, HWPT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f.ioas), f.dev, &opts, &f.hwpt), 0);
+	f.hwpt = test_env_hwpt(&f.env, KABI_HWPT_ALLOC_DIRTY_TRACKING, HWPT_ID);
 	script_assert_done();
 	log_reset();
 	*state = &f;

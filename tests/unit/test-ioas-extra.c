@@ -16,6 +16,7 @@
 
 #include "kernel-script.h"
 
+#define DEV_ID 2		/* of test_env_new(): no test here uses the device */
 #define IOAS_ID 3
 #define IOAS2_ID 4
 #define OTHER_IOAS_ID 13
@@ -30,8 +31,7 @@
 #define BIG_LEN 0x0000000100000000ull
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
+	TEST_ENV;
 };
 
 static int setup(void **state)
@@ -48,10 +48,7 @@ static int setup(void **state)
 	if (fcntl(0, F_GETFD) < 0)
 		assert_int_equal(dup2(null, 0), 0);
 	close(null);
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	script_assert_done();
-	log_reset();
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
 	*state = &f;
 	return 0;
 }
@@ -61,9 +58,8 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	script_assert_done();
-	expect_destroy(IOAS_ID, 0);
-	assert_null(iommufd_ioas_unref(f->ioas));
-	iommufd_ctx_unref(f->ctx);
+	test_env_free(&f->env);
+	assert_null(f->ioas);
 	close(MEMFD);
 	return ks_teardown(state);
 }

@@ -24,26 +24,14 @@ struct fixture {
 	struct iommufd_hwpt *a, *b;	/* PASID-capable HWPTs on the IOAS */
 };
 
-static struct iommufd_hwpt *pasid_hwpt_new(struct iommufd_device *dev,
-					   struct iommufd_ioas *ioas, uint32_t id)
-{
-	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_PASID);
-	struct iommufd_hwpt *hwpt = NULL;
-
-	expect_hwpt_alloc(KABI_HWPT_ALLOC_PASID, iommufd_device_get_id(dev),
-			  iommufd_ioas_get_id(ioas), id, 0);
-	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, &opts, &hwpt), 0);
-	return hwpt;
-}
-
 static int setup(void **state)
 {
 	static struct fixture f;
 
 	ks_setup(state);
 	test_env_new(&f.env, IOAS_ID, DEV_ID);
-	f.a = pasid_hwpt_new(f.dev, f.ioas, HWPT_A);
-	f.b = pasid_hwpt_new(f.dev, f.ioas, HWPT_B);
+	f.a = test_env_hwpt(&f.env, KABI_HWPT_ALLOC_PASID, HWPT_A);
+	f.b = test_env_hwpt(&f.env, KABI_HWPT_ALLOC_PASID, HWPT_B);
 	script_assert_done();
 	log_reset();
 	*state = &f;

@@ -229,15 +229,12 @@ static void peer_close(struct fixture *f)
 static int setup(void **state)
 {
 	static struct fixture f;
-	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
 
 	ks_setup(state);
 	kq_reset();
 	f.peer = -1;
 	test_env_new(&f.env, IOAS_ID, DEV_ID);
-	f.parent = NULL;
-	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, PARENT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f.ioas), f.dev, &opts, &f.parent), 0);
+	f.parent = test_env_hwpt(&f.env, KABI_HWPT_ALLOC_NEST_PARENT, PARENT_ID);
 	f.viommu = NULL;
 	expect_viommu_alloc(DEV_ID, PARENT_ID, IOMMUFD_VIOMMU_ARM_SMMUV3, NULL, 0, VIOMMU_ID, 0);
 	assert_int_equal(iommufd_viommu_alloc(f.parent, f.dev, IOMMUFD_VIOMMU_ARM_SMMUV3, NULL,

@@ -63,25 +63,18 @@ int __wrap_munmap(void *addr, size_t len)
 }
 
 struct fixture {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *parent;
 };
 
 static int setup(void **state)
 {
 	static struct fixture f;
-	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
 
 	ks_setup(state);
 	memset(&mm, 0, sizeof(mm));
-	f.ctx = test_ctx_new();
-	f.ioas = test_ioas_new(f.ctx, IOAS_ID);
-	f.dev = test_device_new(f.ctx, DEV_ID);
-	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, DEV_ID, IOAS_ID, PARENT_ID, 0);
-	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(f.ioas), f.dev, &opts,
-					    &f.parent), 0);
+	test_env_new(&f.env, IOAS_ID, DEV_ID);
+	f.parent = test_env_hwpt(&f.env, KABI_HWPT_ALLOC_NEST_PARENT, PARENT_ID);
 	script_assert_done();
 	log_reset();
 	*state = &f;
@@ -94,11 +87,8 @@ static int teardown(void **state)
 
 	script_assert_done();
 	expect_destroy(PARENT_ID, 0);
-	expect_destroy(IOAS_ID, 0);
-	iommufd_hwpt_unref(f->parent);
-	iommufd_device_unref(f->dev);
-	iommufd_ioas_unref(f->ioas);
-	iommufd_ctx_unref(f->ctx);
+	f->parent = iommufd_hwpt_unref(f->parent);
+	test_env_free(&f->env);
 	return ks_teardown(state);
 }
 

@@ -32,26 +32,13 @@ struct fixture {
 	struct iommufd_hwpt *parent;	/* NEST_PARENT on the IOAS */
 };
 
-static struct iommufd_hwpt *nest_parent_new(struct iommufd_device *dev,
-					    struct iommufd_ioas *ioas, uint32_t id)
-{
-	LIBIOMMUFD_OPTS(iommufd_hwpt_opts, opts, .flags = IOMMUFD_HWPT_NEST_PARENT);
-	struct iommufd_hwpt *hwpt = NULL;
-
-	expect_hwpt_alloc(KABI_HWPT_ALLOC_NEST_PARENT, iommufd_device_get_id(dev),
-			  iommufd_ioas_get_id(ioas), id, 0);
-	assert_int_equal(iommufd_hwpt_alloc(iommufd_ioas_as_pt(ioas), dev, &opts, &hwpt), 0);
-	assert_int_equal(iommufd_hwpt_get_id(hwpt), id);
-	return hwpt;
-}
-
 static int setup(void **state)
 {
 	static struct fixture f;
 
 	ks_setup(state);
 	test_env_new(&f.env, IOAS_ID, DEV_ID);
-	f.parent = nest_parent_new(f.dev, f.ioas, PARENT_ID);
+	f.parent = test_env_hwpt(&f.env, KABI_HWPT_ALLOC_NEST_PARENT, PARENT_ID);
 	script_assert_done();
 	log_reset();
 	*state = &f;
@@ -120,9 +107,7 @@ static struct iommufd_hwpt *nested_new(struct iommufd_viommu *viommu,
  * context plus 10: the kernel numbers each iommufd's objects on its own.
  */
 struct other {
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
-	struct iommufd_device *dev;
+	TEST_ENV;
 	struct iommufd_hwpt *parent;
 	struct iommufd_viommu *viommu;
 };
@@ -135,10 +120,8 @@ static void use_fixture_fds(struct fixture *f)
 
 static void other_new(struct fixture *f, struct other *o)
 {
-	o->ctx = test_ctx_new();
-	o->ioas = test_ioas_new(o->ctx, IOAS_ID + 10);
-	o->dev = test_device_new(o->ctx, DEV_ID + 10);
-	o->parent = nest_parent_new(o->dev, o->ioas, PARENT_ID + 10);
+	test_env_new(&o->env, IOAS_ID + 10, DEV_ID + 10);
+	o->parent = test_env_hwpt(&o->env, KABI_HWPT_ALLOC_NEST_PARENT, PARENT_ID + 10);
 	expect_viommu_alloc(DEV_ID + 10, PARENT_ID + 10, IOMMUFD_VIOMMU_ARM_SMMUV3, NULL,
 			    0, VIOMMU_ID + 10, 0);
 	assert_int_equal(iommufd_viommu_alloc(o->parent, o->dev, IOMMUFD_VIOMMU_ARM_SMMUV3,
@@ -1199,13 +1182,11 @@ static const char *const obj_names[O_COUNT] = {
 };
 
 struct world {
+	TEST_ENV;
 	enum attach attach;
-	struct iommufd_ctx *ctx;
-	struct iommufd_ioas *ioas;
 	struct iommufd_hwpt *parent, *nested;
 	struct iommufd_viommu *viommu;
 	struct iommufd_vdevice *vdev;
-	struct iommufd_device *dev;
 	int ctx_fd, dev_fd;
 	bool released[O_COUNT];
 	bool dead[O_COUNT];	/* by the model */
@@ -1270,12 +1251,10 @@ static void world_new(struct world *w, enum attach attach)
 {
 	memset(w, 0, sizeof(*w));
 	w->attach = attach;
-	w->ctx = test_ctx_new();
+	test_env_new(&w->env, IOAS_ID, DEV_ID);
 	w->ctx_fd = iommufd_ctx_get_fd(w->ctx);
-	w->ioas = test_ioas_new(w->ctx, IOAS_ID);
-	w->dev = test_device_new(w->ctx, DEV_ID);
 	w->dev_fd = iommufd_device_get_fd(w->dev);
-	w->parent = nest_parent_new(w->dev, w->ioas, PARENT_ID);
+	w->parent = test_env_hwpt(&w->env, KABI_HWPT_ALLOC_NEST_PARENT, PARENT_ID);
 	expect_viommu_alloc(DEV_ID, PARENT_ID, 1, NULL, 0, VIOMMU_ID, 0);
 	assert_int_equal(iommufd_viommu_alloc(w->parent, w->dev, 1, NULL, &w->viommu), 0);
 	w->nested = nested_new(w->viommu, w->dev, NESTED_ID);
